@@ -1,0 +1,80 @@
+"""The IRI template, in one place (GUIDE §2).
+
+    document   {base}/eli/vn/{type}/{year}/{number}/{issuer}     .../eli/vn/qd/2020/749/ttg
+    law        {base}/eli/vn/luat/{yyyy-mm-dd}/{name}            .../eli/vn/luat/2015-06-19/to-chuc-chinh-phu
+    provision  {document}/dieu_1/khoan_2/diem_a                  annex row: {document}/phu_luc_2/hang_11
+    entity     {base}/id/{kind}/{slug}                           .../id/agency/bo-thong-tin-va-truyen-thong
+
+A document's key is number + issuer + year, never the number alone (two 50/NQ-CP exist).
+Laws are cited by name and date, so that pair is their key. The API id is the IRI path
+after /eli/vn/ with '/' written as '-' (`qd-2020-749-ttg`); `DocId` converts both ways.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cancu.config import base_iri
+from cancu.numbers import TYPE_CODES, DocNumber
+from cancu.text import slug
+
+UNDATED = "undated"
+ELI_PATH = "/eli/vn/"
+
+
+@dataclass(frozen=True)
+class DocId:
+    """Stable identity of a document: type slug, year (or full date for laws), number (or name slug for laws), issuer."""
+
+    type: str
+    year: str
+    number: str
+    issuer: str = ""
+
+    @classmethod
+    def for_number(cls, number: DocNumber, year: int | None, type_name: str | None = None) -> "DocId":
+        type_slug = TYPE_CODES[number.type_code][1] if number.type_code else _type_slug(type_name or number.type_name)
+        issuer = slug("-".join(p for p in (number.issuer, *number.units) if p))
+        return cls(type_slug, str(number.year or year or UNDATED), number.num, issuer)
+
+    @classmethod
+    def for_law(cls, name: str, date_iso: str) -> "DocId":
+        return cls("luat", date_iso, slug(re.sub(r"^(Bộ\s+)?Luật\s+", "", name, flags=re.I)) or "luat")
+
+    @classmethod
+    def parse(cls, doc_id: str) -> "DocId":
+        """Parse an API id ('qd-2020-749-ttg', 'luat-2015-06-19-to-chuc-chinh-phu'); ValueError if malformed."""
+        m = re.fullmatch(r"luat-(\d{4}-\d\d-\d\d)-([a-z0-9-]+)", doc_id)
+        if m:
+            return cls("luat", m[1], m[2])
+        m = re.fullmatch(rf"([a-z]+)-(\d{{4}}|{UNDATED})-(\d{{1,5}}[a-z]?)-([a-z0-9-]+)", doc_id)
+        if not m:
+            raise ValueError(f"not a document id: {doc_id!r} (expected e.g. 'qd-2020-749-ttg')")
+        return cls(m[1], m[2], m[3], m[4])
+
+    @classmethod
+    def from_iri(cls, iri: str) -> "DocId":
+        path = iri.split(ELI_PATH, 1)[1] if ELI_PATH in iri else iri
+        return cls(*path.strip("/").split("/")[:4])
+
+    @property
+    def id(self) -> str:
+        return "-".join(p for p in (self.type, self.year, self.number, self.issuer) if p)
+
+    def iri(self, base: str | None = None) -> str:
+        parts = [p for p in (self.type, self.year, self.number, self.issuer) if p]
+        return f"{base or base_iri()}{ELI_PATH}{'/'.join(parts)}"
+
+
+def _type_slug(type_name: str | None) -> str:
+    from cancu.numbers import TYPE_BY_NAME
+    from cancu.text import fold
+
+    code = TYPE_BY_NAME.get(fold(type_name or ""))
+    return TYPE_CODES[code][1] if code else "vb"
+
+
+def entity_iri(kind: str, name: str, base: str | None = None) -> str:
+    """IRI of a named entity (agency, enterprise, person, platform, programme)."""
+    return f"{base or base_iri()}/id/{kind}/{slug(name)}"

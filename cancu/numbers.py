@@ -1,0 +1,177 @@
+"""The grammar of Vietnamese document numbers (số hiệu), after Nghị định 30/2020/NĐ-CP, Phụ lục III.
+
+One small class, `DocNumber`, parses and formats every form (GUIDE §2):
+
+    normative      17/2017/NĐ-CP        law / NA resolution  86/2015/QH13
+    administrative 749/QĐ-TTg           official letter      2390/BTTTT-THH
+    party          52-NQ/TW             consolidated text    26/VBHN-NHNN
+
+`find_numbers` finds them in running text, across PDF line breaks ("35/2017/TT-\\nBLĐTBXH").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from cancu.text import fold, nfc
+
+# Type codes (ký hiệu loại văn bản) -> (Vietnamese name, IRI slug).
+TYPE_CODES: dict[str, tuple[str, str]] = {
+    "L": ("Luật", "luat"),
+    "PL": ("Pháp lệnh", "pl"),
+    "NĐ": ("Nghị định", "nd"),
+    "NQ": ("Nghị quyết", "nq"),
+    "NQLT": ("Nghị quyết liên tịch", "nqlt"),
+    "QĐ": ("Quyết định", "qd"),
+    "TT": ("Thông tư", "tt"),
+    "TTLT": ("Thông tư liên tịch", "ttlt"),
+    "CT": ("Chỉ thị", "ct"),
+    "KH": ("Kế hoạch", "kh"),
+    "HD": ("Hướng dẫn", "hd"),
+    "TB": ("Thông báo", "tb"),
+    "BC": ("Báo cáo", "bc"),
+    "TTr": ("Tờ trình", "ttr"),
+    "ĐA": ("Đề án", "da"),
+    "CĐ": ("Công điện", "cd"),
+    "KL": ("Kết luận", "kl"),
+    "QC": ("Quy chế", "qc"),
+    "VBHN": ("Văn bản hợp nhất", "vbhn"),
+    "CV": ("Công văn", "cv"),
+}
+TYPE_BY_NAME: dict[str, str] = {fold(name): code for code, (name, _) in TYPE_CODES.items()}
+TYPE_BY_NAME.update({"van ban": "CV", "cong van": "CV", "bo luat": "L", "hien phap": "L"})
+_CODE_BY_FOLD = {fold(code): code for code in TYPE_CODES}
+
+# A block of the number after a slash: starts upper-case, no spaces ("QĐ", "TTg", "BLĐTBXH", "TT&TT").
+_TOKEN = r"[A-ZĐ][A-Za-zĐđ0-9&]*(?![\w])"
+_SLASH = r"[ \t]?/[ \t]*(?:\n[ \t]*)?"
+_DASH = r"[-–](?:[ \t]*\n[ \t]*)?"
+STATE_RE = re.compile(
+    rf"(?<![\w/.-])(?P<num>\d{{1,5}}[a-z]?){_SLASH}(?:(?P<year>(?:19|20)\d\d){_SLASH})?"
+    rf"(?P<codes>{_TOKEN}(?:{_DASH}{_TOKEN})*)"
+)
+PARTY_RE = re.compile(
+    rf"(?<![\w/.-])(?P<num>\d{{1,5}})[-–](?P<type>[A-ZĐ][A-ZĐa-z]{{0,3}}){_SLASH}(?P<body>{_TOKEN})"
+)
+
+
+@dataclass(frozen=True)
+class DocNumber:
+    """A parsed document number. `issuer` is the code of the issuing body; `units` the drafting units."""
+
+    num: str
+    issuer: str
+    type_code: str | None = None
+    year: int | None = None
+    units: tuple[str, ...] = field(default_factory=tuple)
+    party: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> "DocNumber":
+        """Parse one number as written; raise ValueError naming the text if it is not one."""
+        found = next(find_numbers(nfc(text).strip()), None)
+        if found is None:
+            raise ValueError(f"not a document number: {text!r}")
+        return found[0]
+
+    @classmethod
+    def from_match(cls, m: re.Match[str]) -> "DocNumber":
+        if "body" in m.groupdict():
+            return cls(num=m["num"].lstrip("0") or "0", issuer=m["body"], type_code=_type(m["type"]), party=True)
+        codes = [c for c in re.split(r"\s*[-–]\s*", m["codes"]) if c]
+        year = int(m["year"]) if m["year"] else None
+        type_code = _type(codes[0]) if len(codes) > 1 or codes[0] in TYPE_CODES else None
+        rest = codes[1:] if type_code else codes
+        if not rest:  # "18/QĐ" alone: type without issuer
+            rest = [""]
+        return cls(num=m["num"], issuer=rest[0], type_code=type_code, year=year, units=tuple(rest[1:]))
+
+    def __str__(self) -> str:
+        if self.party:
+            return f"{self.num}-{self.type_code}/{self.issuer}"
+        parts = [p for p in (self.type_code, self.issuer, *self.units) if p]
+        year = f"{self.year}/" if self.year else ""
+        return f"{self.num}/{year}{'-'.join(parts)}"
+
+    @property
+    def key(self) -> str:
+        """Diacritic- and case-free key without year: what a user types ("749/qd-ttg")."""
+        if self.party:
+            return fold(f"{self.num.lstrip('0')}-{self.type_code}/{self.issuer}")
+        parts = [p for p in (self.type_code, self.issuer, *self.units) if p]
+        return fold(f"{self.num.lstrip('0') or '0'}/{'-'.join(parts)}")
+
+    @property
+    def type_name(self) -> str | None:
+        """Vietnamese type name; an official letter (no type code) is a Công văn."""
+        if self.type_code:
+            return TYPE_CODES[self.type_code][0]
+        if self.year is None and not re.match(r"QH|UBTVQH", self.issuer):
+            return "Công văn"
+        return None
+
+
+def _type(code: str) -> str | None:
+    return _CODE_BY_FOLD.get(fold(code)) if fold(code) in _CODE_BY_FOLD else None
+
+
+def find_numbers(text: str) -> Iterator[tuple[DocNumber, int, int]]:
+    """Every document number in `text` with its span, in order, party forms included."""
+    hits: list[tuple[int, int, DocNumber]] = []
+    for m in PARTY_RE.finditer(text):
+        hits.append((m.start(), m.end(), DocNumber.from_match(m)))
+    taken = [(s, e) for s, e, _ in hits]
+    for m in STATE_RE.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        number = DocNumber.from_match(m)
+        if not number.issuer and not number.type_code:
+            continue
+        hits.append((m.start(), m.end(), number))
+    for start, end, number in sorted(hits, key=lambda h: h[0]):
+        yield number, start, end
+
+
+_USER_PREFIX = re.compile(
+    r"^\s*(?:(?P<word>[^\d]*?)\s*(?:số|so)\s*|(?P<code>[A-Za-zĐđ]{1,4})\s+(?=\d))", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """What a user typed, reduced to what can be matched: a full number, or number + type only ("QĐ 749")."""
+
+    number: DocNumber | None
+    num: str | None = None
+    type_code: str | None = None
+    year: int | None = None
+
+    @property
+    def key(self) -> str | None:
+        return self.number.key if self.number else None
+
+
+def parse_user_ref(text: str) -> UserRef:
+    """Accept the usual spellings: '749/QĐ-TTg', '749/QD-TTg', 'QĐ 749/QĐ-TTg', 'Quyết định số 749/QĐ-TTg', 'QĐ 749'."""
+    raw = nfc(text).strip()
+    if not raw:
+        raise ValueError("empty reference")
+    # Users type without diacritics ("QD", "ND"): restore the codes so the grammar matches.
+    restored = re.sub(r"(?<=[/-])(QD|ND|DA|CD)(?=[-/]|\b)", lambda m: {"QD": "QĐ", "ND": "NĐ", "DA": "ĐA", "CD": "CĐ"}[m[1]], raw)
+    year_m = re.search(r"\b(?:năm|nam)\s+((?:19|20)\d\d)\b", restored, re.IGNORECASE)
+    year = int(year_m[1]) if year_m else None
+    hit = next(find_numbers(restored), None)
+    if hit:
+        number = hit[0]
+        if year and not number.year:
+            return UserRef(number=number, year=year)
+        return UserRef(number=number, year=number.year or year)
+    m = re.match(r"^\s*(?P<code>[A-Za-zĐđ]{1,4}|[^\d]+?)\s*(?:số|so)?\s*(?P<num>\d{1,5})\s*$", restored, re.IGNORECASE)
+    if m:
+        code = _type(m["code"]) or TYPE_BY_NAME.get(fold(m["code"]).removesuffix(" so").strip())
+        return UserRef(number=None, num=m["num"], type_code=code, year=year)
+    if re.fullmatch(r"\d{1,5}", restored):
+        return UserRef(number=None, num=restored, year=year)
+    raise ValueError(f"not a document reference: {text!r}")

@@ -1,0 +1,162 @@
+"""Vocabulary terms as Python names (rdflib DefinedNamespace), checked against ontology.ttl by a test.
+
+Code never spells an ontology IRI as a string: it uses CC.x, ELI.x, ORG.x, PROV.x.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DefinedNamespace, PROV, SKOS, ORG  # noqa: F401  (re-exported)
+from rdflib.term import URIRef
+
+CC_IRI = "https://w3id.org/cancu/ontology#"
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+
+
+class CC(DefinedNamespace):
+    """cancu's own terms: classes, relation kinds not in ELI, programme roles and provenance."""
+
+    _NS = Namespace(CC_IRI)
+    _fail = True
+
+    # Documents by type (all rdfs:subClassOf eli:LegalResource)
+    LegalDocument: URIRef
+    Law: URIRef  # Luật
+    Ordinance: URIRef  # Pháp lệnh
+    Decree: URIRef  # Nghị định
+    Resolution: URIRef  # Nghị quyết
+    PartyResolution: URIRef  # Nghị quyết của Đảng (…-NQ/TW)
+    Decision: URIRef  # Quyết định
+    Circular: URIRef  # Thông tư
+    JointCircular: URIRef  # Thông tư liên tịch
+    Directive: URIRef  # Chỉ thị
+    Plan: URIRef  # Kế hoạch
+    Guidance: URIRef  # Hướng dẫn
+    Notice: URIRef  # Thông báo
+    Report: URIRef  # Báo cáo
+    Submission: URIRef  # Tờ trình
+    Scheme: URIRef  # Đề án (as a document)
+    Dispatch: URIRef  # Công điện
+    Conclusion: URIRef  # Kết luận
+    Regulation: URIRef  # Quy chế
+    ConsolidatedText: URIRef  # Văn bản hợp nhất
+    OfficialLetter: URIRef  # Công văn
+
+    # Structure
+    Provision: URIRef  # any subdivision (Phần … Điểm), rdfs:subClassOf eli:LegalResourceSubdivision
+    Part: URIRef  # Phần
+    Chapter: URIRef  # Chương
+    Section: URIRef  # Mục / Roman-numeral section
+    Article: URIRef  # Điều
+    Clause: URIRef  # Khoản
+    Point: URIRef  # Điểm
+    Item: URIRef  # numbered, lettered or dash item
+    Annex: URIRef  # Phụ lục
+    AnnexRow: URIRef  # a row of an annex table
+    Task: URIRef  # an annex row that assigns a task
+    Indicator: URIRef  # an annex row that sets a target (chỉ tiêu)
+
+    # Actors and programme entities
+    Agency: URIRef  # org:Organization in the state apparatus
+    Unit: URIRef  # Vụ, Cục, Tổng cục, Viện, Trung tâm … of an agency
+    Enterprise: URIRef
+    Person: URIRef
+    Programme: URIRef  # Chương trình, Chiến lược, Đề án, Kế hoạch (by title)
+    Platform: URIRef  # Nền tảng …
+    Signature: URIRef  # who signed, in which role, for whom
+    Link: URIRef  # qualified relation: provenance of one asserted link
+
+    # Document metadata (beyond ELI)
+    number: URIRef  # số hiệu as written canonically ("749/QĐ-TTg")
+    numberKey: URIRef  # folded number without year ("749/qd-ttg"), for look-ups
+    year: URIRef
+    issuerName: URIRef  # issuer as written
+    typeName: URIRef  # document type as written ("Quyết định")
+    place: URIRef  # place of issue
+    field: URIRef  # lĩnh vực
+    proposedBy: URIRef  # "Theo đề nghị của …" (text)
+    sourceFile: URIRef  # present only on documents ingested from a file (not stubs)
+    signature: URIRef
+    signer: URIRef
+    signerName: URIRef
+    signerRole: URIRef  # e.g. "THỨ TRƯỞNG"
+    signedFor: URIRef  # KT./TM./Q./TL. …
+    signingMode: URIRef  # "KT." | "TM." | "Q." | "TL." | "TUQ."
+    text: URIRef
+    label: URIRef  # provision label as written ("Điều 1", "Phụ lục II")
+    heading: URIRef
+    ordinal: URIRef
+
+    # Relation kinds of vbpl.vn's "Lược đồ" (each rdfs:subPropertyOf an ELI property)
+    guides: URIRef  # hướng dẫn
+    details: URIRef  # quy định chi tiết
+    amends: URIRef  # sửa đổi, bổ sung
+    replaces: URIRef  # thay thế
+    repeals: URIRef  # bãi bỏ
+    corrects: URIRef  # đính chính
+    consolidates: URIRef  # hợp nhất
+    suspends: URIRef  # đình chỉ
+    halts: URIRef  # tạm ngưng hiệu lực
+    implements: URIRef  # thực hiện (a nested "… thực hiện Nghị quyết số …")
+
+    # Programme roles
+    approves: URIRef
+    namesPlatform: URIRef
+    governingAgency: URIRef  # cơ quan chủ quản
+    focalUnit: URIRef  # đơn vị đầu mối của cơ quan chủ quản
+    ministryFocalUnit: URIRef  # đơn vị đầu mối của Bộ
+    coreEnterprise: URIRef  # doanh nghiệp nòng cốt
+    leadAgency: URIRef  # cơ quan chủ trì
+    coordinatingAgency: URIRef  # cơ quan phối hợp
+    monitoringAgency: URIRef  # cơ quan chủ trì theo dõi, đánh giá
+    product: URIRef  # kết quả / sản phẩm
+    deadline: URIRef  # thời gian hoàn thành
+    unitOfMeasure: URIRef  # đơn vị (of an indicator)
+    target: URIRef
+    mentions: URIRef
+
+    # Agencies over time
+    successor: URIRef
+    successionDate: URIRef
+    abbreviation: URIRef
+
+    # Provenance of a link (qualified-relation pattern, one shape everywhere)
+    qualifiedLink: URIRef  # subject -> Link
+    linkRelation: URIRef  # the property asserted
+    linkTarget: URIRef
+    inProvision: URIRef  # the provision or annex row it came from
+    quote: URIRef  # the quoted text
+    charStart: URIRef
+    charEnd: URIRef
+
+    # SKOS schemes
+    DocumentTypes: URIRef
+    RelationKinds: URIRef
+    documentTypeConcept: URIRef
+
+
+# Relation name used in ingest models -> RDF property.
+RELATION_PROPERTIES: dict[str, URIRef] = {
+    "based_on": ELI.based_on,
+    "cites": ELI.cites,
+    "amends": CC.amends,
+    "replaces": CC.replaces,
+    "repeals": CC.repeals,
+    "guides": CC.guides,
+    "details": CC.details,
+    "corrects": CC.corrects,
+    "consolidates": CC.consolidates,
+    "suspends": CC.suspends,
+    "halts": CC.halts,
+    "implements": CC.implements,
+}
+
+# Vietnamese type name -> class.
+TYPE_CLASSES: dict[str, URIRef] = {
+    "Luật": CC.Law, "Pháp lệnh": CC.Ordinance, "Nghị định": CC.Decree, "Nghị quyết": CC.Resolution,
+    "Quyết định": CC.Decision, "Thông tư": CC.Circular, "Thông tư liên tịch": CC.JointCircular,
+    "Chỉ thị": CC.Directive, "Kế hoạch": CC.Plan, "Hướng dẫn": CC.Guidance, "Thông báo": CC.Notice,
+    "Báo cáo": CC.Report, "Tờ trình": CC.Submission, "Đề án": CC.Scheme, "Công điện": CC.Dispatch,
+    "Kết luận": CC.Conclusion, "Quy chế": CC.Regulation, "Văn bản hợp nhất": CC.ConsolidatedText,
+    "Công văn": CC.OfficialLetter, "Nghị quyết liên tịch": CC.Resolution,
+}

@@ -1,0 +1,148 @@
+"""Plain dataclasses that ingest produces; every fact keeps the character span it came from.
+
+These are the only types ingest hands on (to `to_rdf` and to `cancu parse`), so a reader of
+the RDF or CLI code never needs to open the parsers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Ref:
+    """A reference to another document, as written at one place in the text.
+
+    `relation` is one of cancu.vocab.RELATION_PROPERTIES ('based_on', 'cites', 'amends' …).
+    A law cited by name has `title` and no `number`.
+    """
+
+    text: str  # the quoted Căn cứ line, or the sentence the citation stands in
+    relation: str = "cites"
+    number: str | None = None  # canonical "749/QĐ-TTg"
+    type: str | None = None  # "Quyết định"
+    issuer: str | None = None  # "Thủ tướng Chính phủ"
+    date: str | None = None  # ISO date of the cited document
+    year: int | None = None
+    title: str | None = None  # law cited by name: "Luật Tổ chức Chính phủ"
+    provision: str | None = None  # provision id where it stands ("dieu_1/khoan_2"), None in the preamble
+    start: int = 0  # span of the reference itself in the normalised text
+    end: int = 0
+    nested: bool = False  # named inside another reference ("… thực hiện Nghị quyết số 52-NQ/TW …")
+    doc_id: str | None = None  # resolved cancu.iri.DocId.id of the target
+
+
+@dataclass
+class Signer:
+    name: str
+    role: str | None = None  # "PHÓ THỦ TƯỚNG"
+    mode: str | None = None  # "KT." | "TM." | "Q." | "TL." | "TUQ."
+    on_behalf_of: str | None = None  # "THỦ TƯỚNG", "CHÍNH PHỦ"
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class Provision:
+    """A structural unit: Phần, Chương, Mục, Điều, Khoản, Điểm, Roman section, item, annex."""
+
+    id: str  # stable path under the document: "dieu_1/khoan_2/diem_a", "phu_luc_2"
+    kind: str  # part | chapter | section | article | clause | point | item | annex
+    label: str  # as written: "Điều 1", "a)", "II."
+    heading: str = ""
+    text: str = ""
+    start: int = 0
+    end: int = 0
+    parent: str | None = None
+
+
+@dataclass
+class Mention:
+    """A named entity found in the text, resolved to a gazetteer id when known."""
+
+    kind: str  # agency | unit | enterprise | person | programme | platform
+    text: str
+    entity_id: str | None = None  # slug of the canonical entity
+    name: str | None = None  # canonical name
+    start: int = 0
+    end: int = 0
+    provision: str | None = None
+
+
+@dataclass
+class AnnexRow:
+    """One row of an annex table, columns mapped by header, agency cells split into items."""
+
+    annex: str  # "Phụ lục II"
+    annex_id: str  # provision id "phu_luc_2"
+    stt: str
+    kind: str = "task"  # task | indicator | platform
+    group: str | None = None
+    parent: str | None = None
+    task: str = ""
+    lead: list[str] = field(default_factory=list)
+    coordinating: list[str] = field(default_factory=list)
+    product: str | None = None
+    deadline: str | None = None
+    unit: str | None = None
+    cells: dict[str, str] = field(default_factory=dict)  # header -> raw cell
+    lines: list[int] = field(default_factory=list)  # 1-based physical lines
+    start: int = 0
+    end: int = 0
+
+    @property
+    def id(self) -> str:
+        return f"{self.annex_id}/hang_{self.stt.replace('.', '_')}"
+
+
+@dataclass
+class Role:
+    """A programme role: (subject) --relation--> (object), with where it came from."""
+
+    subject_kind: str  # platform | programme | document | task
+    subject: str  # name / id
+    relation: str  # approves | governing_agency | focal_unit | ministry_focal_unit | core_enterprise | lead | coordinating
+    object_kind: str
+    object: str
+    provision: str | None = None
+    quote: str = ""
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class Document:
+    source: str  # path as given
+    number: str | None = None
+    type: str | None = None
+    issuer: str | None = None
+    signer: str | None = None
+    date_issued: str | None = None
+    date_in_force: str | None = None
+    title: str | None = None
+    place: str | None = None
+    field: str | None = None
+    proposed_by: str | None = None
+    signature: Signer | None = None
+    legal_bases: list[Ref] = field(default_factory=list)
+    cites: list[Ref] = field(default_factory=list)
+    provisions: list[Provision] = field(default_factory=list)
+    annex_rows: list[AnnexRow] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    text: str = ""  # normalised full text (spans index into it)
+    doc_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The `cancu parse` record (README, "Parse output")."""
+        out = asdict(self)
+        out.pop("text")
+        out["legal_bases"] = [_ref_json(r) for r in self.legal_bases]
+        out["cites"] = [_ref_json(r) for r in self.cites]
+        return out
+
+
+def _ref_json(ref: Ref) -> dict[str, Any]:
+    return {k: v for k, v in asdict(ref).items() if v is not None}
