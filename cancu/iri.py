@@ -40,12 +40,13 @@ class DocId:
 
     @classmethod
     def for_law(cls, name: str, date_iso: str) -> "DocId":
+        """`date_iso` is the law's date; a year or UNDATED when the citation gives no more."""
         return cls("luat", date_iso, slug(re.sub(r"^(Bộ\s+)?Luật\s+", "", name, flags=re.I)) or "luat")
 
     @classmethod
     def parse(cls, doc_id: str) -> "DocId":
         """Parse an API id ('qd-2020-749-ttg', 'luat-2015-06-19-to-chuc-chinh-phu'); ValueError if malformed."""
-        m = re.fullmatch(r"luat-(\d{4}-\d\d-\d\d)-([a-z0-9-]+)", doc_id)
+        m = re.fullmatch(rf"luat-(\d{{4}}-\d\d-\d\d|\d{{4}}|{UNDATED})-([a-z0-9-]+)", doc_id)
         if m:
             return cls("luat", m[1], m[2])
         m = re.fullmatch(rf"([a-z]+)-(\d{{4}}|{UNDATED})-(\d{{1,5}}[a-z]?)-([a-z0-9-]+)", doc_id)

@@ -6,7 +6,8 @@ the RDF or CLI code never needs to open the parsers.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 
@@ -81,13 +82,13 @@ class AnnexRow:
     group: str | None = None
     parent: str | None = None
     task: str = ""
-    lead: list[str] = field(default_factory=list)
-    coordinating: list[str] = field(default_factory=list)
+    lead: list[str] = dc_field(default_factory=list)
+    coordinating: list[str] = dc_field(default_factory=list)
     product: str | None = None
     deadline: str | None = None
     unit: str | None = None
-    cells: dict[str, str] = field(default_factory=dict)  # header -> raw cell
-    lines: list[int] = field(default_factory=list)  # 1-based physical lines
+    cells: dict[str, str] = dc_field(default_factory=dict)  # header -> raw cell
+    lines: list[int] = dc_field(default_factory=list)  # 1-based physical lines
     start: int = 0
     end: int = 0
 
@@ -125,13 +126,13 @@ class Document:
     field: str | None = None
     proposed_by: str | None = None
     signature: Signer | None = None
-    legal_bases: list[Ref] = field(default_factory=list)
-    cites: list[Ref] = field(default_factory=list)
-    provisions: list[Provision] = field(default_factory=list)
-    annex_rows: list[AnnexRow] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
-    roles: list[Role] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    legal_bases: list[Ref] = dc_field(default_factory=list)
+    cites: list[Ref] = dc_field(default_factory=list)
+    provisions: list[Provision] = dc_field(default_factory=list)
+    annex_rows: list[AnnexRow] = dc_field(default_factory=list)
+    mentions: list[Mention] = dc_field(default_factory=list)
+    roles: list[Role] = dc_field(default_factory=list)
+    errors: list[str] = dc_field(default_factory=list)
     text: str = ""  # normalised full text (spans index into it)
     doc_id: str | None = None
 

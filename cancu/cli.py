@@ -1,0 +1,193 @@
+"""`cancu`: parse, ingest, load and serve. One line per bad file, and the batch goes on.
+
+Exit status: 0 when every file went through, 1 when some file failed (the others are still
+done), 2 for a usage error or an unreachable store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from cancu import config
+
+INPUT_SUFFIXES = {".txt", ".html", ".htm", ".docx", ".pdf"}
+SKIP_NAMES = {"SOURCES.md", "README.md"}
+
+
+def _err(msg: str) -> None:
+    print(f"cancu: {msg}", file=sys.stderr, flush=True)
+
+
+def input_files(paths: Sequence[str]) -> Iterator[Path]:
+    """Files named, and the input files inside folders named (sorted, so runs are repeatable)."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES
+                              and f.name not in SKIP_NAMES)
+        else:
+            yield p
+
+
+def _parse_all(files: list[Path], progress: bool) -> tuple[list, list[str]]:
+    """Parse every file; a file that fails gives one error line and the rest go on."""
+    from ingest.pipeline import parse_path
+    from ingest.readers import ReadError
+
+    docs, errors = [], []
+    seen: dict[str, Path] = {}
+    bar = None
+    if progress and len(files) > 20:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(files), unit="doc", file=sys.stderr)
+    for f in files:
+        try:
+            doc = parse_path(f)
+        except (ReadError, OSError) as exc:
+            errors.append(f"{f}: {exc}" if str(f) not in str(exc) else str(exc))
+            doc = None
+        except Exception as exc:  # a parser bug must not stop the batch; it is reported like bad input
+            errors.append(f"{f}: cannot parse ({type(exc).__name__}: {exc})")
+            doc = None
+        if doc is not None:
+            if not doc.doc_id:
+                errors.append(f"{f}: {'; '.join(doc.errors) or 'no document identity'}")
+            elif doc.doc_id in seen:
+                errors.append(f"{f}: duplicate document {doc.number} ({doc.doc_id}), already read from {seen[doc.doc_id]}")
+            else:
+                seen[doc.doc_id] = f
+                docs.append(doc)
+        if bar:
+            bar.update()
+    if bar:
+        bar.close()
+    for e in errors:
+        _err(e)
+    return docs, errors
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    files = list(input_files(args.files))
+    docs, errors = _parse_all(files, progress=False)
+    for doc in docs:
+        print(json.dumps(doc.to_json(), ensure_ascii=False))
+    return 1 if errors else 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    import pyoxigraph
+
+    from ingest.resolve import registry_of, resolve
+    from ingest.to_rdf import document_quads, gazetteer_quads
+
+    files = list(input_files(args.paths))
+    if not files:
+        _err("no input files found in " + ", ".join(args.paths))
+        return 2
+    docs, errors = _parse_all(files, progress=True)
+    registry = registry_of(docs)
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    triples = 0
+    for doc in docs:
+        resolve(doc, registry)
+        quads = document_quads(doc)
+        triples += len(quads)
+        target = out / f"{doc.doc_id}.nq"
+        tmp = target.with_suffix(".nq.tmp")
+        tmp.write_bytes(pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS))
+        tmp.replace(target)  # a reader never sees half a file
+    gaz = list(gazetteer_quads())
+    (out / "gazetteer.nq").write_bytes(pyoxigraph.serialize(gaz, format=pyoxigraph.RdfFormat.N_QUADS))
+    print(f"ingested {len(docs)} documents, {triples} triples (+{len(gaz)} gazetteer), "
+          f"{len(errors)} errors -> {out}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from graph import open_store
+    from graph.store import LoadError, StoreUnavailable
+
+    if args.neo4j:
+        os.environ["NEO4J_URI"] = args.neo4j
+    kind = "neo4j" if args.neo4j else args.store
+    if args.path:
+        os.environ["CANCU_OXIGRAPH"] = args.path
+    files = sorted(f for p in map(Path, args.paths) for f in ([p] if p.is_file() else sorted(p.glob("*.nq")) + sorted(p.glob("*.trig"))))
+    if not files:
+        _err(f"nothing to load in {', '.join(args.paths)} (run `cancu ingest` first)")
+        return 2
+    try:
+        store = open_store(kind)
+    except StoreUnavailable as exc:
+        _err(str(exc))
+        return 2
+    errors, quads = 0, 0
+    try:
+        for f in files:
+            try:
+                quads += store.load(f)
+            except LoadError as exc:
+                _err(str(exc))
+                errors += 1
+        status = store.status()
+        if kind == "oxigraph" or kind is None:
+            from graph.search_index import build_index
+
+            build_index(store, config.data_dir() / "search.sqlite")
+    except StoreUnavailable as exc:
+        _err(str(exc))
+        return 2
+    finally:
+        store.close()
+    print(f"loaded {len(files) - errors} files, {quads} quads into {status.backend}: "
+          f"{status.documents} documents, {status.triples} triples; {errors} errors", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from api.server import serve
+
+    if args.path:
+        os.environ["CANCU_OXIGRAPH"] = args.path
+    serve(args.host, args.port, args.store)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cancu", description="Vietnamese legal documents -> knowledge graph -> API.")
+    sub = p.add_subparsers(dest="command", required=True)
+    sp = sub.add_parser("parse", help="print one JSON object per document (README: 'Parse output')")
+    sp.add_argument("files", nargs="+", help="files or folders (txt, html, docx, pdf)")
+    sp.set_defaults(func=cmd_parse)
+    si = sub.add_parser("ingest", help="files or folders -> RDF, one named graph per document (N-Quads)")
+    si.add_argument("paths", nargs="+")
+    si.add_argument("-o", "--output", default=str(config.data_dir() / "rdf"), help="output folder (default: data/rdf)")
+    si.set_defaults(func=cmd_ingest)
+    sl = sub.add_parser("load", help="load RDF into the store (Oxigraph on disk by default, or Neo4j)")
+    sl.add_argument("paths", nargs="*", default=[str(config.data_dir() / "rdf")])
+    sl.add_argument("--store", choices=["oxigraph", "neo4j"], default=None, help="default: $CANCU_STORE or oxigraph")
+    sl.add_argument("--path", help="Oxigraph folder (default: data/oxigraph, or $CANCU_OXIGRAPH)")
+    sl.add_argument("--neo4j", metavar="BOLT_URI", help="load into Neo4j at this URI (NEO4J_USER, NEO4J_PASSWORD)")
+    sl.set_defaults(func=cmd_load)
+    sv = sub.add_parser("serve", help="serve the API (default http://127.0.0.1:8000)")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--store", choices=["oxigraph", "neo4j"], default=None)
+    sv.add_argument("--path", help="Oxigraph folder")
+    sv.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

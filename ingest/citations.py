@@ -1,0 +1,229 @@
+"""Find references to other documents (eyecite's find step) and classify them.
+
+Căn cứ lines of the preamble give `based_on`; the first reference of each ';'-separated part of a
+Căn cứ line is a legal basis, and so is one introduced by "được sửa đổi, bổ sung bởi"; any other
+reference nested in the line ("… thực hiện Nghị quyết số 52-NQ/TW …") is a citation. References in
+the body give `cites`, or a stronger relation when the sentence says this document amends,
+replaces, repeals, guides, details or consolidates it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cancu.numbers import DocNumber, TYPE_CODES, find_numbers
+from cancu.text import squash
+from ingest.dates import LONG_DATE, SHORT_DATE, iso
+from ingest.models import Ref
+
+_TYPE_WORD = re.compile(
+    r"(Nghị\s+định|Nghị\s+quyết(?:\s+liên\s+tịch)?|Quyết\s+định|Thông\s+tư(?:\s+liên\s+tịch)?|Chỉ\s+thị|Kế\s+hoạch|"
+    r"[Cc]ông\s+văn|[Vv]ăn\s+bản|Báo\s+cáo|Tờ\s+trình|Luật|Pháp\s+lệnh|Kết\s+luận|Thông\s+báo|Hướng\s+dẫn|Đề\s+án|"
+    r"Công\s+điện)(?:\s+số)?\s*$"
+)
+# A law cited by name: from "Luật"/"Bộ luật" to its number or date (one PDF line break allowed).
+LAW_RE = re.compile(
+    r"(?<![\w])(?P<title>(?:Bộ\s+)?[Ll]uật\s+(?!số\b)"
+    r"(?:(?!Nghị quyết|Nghị định|Quyết định|Thông tư|Chỉ thị|Luật số)(?:[^;:()\n\d.]|\n(?!Căn cứ))){1,160}?)"
+    r"(?=\s+(?:số\s+\d+/\d{4}/QH\d+\s*)?ngày\s+\d{1,2}\s+tháng|\s+số\s+\d+/\d{4}/QH\d+)"
+)
+_ISSUER_AFTER = re.compile(
+    r"^\s*của\s+(?:Bộ trưởng\s+|Thủ trưởng\s+)?(?P<who>[^,;.()]{2,120}?)"
+    r"(?=\s+(?:về|ban hành|Ban hành|quy định|Quy định|phê duyệt|hướng dẫn|sửa đổi|thực hiện|tại|để|nhằm|đã|trong)\b|[,;.(]|$)"
+)
+_DATE_AFTER = re.compile(
+    r"^\s*(?:,\s*)?ngày\s+(?:(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})|(\d{1,2})/(\d{1,2})/(\d{4}))", re.IGNORECASE
+)
+_AMENDED_BY = re.compile(r"được\s+sửa\s+đổi,?\s+bổ\s+sung(?:\s+một\s+số\s+điều)?\s+(?:bởi|tại|theo)\s*$")
+_SELF = re.compile(r"\b(Quyết định|Nghị quyết|Nghị định|Thông tư|Chỉ thị|Kế hoạch|Luật|Văn bản|Công văn) này\b")
+_ACTIVE = {  # "<type> này <verb> …": this document acts on the cited one
+    "amends": r"sửa đổi|bổ sung", "replaces": r"thay thế", "repeals": r"bãi bỏ", "guides": r"hướng dẫn",
+    "details": r"quy định chi tiết", "consolidates": r"hợp nhất", "corrects": r"đính chính",
+    "suspends": r"đình chỉ", "halts": r"tạm ngưng hiệu lực",
+}
+_ACTIVE_RE = [(k, re.compile(rf"\bnày\s+(?:\w+\s+){{0,2}}?(?:{v})", re.I)) for k, v in _ACTIVE.items()]
+_CEASES = re.compile(r"^[^.;|]{0,120}?\b(hết hiệu lực|bị bãi bỏ|được thay thế|bãi bỏ)", re.I)
+
+
+@dataclass
+class Found:
+    """A reference found in a text, before it is classified."""
+
+    start: int
+    end: int
+    number: DocNumber | None
+    title: str | None
+    type: str | None
+    date: str | None
+    issuer: str | None
+
+
+def find_refs(text: str, offset: int = 0) -> list[Found]:
+    """Every numbered document and every law by name in `text`, in order; spans are absolute (offset added)."""
+    found: list[Found] = []
+    laws = list(LAW_RE.finditer(text))
+    for m in laws:
+        title = squash(m["title"])
+        tail = text[m.end(): m.end() + 120]
+        number = None
+        nm = re.match(r"\s+số\s+(\d+/\d{4}/QH\d+)", tail)
+        if nm:
+            number = DocNumber.parse(nm[1])
+            tail = tail[nm.end():]
+        date = _date_at(tail)
+        found.append(Found(offset + m.start(), offset + m.end(), number, _law_title(title), "Luật", date, "Quốc hội"))
+    for number, s, e in find_numbers(text):
+        if any(f.start - offset <= s < f.end - offset + 40 and f.number == number for f in found):
+            continue  # the number of a law already found by name
+        before = text[max(0, s - 30): s]
+        tm = _TYPE_WORD.search(before)
+        type_name = _type_name(tm[1]) if tm else number.type_name
+        start = s - (len(before) - tm.start()) if tm else s
+        after = text[e: e + 200]
+        date = _date_at(after)
+        dm = _DATE_AFTER.match(after)
+        issuer = None
+        rest = after[dm.end():] if dm else after
+        im = _ISSUER_AFTER.match(" " + squash(rest[:160]))
+        if im and im["who"].strip():
+            issuer = _clean_issuer(squash(im["who"]))
+        if type_name == "Luật" and number.issuer.startswith("QH"):
+            issuer = issuer or "Quốc hội"
+        found.append(Found(offset + start, offset + e, number, None, type_name, date, issuer))
+    found.sort(key=lambda f: f.start)
+    return found
+
+
+def _date_at(tail: str) -> str | None:
+    m = _DATE_AFTER.match(tail)
+    if not m:
+        return None
+    return iso(m[1], m[2], m[3]) if m[1] else iso(m[4], m[5], m[6])
+
+
+def _law_title(title: str) -> str:
+    title = re.sub(r"^(Bộ\s+)?luật\b", lambda m: (m[1] or "") + "Luật", title)
+    return title[0].upper() + title[1:]
+
+
+def _type_name(word: str) -> str:
+    w = squash(word)
+    w = w[0].upper() + w[1:]
+    return "Công văn" if w in ("Văn bản", "Công văn") else w
+
+
+def _clean_issuer(who: str) -> str | None:
+    who = re.sub(r"\s+(về|ban hành|quy định|phê duyệt|hướng dẫn|sửa đổi|thực hiện)\b.*$", "", who).strip(" ,;.-")
+    if not who or who[0].islower():
+        return None
+    who = re.sub(r"\s+khoá\b", " khóa", who)
+    return who
+
+
+def preamble_refs(text: str, start: int, end: int) -> list[Ref]:
+    """Legal bases and nested citations of the preamble text[start:end]."""
+    refs: list[Ref] = []
+    statements = _statements(text, start, end)
+    has_can_cu = any(kind == "Căn cứ" for kind, _, _ in statements)
+    for kind, s, e in statements:
+        line = text[s:e]
+        found = find_refs(line, s)
+        basis_stmt = kind == "Căn cứ" or (kind == "Thực hiện" and not has_can_cu and _starts_with_ref(line, found, s))
+        quote = squash(line)
+        seg_bounds = _segments(line, s)
+        for f in found:
+            seg = next((b for b in seg_bounds if b[0] <= f.start < b[1]), (s, e))
+            first_in_seg = next((g for g in found if seg[0] <= g.start < seg[1]), None) is f
+            between = text[max(seg[0], _prev_end(found, f)): f.start]
+            principal = basis_stmt and (first_in_seg or bool(_AMENDED_BY.search(between)))
+            refs.append(_to_ref(f, quote, "based_on" if principal else "cites", nested=basis_stmt and not principal))
+    return refs
+
+
+def body_refs(text: str, start: int, end: int, provision_of) -> list[Ref]:
+    """Citations in text[start:end]; the relation comes from the sentence's wording when it speaks of itself."""
+    refs: list[Ref] = []
+    for f in find_refs(text[start:end], start):
+        s_start, s_end = _sentence(text, f.start, start, end)
+        sentence = text[s_start:s_end]
+        relation = _relation(text, f, sentence, s_end)
+        prov = provision_of(f.start)
+        refs.append(_to_ref(f, squash(sentence), relation, provision=prov))
+    return refs
+
+
+def _relation(text: str, f: Found, sentence: str, s_end: int) -> str:
+    """'cites' unless the sentence says this document acts on the reference."""
+    if not _SELF.search(sentence):
+        return "cites"
+    ceases = _CEASES.match(text[f.end:s_end])
+    if ceases:
+        return "replaces" if "thay thế" in ceases[1] else "repeals"
+    for name, rx in _ACTIVE_RE:
+        if rx.search(sentence):
+            return name
+    return "cites"
+
+
+def _to_ref(f: Found, quote: str, relation: str, nested: bool = False, provision: str | None = None) -> Ref:
+    year = f.number.year if f.number and f.number.year else (int(f.date[:4]) if f.date else None)
+    return Ref(text=quote, relation=relation, number=str(f.number) if f.number else None, type=f.type,
+               issuer=f.issuer, date=f.date, year=year, title=f.title, provision=provision,
+               start=f.start, end=f.end, nested=nested)
+
+
+def _statements(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """Preamble statements; a PDF line that does not open a new statement continues the previous one."""
+    opener = re.compile(r"^(Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|Trên cơ sở|Theo|Xét|\[\.\.\.\])", re.MULTILINE)
+    marks = [(m[1], start + m.start()) for m in opener.finditer(text[start:end])]
+    out = []
+    for i, (kind, s) in enumerate(marks):
+        e = marks[i + 1][1] if i + 1 < len(marks) else end
+        out.append((kind, s, e))
+    return out
+
+
+def _segments(line: str, offset: int) -> list[tuple[int, int]]:
+    """Split a statement at top-level ';' (not inside parentheses)."""
+    bounds, depth, last = [], 0, 0
+    for i, ch in enumerate(line):
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        if ch == ";" and depth == 0:
+            bounds.append((offset + last, offset + i))
+            last = i + 1
+    bounds.append((offset + last, offset + len(line)))
+    return bounds
+
+
+def _prev_end(found: list[Found], f: Found) -> int:
+    ends = [g.end for g in found if g.end <= f.start]
+    return max(ends) if ends else 0
+
+
+def _starts_with_ref(line: str, found: list[Found], offset: int) -> bool:
+    return bool(found) and found[0].start - offset <= len("Thực hiện ") + 1
+
+
+def _sentence(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
+    """The sentence (or table row / list line) around `pos`, bounded by lo/hi."""
+    left = max(text.rfind(". ", lo, pos), text.rfind(".\n", lo, pos), text.rfind("\n\n", lo, pos), text.rfind(" | ", lo, pos))
+    left = lo if left < 0 else left + 2
+    candidates = [i for i in (text.find(". ", pos, hi), text.find(".\n", pos, hi), text.find("\n\n", pos, hi), text.find(" | ", pos, hi)) if i >= 0]
+    right = min(candidates) + 1 if candidates else hi
+    return left, right
+
+
+def date_before(text: str, pos: int, lo: int) -> str | None:
+    """A date written earlier in the same sentence ("Ngày 03/6/2020, … ban hành Quyết định số 749/QĐ-TTg")."""
+    s, _ = _sentence(text, pos, lo, pos)
+    window = text[s:pos]
+    hits = [m for m in list(LONG_DATE.finditer(window)) + list(SHORT_DATE.finditer(window))]
+    if not hits:
+        return None
+    m = max(hits, key=lambda m: m.start())
+    return iso(m[1], m[2], m[3])
+
+
+__all__ = ["find_refs", "preamble_refs", "body_refs", "date_before", "TYPE_CODES"]

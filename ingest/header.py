@@ -1,0 +1,280 @@
+"""Header fields: from the site's metadata block when a page copy has one, else from the document itself.
+
+A document as issued has no metadata block: then every field comes from the letterhead, the
+"Số:" line, the place-and-date line, the type line and title, the preamble and the signature block.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+
+from cancu.numbers import TYPE_BY_NAME, TYPE_CODES, DocNumber, find_numbers
+from cancu.text import fold, squash
+from ingest.dates import LONG_DATE, iso, parse_short
+from ingest.models import Signer
+
+MISSING = "[...]"
+_META_KEYS = {
+    "Số hiệu": "number",
+    "Ngày ban hành": "date_issued",
+    "Ngày có hiệu lực": "date_in_force",
+    "Loại văn bản": "type",
+    "Cơ quan ban hành": "issuer",
+    "Người ký": "signer",
+    "Lĩnh vực": "field",
+}
+_META_LINE = re.compile(rf"^({'|'.join(_META_KEYS)})[ \t]+(.+?)[ \t]*$", re.MULTILINE)
+_PAGE_DATE = re.compile(r"^Thứ \w+, Ngày \d{1,2}/\d{1,2}/\d{4}\s*$")
+_NUMBER_LINE = re.compile(r"^(?:[^\n|]*\|\s*)?Số\s*:?[ \t]+(?P<rest>[^\n|]+)", re.MULTILINE)
+_PLACE_DATE = re.compile(
+    r"^(?:[^\n|]*\|\s*)?(?P<place>[A-ZĐÀ-Ỹ][^\n,|]{1,40}),\s*" + LONG_DATE.pattern, re.MULTILINE | re.IGNORECASE
+)
+_TYPE_WORDS = sorted({name for name, _ in TYPE_CODES.values()}, key=len, reverse=True)
+_TYPE_LINE = re.compile(rf"^\s*({'|'.join(w.upper() for w in _TYPE_WORDS)})\s*$", re.MULTILINE)
+_VV_LINE = re.compile(r"^\s*V/v[ \t]+(?P<title>.+)$", re.MULTILINE)
+_NATIONAL = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+_PREAMBLE_START = re.compile(r"^(Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị)\b", re.MULTILINE)
+_PROPOSER = re.compile(r"^(?:\[\.\.\.\]\s*|Theo\s+|Xét\s+)đề nghị của\s+(?P<who>.+?)(?:\s+tại\s|[;,.]?\s*$)", re.MULTILINE | re.DOTALL)
+_IN_FORCE_SIGNING = re.compile(r"có hiệu lực(?: thi hành)?(?: kể)? từ ngày ký(?: ban hành)?", re.IGNORECASE)
+_IN_FORCE_DATE = re.compile(r"này có hiệu lực(?: thi hành)?(?: kể)? từ ngày\s+" + LONG_DATE.pattern[len("ngày\\s+"):], re.IGNORECASE)
+_MODE = re.compile(r"^(?:[^\n|]*\|\s*)?(TM|T/M|KT|Q|TL|TUQ)\.?\s+(.+?)\s*$")
+_ROLE = re.compile(
+    r"^(?:PHÓ )?(?:THỦ TƯỚNG|BỘ TRƯỞNG(?:, CHỦ NHIỆM)?|THỨ TRƯỞNG|BÍ THƯ|CHỦ TỊCH|CHỦ NHIỆM|CỤC TRƯỞNG|"
+    r"VỤ TRƯỞNG|CHÁNH VĂN PHÒNG|TỔNG BÍ THƯ|THỐNG ĐỐC|TỔNG CỤC TRƯỞNG|GIÁM ĐỐC|TRƯỞNG BAN)$"
+)
+_SIGNED_MARK = re.compile(r"^\(?\[?(?:đã ký|Đã ký|ĐÃ KÝ)\]?\)?$")
+
+
+@dataclass
+class Header:
+    number: str | None = None
+    type: str | None = None
+    issuer: str | None = None
+    signer: str | None = None
+    date_issued: str | None = None
+    date_in_force: str | None = None
+    title: str | None = None
+    place: str | None = None
+    field: str | None = None
+    proposed_by: str | None = None
+    signature: Signer | None = None
+    year: int | None = None
+    body_start: int = 0  # where the document itself starts (after a site metadata block)
+    meta: dict[str, str] = dc_field(default_factory=dict)
+
+
+def parse_header(text: str, issuer_name: "IssuerNamer") -> Header:
+    """Read every header field; metadata-block values win where both exist (they were curated by the site)."""
+    meta, site_title, body_start = _site_block(text)
+    body = text[body_start:]
+    own = _from_document(body, body_start, issuer_name)
+    h = Header(body_start=body_start, meta=meta)
+    h.number = meta.get("number") or own.number
+    h.type = meta.get("type") or own.type
+    h.issuer = meta.get("issuer") or own.issuer
+    h.signer = meta.get("signer") or own.signer
+    h.date_issued = parse_short(meta.get("date_issued", "")) or own.date_issued
+    h.date_in_force = parse_short(meta.get("date_in_force", "")) or own.date_in_force
+    h.field = meta.get("field")
+    h.title, h.place, h.proposed_by, h.signature = own.title, own.place, own.proposed_by, own.signature
+    if h.number:
+        number = DocNumber.parse(h.number)
+        h.number = str(number)
+        if not h.type:
+            h.type = number.type_name
+        if not h.issuer:
+            h.issuer = issuer_name(number.issuer)
+    h.issuer = _with_term(h.issuer, text[:4000])
+    h.year = _year(h, site_title)
+    if h.date_issued and not h.date_in_force and _IN_FORCE_SIGNING.search(body):
+        h.date_in_force = h.date_issued
+    if not h.title and site_title:
+        h.title = site_title
+    return h
+
+
+def _with_term(issuer: str | None, head: str) -> str | None:
+    """The Party Central Committee is one body per term: 'Ban Chấp hành Trung ương Đảng (khóa XI)'."""
+    if issuer != "Ban Chấp hành Trung ương Đảng":
+        return issuer
+    m = re.search(r"Ban Chấp hành Trung ương(?: Đảng)?\s+kho[áa]\s+([IVXL]+)\b", head, re.IGNORECASE)
+    return f"{issuer} (khóa {m[1].upper()})" if m else issuer
+
+
+def _site_block(text: str) -> tuple[dict[str, str], str | None, int]:
+    """The 'Số hiệu … Lĩnh vực' block of a page copy, the site's title line before it, and where the body starts."""
+    head = text[:4000]
+    lines = list(_META_LINE.finditer(head))
+    if len(lines) < 3 or lines[0].group(1) != "Số hiệu":
+        return {}, None, 0
+    meta = {_META_KEYS[m[1]]: m[2] for m in lines if m[2].strip() != MISSING}
+    before = [ln for ln in head[: lines[0].start()].splitlines() if ln.strip() and not _PAGE_DATE.match(ln.strip())]
+    return meta, (before[-1].strip() if before else None), lines[-1].end()
+
+
+@dataclass
+class _Own:
+    number: str | None = None
+    type: str | None = None
+    issuer: str | None = None
+    signer: str | None = None
+    date_issued: str | None = None
+    date_in_force: str | None = None
+    title: str | None = None
+    place: str | None = None
+    proposed_by: str | None = None
+    signature: Signer | None = None
+
+
+class IssuerNamer:
+    """Maps a number's issuer code or an upper-case letterhead line to the body's proper name."""
+
+    def __init__(self, by_code: dict[str, str], by_fold: dict[str, str]):
+        self._by_code = {fold(k): v for k, v in by_code.items()}
+        self._by_fold = by_fold
+
+    def __call__(self, code: str) -> str | None:
+        return self._by_code.get(fold(code))
+
+    def known_prefix(self, text: str) -> str | None:
+        """The longest known body name that `text` starts with ('Bộ Chính trị và Chương trình' -> 'Bộ Chính trị')."""
+        words = text.split()
+        for n in range(len(words), 0, -1):
+            name = self._by_fold.get(fold(" ".join(words[:n])))
+            if name:
+                return " ".join(words[:n]) if fold(" ".join(words[:n])) == fold(name) else name
+        return None
+
+    def letterhead(self, lines: list[str]) -> str | None:
+        """Longest run of letterhead lines that names a known body ('BỘ THÔNG TIN VÀ' + 'TRUYỀN THÔNG')."""
+        best: str | None = None
+        for i in range(len(lines)):
+            for j in range(len(lines), i, -1):
+                name = self._by_fold.get(fold(" ".join(lines[i:j])))
+                if name and (best is None or len(name) > len(best)):
+                    best = name
+        if best:
+            return best
+        joined = " ".join(lines)
+        m = re.match(r"(ỦY BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN)\s+(TỈNH|THÀNH PHỐ)\s+(.+)", joined)
+        if m:
+            body = "Ủy ban nhân dân" if m[1] != "HỘI ĐỒNG NHÂN DÂN" else "Hội đồng nhân dân"
+            return f"{body} {m[2].lower()} {m[3].title()}"
+        return None
+
+
+def _from_document(body: str, offset: int, issuer_name: IssuerNamer) -> _Own:
+    own = _Own()
+    num_m = _NUMBER_LINE.search(body[:3000])
+    if num_m:
+        hit = next(find_numbers(num_m["rest"]), None)
+        if hit:
+            own.number = str(hit[0])
+    pd = _PLACE_DATE.search(body[:3000])
+    if pd:
+        own.place = pd["place"].strip()
+        own.date_issued = iso(pd[2], pd[3], pd[4])
+    nat = _NATIONAL.search(body[:3000])
+    cut = min(x for x in (nat.start() if nat else None, num_m.start() if num_m else None, 3000) if x is not None)
+    letter_lines = [
+        ln.split("|")[0].strip() for ln in body[:cut].splitlines()
+        if ln.strip() and not re.fullmatch(r"[-–_\s]+|\[\.\.\.\]", ln.strip()) and "ĐẢNG CỘNG SẢN" not in ln
+    ]
+    own.issuer = issuer_name.letterhead(letter_lines)
+    type_m = _TYPE_LINE.search(body[:4000])
+    vv = _VV_LINE.search(body[:3000])
+    if type_m:
+        own.type = next(w for w in _TYPE_WORDS if w.upper() == type_m[1].strip())
+        own.title = _title_after(body, type_m.end())
+    elif vv:
+        own.type, own.title = "Công văn", squash(vv["title"])
+    pre = _PREAMBLE_START.search(body)
+    prop = _PROPOSER.search(body, pre.start() if pre else 0)
+    if prop and prop.start() < len(body) // 2 + 2000:
+        who = squash(prop["who"])
+        own.proposed_by = re.sub(r"[;,.]$", "", who).strip()
+    m = _IN_FORCE_DATE.search(body)
+    if m:
+        own.date_in_force = iso(m[1], m[2], m[3])
+    own.signature = find_signature(body, offset)
+    own.signer = own.signature.name if own.signature else None
+    return own
+
+
+def _title_after(body: str, pos: int) -> str | None:
+    """The paragraph after the type line (the title), joined across PDF line breaks."""
+    rest = body[pos:].lstrip("\n ")
+    para: list[str] = []
+    for line in rest.splitlines():
+        s = line.strip()
+        if not s:
+            if para:
+                break
+            continue
+        if _PREAMBLE_START.match(s) or (para and s.isupper() and not para[-1].isupper()):
+            break
+        para.append(s)
+    return squash(" ".join(para)) or None
+
+
+def find_signature(body: str, offset: int = 0) -> Signer | None:
+    """The first signature block: mode lines (TM./KT./Q./TL.), the role line, an optional '[đã ký]', the name."""
+    lines = body.splitlines(keepends=True)
+    pos = 0
+    starts = []
+    for ln in lines:
+        starts.append(pos)
+        pos += len(ln)
+    for i, raw in enumerate(lines):
+        s = raw.strip()
+        mode_m = _MODE.match(s)
+        role_line = s.split("|")[-1].strip()
+        if not (mode_m or _ROLE.match(role_line)):
+            continue
+        modes: list[tuple[str, str]] = []
+        role: str | None = None
+        j = i
+        while j < len(lines) and j < i + 8:
+            t = lines[j].strip()
+            mm = _MODE.match(t)
+            if mm and not role:
+                modes.append((mm[1].replace("T/M", "TM") + ".", mm[2].strip()))
+            elif _ROLE.match(t.split("|")[-1].strip()) and not role:
+                role = t.split("|")[-1].strip()
+            elif t and not _SIGNED_MARK.match(t) and (role or modes):
+                if _is_name(t) and (role or modes):
+                    start = offset + starts[j] + lines[j].index(t)
+                    on_behalf = " / ".join(target for _, target in modes) or None
+                    mode = " ".join(m for m, _ in modes) or None
+                    return Signer(name=t, role=role or (modes[-1][1] if modes else None), mode=mode,
+                                  on_behalf_of=on_behalf, start=start, end=start + len(t))
+                break
+            j += 1
+    return None
+
+
+def _is_name(line: str) -> bool:
+    words = line.split()
+    return 2 <= len(words) <= 5 and all(w[0].isupper() and not w.isupper() for w in words if w.isalpha() or w[0].isalpha())
+
+
+def _year(h: Header, site_title: str | None) -> int | None:
+    if h.date_issued:
+        return int(h.date_issued[:4])
+    if h.number:
+        number = DocNumber.parse(h.number)
+        if number.year:
+            return number.year
+    if site_title:
+        m = re.search(r"\bnăm\s+((?:19|20)\d\d)\b", site_title)
+        if m:
+            return int(m[1])
+    return None
+
+
+def type_from_word(word: str | None) -> str | None:
+    """Canonical Vietnamese type name from any spelling ('QUYẾT ĐỊNH', 'quyết định')."""
+    code = TYPE_BY_NAME.get(fold(word or ""))
+    return TYPE_CODES[code][0] if code else None

@@ -1,0 +1,138 @@
+"""files → normalise → segment → parse → extract → resolve: one `Document` per file.
+
+Problems that do not stop parsing (no number, no date, a truncated header) are recorded in
+`Document.errors`; a file that cannot be read at all raises `ingest.readers.ReadError`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from cancu.numbers import DocNumber, find_numbers
+from cancu.text import fold, nfc
+from ingest import names, roles, tables
+from ingest.citations import body_refs, preamble_refs
+from ingest.header import IssuerNamer, parse_header
+from ingest.models import Document, Provision, Ref
+from ingest.readers import read_text
+from ingest.resolve import Registry, own_id, resolve
+from ingest.structure import ANNEX_START, innermost, parse_structure
+
+_DECISION_MARK = re.compile(
+    r"^\s*(QUYẾT ĐỊNH|QUYẾT NGHỊ|NGHỊ QUYẾT|CHỈ THỊ|BAN HÀNH)\s*:\s*$", re.MULTILINE
+)
+_OPENER = re.compile(r"^(Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|\[\.\.\.\] đề nghị)", re.MULTILINE)
+_FIRST_HEADING = re.compile(r"^(Điều\s+1\s*[.:]|Chương\s+I\b|CHƯƠNG\s+I\b|I\s*\.\s+\S|Phần\s+I\b|PHẦN\s+I\b)", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def issuer_namer() -> IssuerNamer:
+    """Issuer names by number code and by folded name, from the gazetteer."""
+    entities = names.load_gazetteer()
+    by_code = {e.abbreviation: e.name for e in entities if e.abbreviation}
+    by_fold = {fold(n): e.name for e in entities for n in (e.name, *e.aliases)}
+    return IssuerNamer(by_code, by_fold)
+
+
+def parse_path(path: Path | str, registry: Registry | None = None) -> Document:
+    """Read and parse one file (txt, html, docx, pdf)."""
+    path = Path(path)
+    return parse_text(read_text(path), str(path), registry)
+
+
+def parse_text(text: str, source: str, registry: Registry | None = None) -> Document:
+    """Parse normalised text; spans in the result index into `Document.text`."""
+    text = nfc(text)
+    h = parse_header(text, issuer_namer())
+    doc = Document(source=source, number=h.number, type=h.type, issuer=h.issuer, signer=h.signer,
+                   date_issued=h.date_issued, date_in_force=h.date_in_force, title=h.title, place=h.place,
+                   field=h.field, proposed_by=h.proposed_by, signature=h.signature, text=text)
+    if not doc.number and not (doc.type == "Luật" and doc.title):
+        doc.errors.append("no document number found (no 'Số:' line and no 'Số hiệu' field)")
+    if not doc.date_issued:
+        doc.errors.append("no date of issue found")
+    if not doc.type:
+        doc.errors.append("no document type found")
+
+    annex_m = ANNEX_START.search(text, h.body_start)
+    body_end = annex_m.start() if annex_m else len(text)
+    p_start, p_end = _preamble(text, h.body_start, body_end)
+    provisions = parse_structure(text, p_end if p_end else h.body_start, body_end)
+    annex_provs, rows = tables.parse_annexes(text)
+    doc.provisions = provisions + annex_provs
+    doc.annex_rows = rows
+
+    def provision_of(pos: int) -> str | None:
+        row = next((r for r in rows if r.start <= pos < r.end), None)
+        if row:
+            return row.id
+        prov = innermost(doc.provisions, pos)
+        return prov.id if prov else None
+
+    refs: list[Ref] = []
+    if p_end:
+        refs += preamble_refs(text, p_start, p_end)
+        refs += body_refs(text, h.body_start, p_start, provision_of)
+        refs += body_refs(text, p_end, len(text), provision_of)
+    else:
+        refs += body_refs(text, h.body_start, len(text), provision_of)
+    refs = [r for r in refs if not _is_self(r, doc)]
+    for ref in refs:
+        ref.issuer = _issuer(ref)
+    doc.legal_bases = [r for r in refs if r.relation == "based_on"]
+    doc.cites = [r for r in refs if r.relation != "based_on"]
+    year = int(doc.date_issued[:4]) if doc.date_issued else h.year
+    doc.doc_id = own_id(doc, year)
+    resolve(doc, registry)
+    doc.mentions = names.find_mentions(text)
+    doc.roles = roles.find_roles(doc)
+    return doc
+
+
+def _issuer(ref: Ref) -> str | None:
+    """Issuer as written when it names a known body (extra words trimmed), else from the number's code."""
+    namer = issuer_namer()
+    if ref.issuer:
+        known = namer.known_prefix(ref.issuer)
+        if known:
+            return known if not re.search(r"khóa\s+[IVX]+", ref.issuer) else ref.issuer
+    if ref.number and not ref.title:
+        return namer(DocNumber.parse(ref.number).issuer) or (ref.issuer if ref.issuer and len(ref.issuer.split()) <= 8 else None)
+    return ref.issuer
+
+
+def _preamble(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of the preamble (Căn cứ … up to 'QUYẾT ĐỊNH:' or the first article); (0, 0) if none."""
+    mark = _DECISION_MARK.search(text, start, end)
+    first = _FIRST_HEADING.search(text, start, end)
+    p_end = mark.start() if mark else (first.start() if first else 0)
+    if not p_end:
+        return _unmarked_preamble(text, start, end)
+    opener = _OPENER.search(text, start, p_end)
+    if not opener:
+        return p_end, p_end
+    return opener.start(), p_end
+
+
+def _unmarked_preamble(text: str, start: int, end: int) -> tuple[int, int]:
+    """A truncated copy with Căn cứ lines but no 'QUYẾT ĐỊNH:' and no article: the run of opener paragraphs."""
+    m = re.search(r"^Căn cứ\b", text[start:end], re.MULTILINE)
+    if not m or not find_numbers(text[start + m.start(): start + m.start() + 300]):
+        return 0, 0
+    p_start = pos = start + m.start()
+    for line in text[p_start:end].splitlines(keepends=True):
+        s = line.strip()
+        if s == "[...]" or (s and not _OPENER.match(s) and text[pos - 2: pos] == "\n\n"):
+            break
+        pos += len(line)
+    return p_start, pos
+
+
+def _is_self(ref: Ref, doc: Document) -> bool:
+    if not ref.number or not doc.number:
+        return False
+    same = DocNumber.parse(ref.number).key == DocNumber.parse(doc.number).key
+    year = int(doc.date_issued[:4]) if doc.date_issued else None
+    return same and (ref.year is None or year is None or ref.year == year)

@@ -1,0 +1,78 @@
+"""Give every reference the stable id of the document it points at (eyecite's resolve step).
+
+A number without a year ("Quyết định số 749/QĐ-TTg") is resolved, in order, from: the same number
+with a year earlier in the same document, a date earlier in the same sentence, the registry of
+documents known to this ingest run (only when exactly one year fits: the same administrative
+number recurs across years), and otherwise stays undated rather than guessed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from cancu.iri import UNDATED, DocId
+from cancu.numbers import DocNumber
+from ingest.citations import date_before
+from ingest.models import Document, Ref
+
+Registry = dict[str, set[int]]  # number key -> years of known documents with that number
+
+
+def registry_of(docs: list[Document]) -> Registry:
+    """Years of every document number that this batch ingests or cites with a year."""
+    reg: Registry = defaultdict(set)
+    for doc in docs:
+        if doc.number and doc.date_issued:
+            reg[DocNumber.parse(doc.number).key].add(int(doc.date_issued[:4]))
+        for ref in doc.legal_bases + doc.cites:
+            if ref.number and ref.year:
+                reg[DocNumber.parse(ref.number).key].add(ref.year)
+    return reg
+
+
+def own_id(doc: Document, year: int | None) -> str | None:
+    """The document's own id: laws by name + date, everything else by number + year."""
+    if doc.type == "Luật" and doc.title and doc.date_issued:
+        return DocId.for_law(doc.title, doc.date_issued).id
+    if not doc.number:
+        return None
+    return DocId.for_number(DocNumber.parse(doc.number), year, doc.type).id
+
+
+def resolve(doc: Document, registry: Registry | None = None) -> None:
+    """Fill `doc_id` (and `year` when inferred) on every reference of `doc`, in text order."""
+    seen: dict[str, set[int]] = defaultdict(set)
+    law_numbers: dict[str, str] = {}
+    refs = sorted(doc.legal_bases + doc.cites, key=lambda r: r.start)
+    for ref in refs:
+        if ref.title:  # law by name
+            year_or_date = ref.date or (str(ref.year) if ref.year else UNDATED)
+            ref.doc_id = DocId.for_law(ref.title, year_or_date).id
+            if ref.number:
+                law_numbers[DocNumber.parse(ref.number).key] = ref.doc_id
+            continue
+        if not ref.number:
+            continue
+        number = DocNumber.parse(ref.number)
+        if number.key in law_numbers:  # "(Luật số 69/2020/QH14)" after the law's name
+            ref.doc_id = law_numbers[number.key]
+            continue
+        year = ref.year
+        if year is None:
+            year = _infer_year(doc, ref, number, seen, registry)
+            ref.year = year
+        if year:
+            seen[number.key].add(year)
+        ref.doc_id = DocId.for_number(number, year, ref.type).id
+
+
+def _infer_year(doc: Document, ref: Ref, number: DocNumber, seen: dict[str, set[int]],
+                registry: Registry | None) -> int | None:
+    if len(seen.get(number.key, ())) == 1:
+        return next(iter(seen[number.key]))
+    before = date_before(doc.text, ref.start, 0)
+    if before:
+        return int(before[:4])
+    if registry and len(registry.get(number.key, ())) == 1:
+        return next(iter(registry[number.key]))
+    return None
