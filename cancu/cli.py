@@ -122,6 +122,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     if not files:
         _err(f"nothing to load in {', '.join(args.paths)} (run `cancu ingest` first)")
         return 2
+    if kind in (None, "oxigraph"):
+        config.oxigraph_path().parent.mkdir(parents=True, exist_ok=True)
     try:
         store = open_store(kind)
     except StoreUnavailable as exc:

@@ -1,0 +1,49 @@
+"""The FastAPI application: `create_app(store)` wires routers, errors and the injected store."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from fastapi import FastAPI
+
+import cancu
+from graph.store import Store
+
+from api import errors
+from api.deps import StoreHolder
+from api.routers import documents, eli, health, resolve, search, sparql
+
+DESCRIPTION = """cancu: Vietnamese legal documents as a knowledge graph — legal bases (căn cứ), citations,
+agencies and platforms, each link with its provenance (document, provision, quoted text).
+
+* Look a document up by its number as people write it: `/resolve?ref=749/QĐ-TTg`.
+* Document ids are the IRI path after `/eli/vn/` with `/` as `-`: `qd-2020-749-ttg`.
+* Every error has the shape `{"error": {"code", "message", "suggestions"}}`.
+* `/resolve` answers **300 Multiple Choices** when a number is shared by several documents.
+"""
+
+
+def create_app(store: Store | None = None) -> FastAPI:
+    """The API over `store` (tests pass an in-memory store); by default the configured store,
+    opened read-only on first request so the API starts (and answers 503) even if it is missing."""
+    opener = None
+    if store is None:
+        from graph import open_store
+
+        def opener() -> Store:
+            return open_store(read_only=True)
+
+    holder = StoreHolder(store, opener)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        holder.close()
+
+    app = FastAPI(title="cancu", version=cancu.__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.holder = holder
+    errors.install(app)
+    for module in (resolve, documents, search, sparql, health, eli):
+        app.include_router(module.router)
+    return app

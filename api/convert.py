@@ -1,0 +1,55 @@
+"""Store dataclasses -> response models, and the ids the API speaks (cancu.iri.DocId)."""
+
+from __future__ import annotations
+
+from cancu.iri import ELI_PATH, DocId
+from graph.store import DocSummary, LinkRow, Provenance
+
+from api.schemas import DocumentOut, LinkOut, ProvenanceOut
+
+# Relation kinds in words, as vbpl.vn's "Lược đồ" names them (Vietnamese), then English.
+RELATION_LABELS: dict[str, str] = {
+    "based_on": "căn cứ ban hành (legal basis)",
+    "cites": "dẫn chiếu (cited in the body)",
+    "amends": "sửa đổi, bổ sung (amends)",
+    "replaces": "thay thế (replaces)",
+    "repeals": "bãi bỏ (repeals)",
+    "guides": "hướng dẫn (guides)",
+    "details": "quy định chi tiết (details)",
+    "corrects": "đính chính (corrects)",
+    "consolidates": "hợp nhất (consolidates)",
+    "suspends": "đình chỉ (suspends)",
+    "halts": "tạm ngưng hiệu lực (halts)",
+    "implements": "thực hiện (implements)",
+}
+
+
+def doc_id(iri: str) -> str | None:
+    """API id of a document IRI ('.../eli/vn/qd/2020/749/ttg' -> 'qd-2020-749-ttg'); None otherwise."""
+    if ELI_PATH not in iri:
+        return None
+    parts = iri.split(ELI_PATH, 1)[1].strip("/").split("/")
+    if len(parts) < 3 or len(parts) > 4:
+        return None
+    try:
+        did = DocId(*parts)
+        DocId.parse(did.id)
+    except (TypeError, ValueError):
+        return None
+    return did.id
+
+
+def doc_out(d: DocSummary) -> DocumentOut:
+    return DocumentOut(id=doc_id(d.iri), iri=d.iri, number=d.number, type=d.type, issuer=d.issuer, date=d.date,
+                       year=d.year, title=d.title, ingested=d.ingested, source_file=d.source_file)
+
+
+def provenance_out(p: Provenance) -> ProvenanceOut:
+    return ProvenanceOut(document=p.document, document_id=doc_id(p.document), provision=p.provision,
+                         quote=p.quote, start=p.start, end=p.end)
+
+
+def link_out(row: LinkRow, outgoing: bool) -> LinkOut:
+    other = row.target if outgoing else row.source
+    return LinkOut(relation=row.relation, relation_label=RELATION_LABELS.get(row.relation, row.relation),
+                   document=doc_out(other), provenance=[provenance_out(p) for p in row.provenance])

@@ -1,0 +1,57 @@
+"""Dereferencing: the graph's IRIs ({base}/eli/vn/…, {base}/id/…) answer HTTP with the resource.
+
+A document IRI gives the same representations as /documents/{id} (JSON, JSON-LD, Turtle); any other
+IRI the store knows (a provision, an annex row, an agency, a platform) gives its triples as JSON-LD
+(default) or Turtle. The IRI is rebuilt from cancu.config.base_iri(), so CANCU_BASE must be the
+address the API is served at for IRIs to dereference.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from cancu.config import base_iri
+from cancu.iri import ELI_PATH
+from graph.store import Store
+
+from api.convert import doc_id
+from api.deps import get_store
+from api.errors import ApiError
+from api.negotiation import JSON, JSONLD, TURTLE, is_known, rdf_response, representation
+from api.routers.documents import RDF_CONTENT, document_response
+from api.schemas import DocumentOut, ErrorResponse
+
+router = APIRouter(tags=["linked data"])
+Format = Annotated[str | None, Query(description="json | jsonld | ttl (overrides Accept)")]
+ERRORS = {404: {"model": ErrorResponse}, 406: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
+
+
+def _resource(iri: str, request: Request, store: Store, fmt: str | None):
+    doc = store.document(iri)
+    if doc is not None:
+        return document_response(request, doc, store, fmt)
+    kind = representation(request, fmt)
+    if not is_known(store, iri):
+        near = [i for i in [doc_id(iri.rsplit("/", 1)[0])] if i]
+        raise ApiError(404, "not_found", f"nothing is known about {iri}", near)
+    if kind == JSON:
+        kind = JSONLD  # non-document resources have no JSON model of their own (yet): JSON-LD
+    return rdf_response(store, iri, kind)
+
+
+@router.get("/eli/vn/{rest:path}", response_model=DocumentOut, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
+            summary="Dereference a document (or provision) IRI")
+def eli_resource(rest: str, request: Request, store: Store = Depends(get_store), format: Format = None):
+    return _resource(f"{base_iri()}{ELI_PATH}{rest.strip('/')}", request, store, format)
+
+
+@router.get("/id/{rest:path}", response_class=Response, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
+            summary="Dereference an entity IRI (agency, unit, enterprise, person, platform, programme)")
+def entity_resource(rest: str, request: Request, store: Store = Depends(get_store), format: Format = None) -> Response:
+    return _resource(f"{base_iri()}/id/{rest.strip('/')}", request, store, format)
+
+
+__all__ = ["router", "TURTLE"]

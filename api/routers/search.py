@@ -1,0 +1,37 @@
+"""/search: full text over document numbers and titles and entity names, diacritics and case ignored."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from graph.search_index import SearchIndex, fts_query
+
+from api.convert import doc_id
+from api.deps import get_index
+from api.errors import ApiError
+from api.schemas import ErrorResponse, SearchHitOut, SearchPage
+
+router = APIRouter(tags=["search"])
+KINDS = ["document", "agency", "unit", "enterprise", "person", "platform", "programme"]
+
+
+@router.get("/search", response_model=SearchPage, responses={400: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+            summary="Ranked search: 'bo thong tin' finds 'Bộ Thông tin và Truyền thông'")
+def search(
+    q: Annotated[str, Query(min_length=1, max_length=300, description="words, with or without diacritics")],
+    kind: Annotated[list[str] | None, Query(description=f"only these kinds: {', '.join(KINDS)}")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    index: SearchIndex = Depends(get_index),
+) -> SearchPage:
+    if fts_query(q) is None:
+        raise ApiError(400, "invalid_query", "the query has no words to search for", ["bo thong tin", "749/QĐ-TTg"])
+    bad = [k for k in kind or [] if k not in KINDS]
+    if bad:
+        raise ApiError(400, "invalid_kind", f"unknown kind(s): {', '.join(bad)}", KINDS)
+    total, hits = index.search(q, limit=limit, offset=offset, kinds=kind)
+    items = [SearchHitOut(kind=h.kind, iri=h.iri, id=doc_id(h.iri) if h.kind == "document" else None,
+                          label=h.label, number=h.number, score=h.score) for h in hits]
+    return SearchPage(query=q, total=total, limit=limit, offset=offset, items=items)

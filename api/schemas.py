@@ -1,0 +1,113 @@
+"""Pydantic models for every response (they are also the OpenAPI schema at /docs)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="machine-readable: not_found, invalid_id, ambiguous_reference, store_unavailable …")
+    message: str
+    suggestions: list[str] = Field(default_factory=list, description="near matches (ids or numbers) to try instead")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class DocumentOut(BaseModel):
+    """A document, ingested or known only from citations (a stub: `ingested` false)."""
+
+    id: str | None = Field(description="API id, e.g. qd-2020-749-ttg; None if the IRI is not a document IRI")
+    iri: str
+    number: str | None = None
+    type: str | None = None
+    issuer: str | None = None
+    date: str | None = Field(default=None, description="ISO date of signing (eli:date_document)")
+    year: int | None = None
+    title: str | None = None
+    ingested: bool = False
+    source_file: str | None = None
+
+
+class ResolvedDocument(BaseModel):
+    """/resolve with exactly one match."""
+
+    ref: str
+    key: str | None
+    ambiguous: bool = False
+    id: str | None
+    iri: str
+    number: str | None = None
+    type: str | None = None
+    issuer: str | None = None
+    date: str | None = None
+    year: int | None = None
+    title: str | None = None
+    ingested: bool = False
+
+
+class Candidate(DocumentOut):
+    pass
+
+
+class AmbiguousReference(BaseModel):
+    """/resolve with several matches (HTTP 300 Multiple Choices): pick one by id, or pass year=."""
+
+    ref: str
+    key: str | None
+    ambiguous: bool = True
+    message: str
+    candidates: list[Candidate]
+
+
+class ProvenanceOut(BaseModel):
+    document: str = Field(description="IRI of the document that asserts the link")
+    document_id: str | None = None
+    provision: str | None = Field(default=None, description="IRI of the provision / annex row; None for the preamble")
+    quote: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+class LinkOut(BaseModel):
+    relation: str = Field(description="based_on, cites, amends, replaces, repeals, guides, details, …")
+    relation_label: str = Field(description="the kind in words: 'căn cứ ban hành (legal basis)' …")
+    document: DocumentOut = Field(description="the other document: the target for outgoing links, the source for incoming")
+    provenance: list[ProvenanceOut] = Field(default_factory=list)
+
+
+class LinkPage(BaseModel):
+    document: DocumentOut
+    direction: str = Field(description="outgoing | incoming")
+    relations: list[str]
+    total: int
+    limit: int
+    offset: int
+    items: list[LinkOut]
+
+
+class HealthOut(BaseModel):
+    backend: str
+    state: str = Field(description="ok | unavailable")
+    detail: str
+    documents: int = Field(description="ingested documents (stubs not counted)")
+    triples: int
+    search_index: str
+
+
+class SearchHitOut(BaseModel):
+    kind: str
+    iri: str
+    id: str | None = None
+    label: str
+    number: str | None = None
+    score: float
+
+
+class SearchPage(BaseModel):
+    query: str
+    total: int
+    limit: int
+    offset: int
+    items: list[SearchHitOut]

@@ -1,0 +1,281 @@
+"""Parse quality against the hand-made answers (GUIDE §7), eyecite-style: found / missed / wrong.
+
+    python bench/accuracy.py            # prints the tables
+    python bench/accuracy.py --diff     # also lists every difference
+
+Annex rows: tests/gold/03-NQ-CP-annex.json (fields stt, task, lead, coordinating, product, deadline).
+Header fields and legal bases: tests/gold/citations.json, if `ingest.pipeline.parse_path` exists.
+The computations are importable (`annex_scores`, `header_scores`, `legal_base_scores`) so tests
+can hold the thresholds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from cancu.text import fold, squash  # noqa: E402
+from ingest.models import AnnexRow  # noqa: E402
+from ingest.tables import parse_annexes  # noqa: E402
+
+CORPUS = ROOT / "corpus"
+GOLD = ROOT / "tests" / "gold"
+ANNEX_FIELDS = ("stt", "task", "lead", "coordinating", "product", "deadline")
+HEADER_FIELDS = ("number", "type", "issuer", "signer", "date_issued", "date_in_force")
+
+
+@dataclass
+class Score:
+    """Counts for one field: found (true positives), missed, wrongly found."""
+
+    found: int = 0
+    missed: int = 0
+    wrong: int = 0
+    diffs: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        d = self.found + self.wrong
+        return self.found / d if d else 1.0
+
+    @property
+    def recall(self) -> float:
+        d = self.found + self.missed
+        return self.found / d if d else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, other: "Score") -> None:
+        self.found += other.found
+        self.missed += other.missed
+        self.wrong += other.wrong
+        self.diffs += other.diffs
+
+
+def _read(path: Path) -> str:
+    from cancu.text import nfc
+
+    return nfc(path.read_text(encoding="utf-8"))
+
+
+def annex_rows_for(path: Path) -> list[AnnexRow]:
+    """Annex rows parsed from one corpus file."""
+    return parse_annexes(_read(path))[1]
+
+
+def annex_scores(rows: list[AnnexRow] | None = None, gold_path: Path | None = None) -> dict[str, Score]:
+    """Per-field scores of parsed 03/NQ-CP annex rows against the gold; key 'overall' sums them.
+
+    A row is matched by (annex label, STT). Text fields: equal after trimming and collapsing
+    spaces → found; otherwise a non-empty prediction is wrong and a non-empty gold value missed.
+    Agency lists: compared as multisets of items. Columns absent from an annex (gold null) are skipped.
+    """
+    gold = json.loads((gold_path or GOLD / "03-NQ-CP-annex.json").read_text(encoding="utf-8"))
+    if rows is None:
+        rows = annex_rows_for(CORPUS / "03-NQ-CP-2025.txt")
+    pred = {(r.annex, r.stt): r for r in rows}
+    scores = {f: Score() for f in ANNEX_FIELDS}
+    seen = set()
+    for annex in gold["annexes"]:
+        label = annex["id"]
+        for g in annex["rows"]:
+            key = (label, g["stt"])
+            seen.add(key)
+            p = pred.get(key)
+            where = f"{label} {g['stt']} (line {g['line']})"
+            if p is None:
+                scores["stt"].missed += 1
+                scores["stt"].diffs.append(f"MISSED row {where}")
+                for f in ANNEX_FIELDS[1:]:
+                    gv = g.get(f)
+                    if isinstance(gv, list):
+                        scores[f].missed += len(gv)
+                    elif gv:
+                        scores[f].missed += 1
+                continue
+            scores["stt"].found += 1
+            for f in ANNEX_FIELDS[1:]:
+                gv = g.get(f)
+                if gv is None:
+                    continue
+                pv = getattr(p, f)
+                s = scores[f]
+                if isinstance(gv, list):
+                    gc, pc = Counter(squash(x) for x in gv), Counter(squash(x) for x in (pv or []))
+                    inter = sum((gc & pc).values())
+                    s.found += inter
+                    s.missed += sum((gc - pc).values())
+                    s.wrong += sum((pc - gc).values())
+                    if gc != pc:
+                        s.diffs.append(f"{f} {where}: gold {sorted(gc)} got {sorted(pc)}")
+                else:
+                    gs, ps = squash(gv), squash(pv or "")
+                    if gs == ps:
+                        s.found += 1
+                    else:
+                        if ps:
+                            s.wrong += 1
+                        if gs:
+                            s.missed += 1
+                        s.diffs.append(f"{f} {where}: gold {gs[-80:]!r} got {ps[-80:]!r}")
+    for key, p in pred.items():
+        if key not in seen:
+            scores["stt"].wrong += 1
+            scores["stt"].diffs.append(f"EXTRA row {key[0]} {key[1]} (lines {p.lines})")
+    overall = Score()
+    for s in scores.values():
+        overall.add(Score(s.found, s.missed, s.wrong))
+    scores["overall"] = overall
+    return scores
+
+
+# --- header fields and legal bases (need ingest.pipeline.parse_path) ---------------------------
+
+
+def _parse_path() -> Any | None:
+    try:
+        from ingest.pipeline import parse_path  # type: ignore[attr-defined]
+    except Exception:
+        return None
+    return parse_path
+
+
+def _norm_number(s: str | None) -> str:
+    if not s:
+        return ""
+    s = fold(s).replace(" ", "")
+    s = s.replace("–", "-")
+    return s
+
+
+def _law_key(title: str | None, year: int | str | None) -> str:
+    return f"{fold(title or '')} {year or ''}".strip()
+
+
+def _ref_keys(ref: Any) -> set[str]:
+    keys = set()
+    if getattr(ref, "number", None):
+        keys.add(_norm_number(ref.number))
+    title = getattr(ref, "title", None)
+    year = getattr(ref, "year", None) or (ref.date[:4] if getattr(ref, "date", None) else None)
+    if title:
+        keys.add(_law_key(title, year))
+    return keys
+
+
+def _gold_ref_key(g: str) -> str:
+    m = re.match(r"^(Luật|Bộ luật)\s.*\s(\d{4})$", g)
+    if m:
+        return _law_key(g[: -5], g[-4:])
+    return _norm_number(g)
+
+
+def header_scores(docs: list[Any] | None = None) -> dict[str, Score] | None:
+    """Per-field header scores against gold/citations.json; None when the pipeline is absent."""
+    parse_path = _parse_path()
+    gold = json.loads((GOLD / "citations.json").read_text(encoding="utf-8"))
+    if docs is None:
+        if parse_path is None:
+            return None
+        docs = [parse_path(str(ROOT / g["file"])) for g in gold]
+    scores = {f: Score() for f in HEADER_FIELDS}
+    for g, d in zip(gold, docs):
+        for f in HEADER_FIELDS:
+            gv = g.get("doc") if f == "number" else g.get(f)
+            pv = getattr(d, f, None)
+            s = scores[f]
+            if f == "number":
+                gv = re.sub(r"\s*\(.*\)$", "", gv or "")
+                same = _norm_number(gv) == _norm_number(pv)
+            else:
+                same = fold(gv or "") == fold(pv or "")
+            if same:
+                if gv:
+                    s.found += 1
+            else:
+                if pv:
+                    s.wrong += 1
+                if gv:
+                    s.missed += 1
+                s.diffs.append(f"{f} {g['doc']}: gold {gv!r} got {pv!r}")
+    overall = Score()
+    for s in scores.values():
+        overall.add(Score(s.found, s.missed, s.wrong))
+    scores["overall"] = overall
+    return scores
+
+
+def legal_base_scores(docs: list[Any] | None = None) -> Score | None:
+    """Legal bases against the gold: by canonical number, or law title + year."""
+    parse_path = _parse_path()
+    gold = json.loads((GOLD / "citations.json").read_text(encoding="utf-8"))
+    if docs is None:
+        if parse_path is None:
+            return None
+        docs = [parse_path(str(ROOT / g["file"])) for g in gold]
+    s = Score()
+    for g, d in zip(gold, docs):
+        gk = Counter(_gold_ref_key(x) for x in g.get("legal_bases", []))
+        pk: Counter[str] = Counter()
+        for ref in getattr(d, "legal_bases", []):
+            keys = _ref_keys(ref)
+            hit = next((k for k in keys if k in gk), None)
+            pk[hit or next(iter(keys), "?")] += 1
+        inter = sum((gk & pk).values())
+        s.found += inter
+        s.missed += sum((gk - pk).values())
+        s.wrong += sum((pk - gk).values())
+        if gk != pk:
+            s.diffs.append(f"{g['doc']}: missed {sorted(gk - pk)} wrong {sorted(pk - gk)}")
+    return s
+
+
+def _table(title: str, scores: dict[str, Score]) -> str:
+    out = [title, f"{'field':<14}{'found':>7}{'missed':>8}{'wrong':>7}{'P':>8}{'R':>8}{'F1':>8}"]
+    for k, s in scores.items():
+        out.append(f"{k:<14}{s.found:>7}{s.missed:>8}{s.wrong:>7}{s.precision:>8.3f}{s.recall:>8.3f}{s.f1:>8.3f}")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--diff", action="store_true", help="list every difference")
+    args = ap.parse_args(argv)
+    a = annex_scores()
+    print(_table("03/NQ-CP annex rows (tests/gold/03-NQ-CP-annex.json)", a))
+    if args.diff:
+        for k, s in a.items():
+            for d in s.diffs if k != "overall" else []:
+                print("  ", d)
+    h = header_scores()
+    if h is None:
+        print("\nheader fields / legal bases: ingest.pipeline.parse_path not available — skipped")
+        return 0
+    print()
+    print(_table("Header fields (tests/gold/citations.json)", h))
+    lb = legal_base_scores()
+    if lb is not None:
+        print()
+        print(_table("Legal bases (tests/gold/citations.json)", {"legal_bases": lb}))
+    if args.diff:
+        for s in list(h.values())[:-1] + ([lb] if lb else []):
+            for d in s.diffs:
+                print("  ", d)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

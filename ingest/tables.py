@@ -1,0 +1,593 @@
+"""Annexes ("PHỤ LỤC I", "Phụ lục", "Phụ lục ... (Kèm theo ...)") and their tables.
+
+Two layouts are read:
+  (a) rows written as cells joined by " | " (transcriptions, thuvienphapluat copies);
+  (b) PDF text with one cell per line, cells wrapped over several lines and the header row
+      repeated after each page break (Công báo texts).
+Columns are mapped by their header text, never by position (`column_field`). Agency cells are
+split into items by `split_agencies` (rules in its docstring, after tests/gold/03-NQ-CP-annex.json).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cancu.text import fold, squash
+from ingest.models import AnnexRow, Provision
+from ingest.names import AGENCY_HEADS, resolve_agency
+
+__all__ = ["parse_annexes", "split_agencies", "column_field", "annex_id", "ROLE_COLUMNS"]
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_ROMAN_RE = re.compile(r"^[IVXLC]+\.?$")
+_ANNEX_RE = re.compile(
+    r"^[ \t]*(PHỤ LỤC|Phụ lục|PHỤ  LỤC)(?:[ \t]+(?:SỐ[ \t]+|số[ \t]+)?([IVXLC]+|\d+)(?:\.([IVXLC]+|\d+))?)?[ \t]*(?:[:.\-–][ \t]*(.*))?$",
+    re.M,
+)
+_SUBTITLE_RE = re.compile(r"^\((?:Kèm|Ban hành kèm|kèm)", re.I)
+_STT_RE = re.compile(r"^(\d+(?:\.\d+)*)\.?$")
+
+# Column headers → AnnexRow fields. Keys are folded header prefixes, checked longest first.
+_HEADER_FIELDS: list[tuple[str, str]] = [
+    ("stt", "stt"),
+    ("tt", "stt"),
+    ("co quan chu tri theo doi", "lead"),
+    ("co quan chu tri", "lead"),
+    ("don vi chu tri", "lead"),
+    ("don vi thuc hien", "lead"),
+    ("co quan thuc hien", "lead"),
+    ("co quan phoi hop", "coordinating"),
+    ("don vi phoi hop", "coordinating"),
+    ("ket qua", "product"),
+    ("san pham", "product"),
+    ("thoi gian", "deadline"),
+    ("tien do", "deadline"),
+    ("ten nhiem vu", "task"),
+    ("nhiem vu", "task"),
+    ("chi tieu", "task"),
+    ("noi dung", "task"),
+    ("ten nen tang", "task"),
+    ("nen tang", "task"),
+    ("co quan chu quan", "governing_agency"),
+    ("don vi dau moi cua co quan chu quan", "focal_unit"),
+    ("don vi dau moi cua bo", "ministry_focal_unit"),
+    ("don vi dau moi", "focal_unit"),
+    ("doanh nghiep nong cot", "core_enterprise"),
+    ("don vi tinh", "unit"),
+]
+ROLE_COLUMNS = ("governing_agency", "focal_unit", "ministry_focal_unit", "core_enterprise")
+
+# Full header names (folded) known to occur; a PDF header cell grows while it stays a prefix of one.
+_KNOWN_HEADERS = [
+    "tt", "stt", "ten nhiem vu", "nhiem vu", "nhiem vu, giai phap", "nhiem vu, de an, du an", "nhiem vu chu tri",
+    "chi tieu", "don vi", "don vi tinh", "don vi chu tri", "don vi phoi hop", "don vi thuc hien",
+    "co quan chu tri", "co quan chu tri thuc hien", "co quan chu tri theo doi, danh gia", "co quan phoi hop",
+    "co quan phoi hop thuc hien", "co quan thuc hien", "ket qua", "san pham", "san pham du kien",
+    "thoi gian hoan thanh", "thoi gian thuc hien", "thoi gian trinh", "cap trinh", "ghi chu", "noi dung",
+    "tien do", "ten nen tang", "ten nen tang so", "co quan chu quan", "don vi dau moi cua co quan chu quan",
+    "don vi dau moi cua bo", "doanh nghiep nong cot", "kinh phi", "nguon kinh phi",
+]
+
+
+def column_field(header: str, indicator_table: bool = False) -> str | None:
+    """The AnnexRow field a column header maps to (None: kept only in `cells`).
+
+    'Đơn vị' alone is the unit of measure in an indicator table (one with 'Chỉ tiêu'),
+    and the responsible unit (lead) elsewhere.
+    """
+    h = fold(header).rstrip(" .:")
+    if h == "don vi":
+        return "unit" if indicator_table else "lead"
+    for key, fld in sorted(_HEADER_FIELDS, key=lambda kv: -len(kv[0])):
+        if h == key or h.startswith(key + " ") or h.startswith(key + ","):
+            return fld
+    return None
+
+
+def _roman(s: str) -> int:
+    s = s.rstrip(".")
+    total = 0
+    for a, b in zip(s, s[1:] + " "):
+        v = _ROMAN[a]
+        total += -v if b != " " and _ROMAN[b] > v else v
+    return total
+
+
+def annex_id(number: str | None, index: int, count: int) -> str:
+    """Provision id of an annex: 'phu_luc_2' for 'Phụ lục II'; 'phu_luc' for a single unnumbered one."""
+    if number:
+        parts = [str(_roman(p)) if _ROMAN_RE.match(p) else p for p in number.split(".")]
+        return "phu_luc_" + "_".join(parts)
+    return "phu_luc" if count == 1 else f"phu_luc_{index + 1}"
+
+
+# --- agency cells -----------------------------------------------------------------------------
+
+# Collective phrases kept whole: their internal commas are protected before splitting.
+_COLLECTIVE_RES = [
+    re.compile(r"(?:[Cc]ác\s+)?[Bb]ộ,\s*(?:ban,\s*)?ngành(?:(?:,\s*|\s+và\s+)(?:các\s+)?địa phương)?"),
+    re.compile(r"(?:[Cc]ác\s+)?[Tt]ỉnh,\s*thành phố"),
+    re.compile(r"[Tt]ập đoàn,\s*doanh nghiệp"),
+    re.compile(r"[Cc]ơ quan,\s*tổ chức(?:,\s*|\s+và\s+)doanh nghiệp"),
+    re.compile(r"[Cc]ơ quan,\s*tổ chức,\s*cá nhân"),
+]
+_PROTECT = "\u0001"
+_VA_CAC = re.compile(r"\s+và\s+(?=các\s)")
+_VA = re.compile(r"\s+và\s+")
+_DISTRIB = re.compile(r"^(?P<head>[Cc]ác\s+)?(?P<kind>Bộ|bộ)\s*:\s*(?P<rest>.+)$", re.S)
+
+
+def _is_head(item: str) -> bool:
+    s = item.strip()
+    if not s:
+        return False
+    if resolve_agency(s):
+        return True
+    first = s.split()[0].rstrip(",;")
+    if first.isupper() and (first in ("UBND", "HĐND") or resolve_agency(first)):  # VTV, TTXVN
+        return True
+    return any(s == h or s.startswith(h + " ") or s.startswith(h + ",") for h in AGENCY_HEADS)
+
+
+def _split_glued(item: str) -> list[str]:
+    """'Bộ Thông tin và Truyền thông Bộ Khoa học và Công nghệ' → two names (separator lost)."""
+    words = item.split()
+    for i in range(1, len(words)):
+        left, right = " ".join(words[:i]), " ".join(words[i:])
+        if right.split()[0] in ("Bộ", "Ban", "Văn phòng", "Ủy", "Uỷ", "Ngân", "Thanh", "Viện", "Đài", "Thông", "Bảo"):
+            if resolve_agency(left) and resolve_agency(right):
+                return [left, right]
+    return [item]
+
+
+def _split_va(item: str) -> list[str]:
+    """Split at ' và ' only where both sides are known agencies (names containing 'và' stay whole)."""
+    for m in _VA.finditer(item):
+        left, right = item[: m.start()], item[m.end():]
+        if resolve_agency(left) and (resolve_agency(right) or _split_va(right) != [right]):
+            return [left, *_split_va(right)]
+    return [item]
+
+
+def split_agencies(cell: str) -> list[str]:
+    """Split an agency cell into items.
+
+    Rules (tests/gold/03-NQ-CP-annex.json notes): split on ',' and ';'; collective phrases
+    ('Các bộ, ngành, địa phương', 'Các tỉnh, thành phố …', 'Tập đoàn, doanh nghiệp …') stay whole;
+    a comma piece that does not begin an agency ('Thể thao và Du lịch', 'Công nghệ', 'Bình Dương')
+    stays with the item before it; ' và các …' starts a new item; 'X và Y' splits when both are
+    known agencies; two known names glued without a separator are split; 'Các Bộ: A, B' is
+    distributed to 'Bộ A', 'Bộ B'. Items are exact substrings of the cell (except distribution).
+    """
+    text = squash(cell)
+    if not text:
+        return []
+    protected = text
+    for rx in _COLLECTIVE_RES:
+        protected = rx.sub(lambda m: m.group().replace(",", _PROTECT), protected)
+    pieces = [p for p in re.split(r"\s*[;,]\s*", protected)]
+    items: list[str] = []
+    for raw in pieces:
+        p = raw.replace(_PROTECT, ",").strip()
+        if not p:
+            continue
+        if items and not _is_head(p):
+            # keep the original separator: find how the previous item and this piece were joined
+            prev = items[-1]
+            joined = re.search(re.escape(prev) + r"\s*[,;]\s*" + re.escape(p), text)
+            items[-1] = joined.group() if joined else f"{prev}, {p}"
+        else:
+            items.append(p)
+    out: list[str] = []
+    for it in items:
+        for a in _VA_CAC.split(it):
+            for b in _split_va(a):
+                out.extend(_split_glued(b))
+    final: list[str] = []
+    for it in out:
+        m = _DISTRIB.match(it)
+        if m:
+            kind = m.group("kind").capitalize()
+            final.extend(f"{kind} {x.strip()}" for x in re.split(r"\s*,\s*", m.group("rest")) if x.strip())
+        else:
+            final.append(it.strip())
+    return [x for x in final if x]
+
+
+# --- annex blocks -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    no: int  # 1-based
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class _Block:
+    number: str | None
+    label: str
+    start_line: int  # index into lines
+    end_line: int  # exclusive
+    title: str = ""
+    subtitle: str = ""
+    extra: list[str] = field(default_factory=list)
+
+
+def _lines(text: str) -> list[_Line]:
+    out = []
+    pos = 0
+    for i, t in enumerate(text.split("\n")):
+        out.append(_Line(i + 1, pos, pos + len(t), t))
+        pos += len(t) + 1
+    return out
+
+
+def _find_blocks(lines: list[_Line]) -> list[_Block]:
+    heads = []
+    for i, ln in enumerate(lines):
+        m = _ANNEX_RE.match(ln.text)
+        if not m:
+            continue
+        num = m.group(2)
+        if m.group(3):
+            num = f"{num}.{m.group(3)}"
+        label = "Phụ lục" + (f" {num}" if num else "")
+        heads.append((i, num, label, (m.group(4) or "").strip()))
+    blocks = []
+    for k, (i, num, label, inline_title) in enumerate(heads):
+        end = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
+        b = _Block(num, label, i, end)
+        if inline_title:
+            b.title = inline_title
+        blocks.append(b)
+    return blocks
+
+
+def _read_titles(block: _Block, lines: list[_Line]) -> int:
+    """Fill title/subtitle; return the index of the first line after them."""
+    i = block.start_line + 1
+    title_parts: list[str] = [block.title] if block.title else []
+    sub_parts: list[str] = []
+    while i < block.end_line:
+        t = lines[i].text.strip()
+        if not t:
+            i += 1
+            if sub_parts and ")" in sub_parts[-1]:
+                break
+            continue
+        if sub_parts:
+            if ")" in " ".join(sub_parts):
+                break
+            sub_parts.append(t)
+            i += 1
+            continue
+        if _SUBTITLE_RE.match(t):
+            sub_parts.append(t)
+            i += 1
+            if t.endswith(")"):
+                break
+            continue
+        if " | " in t or fold(t) in ("tt", "stt") or _ROMAN_RE.match(t.split()[0]) and title_parts:
+            break
+        # title lines are upper case (possibly wrapped); stop at the first mixed-case body line
+        letters = [c for c in t if c.isalpha()]
+        if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(title_parts) < 6:
+            title_parts.append(t)
+            i += 1
+            continue
+        break
+    block.title = squash(" ".join(title_parts))
+    block.subtitle = squash(" ".join(sub_parts))
+    return i
+
+
+def _is_pipe_header(t: str) -> list[str] | None:
+    if " | " not in t and not t.strip().endswith("|"):
+        return None
+    cells = [c.strip() for c in t.split("|")]
+    if fold(cells[0]) not in ("tt", "stt"):
+        return None
+    known = sum(1 for c in cells[1:] if column_field(c) is not None)
+    return cells if known >= 2 else None
+
+
+def _header_start_ok(cur: str, line: str) -> bool:
+    f = fold(f"{cur} {line}".strip())
+    return any(h == f or h.startswith(f + " ") or h.startswith(f + ",") for h in _KNOWN_HEADERS)
+
+
+def _read_pdf_header(lines: list[_Line], i: int, end: int) -> tuple[list[str], int] | None:
+    """Header cells of a one-cell-per-line table starting at line i ('TT'/'STT'); (cells, next i)."""
+    if fold(lines[i].text.strip()) not in ("tt", "stt"):
+        return None
+    cells = [lines[i].text.strip()]
+    j = i + 1
+    while j < end:
+        t = lines[j].text.strip()
+        if not t:
+            break
+        if t[0].islower() and len(cells) > 1 and _header_start_ok(cells[-1], t):
+            cells[-1] = f"{cells[-1]} {t}"
+        elif t[0].isupper() and _header_start_ok("", t) and not _STT_RE.match(t):
+            cells.append(t)
+        else:
+            break
+        j += 1
+    known = sum(1 for c in cells[1:] if column_field(c) is not None)
+    return (cells, j) if known >= 2 else None
+
+
+def _stt_norm(raw: str) -> tuple[str, str | None]:
+    s = raw.strip().rstrip(".")
+    parent = s.rsplit(".", 1)[0] if "." in s else None
+    return s, parent
+
+
+def _fill_row(row: AnnexRow, headers: list[str], cells: list[str], indicator: bool) -> None:
+    row.cells = {}
+    for h, c in zip(headers, cells):
+        row.cells[h] = c
+    _apply_fields(row, headers, indicator)
+
+
+def _apply_fields(row: AnnexRow, headers: list[str], indicator: bool) -> None:
+    row.lead, row.coordinating = [], []
+    for h in headers[1:]:
+        c = squash(row.cells.get(h, ""))
+        fld = column_field(h, indicator)
+        if fld == "task":
+            row.task = c
+        elif fld == "lead":
+            row.lead = split_agencies(c)
+        elif fld == "coordinating":
+            row.coordinating = split_agencies(c)
+        elif fld == "product":
+            row.product = c
+        elif fld == "deadline":
+            row.deadline = c
+        elif fld == "unit":
+            row.unit = c
+
+
+def _table_kind(headers: list[str]) -> tuple[str, bool]:
+    fields = [column_field(h) for h in headers]
+    folded = [fold(h) for h in headers]
+    if any(f in ROLE_COLUMNS for f in fields):
+        return "platform", False
+    indicator = any(h.startswith("chi tieu") or "theo doi" in h for h in folded)
+    return ("indicator" if indicator else "task"), indicator
+
+
+def _pipe_rows(block: _Block, lines: list[_Line], i: int, headers: list[str]) -> tuple[list[AnnexRow], int]:
+    kind, indicator = _table_kind(headers)
+    rows: list[AnnexRow] = []
+    group: str | None = None
+    j = i
+    while j < block.end_line:
+        ln = lines[j]
+        t = ln.text
+        if not t.strip():
+            j += 1
+            continue
+        if "|" not in t:
+            break
+        cells = [c.strip() for c in t.split("|")]
+        if len(cells) < len(headers):
+            cells += [""] * (len(headers) - len(cells))
+        first = cells[0]
+        if _ROMAN_RE.match(first):
+            group = cells[1] if len(cells) > 1 else ""
+            j += 1
+            continue
+        if not first and rows:  # continuation line of the row above
+            _continue_row(rows[-1], headers, cells, ln, indicator)
+            j += 1
+            continue
+        if not _STT_RE.match(first):
+            j += 1
+            continue
+        stt, parent = _stt_norm(first)
+        row = AnnexRow(annex=block.label, annex_id="", stt=stt, kind=kind, group=group, parent=parent)
+        row.lines = [ln.no]
+        row.start, row.end = ln.start, ln.end
+        _fill_row(row, headers, cells[: len(headers)], indicator)
+        rows.append(row)
+        j += 1
+    return rows, j
+
+
+def _continue_row(row: AnnexRow, headers: list[str], cells: list[str], ln: _Line, indicator: bool) -> None:
+    """Join a continuation line: each non-empty cell is appended to its column with one space,
+    unless it repeats text already in the row (a wrapped duplicate: dropped)."""
+    existing = [fold(v) for v in row.cells.values()]
+    for h, c in zip(headers[1:], cells[1:]):
+        if not c:
+            continue
+        fc = fold(c)
+        if len(fc) >= 15 and any(fc in e for e in existing):
+            continue
+        row.cells[h] = f"{row.cells.get(h, '')} {c}".strip()
+    row.lines.append(ln.no)
+    row.end = ln.end
+    _apply_fields(row, headers, indicator)
+
+
+# --- one-cell-per-line (PDF) tables -----------------------------------------------------------
+
+_DEADLINE_RE = re.compile(
+    r"^(?:Quý\s+[IV]+/\d{4}|Năm\s+\d{4}|\d{4}(?:\s*[-–]\s*\d{4})?|\d{1,2}/\d{4}|Tháng\s+\d{1,2}/\d{4}|"
+    r"Nhiệm vụ thường|Thường xuyên|Hằng năm|Hàng năm|Trong năm \d{4}|Từ năm \d{4}.*|Giai đoạn.*)",
+    re.I,
+)
+
+
+def _starts_cell(prev: str, t: str) -> bool:
+    """Does line t start a new cell (vs. continue the previous cell's text)?"""
+    if not prev:
+        return True
+    if not t[0].isupper() and not t[0].isdigit() and t[0] not in "(“\"":
+        return False
+    p = prev.rstrip()
+    if p.endswith((",", " và", " của", " các", " về", " cho", " với", "-", " và các", " thuộc")):
+        return False
+    return True
+
+
+def _next_column(headers: list[str], indicator: bool, col: int, t: str, is_deadline: bool) -> int:
+    """Column of a new cell in a PDF row: agencies after the lead stay in 'coordinating';
+    a date-like cell jumps to the deadline column; otherwise the next column."""
+    ncol = len(headers)
+    fields = [column_field(h, indicator) for h in headers]
+    cur = fields[col] if col < ncol else None
+    if is_deadline and "deadline" in fields[col + 1:]:
+        return fields.index("deadline", col + 1)
+    if cur == "coordinating" and _is_head(t):
+        return col
+    return min(col + 1, ncol - 1)
+
+
+def _pdf_rows(block: _Block, lines: list[_Line], i: int, headers: list[str]) -> list[AnnexRow]:
+    """Best-effort reading of a one-cell-per-line table: rows start at an STT line; within a row,
+    lines are assigned to columns in order, a new column starting at a line that begins a cell.
+    Page breaks (repeated header) restart the column sequence of the row being read."""
+    kind, indicator = _table_kind(headers)
+    ncol = len(headers)
+    rows: list[AnnexRow] = []
+    group: str | None = None
+    row: AnnexRow | None = None
+    col = 1
+    chunk_cells: list[str] = []
+    acc: dict[int, list[str]] = {}
+
+    def flush_chunk() -> None:
+        for k, v in enumerate(chunk_cells, start=1):
+            if v and k < ncol:
+                acc.setdefault(k, []).append(v)
+
+    def close_row() -> None:
+        nonlocal row
+        if row is None:
+            return
+        flush_chunk()
+        cells = [row.stt] + [squash(" ".join(acc.get(k, []))) for k in range(1, ncol)]
+        _fill_row(row, headers, cells, indicator)
+        rows.append(row)
+        row = None
+
+    j = i
+    while j < block.end_line:
+        ln = lines[j]
+        t = ln.text.strip()
+        if not t:
+            j += 1
+            continue
+        hdr = _read_pdf_header(lines, j, block.end_line)
+        if hdr:  # repeated header after a page break: restart the column sequence
+            flush_chunk()
+            chunk_cells, col = [], 1
+            j = hdr[1]
+            continue
+        gm = re.match(r"^(\d+|[IVX]+)\.\s+(\S.*)$", t)
+        if gm and not _STT_RE.match(t) and (t[len(gm.group(1)) + 2:][:1].isupper()):
+            # group heading "2. Đẩy mạnh ..." (number and title on one line), maybe wrapped
+            close_row()
+            group = gm.group(2)
+            while j + 1 < block.end_line and lines[j + 1].text.strip() and lines[j + 1].text.strip()[0].islower():
+                j += 1
+                group += " " + lines[j].text.strip()
+            chunk_cells, col, acc = [], 1, {}
+            j += 1
+            continue
+        if _STT_RE.match(t) and len(t) <= 8:
+            close_row()
+            stt, parent = _stt_norm(t)
+            row = AnnexRow(annex=block.label, annex_id="", stt=stt, kind=kind, group=group, parent=parent)
+            row.lines, row.start, row.end = [ln.no], ln.start, ln.end
+            chunk_cells, col, acc = [], 1, {}
+            j += 1
+            continue
+        if row is None:
+            j += 1
+            continue
+        if not chunk_cells:
+            chunk_cells = [t]
+            col = 1
+        else:
+            cur_fld = column_field(headers[col], indicator) if col < ncol else None
+            is_deadline = bool(_DEADLINE_RE.match(t)) and len(t) < 30
+            new = _starts_cell(chunk_cells[-1], t)
+            if cur_fld == "task" and new and not chunk_cells[-1].rstrip().endswith((".", ";", ":", ")")):
+                new = _is_head(t) or is_deadline
+            if new:
+                nxt = _next_column(headers, indicator, col, t, is_deadline)
+                if nxt == col:  # another agency in the same cell (no separator in the PDF text)
+                    chunk_cells[col - 1] = f"{chunk_cells[col - 1]}; {t}"
+                else:
+                    col = nxt
+                    while len(chunk_cells) < col - 1:
+                        chunk_cells.append("")
+                    chunk_cells.append(t)
+            else:
+                chunk_cells[-1] = f"{chunk_cells[-1]} {t}"
+        row.lines.append(ln.no)
+        row.end = ln.end
+        j += 1
+    close_row()
+    # a numbered row with only a title, followed by its sub-rows (1. → 1.1, 1.2 …), is a group heading
+    out: list[AnnexRow] = []
+    heading: dict[str, str] = {}
+    for k, r in enumerate(rows):
+        empty = not (r.lead or r.coordinating or r.product or r.deadline)
+        if empty and k + 1 < len(rows) and rows[k + 1].parent == r.stt:
+            heading[r.stt] = r.task
+            continue
+        if r.parent in heading:
+            r.group = heading[r.parent]
+        out.append(r)
+    return out
+
+
+# --- entry point ------------------------------------------------------------------------------
+
+
+def parse_annexes(text: str) -> tuple[list[Provision], list[AnnexRow]]:
+    """Annex provisions (title, subtitle, span) and their table rows, columns mapped by header."""
+    lines = _lines(text)
+    blocks = _find_blocks(lines)
+    unnumbered = sum(1 for b in blocks if not b.number)
+    provisions: list[Provision] = []
+    rows: list[AnnexRow] = []
+    for k, b in enumerate(blocks):
+        aid = annex_id(b.number, k, len(blocks) if unnumbered == len(blocks) else 0)
+        if not b.number and unnumbered != len(blocks):
+            aid = f"phu_luc_{k + 1}"
+        i = _read_titles(b, lines)
+        start = lines[b.start_line].start
+        end = lines[b.end_line - 1].end if b.end_line > b.start_line else lines[b.start_line].end
+        provisions.append(
+            Provision(id=aid, kind="annex", label=b.label, heading=b.title, text=b.subtitle, start=start, end=end)
+        )
+        j = i
+        while j < b.end_line:
+            t = lines[j].text.strip()
+            headers = _is_pipe_header(t) if t else None
+            if headers:
+                got, j = _pipe_rows(b, lines, j + 1, headers)
+                for r in got:
+                    r.annex_id = aid
+                rows.extend(got)
+                continue
+            if t and fold(t) in ("tt", "stt"):
+                hdr = _read_pdf_header(lines, j, b.end_line)
+                if hdr:
+                    got = _pdf_rows(b, lines, hdr[1], hdr[0])
+                    for r in got:
+                        r.annex_id = aid
+                    rows.extend(got)
+                    break
+            j += 1
+    return provisions, rows

@@ -1,0 +1,246 @@
+"""ingest.readers: every container and encoding comes out as the same normalised text."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+import make_inputs as mk  # noqa: E402
+
+from ingest.encodings import (  # noqa: E402
+    TCVN3,
+    VNI_PAIRS,
+    VNI_SINGLE,
+    decode_tcvn3,
+    decode_vni,
+    encode_tcvn3,
+    encode_vni,
+    guess_legacy,
+    repair_legacy_unicode,
+)
+from ingest.readers import ReadError, html_to_text, normalise, read_text  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
+    p = tmp_path / name
+    p.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return p
+
+
+# --- plain text and normalisation ----------------------------------------------------------------
+def test_corpus_page_copy_reads_unchanged_but_for_spaces():
+    path = CORPUS / "186-QD-BTTTT-2022.txt"
+    raw = path.read_text(encoding="utf-8")
+    text = read_text(path)
+    assert text.splitlines()[0] == "Thứ 6, Ngày 25/10/2024"  # page date line kept for the parser
+    assert "Số hiệu 186/QĐ-BTTTT" in text
+    assert "\u00a0" not in text
+    assert [l.rstrip() for l in raw.replace("\u00a0", " ").splitlines()] == text.splitlines()
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.glob("*.txt")))
+def test_every_corpus_file_is_nfc_and_keeps_its_lines(name: str):
+    raw = (CORPUS / name).read_text(encoding="utf-8")
+    text = read_text(CORPUS / name)
+    assert unicodedata.is_normalized("NFC", text)
+    assert len(text.splitlines()) == len(raw.rstrip("\n").splitlines())
+
+
+@pytest.mark.parametrize(
+    "bom,codec",
+    [(b"\xef\xbb\xbf", "utf-8"), (b"", "utf-8"), (b"", "utf-16"), (b"", "utf-16-le"), (b"", "utf-16-be")],
+)
+def test_unicode_encodings(tmp_path, bom, codec):
+    text = "Số: 9001/QĐ-TEST\nVĂN BẢN GIẢ LẬP về đường truyền\n"
+    p = write(tmp_path, "a.txt", bom + text.encode(codec))
+    assert read_text(p) == text
+
+
+def test_normalisation(tmp_path):
+    raw = (
+        "S\u00f4\u0301: 9001/\u00d0-TEST\r\n"  # decomposed ố, Icelandic eth for Đ
+        "Ha\u0300\u00a0N\u00f4\u0323i,\u202fnga\u0300y 01\r"  # NBSP, narrow NBSP, old Mac CR
+        "Quy\u200bết\u200d đ\u00adịnh\ufeff\n"  # zero-width, soft hyphen, stray BOM
+        "\u00d0iều 1.\tNội dung\n"
+    )
+    text = read_text(write(tmp_path, "n.txt", raw))
+    assert text == "Số: 9001/Đ-TEST\nHà Nội, ngày 01\nQuyết định\nĐiều 1.\tNội dung\n"
+    assert unicodedata.is_normalized("NFC", text)
+
+
+def test_page_furniture_removed_only_when_certain():
+    text = "Điều 1. Một\n\n3\n\fĐiều 2. Hai\n- 4 -\nTrang 5/9\n1\n2\nĐiều 3\n"
+    out = normalise(text)
+    # "3" before the page break is a page number; "1", "2" mid-page may be list items: kept
+    assert out == "Điều 1. Một\n\nĐiều 2. Hai\n1\n2\nĐiều 3\n"
+
+
+def test_text_without_vietnamese_letters_is_returned(tmp_path):
+    assert read_text(write(tmp_path, "plain.txt", "Nothing Vietnamese here.\n")) == "Nothing Vietnamese here.\n"
+
+
+def test_ascii_text_with_a_stray_windows_1252_symbol(tmp_path):
+    assert read_text(write(tmp_path, "w.txt", b"Copyright \xa9 2031 test\n")) == "Copyright © 2031 test\n"
+
+
+# --- legacy encodings ---------------------------------------------------------------------------
+def test_windows_1258_with_combining_tone_marks(tmp_path):
+    data = mk.cp1258_bytes(mk.LEGACY_SAMPLE)
+    assert b"\xec" in data or b"\xf2" in data  # tone written as a combining mark byte
+    assert read_text(write(tmp_path, "cp1258.txt", data)) == mk.LEGACY_SAMPLE
+
+
+def test_windows_1258_declared_in_html(tmp_path):
+    body = "<p>Quyết định về đường truyền giả lập</p>"
+    html = b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1258"></head><body>'
+    p = write(tmp_path, "p.html", html + mk.cp1258_bytes(body) + b"</body></html>")
+    assert read_text(p) == "Quyết định về đường truyền giả lập\n"
+
+
+def test_tcvn3_table_agrees_with_independent_tables():
+    # TCVN 5712 positions 0xA1-0xAE as listed in X11's TCVNtoUCS2.c, and words from the npm
+    # package vietnamese-conversion's examples: the three sources must agree.
+    x11 = {0xA1: "Ă", 0xA2: "Â", 0xA3: "Ê", 0xA4: "Ô", 0xA5: "Ơ", 0xA6: "Ư", 0xA7: "Đ",
+           0xA8: "ă", 0xA9: "â", 0xAA: "ê", 0xAB: "ô", 0xAC: "ơ", 0xAD: "ư", 0xAE: "đ",
+           0xB5: "à", 0xB8: "á", 0xBE: "ắ", 0xC7: "ầ", 0xD5: "ế", 0xDE: "ị", 0xE9: "ộ", 0xEA: "ờ", 0xF9: "ự", 0xFE: "ỵ"}
+    assert {k: TCVN3[k] for k in x11} == x11
+    assert decode_tcvn3(b"B\xb6o Th\xbeng, M\xad\xeang Kh\xad\xacng") == "Bảo Thắng, Mường Khương"
+    assert len(TCVN3) == 74  # 67 toned/hatted small letters + 7 capitals (Ă Â Ê Ô Ơ Ư Đ)
+
+
+def test_vni_table_is_complete_and_matches_known_text():
+    assert decode_vni("Xin chaøo caùc baïn".encode("latin-1")) == "Xin chào các bạn"
+    assert decode_vni("Vieät Nam, ñöôøng, ÑÖÔØNG".encode("latin-1")) == "Việt Nam, đường, ĐƯỜNG"
+    letters = set(VNI_PAIRS.values()) | set(VNI_SINGLE.values())
+    all_viet = {unicodedata.normalize("NFC", b + t) for b in "aăâeêioôơuưy" for t in ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")}
+    expected = (all_viet | {"đ"}) - set("aeiouy")
+    assert expected | {c.upper() for c in expected} == letters
+
+
+@pytest.mark.parametrize("encode,name", [(encode_tcvn3, "TCVN3 (ABC)"), (encode_vni, "VNI-Windows")])
+def test_legacy_font_encodings_are_detected_and_converted(tmp_path, encode, name):
+    data = encode(mk.LEGACY_SAMPLE)
+    assert guess_legacy(data)[0] == name
+    assert read_text(write(tmp_path, "legacy.txt", data)) == mk.LEGACY_SAMPLE
+
+
+def test_tcvn3_capitals_typed_in_caps_come_back_as_capitals():
+    text = "BỘ THÔNG TIN VÀ TRUYỀN THÔNG\nBộ Thông tin và Truyền thông\nQUYẾT ĐỊNH:"
+    assert decode_tcvn3(encode_tcvn3(text)) == text
+
+
+def test_every_letter_round_trips_through_both_tables():
+    small = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+    assert decode_vni(encode_vni(small + " " + small.upper())) == small + " " + small.upper()
+    assert decode_tcvn3(encode_tcvn3(small)) == small
+
+
+def test_tcvn3_in_a_unicode_container_is_repaired(tmp_path):
+    # .VnTime text saved as UTF-8 HTML: the bytes were TCVN3, the page says Latin-1 letters
+    mojibake = encode_tcvn3("Bộ Thông tin và Truyền thông ban hành quyết định giả lập").decode("cp1252")
+    assert repair_legacy_unicode(mojibake)[1] == "TCVN3 (ABC)"
+    p = write(tmp_path, "vntime.html", f"<html><body><p>{mojibake}</p></body></html>")
+    assert read_text(p) == "Bộ Thông tin và Truyền thông ban hành quyết định giả lập\n"
+    real = "Bộ Thông tin và Truyền thông"
+    assert repair_legacy_unicode(real) == (real, None)
+    assert repair_legacy_unicode("Café résumé déjà vu") == ("Café résumé déjà vu", None)
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+def test_html_page_body_only_no_script_text(tmp_path):
+    text = read_text(write(tmp_path, "page.html", mk.html_page()))
+    assert text == mk.document_text()
+    for leak in ("SCRIPT", "NAV_", "FOOTER", "NOSCRIPT", "Cổng thông tin", "secret"):
+        assert leak not in text
+
+
+def test_html_is_sniffed_from_content_not_extension(tmp_path):
+    assert read_text(write(tmp_path, "saved.txt", mk.html_page())) == mk.document_text()
+
+
+def test_html_tables_br_and_missing_cells():
+    html = (
+        "<html><body><div class='content1'><p>Dòng một<br/>Dòng hai</p>"
+        "<table><tr><th>TT</th><th>Nhiệm vụ</th><th>Chủ trì</th><th>Thời hạn</th></tr>"
+        "<tr><td colspan='4'>I. Nhóm giả lập</td></tr>"
+        "<tr><td>1</td><td>Việc <b>một</b><br>dòng hai</td><td>Bộ Giả lập</td></tr>"
+        "<tr><td>2</td><td>Việc | hai</td><td></td><td>2031</td></tr></table></div></body></html>"
+    )
+    assert html_to_text(html) == (
+        "Dòng một\nDòng hai\n\n"
+        "TT | Nhiệm vụ | Chủ trì | Thời hạn\n"
+        "I. Nhóm giả lập |  |  |\n"
+        "1 | Việc một dòng hai | Bộ Giả lập |\n"
+        "2 | Việc / hai |  | 2031\n"
+    )
+
+
+# --- DOCX ---------------------------------------------------------------------------------------
+def test_docx_keeps_paragraph_table_paragraph_order(tmp_path):
+    text = read_text(write(tmp_path, "d.docx", mk.docx_bytes()))
+    assert text == mk.document_text()
+    assert text.index("Điều 1.") < text.index("TT | Nhiệm vụ") < text.index("Điều 2.")
+
+
+def test_docx_is_sniffed_from_content(tmp_path):
+    assert read_text(write(tmp_path, "download.bin", mk.docx_bytes())) == mk.document_text()
+
+
+def test_docx_merged_and_short_rows_keep_columns(tmp_path):
+    import io
+
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Trước bảng")
+    t = d.add_table(rows=2, cols=3)
+    t.cell(0, 0).merge(t.cell(0, 1)).text = "Gộp"
+    t.cell(0, 2).text = "C"
+    t.cell(1, 0).text = "a"
+    t.cell(1, 2).text = "c"
+    buf = io.BytesIO()
+    d.save(buf)
+    assert read_text(write(tmp_path, "m.docx", buf.getvalue())) == "Trước bảng\n\nGộp |  | C\na |  | c\n"
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+def test_pdf_text_layer_in_reading_order_without_page_numbers(tmp_path):
+    pages = [mk.HEADER[:6] + ["1"], ["- 2 -"] + mk.HEADER[6:] + mk.TAIL + ["2"]]
+    text = read_text(write(tmp_path, "d.pdf", mk.text_pdf(pages)))
+    lines = [l for l in text.splitlines() if l]
+    assert lines == mk.HEADER + mk.TAIL
+
+
+def test_pdf_without_text_layer_is_refused(tmp_path):
+    p = write(tmp_path, "scan.pdf", mk.image_only_pdf())
+    with pytest.raises(ReadError, match=r"scan\.pdf: no text layer \(scanned PDF\?\)"):
+        read_text(p)
+
+
+def test_pdf_is_sniffed_from_content(tmp_path):
+    p = write(tmp_path, "noext", mk.text_pdf([["Quyết định 9001/QĐ-TEST", "VĂN BẢN GIẢ LẬP"]]))
+    assert read_text(p) == "Quyết định 9001/QĐ-TEST\nVĂN BẢN GIẢ LẬP\n"
+
+
+# --- limits -------------------------------------------------------------------------------------
+def test_size_limit_from_environment(tmp_path, monkeypatch):
+    p = write(tmp_path, "big.txt", "Quyết định giả lập. " * 100)
+    monkeypatch.setenv("CANCU_MAX_BYTES", "1000")
+    with pytest.raises(ReadError) as err:
+        read_text(p)
+    msg = str(err.value)
+    assert "big.txt" in msg and f"{p.stat().st_size:,} bytes" in msg and "limit of 1,000 bytes" in msg
+    monkeypatch.setenv("CANCU_MAX_BYTES", "5000")
+    assert read_text(p).startswith("Quyết định")
+    assert read_text(p, limit=10_000)
+
+
+def test_read_error_is_a_value_error_with_one_line():
+    err = ReadError(Path("x/y.txt"), "bad\nthing")
+    assert isinstance(err, ValueError) and str(err) == "x/y.txt: bad thing" and err.problem == "bad thing"
