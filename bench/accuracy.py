@@ -194,6 +194,8 @@ def header_scores(docs: list[Any] | None = None) -> dict[str, Score] | None:
     scores = {f: Score() for f in HEADER_FIELDS}
     for g, d in zip(gold, docs):
         for f in HEADER_FIELDS:
+            if f != "number" and f not in g:
+                continue  # field not judged in the gold for this document
             gv = g.get("doc") if f == "number" else g.get(f)
             pv = getattr(d, f, None)
             s = scores[f]

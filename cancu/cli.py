@@ -139,9 +139,9 @@ def cmd_load(args: argparse.Namespace) -> int:
                 errors += 1
         status = store.status()
         if kind == "oxigraph" or kind is None:
-            from graph.search_index import build_index
+            from graph.search_index import build_index, default_index_path
 
-            build_index(store, config.data_dir() / "search.sqlite")
+            build_index(store, default_index_path())
     except StoreUnavailable as exc:
         _err(str(exc))
         return 2

@@ -162,7 +162,7 @@ def parse_user_ref(text: str) -> UserRef:
     restored = re.sub(r"(?<=[/-])(QD|ND|DA|CD)(?=[-/]|\b)", lambda m: {"QD": "QĐ", "ND": "NĐ", "DA": "ĐA", "CD": "CĐ"}[m[1]], raw)
     year_m = re.search(r"\b(?:năm|nam)\s+((?:19|20)\d\d)\b", restored, re.IGNORECASE)
     year = int(year_m[1]) if year_m else None
-    hit = next(find_numbers(restored), None)
+    hit = next(find_numbers(restored), None) or next(find_numbers(restored.upper()), None)  # "749/qd-ttg"
     if hit:
         number = hit[0]
         if year and not number.year:

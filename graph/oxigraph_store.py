@@ -24,7 +24,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from graph.store import DocSummary, LinkRow, LoadError, Provenance, StoreStatus, StoreUnavailable
+from graph.store import DocSummary, EntitySummary, LinkRow, LoadError, Provenance, StoreStatus, StoreUnavailable
 
 CC = "https://w3id.org/cancu/ontology#"
 ELI = "http://data.europa.eu/eli/ontology#"
@@ -57,16 +57,6 @@ _FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS, ".trig
 _UPDATE_KEYWORDS = re.compile(
     r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
 )
-
-
-@dataclass(frozen=True)
-class EntitySummary:
-    """A named entity (agency, unit, enterprise, person, platform, programme) for the search index."""
-
-    iri: str
-    kind: str
-    label: str | None = None
-    alt_labels: tuple[str, ...] = field(default_factory=tuple)
 
 
 class NotAcceptable(ValueError):

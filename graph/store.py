@@ -67,6 +67,16 @@ class EntityRole:
 
 
 @dataclass(frozen=True)
+class EntitySummary:
+    """A named entity (agency, unit, enterprise, person, platform, programme) for the search index."""
+
+    iri: str
+    kind: str
+    label: str | None = None
+    alt_labels: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
 class StoreStatus:
     backend: str
     ok: bool
@@ -88,6 +98,12 @@ class Store(Protocol):
         """All documents whose folded number (cancu.numbers.DocNumber.key) equals `number_key`."""
 
     def document(self, iri: str) -> DocSummary | None: ...
+
+    def documents(self) -> list[DocSummary]:
+        """Every document (ingested and stubs), sorted by IRI: what the search index is built from."""
+
+    def entities(self) -> list[EntitySummary]:
+        """Every named entity with its labels, sorted by IRI."""
 
     def links_from(self, iri: str, relations: list[str] | None = None) -> list[LinkRow]:
         """Outgoing document links of `iri` (e.g. its legal bases), provenance included."""

@@ -206,17 +206,18 @@ _PLATFORM_RE = re.compile(r"\bNền tảng(?= )")
 
 # words that end a programme / platform title (a following clause, not the title)
 _SYL_RE = re.compile(_SYL)
-_NEXT_SYL_RE = re.compile(r"[ \t]+(" + _SYL + ")")
+_NEXT_SYL_RE = re.compile(r"(?:[ \t]|\n(?![ \t]*\n))+(" + _SYL + ")")  # a single line break is a space
 _TITLE_STOP = {
     "của", "do", "được", "đã", "sẽ", "để", "theo", "tại", "với", "cho", "này", "đó", "là", "nhằm",
     "thì", "phải", "gồm", "hoặc", "thuộc", "nếu", "mà",
 }
+_TRAILING = {"và", "hoặc", "các", "những", "của"}  # never the last word of a title
 _TITLE_STOP2 = {("ban", "hành"), ("phê", "duyệt"), ("triển", "khai"), ("thực", "hiện")}
 _TITLE_COMMA_OK = re.compile(r",\s+(?=(định hướng|tầm nhìn|giai đoạn)\b)")
 _GENERIC_TAIL = {"hành động", "số", "số quốc gia", "công tác", "này"}
 
 
-def _title_end(text: str, pos: int, limit: int = 40) -> int:
+def _title_end(text: str, pos: int, limit: int = 40, loose: bool = False) -> int:
     """End of a title that starts at `pos` (after the head word), conservatively."""
     end = pos
     n = 0
@@ -224,7 +225,7 @@ def _title_end(text: str, pos: int, limit: int = 40) -> int:
     L = len(text)
     while i < L and n < limit:
         c = text[i]
-        if c == " ":
+        if c == " " or (c == "\n" and not text.startswith("\n", i + 1)):
             i += 1
             continue
         if c == ",":
@@ -232,6 +233,11 @@ def _title_end(text: str, pos: int, limit: int = 40) -> int:
             if m:
                 i = m.end()
                 continue
+            if loose:  # platform names: "Nền tảng tích hợp, chia sẻ dữ liệu"
+                m = _NEXT_SYL_RE.match(text, i + 1)
+                if m and m.group(1)[0].islower() and m.group(1).lower() not in _TITLE_STOP:
+                    i += 1
+                    continue
             break
         m = _SYL_RE.match(text, i)
         if not m:
@@ -241,11 +247,14 @@ def _title_end(text: str, pos: int, limit: int = 40) -> int:
             break
         w = m.group().lower()
         if w in _TITLE_STOP:
-            break
+            nxt = _NEXT_SYL_RE.match(text, m.end())
+            if not (loose and w == "của" and nxt and _CAP_RE.match(nxt.group(1))):
+                break
         nxt = _NEXT_SYL_RE.match(text, m.end())
         if nxt and (w, nxt.group(1).lower()) in _TITLE_STOP2:
             break
-        end = m.end()
+        if w not in _TRAILING:
+            end = m.end()
         n += 1
         i = m.end()
     return end
@@ -304,7 +313,7 @@ def _pattern_mentions(text: str) -> list[Mention]:
         s = text[m.start():end]
         out.append(Mention("programme", s, slug(s), s, m.start(), end))
     for m in _PLATFORM_RE.finditer(text):
-        end = _title_end(text, m.end(), limit=15)
+        end = _title_end(text, m.end(), limit=15, loose=True)
         tail = text[m.end():end].strip()
         if not tail or tail.lower() in _GENERIC_TAIL:
             continue

@@ -150,8 +150,11 @@ def bolt_ok(info: dict, timeout: float = 5.0) -> str | None:
         return f"{type(exc).__name__}: {exc}"
 
 
-def start(state: Path, timeout: float) -> dict:
-    """Start a server (or reuse the one `state` describes if it still answers) and write `state`."""
+def start(state: Path, timeout: float, data: Path | None = None) -> dict:
+    """Start a server (or reuse the one `state` describes if it still answers) and write `state`.
+
+    `data`: keep the database there (reused if it exists, never deleted); default a fresh temp dir.
+    """
     old = read_state(state)
     if old and alive(old["pid"]) and bolt_ok(old) is None:
         return old
@@ -159,7 +162,9 @@ def start(state: Path, timeout: float) -> dict:
         stop(state, quiet=True)
     home = fetch()
     port, password = free_port(), secrets.token_urlsafe(18)
-    data = Path(tempfile.mkdtemp(prefix="cancu-neo4j-"))
+    owned = data is None
+    data = Path(tempfile.mkdtemp(prefix="cancu-neo4j-")) if data is None else data.resolve()
+    data.mkdir(parents=True, exist_ok=True)
     conf = data / "neo4j.conf"
     conf.write_text("\n".join([
         "server.bolt.enabled=true",
@@ -179,7 +184,7 @@ def start(state: Path, timeout: float) -> dict:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 env=env, start_new_session=True)
     info = {"pid": proc.pid, "port": port, "uri": f"bolt://127.0.0.1:{port}", "user": USER,
-            "password": password, "data": str(data), "log": str(log), "version": VERSION}
+            "password": password, "data": str(data), "owned_data": owned, "log": str(log), "version": VERSION}
     state.parent.mkdir(parents=True, exist_ok=True)
     state.write_text(json.dumps(info, indent=1))
     state.chmod(0o600)
@@ -217,7 +222,7 @@ def stop(state: Path, quiet: bool = False) -> None:
         os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
         pass
-    if "cancu-neo4j-" in info.get("data", ""):  # only ever delete a data dir we made
+    if info.get("owned_data") and "cancu-neo4j-" in info.get("data", ""):  # only a temp dir `start` made
         shutil.rmtree(info["data"], ignore_errors=True)
     state.unlink(missing_ok=True)
     if not quiet:
@@ -235,12 +240,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--state", type=Path, default=Path(os.environ.get("CANCU_NEO4J_STATE", DEFAULT_STATE)),
                     help="JSON file with pid, uri, user, password (default %(default)s)")
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for Bolt on start")
+    ap.add_argument("--data", type=Path, help="start: database directory to use and keep (default: a temp dir)")
     ap.add_argument("--json", action="store_true", help="start/status: print the state as JSON")
     args = ap.parse_args(argv)
     if args.command == "fetch":
         print(fetch())
     elif args.command == "start":
-        info = start(args.state, args.timeout)
+        info = start(args.state, args.timeout, args.data)
         print(json.dumps(info) if args.json else env_lines(info))
     elif args.command == "stop":
         stop(args.state)

@@ -245,10 +245,21 @@ def test_bad_batch_changes_nothing_stored(tmp_path: Path, batch: dict[str, Path]
     first = run("ingest", str(batch["good1"]), str(batch["good2"]), "-o", str(out), tmp=tmp_path)
     assert first.returncode == 0, first.stderr
     before = snapshot(out)
-    bad = [str(batch[k]) for k in BAD_IN_BATCH]
+    bad = [str(batch[k]) for k in BAD_IN_BATCH if k != "truncated"]  # truncated: its own test below
     r = run("ingest", *bad, "-o", str(out), tmp=tmp_path)
     assert r.returncode != 0
     assert snapshot(out) == before
+
+
+@cli
+def test_truncated_header_is_reported_not_stored_silently(tmp_path: Path):
+    p = tmp_path / "truncated.txt"
+    p.write_text(TRUNCATED_HEADER, encoding="utf-8")
+    r = run("ingest", str(p), "-o", str(tmp_path / "rdf"), tmp=tmp_path)
+    lines = error_lines(r.stderr, p)
+    assert len(lines) == 1 and re.search(r"date|truncated", lines[0]), (
+        f"expected one line naming {p.name} and its missing date, got stderr {r.stderr!r}")
+    assert r.returncode != 0
 
 
 @cli

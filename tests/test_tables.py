@@ -153,3 +153,17 @@ def test_175_three_annexes():
 
 def test_no_annex():
     assert parse_annexes("Điều 1. Phê duyệt …\nCăn cứ Phụ lục kèm theo, giao nhiệm vụ.") == ([], [])
+
+
+def test_header_and_legal_bases_thresholds():
+    """Held here so they cannot fall back (skipped while ingest.pipeline.parse_path is absent)."""
+    from bench.accuracy import header_scores, legal_base_scores
+
+    h = header_scores()
+    if h is None:
+        pytest.skip("ingest.pipeline.parse_path not available")
+    for field, s in h.items():
+        print(field, s.found, s.missed, s.wrong, f"{s.f1:.3f}", s.diffs[:5])
+        assert s.f1 >= 0.98, field
+    lb = legal_base_scores()
+    assert lb.precision == 1.0 and lb.recall == 1.0, lb.diffs

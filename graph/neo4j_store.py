@@ -1,0 +1,480 @@
+"""`graph.store.Store` over Neo4j (Bolt), mapped the way neosemantics / rdflib-neo4j do it.
+
+Mapping (why: users of n10s feel at home, and the API's look-ups hit indexes):
+- every IRI is a `:Resource {uri}` node (unique); `rdf:type` adds the class's local name as a label
+  (`Decision`, `LegalDocument`, `Link`, `Agency` …);
+- literals are properties keyed by the predicate's local name (`number`, `numberKey`, `date_document`);
+  xsd:integer -> integer, xsd:date -> Neo4j DATE, everything else its lexical string; several values
+  -> a sorted list. `cc:linkRelation` (its object is a vocabulary term) is kept as an IRI string;
+- other IRI objects are relationships typed by the predicate's local name (`based_on`, `cites`,
+  `is_part_of`, `qualifiedLink` …), one per (subject, predicate, object, graph) with a `graph` property;
+  document links also carry their provenance as parallel lists `quote`, `provision` ("" = preamble),
+  `start`, `end` (-1 = unknown), taken from the graph's `cc:Link` nodes (which are kept too).
+
+Named graphs (one per source document): each node keeps `graphs` (graphs asserting something about it)
+and `_src`, a JSON map graph -> what that graph said about the node, so a graph can be replaced exactly:
+its statements go, other graphs' statements stay, and a node nobody asserts or references is deleted.
+`(:NamedGraph {uri, triples, subjects})` records each loaded graph. Each transaction holds whole graphs
+only, so a lost connection never leaves half a document, and re-running the load finishes the job.
+
+Answers equal the Oxigraph store's (contract tests): where graphs disagree on a document property, the
+document's own graph wins, else the smallest value; lists are sorted with the same keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import product
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+import pyoxigraph as ox
+from neo4j import READ_ACCESS, GraphDatabase
+from neo4j.exceptions import (AuthError, ClientError, ConfigurationError, CypherSyntaxError, DriverError,
+                              Neo4jError, ServiceUnavailable, SessionExpired)
+
+from cancu.vocab import RELATION_PROPERTIES
+from graph.oxigraph_store import link_key, provenance_key
+from graph.store import DocSummary, LinkRow, LoadError, Provenance, StoreStatus, StoreUnavailable
+
+CC = "https://w3id.org/cancu/ontology#"
+ELI = "http://data.europa.eu/eli/ontology#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+PREFIXES = {"cc": CC, "eli": ELI, "skos": "http://www.w3.org/2004/02/skos/core#", "org": "http://www.w3.org/ns/org#",
+            "prov": "http://www.w3.org/ns/prov#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+            "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dcterms": "http://purl.org/dc/terms/"}
+INT_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+                               "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "gYear")}
+IRI_AS_PROPERTY = {CC + "linkRelation"}  # objects are vocabulary terms, not things worth a node
+RESERVED = {"uri", "graphs", "_src"}
+RELATION_TYPES = {iri.split("#")[-1]: name for name, iri in ((n, str(p)) for n, p in RELATION_PROPERTIES.items())}
+DOC_PROPS = {"cc:number": "number", "cc:typeName": "type", "cc:issuerName": "issuer",
+             "eli:date_document": "date", "cc:year": "year", "eli:title": "title", "cc:sourceFile": "source_file"}
+_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
+_WRITE_CLAUSE = re.compile(r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|FOREACH|IN\s+TRANSACTIONS|"
+                           r"ALTER|GRANT|DENY|REVOKE|RENAME|TERMINATE|ENABLE|DEALLOCATE|REALLOCATE)\b", re.I)
+BATCH = 2000
+SCHEMA = (
+    "CREATE CONSTRAINT resource_uri IF NOT EXISTS FOR (n:Resource) REQUIRE n.uri IS UNIQUE",
+    "CREATE CONSTRAINT named_graph_uri IF NOT EXISTS FOR (g:NamedGraph) REQUIRE g.uri IS UNIQUE",
+    "CREATE INDEX resource_number_key IF NOT EXISTS FOR (n:Resource) ON (n.numberKey)",
+    "CREATE INDEX resource_number IF NOT EXISTS FOR (n:Resource) ON (n.number)",
+    "CREATE INDEX resource_source_file IF NOT EXISTS FOR (n:Resource) ON (n.sourceFile)",
+)
+
+
+@dataclass
+class _GraphData:
+    """What one named graph asserts, ready to write: per-subject contributions and edges with provenance."""
+
+    iri: str
+    triples: int = 0
+    contrib: dict[str, dict[str, list[Any]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    edges: dict[tuple[str, str, str], list[tuple[str, str, int, int]]] = field(default_factory=dict)
+
+
+def one_line(exc: BaseException) -> str:
+    """A driver error as one short line (the driver's messages span lines and repeat GQL boilerplate)."""
+    msg = exc.message if isinstance(exc, Neo4jError) and exc.message else str(exc)
+    return re.sub(r"\s+", " ", msg).strip()[:300] or type(exc).__name__
+
+
+class Neo4jStore:
+    """`graph.store.Store` over a Neo4j server (5.x; a single server, a cluster or Aura via neo4j+s://)."""
+
+    name = "neo4j"
+
+    def __init__(self, uri: str | None = None, user: str | None = None, password: str | None = None,
+                 database: str | None = None, *, ensure_schema: bool = True, tx_quads: int = 5000) -> None:
+        self.uri = uri or os.environ.get("NEO4J_URI") or ""
+        if not self.uri:
+            raise StoreUnavailable("no Neo4j address: pass bolt://HOST:PORT or set NEO4J_URI")
+        self.user = user or os.environ.get("NEO4J_USER", "neo4j")
+        self.database = database or os.environ.get("NEO4J_DATABASE") or None
+        self.tx_quads = tx_quads
+        password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
+        try:
+            self._driver = GraphDatabase.driver(self.uri, auth=(self.user, password), connection_timeout=10,
+                                                max_transaction_retry_time=5, notifications_min_severity="OFF")
+            self._driver.verify_connectivity()
+        except (ConfigurationError, ValueError) as exc:
+            raise StoreUnavailable(f"bad Neo4j address {self.uri!r}: {one_line(exc)}") from None
+        except AuthError:
+            self._driver.close()
+            raise StoreUnavailable(f"Neo4j at {self.uri} refused user {self.user!r}: wrong NEO4J_USER or "
+                                   "NEO4J_PASSWORD") from None
+        except (DriverError, Neo4jError, OSError) as exc:
+            self._driver.close()
+            raise StoreUnavailable(f"cannot reach Neo4j at {self.uri}: {one_line(exc)}") from None
+        if ensure_schema:
+            with self._guard():
+                for stmt in SCHEMA:
+                    self._driver.execute_query(stmt, database_=self.database)
+
+    @contextmanager
+    def _guard(self, what: str = "") -> Iterator[None]:
+        """Turn connection and auth failures into StoreUnavailable with a one-line message."""
+        try:
+            yield
+        except AuthError as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} refused user {self.user!r}: {one_line(exc)}") from None
+        except (ServiceUnavailable, SessionExpired, OSError) as exc:
+            raise StoreUnavailable(f"lost Neo4j at {self.uri}{what}: {one_line(exc)}") from None
+
+    # ---- loading -------------------------------------------------------------------------
+
+    def load(self, path: Path, progress: Callable[[int, int], None] | None = None) -> int:
+        """Load N-Quads/TriG, replacing each named graph in it (whole graphs per transaction); return quads read.
+
+        `progress(graphs_done, graphs_total)` is called after each commit.
+        """
+        path = Path(path)
+        quads = _parse(path)
+        graphs = _group(quads)
+        done, total = 0, len(graphs)
+        for chunk in _chunks_by_size(graphs, self.tx_quads):
+            try:
+                with self._driver.session(database=self.database) as session:
+                    with session.begin_transaction() as tx:
+                        _write_chunk(tx, chunk)
+                        tx.commit()
+            except (ServiceUnavailable, SessionExpired, OSError, DriverError) as exc:
+                raise StoreUnavailable(
+                    f"lost Neo4j at {self.uri} while loading {path}: {done} of {total} graphs committed, none "
+                    f"half-written; re-run the load to finish ({one_line(exc)})") from None
+            except AuthError as exc:
+                raise StoreUnavailable(f"Neo4j at {self.uri} refused user {self.user!r}: {one_line(exc)}") from None
+            except Neo4jError as exc:
+                raise LoadError(f"{path}: Neo4j rejected graph {chunk[0].iri}: {one_line(exc)}") from None
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+        return len(quads)
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def _read(self, query: str, **params: Any) -> list[Any]:
+        with self._guard():
+            records, _, _ = self._driver.execute_query(query, params, database_=self.database, routing_="r")
+            return records
+
+    def status(self) -> StoreStatus:
+        """Backend state and counts: documents = ingested (cc:sourceFile), triples = quads of all loaded graphs."""
+        try:
+            docs = self._read("MATCH (n:Resource) WHERE n.sourceFile IS NOT NULL RETURN count(n) AS n")[0]["n"]
+            triples = self._read("MATCH (g:NamedGraph) RETURN coalesce(sum(g.triples), 0) AS n")[0]["n"]
+        except (StoreUnavailable, Neo4jError, DriverError) as exc:
+            return StoreStatus(self.name, False, one_line(exc))
+        return StoreStatus(self.name, True, f"{self.uri} (database {self.database or 'default'})", docs, triples)
+
+    def documents_by_key(self, number_key: str) -> list[DocSummary]:
+        """Documents whose cc:numberKey equals `number_key`, sorted by (year, date, iri)."""
+        rows = self._read("MATCH (n:Resource) WHERE n.numberKey = $k RETURN n.uri AS uri, n._src AS src", k=number_key)
+        docs = [d for r in rows if (d := _summary(r["uri"], r["src"]))]
+        return sorted(docs, key=lambda d: (d.year or 0, d.date or "", d.iri))
+
+    def document(self, iri: str) -> DocSummary | None:
+        """The document (ingested or stub) with this IRI, or None if nothing typed cc:LegalDocument has it."""
+        return self._summaries([iri]).get(iri)
+
+    def _summaries(self, iris: Iterable[str]) -> dict[str, DocSummary]:
+        rows = self._read("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, n._src AS src", us=sorted(set(iris)))
+        return {r["u"]: d for r in rows if (d := _summary(r["u"], r["src"]))}
+
+    def links_from(self, iri: str, relations: list[str] | None = None) -> list[LinkRow]:
+        """Outgoing document links of `iri` (its legal bases, citations …), provenance included."""
+        return self._links(iri, relations, outgoing=True)
+
+    def links_to(self, iri: str, relations: list[str] | None = None) -> list[LinkRow]:
+        """Incoming document links (who is based on / cites / amends `iri`)."""
+        return self._links(iri, relations, outgoing=False)
+
+    def _links(self, iri: str, relations: list[str] | None, outgoing: bool) -> list[LinkRow]:
+        types = _relation_types(relations)
+        pattern = "(me)-[r]->(other)" if outgoing else "(me)<-[r]-(other)"
+        rows = self._read(
+            f"MATCH (me:Resource {{uri: $iri}}) MATCH {pattern} WHERE type(r) IN $types "
+            "RETURN type(r) AS t, other.uri AS other, r.quote AS q, r.provision AS p, r.start AS s, r.end AS e",
+            iri=iri, types=types)
+        prov: dict[tuple[str, str], set[Provenance]] = defaultdict(set)
+        for r in rows:
+            key = (r["t"], r["other"])
+            prov.setdefault(key, set())  # an edge without provenance still makes a row
+            for q, p, s, e in zip(r["q"] or [], r["p"] or [], r["s"] or [], r["e"] or []):
+                prov[key].add(Provenance(document=iri if outgoing else r["other"], provision=p or None,
+                                         quote=q or None, start=None if s < 0 else s, end=None if e < 0 else e))
+        docs = self._summaries([iri, *(o for _, o in prov)])
+        me = docs.get(iri, DocSummary(iri=iri))
+        out = []
+        for (t, other), provs in prov.items():
+            you = docs.get(other, DocSummary(iri=other))
+            src, dst = (me, you) if outgoing else (you, me)
+            out.append(LinkRow(src, RELATION_TYPES[t], dst, tuple(sorted(provs, key=provenance_key))))
+        return sorted(out, key=lambda row: link_key(row.target if outgoing else row.source, row.relation))
+
+    def cypher_read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run a read-only Cypher query (READ access mode; write clauses refused before sending)."""
+        stripped = re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", " ", query, flags=re.S)
+        if m := _WRITE_CLAUSE.search(stripped):
+            raise PermissionError(f"read-only Cypher: {m.group(1).upper()} is not allowed here")
+        try:
+            with self._guard(), self._driver.session(database=self.database, default_access_mode=READ_ACCESS) as s:
+                return s.execute_read(lambda tx: [rec.data() for rec in tx.run(query, params or {})])
+        except CypherSyntaxError as exc:
+            raise ValueError(f"Cypher syntax error: {one_line(exc)}") from None
+        except ClientError as exc:
+            if "AccessMode" in (exc.code or "") or "Forbidden" in (exc.code or ""):
+                raise PermissionError(f"read-only Cypher: {one_line(exc)}") from None
+            raise ValueError(f"Cypher error: {one_line(exc)}") from None
+
+    def counts(self) -> tuple[int, int]:
+        """(nodes, relationships) in the database: what idempotence tests compare."""
+        n = self._read("MATCH (n) RETURN count(n) AS n")[0]["n"]
+        r = self._read("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
+        return n, r
+
+    def close(self) -> None:
+        self._driver.close()
+
+
+# ---- RDF -> rows ---------------------------------------------------------------------------------
+
+
+def _parse(path: Path) -> list[ox.Quad]:
+    """Same input rules as the Oxigraph store: .nq/.trig, every triple inside a named graph."""
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise LoadError(f"{path}: unsupported file type {path.suffix!r} (expected .nq or .trig)")
+    try:
+        quads = list(ox.parse(path=str(path), format=fmt))
+    except FileNotFoundError:
+        raise LoadError(f"{path}: no such file") from None
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise LoadError(f"{path}: {exc}") from None
+    stray = next((q for q in quads if not isinstance(q.graph_name, ox.NamedNode)), None)
+    if stray is not None:
+        raise LoadError(f"{path}: triple outside a named graph ({stray.subject} {stray.predicate} …); every triple "
+                        "must be in its document's graph so it can be replaced on re-load")
+    return quads
+
+
+def _compact(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def _local(iri: str) -> str:
+    name = re.split(r"[#/:]", iri.rstrip("/#"))[-1] or iri
+    return name + "_" if name in RESERVED else name
+
+
+def _node(term: Any, graph: str) -> str:
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):  # scoped to its graph, so re-loading the graph replaces it
+        return f"{graph}#_:{term.value}"
+    raise LoadError(f"unsupported term {term} (RDF-star triples cannot be loaded into Neo4j)")
+
+
+def _value(lit: ox.Literal) -> Any:
+    """A literal as a JSON value: int for canonical integers, {"@d"} for dates, else the lexical form."""
+    dtype, lex = lit.datatype.value, lit.value
+    if dtype in INT_TYPES and re.fullmatch(r"-?(0|[1-9]\d*)", lex):
+        return int(lex)
+    if dtype == XSD + "date":
+        return {"@d": lex}
+    return lex
+
+
+def _group(quads: list[ox.Quad]) -> list[_GraphData]:
+    by_graph: dict[str, set[ox.Quad]] = defaultdict(set)
+    for q in quads:
+        by_graph[q.graph_name.value].add(q)
+    out = []
+    for g in sorted(by_graph):
+        data = _GraphData(g, len(by_graph[g]))
+        objects: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for q in by_graph[g]:
+            s, p, o = _node(q.subject, g), q.predicate.value, q.object
+            props = data.contrib[s]
+            if isinstance(o, ox.Literal):
+                props[_compact(p)].append(_value(o))
+            elif p == RDF_TYPE:
+                props["@type"].append(_node(o, g))
+            elif p in IRI_AS_PROPERTY:
+                props[_compact(p)].append({"@id": _node(o, g)})
+            else:
+                data.edges[(s, p, _node(o, g))] = []
+                objects[(s, p)].append(_node(o, g))
+        _attach_provenance(data, objects)
+        out.append(data)
+    return out
+
+
+def _attach_provenance(data: _GraphData, objects: dict[tuple[str, str], list[str]]) -> None:
+    """Copy each cc:Link's (provision, quote, start, end) onto the direct edge it qualifies, in this graph."""
+    for (s, p), links in list(objects.items()):
+        if p != CC + "qualifiedLink":
+            continue
+        for link in links:
+            props = data.contrib.get(link, {})
+            rels = [v["@id"] for v in props.get("cc:linkRelation", [])]
+            targets = objects.get((link, CC + "linkTarget"), [])
+            provisions = objects.get((link, CC + "inProvision")) or [""]
+            quotes = [str(v) for v in props.get("cc:quote", [])] or [""]
+            starts = [v for v in props.get("cc:charStart", []) if isinstance(v, int)] or [-1]
+            ends = [v for v in props.get("cc:charEnd", []) if isinstance(v, int)] or [-1]
+            for rel, target in product(rels, targets):
+                if (s, rel, target) in data.edges:
+                    data.edges[(s, rel, target)].extend(product(provisions, quotes, starts, ends))
+
+
+def _chunks_by_size(graphs: list[_GraphData], limit: int) -> Iterator[list[_GraphData]]:
+    chunk: list[_GraphData] = []
+    size = 0
+    for g in graphs:
+        if chunk and size + g.triples > limit:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(g)
+        size += g.triples
+    if chunk:
+        yield chunk
+
+
+def _labels(src: dict[str, dict[str, list[Any]]]) -> set[str]:
+    return {"Resource"} | {_local(t) for per in src.values() for t in per.get("@type", [])}
+
+
+def _prop_value(v: Any) -> Any:
+    if isinstance(v, dict):
+        if "@d" in v:
+            try:
+                return dt.date.fromisoformat(v["@d"])
+            except ValueError:
+                return v["@d"]
+        return v["@id"]
+    return v
+
+
+def _properties(uri: str, src: dict[str, dict[str, list[Any]]]) -> dict[str, Any]:
+    """The node's property map: the union over graphs, one value as a scalar, several as a sorted list."""
+    merged: dict[str, list[Any]] = defaultdict(list)
+    for per in src.values():
+        for key, values in per.items():
+            if key != "@type":
+                merged[_local(key)].extend(_prop_value(v) for v in values)
+    props: dict[str, Any] = {"uri": uri, "graphs": sorted(src),
+                             "_src": json.dumps(src, ensure_ascii=False, sort_keys=True, separators=(",", ":"))}
+    for key, values in merged.items():
+        if len({type(v) for v in values}) > 1:  # Neo4j lists are homogeneous
+            values = [v.isoformat() if isinstance(v, dt.date) else str(v) for v in values]
+        uniq = sorted(set(values))
+        props[key] = uniq[0] if len(uniq) == 1 else uniq
+    return props
+
+
+def _write_chunk(tx: Any, chunk: list[_GraphData]) -> None:
+    """Replace the chunk's graphs: drop what they said before, write what they say now, delete orphans."""
+    gs = [g.iri for g in chunk]
+    prev = {r["g"]: r["s"] or [] for r in tx.run(
+        "UNWIND $gs AS g MATCH (x:NamedGraph {uri: g}) RETURN g, x.subjects AS s", gs=gs)}
+    old_objects: set[str] = set()
+    old_rows = [{"u": u, "g": g} for g, subs in prev.items() for u in subs]
+    for batch in _batches(old_rows):
+        old_objects.update(r["o"] for r in tx.run(
+            "UNWIND $rows AS r MATCH (n:Resource {uri: r.u})-[x]->(m) WHERE x.graph = r.g "
+            "WITH x, m.uri AS o DELETE x RETURN DISTINCT o", rows=batch))
+    old_subjects = {u for subs in prev.values() for u in subs}
+    new: dict[str, dict[str, dict[str, list[Any]]]] = defaultdict(dict)
+    for g in chunk:
+        for s, per in g.contrib.items():
+            new[s][g.iri] = {k: sorted(v, key=json.dumps) for k, v in per.items()}
+    subjects = sorted(old_subjects | set(new))
+    current: dict[str, dict[str, Any]] = {}
+    for batch in _batches(subjects):
+        for r in tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, n._src AS src", us=batch):
+            current[r["u"]] = json.loads(r["src"] or "{}")
+    node_rows = []
+    for s in subjects:
+        before = current.get(s, {})
+        after = {g: per for g, per in before.items() if g not in gs} | new.get(s, {})
+        labels = _labels(after)
+        node_rows.append({"uri": s, "props": _properties(s, after), "add": sorted(labels),
+                          "remove": sorted(_labels(before) - labels)})
+    for batch in _batches(node_rows):
+        tx.run("UNWIND $rows AS r MERGE (n:Resource {uri: r.uri}) SET n = r.props "
+               "SET n:$(r.add) REMOVE n:$(r.remove)", rows=batch)
+    edge_rows = []
+    for g in chunk:
+        for (s, p, o), prov in g.edges.items():
+            props: dict[str, Any] = {"graph": g.iri}
+            if prov:
+                prov = sorted(set(prov), key=lambda x: (x[2], x[0], x[1], x[3]))
+                props.update(provision=[x[0] for x in prov], quote=[x[1] for x in prov],
+                             start=[x[2] for x in prov], end=[x[3] for x in prov])
+            edge_rows.append({"s": s, "t": _local(p), "o": o, "p": props})
+    for batch in _batches(edge_rows):
+        tx.run("UNWIND $rows AS r MATCH (a:Resource {uri: r.s}) "
+               "MERGE (b:Resource {uri: r.o}) ON CREATE SET b.graphs = [], b._src = '{}' "
+               "CREATE (a)-[x:$(r.t)]->(b) SET x = r.p", rows=batch)
+    for batch in _batches(sorted(old_subjects | old_objects)):
+        tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) WHERE size(coalesce(n.graphs, [])) = 0 "
+               "AND NOT (n)--() DELETE n", us=batch)
+    tx.run("UNWIND $rows AS r MERGE (x:NamedGraph {uri: r.g}) SET x.triples = r.n, x.subjects = r.s",
+           rows=[{"g": g.iri, "n": g.triples, "s": sorted(g.contrib)} for g in chunk])
+
+
+def _batches(rows: list[Any]) -> Iterator[list[Any]]:
+    for i in range(0, len(rows), BATCH):
+        yield rows[i:i + BATCH]
+
+
+# ---- rows -> answers -----------------------------------------------------------------------------
+
+
+def _lexical(v: Any) -> str:
+    if isinstance(v, dict):
+        return v.get("@d") or v.get("@id") or ""
+    return str(v)
+
+
+def _summary(iri: str, src_json: str | None) -> DocSummary | None:
+    """DocSummary from a node's per-graph record, with the Oxigraph store's rule for disagreeing graphs."""
+    src = json.loads(src_json or "{}")
+    if not any(CC + "LegalDocument" in per.get("@type", []) for per in src.values()):
+        return None
+    fields: dict[str, Any] = {}
+    for key, name in DOC_PROPS.items():
+        by_graph = {g: [_lexical(v) for v in per[key]] for g, per in src.items() if per.get(key)}
+        if not by_graph:
+            continue
+        pool = by_graph.get(iri) or [v for vs in by_graph.values() for v in vs]
+        value = min(pool)
+        if name == "year":
+            try:
+                fields[name] = int(value)
+            except ValueError:
+                fields[name] = None
+        else:
+            fields[name] = value
+    return DocSummary(iri=iri, ingested=fields.get("source_file") is not None, **fields)
+
+
+def _relation_types(relations: list[str] | None) -> list[str]:
+    by_name = {name: t for t, name in RELATION_TYPES.items()}
+    if relations is None:
+        return sorted(by_name.values())
+    unknown = [r for r in relations if r not in by_name]
+    if unknown:
+        raise ValueError(f"unknown relation(s) {unknown}; known: {sorted(by_name)}")
+    return sorted({by_name[r] for r in relations})

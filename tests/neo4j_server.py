@@ -1,0 +1,103 @@
+"""Pytest fixtures for a real Neo4j: reuse NEO4J_URI if set, else start one with scripts/neo4j_server.py.
+
+Why these rules: CI must prove the Neo4j backend works, so there a server that cannot start fails
+the run; a developer without Java gets a one-line skip instead of a wall of errors. Tests empty the
+database, so they only run against a server they started, or one the user allowed (NEO4J_ALLOW_WIPE=1).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "scripts" / "neo4j_server.py"
+
+
+@dataclass(frozen=True)
+class Neo4jInfo:
+    """How to reach the test server; `owned` = started by these fixtures (safe to empty)."""
+
+    uri: str
+    user: str
+    password: str
+    owned: bool
+    pid: int | None = None
+    state: Path | None = None
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"Neo4j is required in CI: {reason}", pytrace=False)
+    pytest.skip(f"Neo4j tests skipped: {reason}")
+
+
+def has_java() -> bool:
+    home = os.environ.get("JAVA_HOME")
+    return bool((home and (Path(home) / "bin" / "java").exists()) or shutil.which("java"))
+
+
+def start_server(state: Path, data: Path | None = None, timeout: float = 180) -> Neo4jInfo:
+    """Start a private server described by `state` (optionally on a kept data dir); RuntimeError if it fails."""
+    cmd = [sys.executable, str(SCRIPT), "start", "--json", "--state", str(state), "--timeout", str(timeout)]
+    if data is not None:
+        cmd += ["--data", str(data)]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout + 300)
+    if res.returncode != 0:
+        raise RuntimeError((res.stderr.strip().splitlines() or [f"exit code {res.returncode}"])[-1])
+    info = json.loads(res.stdout)
+    return Neo4jInfo(info["uri"], info["user"], info["password"], True, info["pid"], state)
+
+
+def stop_server(state: Path) -> None:
+    subprocess.run([sys.executable, str(SCRIPT), "stop", "--state", str(state)], capture_output=True, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jInfo]:
+    """A Neo4j for the whole session: NEO4J_URI if set, else a private one stopped at the end."""
+    if os.environ.get("NEO4J_URI"):
+        yield Neo4jInfo(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
+                        os.environ.get("NEO4J_PASSWORD", ""), os.environ.get("NEO4J_ALLOW_WIPE") == "1")
+        return
+    if not has_java():
+        _unavailable("no Java found (install a JDK 17+ or set JAVA_HOME), and NEO4J_URI is not set")
+    state = tmp_path_factory.mktemp("neo4j") / "state.json"
+    try:
+        info = start_server(state)
+    except (RuntimeError, subprocess.TimeoutExpired, OSError) as exc:
+        stop_server(state)
+        _unavailable(f"could not start Neo4j: {exc}")
+    try:
+        yield info
+    finally:
+        stop_server(state)
+
+
+def wipe(store: "Neo4jStore") -> None:  # noqa: F821
+    """Delete every node and relationship (test databases only)."""
+    with store._driver.session(database=store.database) as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
+
+
+@pytest.fixture
+def neo4j_store(neo4j_server: Neo4jInfo) -> Iterator["Neo4jStore"]:  # noqa: F821
+    """A Neo4jStore on an empty database (everything deleted before the test)."""
+    from graph.neo4j_store import Neo4jStore
+
+    if not neo4j_server.owned:
+        pytest.skip("NEO4J_URI points at an existing database; set NEO4J_ALLOW_WIPE=1 to let tests empty it")
+    store = Neo4jStore(neo4j_server.uri, neo4j_server.user, neo4j_server.password)
+    wipe(store)
+    try:
+        yield store
+    finally:
+        store.close()
