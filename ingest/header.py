@@ -148,7 +148,14 @@ class IssuerNamer:
         return None
 
     def letterhead(self, lines: list[str]) -> str | None:
-        """Longest run of letterhead lines that names a known body ('BỘ THÔNG TIN VÀ' + 'TRUYỀN THÔNG')."""
+        """The body named by the letterhead's last lines ('BỘ THÔNG TIN VÀ' + 'TRUYỀN THÔNG').
+
+        The issuing body is written last, under its superior ('BAN CHẤP HÀNH TRUNG ƯƠNG' / 'ĐẢNG ĐOÀN QUỐC HỘI').
+        """
+        for i in range(len(lines)):
+            name = self._by_fold.get(fold(" ".join(lines[i:])))
+            if name:
+                return name
         best: str | None = None
         for i in range(len(lines)):
             for j in range(len(lines), i, -1):

@@ -87,6 +87,8 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
     doc.doc_id = own_id(doc, year)
     resolve(doc, registry)
     doc.mentions = names.find_mentions(text)
+    for m in doc.mentions:
+        m.provision = provision_of(m.start)
     doc.roles = roles.find_roles(doc)
     return doc
 

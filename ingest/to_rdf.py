@@ -205,6 +205,9 @@ def _annex_row(g: _Graph, d: NamedNode, d_iri: str, row: AnnexRow, links: int, b
 
 
 def _role(g: _Graph, d: NamedNode, d_iri: str, role: Role, links: int, base: str) -> int:
+    if role.relation == "short_name":  # "(gọi tắt là …)": another label of the same programme
+        g.add(_entity(g, role.subject_kind, role.subject, base), SKOS.altLabel, _lit(role.object, lang="vi"))
+        return links
     prop = ROLE_PROPERTIES.get(role.relation)
     if prop is None:
         return links
