@@ -126,6 +126,7 @@ class VizGraph:
     nodes: list[VizNode] = field(default_factory=list)
     edges: list[VizEdge] = field(default_factory=list)
     cut: bool = False
+    mentions: bool = False  # whether cc:mentions links were walked
     omitted: int = 0  # neighbours found at the depth where the cap was reached and not drawn (a lower bound)
 
     def node(self, iri: str) -> VizNode | None:
@@ -133,7 +134,7 @@ class VizGraph:
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON (for `?format=json` and notebooks)."""
-        return {"start": self.start, "depth": self.depth, "cap": self.cap, "cut": self.cut, "omitted": self.omitted,
+        return {"start": self.start, "depth": self.depth, "cap": self.cap, "mentions": self.mentions, "cut": self.cut, "omitted": self.omitted,
                 "nodes": [{"iri": n.iri, "kind": n.kind, "label": n.label, "details": list(n.details),
                            "href": n.href, "viz": n.viz, "depth": n.depth} for n in self.nodes],
                 "edges": [{"source": e.source, "target": e.target, "relation": e.relation, "label_vi": e.label_vi,
@@ -195,22 +196,23 @@ def iris_of_kind(store: Store, cls: str) -> list[str]:
         return []
 
 
-def _filter_vocab(var: str) -> str:
-    skip = ", ".join(f"<{p}>" for p in SKIP_PREDICATES)
+def _filter_vocab(var: str, mentions: bool = True) -> str:
+    skip = ", ".join(f"<{p}>" for p in SKIP_PREDICATES + (() if mentions else (CC + "mentions",)))
     vocab = " && ".join(f'!STRSTARTS(STR(?{var}), "{ns}")' for ns in VOCAB_PREFIXES)
     return f"FILTER(isIRI(?{var}) && ?p NOT IN ({skip}) && {vocab})"
 
 
-def _adjacent(store: Store, iris: list[str]) -> list[tuple[str, str, str]]:
-    """(subject, predicate, object) IRI triples touching `iris`, signature nodes folded into cc:signer."""
+def _adjacent(store: Store, iris: list[str], mentions: bool = True) -> list[tuple[str, str, str]]:
+    """(subject, predicate, object) IRI triples touching `iris`, signature nodes folded into cc:signer;
+    cc:mentions edges only if `mentions`."""
     out: set[tuple[str, str, str]] = set()
     for chunk in _chunks(iris):
         vals = _values(chunk)
         q = f"""SELECT DISTINCT ?s ?p ?o WHERE {{
-          {{ VALUES ?s {{ {vals} }} ?s ?p ?o . {_filter_vocab('o')}
+          {{ VALUES ?s {{ {vals} }} ?s ?p ?o . {_filter_vocab('o', mentions)}
              FILTER NOT EXISTS {{ ?o a cc:Link }} FILTER NOT EXISTS {{ ?o a cc:Signature }} }}
           UNION
-          {{ VALUES ?o {{ {vals} }} ?s ?p ?o . {_filter_vocab('s')}
+          {{ VALUES ?o {{ {vals} }} ?s ?p ?o . {_filter_vocab('s', mentions)}
              FILTER NOT EXISTS {{ ?s a cc:Link }} FILTER NOT EXISTS {{ ?s a cc:Signature }}
              FILTER(?p != eli:is_part_of || EXISTS {{ ?s a cc:Annex }} || EXISTS {{ ?s a cc:AnnexRow }}
                     || EXISTS {{ ?o a cc:Provision }}) }}
@@ -222,10 +224,10 @@ def _adjacent(store: Store, iris: list[str]) -> list[tuple[str, str, str]]:
     return sorted(out)
 
 
-def _edges_among(store: Store, iris: list[str]) -> list[tuple[str, str, str]]:
+def _edges_among(store: Store, iris: list[str], mentions: bool = True) -> list[tuple[str, str, str]]:
     """Every (subject, predicate, object) between two of `iris` (the drawn graph's edges)."""
     keep = set(iris)
-    return [t for t in _adjacent(store, iris) if t[0] in keep and t[2] in keep]
+    return [t for t in _adjacent(store, iris, mentions) if t[0] in keep and t[2] in keep]
 
 
 _DETAIL_PROPS = {
@@ -340,8 +342,9 @@ def _label_and_details(iri: str, kind: str, info: dict[str, Any]) -> tuple[str, 
         details = [label, get("heading"), _short(get("text") or "", 300) or None,
                    f"of {doc.rsplit('/eli/vn/', 1)[-1]}" if doc else None]
     else:
-        label = get("name") or iri.rsplit("/", 1)[-1]
-        details = [label, f"({get('abbreviation')})" if get("abbreviation") else None, KIND_STYLE[kind][0]]
+        full = get("name") or iri.rsplit("/", 1)[-1]
+        label = _short(str(full), 60)
+        details = [str(full), f"({get('abbreviation')})" if get("abbreviation") else None, KIND_STYLE[kind][0]]
     return str(label), tuple(str(d) for d in details if d)
 
 
@@ -378,21 +381,23 @@ def viz_path(iri: str, kind: str) -> str:
         return f"/viz/documents/{doc_id(iri)}"
     m = re.search(r"/id/(agency|platform)/([^/]+)$", iri)
     if m:
-        return f"/viz/{m[1]}s/{m[2]}"
+        return f"/viz/{'agencies' if m[1] == 'agency' else 'platforms'}/{m[2]}"
     return f"/viz?iri={quote(iri, safe='')}"
 
 
-def neighbourhood(store: Store, start: str, depth: int = 1, cap: int = DEFAULT_CAP) -> VizGraph:
+def neighbourhood(store: Store, start: str, depth: int = 1, cap: int = DEFAULT_CAP,
+                  mentions: bool = False) -> VizGraph:
     """Breadth-first neighbourhood of `start` up to `depth` hops, at most `cap` nodes (start included).
 
-    Uses the store's SPARQL; a store without it gets document links only (links_from/links_to)."""
+    `mentions` adds cc:mentions links (a document naming an agency anywhere in its text): many and weak,
+    so off by default. Uses the store's SPARQL; a store without it gets document links only."""
     depth = max(MIN_DEPTH, min(MAX_DEPTH, depth))
     cap = max(1, min(MAX_CAP, cap))
-    graph = VizGraph(start=start, depth=depth, cap=cap)
+    graph = VizGraph(start=start, depth=depth, cap=cap, mentions=mentions)
     has_sparql = getattr(store, "sparql", None) is not None
 
     def adjacent(iris: list[str]) -> list[tuple[str, str, str]]:
-        return _adjacent(store, iris) if has_sparql else _adjacent_links(store, iris)
+        return _adjacent(store, iris, mentions) if has_sparql else _adjacent_links(store, iris)
 
     level: dict[str, int] = {start: 0}
     frontier = [start]
@@ -400,8 +405,9 @@ def neighbourhood(store: Store, start: str, depth: int = 1, cap: int = DEFAULT_C
         if not frontier or graph.cut:
             break
         candidates: dict[str, tuple[int, str]] = {}
+        frontier_set = set(frontier)
         for s, p, o in adjacent(frontier):
-            other = o if s in frontier else s
+            other = o if s in frontier_set else s
             if other in level:
                 continue
             key = (_priority(_relation(p)), other)
@@ -415,7 +421,7 @@ def neighbourhood(store: Store, start: str, depth: int = 1, cap: int = DEFAULT_C
             level[iri] = d
         frontier = ordered
     iris = list(level)
-    triples = _edges_among(store, iris) if has_sparql else _adjacent_links(store, iris, among=True)
+    triples = _edges_among(store, iris, mentions) if has_sparql else _adjacent_links(store, iris, among=True)
     info = _describe(store, iris) if has_sparql else _describe_docs(store, iris)
     for iri in iris:
         kind = _kind(info.get(iri))
@@ -428,6 +434,16 @@ def neighbourhood(store: Store, start: str, depth: int = 1, cap: int = DEFAULT_C
         graph.edges.append(VizEdge(s, o, rel, (labels.get(rel) or (None, None))[0], tuple(quotes.get((s, p, o), ()))))
     graph.edges.sort(key=lambda e: (_priority(e.relation), e.source, e.target))
     return graph
+
+
+def describe(store: Store, iri: str) -> VizNode | None:
+    """One node on its own (kind, label, details, paths), or None if the store says nothing about it."""
+    info = (_describe(store, [iri]) if getattr(store, "sparql", None) is not None else _describe_docs(store, [iri])).get(iri)
+    if info is None:
+        return None
+    kind = _kind(info)
+    label, details = _label_and_details(iri, kind, info)
+    return VizNode(iri, kind, label, details, api_path(iri, kind), viz_path(iri, kind), 0)
 
 
 def _quotes(store: Store, iris: list[str]) -> dict[tuple[str, str, str], list[str]]:

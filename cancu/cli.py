@@ -26,16 +26,16 @@ def _err(msg: str) -> None:
 def input_files(paths: Sequence[str]) -> Iterator[Path]:
     """Files named, and the input files inside folders named (sorted, so runs are repeatable)."""
     for p in map(Path, paths):
-        if p.is_dir():
-            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES
-                              and f.name not in SKIP_NAMES)
+        if p.is_dir():  # a broken link is yielded too, so that it is reported rather than skipped
+            yield from sorted(f for f in p.rglob("*") if (f.is_file() or f.is_symlink()) and f.suffix.lower()
+                              in INPUT_SUFFIXES and f.name not in SKIP_NAMES)
         else:
             yield p
 
 
 def _parse_all(files: list[Path], progress: bool) -> tuple[list, list[str]]:
     """Parse every file; a file that fails gives one error line and the rest go on."""
-    from ingest.pipeline import parse_path
+    from ingest.pipeline import TRUNCATED, parse_path
     from ingest.readers import ReadError
 
     docs, errors = [], []
@@ -55,11 +55,13 @@ def _parse_all(files: list[Path], progress: bool) -> tuple[list, list[str]]:
             errors.append(f"{f}: cannot parse ({type(exc).__name__}: {exc})")
             doc = None
         if doc is not None:
-            if not doc.doc_id:
+            if TRUNCATED in doc.errors or not doc.doc_id:  # nothing trustworthy to store
                 errors.append(f"{f}: {'; '.join(doc.errors) or 'no document identity'}")
             elif doc.doc_id in seen:
                 errors.append(f"{f}: duplicate document {doc.number} ({doc.doc_id}), already read from {seen[doc.doc_id]}")
             else:
+                for problem in doc.errors:
+                    _err(f"{f}: warning: {problem}")
                 seen[doc.doc_id] = f
                 docs.append(doc)
         if bar:
@@ -76,6 +78,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     docs, errors = _parse_all(files, progress=False)
     for doc in docs:
         print(json.dumps(doc.to_json(), ensure_ascii=False))
+    print(f"parsed {len(docs)} documents, {len(errors)} errors", file=sys.stderr)
     return 1 if errors else 0
 
 

@@ -14,7 +14,7 @@ Mapping (why: users of n10s feel at home, and the API's look-ups hit indexes):
 Named graphs (one per source document): each node keeps `graphs` (graphs asserting something about it)
 and `_src`, a JSON map graph -> what that graph said about the node, so a graph can be replaced exactly:
 its statements go, other graphs' statements stay, and a node nobody asserts or references is deleted.
-`(:NamedGraph {uri, triples, subjects})` records each loaded graph. Each transaction holds whole graphs
+`(:NamedGraph {iri, triples, subjects})` records each loaded graph. Each transaction holds whole graphs
 only, so a lost connection never leaves half a document, and re-running the load finishes the job.
 
 Answers equal the Oxigraph store's (contract tests): where graphs disagree on a document property, the
@@ -63,7 +63,7 @@ _WRITE_CLAUSE = re.compile(r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\
 BATCH = 2000
 SCHEMA = (
     "CREATE CONSTRAINT resource_uri IF NOT EXISTS FOR (n:Resource) REQUIRE n.uri IS UNIQUE",
-    "CREATE CONSTRAINT named_graph_uri IF NOT EXISTS FOR (g:NamedGraph) REQUIRE g.uri IS UNIQUE",
+    "CREATE CONSTRAINT named_graph_uri IF NOT EXISTS FOR (g:NamedGraph) REQUIRE g.iri IS UNIQUE",
     "CREATE INDEX resource_number_key IF NOT EXISTS FOR (n:Resource) ON (n.numberKey)",
     "CREATE INDEX resource_number IF NOT EXISTS FOR (n:Resource) ON (n.number)",
     "CREATE INDEX resource_source_file IF NOT EXISTS FOR (n:Resource) ON (n.sourceFile)",
@@ -99,6 +99,8 @@ class Neo4jStore:
         self.user = user or os.environ.get("NEO4J_USER", "neo4j")
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
         self.tx_quads = tx_quads
+        if not re.match(r"(bolt|neo4j)(\+s|\+ssc)?://", self.uri):
+            raise StoreUnavailable(f"bad Neo4j address {self.uri!r}: expected bolt://, neo4j:// or neo4j+s:// …")
         password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
         try:
             self._driver = GraphDatabase.driver(self.uri, auth=(self.user, password), connection_timeout=10,
@@ -387,7 +389,7 @@ def _write_chunk(tx: Any, chunk: list[_GraphData]) -> None:
     """Replace the chunk's graphs: drop what they said before, write what they say now, delete orphans."""
     gs = [g.iri for g in chunk]
     prev = {r["g"]: r["s"] or [] for r in tx.run(
-        "UNWIND $gs AS g MATCH (x:NamedGraph {uri: g}) RETURN g, x.subjects AS s", gs=gs)}
+        "UNWIND $gs AS g MATCH (x:NamedGraph {iri: g}) RETURN g, x.subjects AS s", gs=gs)}
     old_objects: set[str] = set()
     old_rows = [{"u": u, "g": g} for g, subs in prev.items() for u in subs]
     for batch in _batches(old_rows):
@@ -430,7 +432,7 @@ def _write_chunk(tx: Any, chunk: list[_GraphData]) -> None:
     for batch in _batches(sorted(old_subjects | old_objects)):
         tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) WHERE size(coalesce(n.graphs, [])) = 0 "
                "AND NOT (n)--() DELETE n", us=batch)
-    tx.run("UNWIND $rows AS r MERGE (x:NamedGraph {uri: r.g}) SET x.triples = r.n, x.subjects = r.s",
+    tx.run("UNWIND $rows AS r MERGE (x:NamedGraph {iri: r.g}) SET x.triples = r.n, x.subjects = r.s",
            rows=[{"g": g.iri, "n": g.triples, "s": sorted(g.contrib)} for g in chunk])
 
 

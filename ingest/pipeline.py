@@ -23,6 +23,8 @@ from ingest.structure import ANNEX_START, innermost, parse_structure
 _DECISION_MARK = re.compile(
     r"^\s*(QUYẾT ĐỊNH|QUYẾT NGHỊ|NGHỊ QUYẾT|CHỈ THỊ|BAN HÀNH)\s*:\s*$", re.MULTILINE
 )
+TRUNCATED = "header truncated: no date of issue and no text after the number line"
+_NUMBER_LINE_END = re.compile(r"^(?:[^\n|]*\|\s*)?Số\s*:?[ \t]+[^\n]*$", re.MULTILINE)
 _OPENER = re.compile(r"^(Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|\[\.\.\.\] đề nghị)", re.MULTILINE)
 _FIRST_HEADING = re.compile(r"^(Điều\s+1\s*[.:]|Chương\s+I\b|CHƯƠNG\s+I\b|I\s*\.\s+\S|Phần\s+I\b|PHẦN\s+I\b)", re.MULTILINE)
 
@@ -52,7 +54,11 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
     if not doc.number and not (doc.type == "Luật" and doc.title):
         doc.errors.append("no document number found (no 'Số:' line and no 'Số hiệu' field)")
     if not doc.date_issued:
-        doc.errors.append("no date of issue found")
+        body = _NUMBER_LINE_END.search(text, h.body_start)
+        if body and len(text[body.end():].strip()) < 120:
+            doc.errors.append(TRUNCATED)
+        else:
+            doc.errors.append("no date of issue found")
     if not doc.type:
         doc.errors.append("no document type found")
 

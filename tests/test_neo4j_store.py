@@ -179,7 +179,7 @@ def test_server_killed_mid_load_leaves_whole_graphs_and_rerun_finishes(
         store.close()
         info = start_server(state, data=dbdir)  # same database, recovered from its transaction log
         store = Neo4jStore(info.uri, info.user, info.password)
-        graphs = store.cypher_read("MATCH (g:NamedGraph) RETURN g.uri AS g, size(g.subjects) AS n")
+        graphs = store.cypher_read("MATCH (g:NamedGraph) RETURN g.iri AS g, size(g.subjects) AS n")
         assert len(graphs) == 3
         for g in graphs:  # each committed graph is whole: all its subjects, nothing from the lost ones
             assert store.cypher_read("MATCH (n:Resource) WHERE $g IN n.graphs RETURN count(n) AS n",

@@ -1,0 +1,99 @@
+"""Shared helpers of the benchmarks: machine description, result files, sizes, memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+CORPUS = ROOT / "bench" / "corpus"  # git-ignored: generated corpora, RDF, stores
+SIZES = {"1k": 1000, "10k": 10_000, "100k": 100_000}
+SEED = 7
+
+
+def machine() -> dict[str, Any]:
+    """Cores, RAM, CPU model, Python, date: printed with every figure."""
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = 0
+    try:
+        import psutil
+
+        ram = psutil.virtual_memory().total
+    except ImportError:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {"cores": os.cpu_count(), "ram_gb": round(ram / 2**30, 1), "cpu": cpu,
+            "python": platform.python_version(), "platform": platform.platform(),
+            "date": dt.datetime.now().isoformat(timespec="seconds")}
+
+
+def write_result(name: str, data: dict[str, Any]) -> Path:
+    """bench/results/<name>.json with the machine attached; returns the path."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps({"machine": machine(), **data}, ensure_ascii=False, indent=1, default=str))
+    tmp.replace(path)
+    return path
+
+
+def read_result(name: str) -> dict[str, Any] | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def dir_size(path: Path) -> int:
+    """Bytes on disk under `path` (0 if missing)."""
+    if not path.exists():
+        return 0
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def peak_rss_mb(children: bool = False) -> float:
+    """Peak resident memory of this process (or of its waited-for children), MB."""
+    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
+    return round(resource.getrusage(who).ru_maxrss / 1024, 1)
+
+
+def rss_mb(pid: int) -> float | None:
+    """Current RSS of a process (psutil), MB; None if unknown."""
+    try:
+        import psutil
+
+        return round(psutil.Process(pid).memory_info().rss / 2**20, 1)
+    except Exception:
+        return None
+
+
+def tree_rss_mb(pid: int) -> float | None:
+    """RSS of a process and its children (a JVM with helpers, uvicorn with workers), MB."""
+    try:
+        import psutil
+
+        p = psutil.Process(pid)
+        return round(sum(x.memory_info().rss for x in [p, *p.children(recursive=True)]) / 2**20, 1)
+    except Exception:
+        return None
+
+
+def corpus_dir(size: str) -> Path:
+    return CORPUS / f"s{size}"
+
+
+def fmt(x: float | None, nd: int = 1) -> str:
+    return "—" if x is None else f"{x:,.{nd}f}"
