@@ -12,7 +12,7 @@ from graph.store import Store
 
 from api import errors
 from api.deps import StoreHolder
-from api.routers import documents, eli, health, resolve, search, sparql
+from api.routers import agencies, chain, cypher, documents, eli, health, programmes, resolve, search, sparql, upload
 
 DESCRIPTION = """cancu: Vietnamese legal documents as a knowledge graph — legal bases (căn cứ), citations,
 agencies and platforms, each link with its provenance (document, provision, quoted text).
@@ -21,6 +21,9 @@ agencies and platforms, each link with its provenance (document, provision, quot
 * Document ids are the IRI path after `/eli/vn/` with `/` as `-`: `qd-2020-749-ttg`.
 * Every error has the shape `{"error": {"code", "message", "suggestions"}}`.
 * `/resolve` answers **300 Multiple Choices** when a number is shared by several documents.
+* Entity ids are the slug after `/id/{kind}/` (`/agencies/bo-thong-tin-va-truyen-thong`); task ids are the
+  document id and the annex row's path with `~`: `/tasks/nq-2025-03-cp~phu_luc_2~hang_11`.
+* `POST /documents` needs `X-API-Key` (= `CANCU_API_KEY`; unset: writes disabled, 403). Everything else is read-only.
 """
 
 
@@ -44,6 +47,6 @@ def create_app(store: Store | None = None) -> FastAPI:
     app = FastAPI(title="cancu", version=cancu.__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.holder = holder
     errors.install(app)
-    for module in (resolve, documents, search, sparql, health, eli):
+    for module in (resolve, upload, documents, chain, programmes, agencies, search, sparql, cypher, health, eli):
         app.include_router(module.router)
     return app

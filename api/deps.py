@@ -8,12 +8,18 @@ cannot be opened, requests answer 503 and the next request tries again.
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from typing import Callable, TypeVar
 
 from fastapi import Request
 
 from graph.search_index import SearchIndex, build_index, default_index_path
 from graph.store import Store, StoreUnavailable
+
+T = TypeVar("T")
+
+
+class WriteConflict(RuntimeError):
+    """The store cannot be written now (read-only backend, or another process holds the writer lock): 409."""
 
 
 class StoreHolder:
@@ -23,7 +29,44 @@ class StoreHolder:
         self._store, self._opener = store, opener
         self._index: SearchIndex | None = None
         self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._disk_index_stale = False
         self.index_source = "not loaded"
+
+    def write(self, fn: Callable[[Store], T]) -> T:
+        """Run `fn` on a writable store, one writer at a time, then serve what it wrote.
+
+        The API reads Oxigraph through a read-only RocksDB handle, which takes no lock and never sees
+        later writes. So a write opens a second, writable handle on the same directory (RocksDB allows
+        one writer beside read-only handles), runs `fn`, closes it, and swaps in a fresh read-only
+        handle; requests already running finish on the old snapshot. If another process (`cancu load`)
+        holds the writer lock, this raises WriteConflict (409) and nothing is written. A store opened
+        read-write (in-memory tests, Neo4j) is written directly.
+        """
+        from graph.oxigraph_store import OxigraphStore
+
+        with self._write_lock:
+            store = self.store()
+            if not getattr(store, "read_only", False):
+                result = fn(store)
+            elif isinstance(store, OxigraphStore) and store.path is not None:
+                try:
+                    writer = OxigraphStore(store.path, read_only=False)
+                except StoreUnavailable as exc:
+                    raise WriteConflict(f"the store is being written by another process; try again later ({exc})") from exc
+                try:
+                    result = fn(writer)
+                finally:
+                    writer.close()
+                    del writer
+                fresh = OxigraphStore(store.path, read_only=True)
+                with self._lock:
+                    self._store = fresh
+            else:
+                raise WriteConflict(f"the {store.name} store is open read-only and cannot be written through the API")
+            with self._lock:  # the search index is derived from the store: rebuilt in memory on next use
+                self._index, self._disk_index_stale = None, True  # (the old one is left to requests using it)
+            return result
 
     def store(self) -> Store:
         if self._store is None:
@@ -40,7 +83,7 @@ class StoreHolder:
             store = self.store()
             with self._lock:
                 if self._index is None:
-                    if self._opener is not None:
+                    if self._opener is not None and not self._disk_index_stale:
                         try:
                             self._index = SearchIndex.open(default_index_path())
                             self.index_source = str(default_index_path())

@@ -300,7 +300,11 @@ def relation_labels() -> dict[str, tuple[str | None, str | None]]:
     except (OSError, SyntaxError, ValueError):
         pass
     out = {k: (v.get("vi"), v.get("en")) for k, v in labels.items()}
-    out.setdefault("signer", ("người ký", "signed by"))
+    # properties from other vocabularies that ontology.ttl does not label
+    for rel, vi, en in (("signer", "người ký", "signed by"), ("passed_by", "cơ quan ban hành", "passed by"),
+                        ("is_part_of", "thuộc", "is part of"), ("subOrganizationOf", "trực thuộc", "unit of")):
+        if not (out.get(rel) or (None, None))[0]:
+            out[rel] = (vi, en)
     return out
 
 
@@ -510,7 +514,7 @@ def to_pyvis(graph: VizGraph, height: str = "100%"):  # -> pyvis.network.Network
             "font": {"color": font if shape in ("box", "ellipse", "database") else "#1c2833",
                      "size": 16 if start else 13, "face": "DejaVu Sans, Arial, sans-serif",
                      "bold": {"color": font}},
-            "widthConstraint": {"maximum": 190}, "kind": n.kind, "iri": n.iri, "href": n.href, "viz": n.viz,
+            "widthConstraint": {"maximum": 190}, "name": n.label, "kind": n.kind, "iri": n.iri, "href": n.href, "viz": n.viz,
             "level": n.depth,
         }
         if n.kind == "stub":

@@ -80,8 +80,8 @@ class CC(DefinedNamespace):
     signer: URIRef
     signerName: URIRef
     signerRole: URIRef  # e.g. "THỨ TRƯỞNG"
-    signedFor: URIRef  # KT./TM./Q./TL. …
-    signingMode: URIRef  # "KT." | "TM." | "Q." | "TL." | "TUQ."
+    signedFor: URIRef  # on whose behalf, e.g. "THỦ TƯỚNG"
+    signingMode: URIRef  # "KT." | "TM." | "Q." | "TL." | "TUQ.", or chains like "TM. KT."
     text: URIRef
     label: URIRef  # provision label as written ("Điều 1", "Phụ lục II")
     heading: URIRef
@@ -149,6 +149,13 @@ RELATION_PROPERTIES: dict[str, URIRef] = {
     "suspends": CC.suspends,
     "halts": CC.halts,
     "implements": CC.implements,
+}
+
+# Programme role name used in ingest models -> RDF property.
+ROLE_PROPERTIES: dict[str, URIRef] = {
+    "approves": CC.approves, "names_platform": CC.namesPlatform, "governing_agency": CC.governingAgency,
+    "focal_unit": CC.focalUnit, "ministry_focal_unit": CC.ministryFocalUnit, "core_enterprise": CC.coreEnterprise,
+    "lead": CC.leadAgency, "coordinating": CC.coordinatingAgency, "monitoring": CC.monitoringAgency,
 }
 
 # Vietnamese type name -> class.

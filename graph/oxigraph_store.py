@@ -24,7 +24,9 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from graph.store import DocSummary, EntitySummary, LinkRow, LoadError, Provenance, StoreStatus, StoreUnavailable
+from cancu.text import fold
+from graph.store import (ROLE_PROPERTIES, DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow, LoadError,
+                         Provenance, ProvisionRow, StoreStatus, StoreUnavailable, provision_order)
 
 CC = "https://w3id.org/cancu/ontology#"
 ELI = "http://data.europa.eu/eli/ontology#"
@@ -50,6 +52,13 @@ _DOC_PROPS = {
     ELI + "date_document": "date", CC + "year": "year", ELI + "title": "title",
     CC + "sourceFile": "source_file",
 }
+ORG = "http://www.w3.org/ns/org#"
+ROW_KINDS = {CC + "Task": "task", CC + "Indicator": "indicator", CC + "AnnexRow": "row"}
+PROVISION_KINDS = {CC + "Part": "part", CC + "Chapter": "chapter", CC + "Section": "section", CC + "Article": "article",
+                   CC + "Clause": "clause", CC + "Point": "point", CC + "Item": "item", CC + "Annex": "annex"}
+# Literal properties EntityDetail.attributes carries, by short name.
+ATTRIBUTES = {CC + "abbreviation": "abbreviation", CC + "deadline": "deadline", CC + "product": "product",
+              CC + "target": "target", CC + "unitOfMeasure": "unit_of_measure", CC + "label": "row_label"}
 ENTITY_KINDS = {CC + "Agency": "agency", CC + "Unit": "unit", CC + "Enterprise": "enterprise",
                 CC + "Person": "person", CC + "Platform": "platform", CC + "Programme": "programme"}
 
@@ -180,9 +189,23 @@ class OxigraphStore:
         docs = self._summaries([r["d"].value for r in rows if isinstance(r.get("d"), ox.NamedNode)])
         return sorted(docs.values(), key=lambda d: d.iri)
 
-    def entities(self) -> list[EntitySummary]:
-        """Every named entity with its labels (skos:prefLabel, skos:altLabel, cc:abbreviation), sorted by IRI."""
-        kinds = " ".join(f"<{k}>" for k in ENTITY_KINDS)
+    def entities(self, kind: str | None = None) -> list[EntitySummary]:
+        """Every named entity with its labels (skos:prefLabel, skos:altLabel, cc:abbreviation), sorted by IRI.
+        `kind` keeps one kind; "task" / "indicator" list annex rows (label = cc:text, alt = cc:label)."""
+        if kind in ("task", "indicator"):
+            cls = "cc:Task" if kind == "task" else "cc:Indicator"
+            rows = self._select(f"SELECT ?e ?t ?l WHERE {{ ?e a {cls} OPTIONAL {{ ?e cc:text ?t }} OPTIONAL {{ ?e cc:label ?l }} }}")
+            texts: dict[str, set[str]] = defaultdict(set)
+            labels: dict[str, set[str]] = defaultdict(set)
+            for r in rows:
+                texts[r["e"].value].update([r["t"].value] if "t" in r else [])
+                labels[r["e"].value].update([r["l"].value] if "l" in r else [])
+            return [EntitySummary(e, kind, min(texts[e]) if texts[e] else None, tuple(sorted(labels[e])))
+                    for e in sorted({r["e"].value for r in rows})]
+        wanted = {k: v for k, v in ENTITY_KINDS.items() if kind is None or v == kind}
+        if not wanted:
+            return []
+        kinds = " ".join(f"<{k}>" for k in wanted)
         rows = self._select(
             f"""SELECT ?e ?t ?g ?p ?o WHERE {{ VALUES ?t {{ {kinds} }} ?e a ?t .
                 OPTIONAL {{ GRAPH ?g {{ ?e ?p ?o }} VALUES ?p {{ skos:prefLabel skos:altLabel cc:abbreviation }} }} }}"""
@@ -192,7 +215,7 @@ class OxigraphStore:
         alts: dict[str, set[str]] = defaultdict(set)
         for r in rows:
             e = r["e"].value
-            kind[e] = min(kind.get(e, "~"), ENTITY_KINDS[r["t"].value])
+            kind[e] = min(kind.get(e, "~"), wanted[r["t"].value])
             if "p" not in r:
                 continue
             if r["p"].value == SKOS + "prefLabel":
@@ -283,6 +306,128 @@ class OxigraphStore:
             src, dst = (me_doc, other_doc) if outgoing else (other_doc, me_doc)
             rows.append(LinkRow(source=src, relation=RELATION_BY_IRI[rel], target=dst, provenance=prov))
         return sorted(rows, key=lambda row: link_key(row.target if outgoing else row.source, row.relation))
+
+    # ---- browsing: documents by filter, provisions, entities, roles -------------------------
+
+    def list_documents(self, type: str | None = None, issuer: str | None = None, year: int | None = None,
+                       field: str | None = None, ingested: bool | None = None, limit: int = 50,
+                       offset: int = 0) -> tuple[int, list[DocSummary]]:
+        """See Store.list_documents. Filters in Python after one query: folding (diacritics) is not SPARQL."""
+        docs = self.documents()
+        fields: dict[str, list[str]] = defaultdict(list)
+        if field:
+            for r in self._select("SELECT ?d ?f WHERE { ?d cc:field ?f }"):
+                fields[r["d"].value].append(fold(r["f"].value))
+        t, i, f = fold(type or ""), fold(issuer or ""), fold(field or "")
+        keep = [d for d in docs
+                if (not t or fold(d.type or "") == t) and (not i or i in fold(d.issuer or ""))
+                and (year is None or d.year == year) and (ingested is None or d.ingested == ingested)
+                and (not f or any(f in v for v in fields.get(d.iri, [])))]
+        keep.sort(key=document_order)
+        return len(keep), keep[offset:offset + limit]
+
+    def provisions(self, iri: str, with_text: bool = False) -> list[ProvisionRow]:
+        """See Store.provisions."""
+        if not _valid_iri(iri):
+            return []
+        text = "OPTIONAL { ?x cc:text ?text }" if with_text else ""
+        rows = self._select(
+            f"""SELECT ?x ?t ?parent ?label ?heading ?ordinal ?text WHERE {{
+                ?x eli:is_part_of+ <{iri}> ; eli:is_part_of ?parent ; a ?t .
+                OPTIONAL {{ ?x cc:label ?label }} OPTIONAL {{ ?x cc:heading ?heading }}
+                OPTIONAL {{ ?x cc:ordinal ?ordinal }} {text} }}""")
+        by_iri: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+        for r in rows:
+            for var, term in r.items():
+                by_iri[r["x"].value][var].add(term.value)
+        out = []
+        for x, vals in by_iri.items():
+            out.append(ProvisionRow(
+                iri=x, kind=_kind(vals["t"], {**ROW_KINDS, **PROVISION_KINDS}, "provision"),
+                parent=min(vals["parent"]) if vals["parent"] else None,
+                label=min(vals["label"]) if vals["label"] else None,
+                heading=min(vals["heading"]) if vals["heading"] else None,
+                ordinal=_int_value(min(vals["ordinal"])) if vals["ordinal"] else None,
+                text=min(vals["text"]) if vals["text"] else None))
+        return provision_order(out)
+
+    def entity(self, iri: str) -> EntityDetail | None:
+        """See Store.entity."""
+        if not _valid_iri(iri):
+            return None
+        rows = self._select(f"SELECT ?g ?p ?o WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}")
+        props: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for r in rows:
+            props[r["p"].value][r["g"].value].append(r["o"].value)
+        types = {v for vs in props.get(RDF_TYPE, {}).values() for v in vs}
+        kind = _kind(types, {**ROW_KINDS, **ENTITY_KINDS}, "")
+        if not kind:
+            return None
+        is_row = kind in ("task", "indicator", "row")
+        label = _pick(props.get(CC + "text" if is_row else SKOS + "prefLabel", {}), iri)
+        alts = {v for p in (SKOS + "altLabel",) for vs in props.get(p, {}).values() for v in vs} - {label}
+        parent = _pick(props.get(ELI + "is_part_of" if is_row else ORG + "subOrganizationOf", {}), iri)
+        units = sorted({r["u"].value for r in self._select(f"SELECT ?u WHERE {{ ?u org:subOrganizationOf <{iri}> }}")})
+        attrs = tuple((name, tuple(sorted({v for vs in props[p].values() for v in vs})))
+                      for p, name in sorted(ATTRIBUTES.items(), key=lambda kv: kv[1]) if p in props)
+        return EntityDetail(iri=iri, kind=kind, label=label, alt_labels=tuple(sorted(alts)), parent=parent,
+                            units=tuple(units), successor=_pick(props.get(CC + "successor", {}), iri),
+                            succession_date=_pick(props.get(CC + "successionDate", {}), iri), attributes=attrs)
+
+    def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None) -> list[EntityRole]:
+        """See Store.roles."""
+        if direction not in ("out", "in"):
+            raise ValueError(f"direction must be 'out' or 'in', not {direction!r}")
+        names = sorted(ROLE_PROPERTIES) if roles is None else sorted(set(roles))
+        unknown = [r for r in names if r not in ROLE_PROPERTIES]
+        if unknown:
+            raise ValueError(f"unknown role(s) {unknown}; known: {sorted(ROLE_PROPERTIES)}")
+        if not _valid_iri(iri) or not names:
+            return []
+        me = f"<{iri}>"
+        union = " UNION ".join(
+            f"{{ {me if direction == 'out' else '?other'} {ROLE_PROPERTIES[n]} {'?other' if direction == 'out' else me} "
+            f'BIND("{n}" AS ?role) }}' for n in names)
+        pairs = sorted({(r["role"].value, r["other"].value) for r in self._select(f"SELECT ?role ?other WHERE {{ {union} }}")
+                        if isinstance(r.get("other"), ox.NamedNode)})
+        simple = {n: ROLE_PROPERTIES[n] for n in names if "/" not in ROLE_PROPERTIES[n]}
+        provenance: dict[tuple[str, str], set[Provenance]] = defaultdict(set)
+        if pairs and simple:
+            by_prop = {_expand(p): n for n, p in simple.items()}
+            subject, target = (me, "?other") if direction == "out" else ("?other", me)
+            values = " ".join(f"<{p}>" for p in by_prop)
+            for r in self._select(
+                f"""SELECT ?g ?rel ?other ?prov ?quote ?start ?end WHERE {{ VALUES ?rel {{ {values} }}
+                    GRAPH ?g {{ {subject} cc:qualifiedLink ?l . ?l cc:linkRelation ?rel ; cc:linkTarget {target} .
+                    OPTIONAL {{ ?l cc:inProvision ?prov }} OPTIONAL {{ ?l cc:quote ?quote }}
+                    OPTIONAL {{ ?l cc:charStart ?start }} OPTIONAL {{ ?l cc:charEnd ?end }} }} }}"""):
+                provenance[(by_prop[r["rel"].value], r["other"].value)].add(Provenance(
+                    document=r["g"].value, provision=r["prov"].value if "prov" in r else None,
+                    quote=r["quote"].value if "quote" in r else None,
+                    start=_int(r.get("start")), end=_int(r.get("end"))))
+        info = self._node_info([o for _, o in pairs])
+        out = [EntityRole(role=n, entity_iri=o, entity_label=info.get(o, ("other", None))[1],
+                          entity_kind=info.get(o, ("other", None))[0],
+                          provenance=tuple(sorted(provenance.get((n, o), ()), key=provenance_key)))
+               for n, o in pairs]
+        return sorted(out, key=lambda e: (e.role, e.entity_label or "", e.entity_iri))
+
+    def _node_info(self, iris: list[str]) -> dict[str, tuple[str, str | None]]:
+        """(kind, label) of each IRI, by the label order of Store.roles."""
+        label_props = [SKOS + "prefLabel", CC + "number", ELI + "title", CC + "text", CC + "label"]
+        props = " ".join(f"<{p}>" for p in (RDF_TYPE, *label_props))
+        found: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+        for chunk in _chunks(sorted(set(iris)), 500):
+            values = " ".join(f"<{i}>" for i in chunk)
+            for r in self._select(f"SELECT ?x ?g ?p ?o WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {props} }} GRAPH ?g {{ ?x ?p ?o }} }}"):
+                found[r["x"].value][r["p"].value][r["g"].value].append(r["o"].value)
+        out = {}
+        for x, by_prop in found.items():
+            types = {v for vs in by_prop.get(RDF_TYPE, {}).values() for v in vs}
+            kind = _kind(types, {CC + "LegalDocument": "document", **ROW_KINDS, **ENTITY_KINDS}, "other")
+            label = next((lab for p in label_props if (lab := _pick(by_prop.get(p, {}), x)) is not None), None)
+            out[x] = (kind, label)
+        return out
 
     # ---- SPARQL endpoint -----------------------------------------------------------------
 
@@ -395,6 +540,28 @@ def _pick(values_by_graph: dict[str, list[str]], own_graph: str) -> str | None:
     own = values_by_graph.get(own_graph)
     pool = own if own else [v for vs in values_by_graph.values() for v in vs]
     return min(pool) if pool else None
+
+
+def document_order(d: DocSummary) -> tuple:
+    """Listing order: newest year first (unknown last), then number or title, then IRI."""
+    return (-(d.year or 0), d.year is None, d.number or d.title or "", d.iri)
+
+
+def _kind(types: set[str], table: dict[str, str], default: str) -> str:
+    """The first kind in `table` order whose class is among `types`."""
+    return next((k for cls, k in table.items() if cls in types), default)
+
+
+def _expand(curie: str) -> str:
+    prefix, local = curie.split(":", 1)
+    return PREFIXES[prefix] + local
+
+
+def _int_value(value: str) -> int | None:
+    try:
+        return int(value)
+    except ValueError:
+        return None
 
 
 def _relation_filter(relations: list[str] | None) -> list[str]:

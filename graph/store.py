@@ -77,6 +77,76 @@ class EntitySummary:
 
 
 @dataclass(frozen=True)
+class ProvisionRow:
+    """One part of a document: a provision (Chương, Điều, Khoản …), an annex, or an annex row."""
+
+    iri: str
+    kind: str  # part | chapter | section | article | clause | point | item | annex | task | indicator | row | provision
+    parent: str | None  # eli:is_part_of (the document or the enclosing provision)
+    label: str | None = None  # cc:label as written ("Điều 1", "Phụ lục II", "11")
+    heading: str | None = None
+    ordinal: int | None = None
+    text: str | None = None  # cc:text, only when asked for (with_text=True)
+
+
+@dataclass(frozen=True)
+class EntityDetail:
+    """A named entity or an annex row, with what hangs on it directly (no traversal).
+
+    kind: agency | unit | enterprise | person | platform | programme | task | indicator | row.
+    label: skos:prefLabel (entities) or the row's cc:text (annex rows).
+    parent: org:subOrganizationOf for agencies/units, eli:is_part_of (the annex) for annex rows.
+    units: IRIs x with `x org:subOrganizationOf iri`, sorted.
+    successor / succession_date: cc:successor and cc:successionDate (one step; the API follows the chain).
+    attributes: literal properties worth showing, by short name (abbreviation, deadline, product,
+    target, unit_of_measure, row_label), each value sorted.
+    """
+
+    iri: str
+    kind: str
+    label: str | None = None
+    alt_labels: tuple[str, ...] = field(default_factory=tuple)
+    parent: str | None = None
+    units: tuple[str, ...] = field(default_factory=tuple)
+    successor: str | None = None
+    succession_date: str | None = None
+    attributes: tuple[tuple[str, tuple[str, ...]], ...] = field(default_factory=tuple)
+
+
+def provision_order(rows: list[ProvisionRow]) -> list[ProvisionRow]:
+    """Document order: cc:ordinal is one sequence over a document's provisions; annex rows have none,
+    so a row sorts after its annex by the numbers in its IRI (`…/hang_11_2` -> (11, 2)), then by IRI."""
+    ordinal = {r.iri: r.ordinal for r in rows}
+
+    def key(r: ProvisionRow) -> tuple:
+        if r.ordinal is not None:
+            return (r.ordinal, 0, (), r.iri)
+        parts = r.iri.rsplit("/", 1)[-1].split("_")[1:]  # hang_11_2 -> (11, 2)
+        nums = tuple(int(p) if p.isdigit() else 1 << 30 for p in parts)
+        parent_ord = ordinal.get(r.parent or "")
+        return (parent_ord if parent_ord is not None else 1 << 30, 1, nums, r.iri)
+
+    return sorted(rows, key=key)
+
+
+# Role names of `Store.roles`: short name -> property (path) it reads, subject -> object.
+ROLE_PROPERTIES: dict[str, str] = {
+    "approves": "cc:approves",  # document -> programme
+    "names_platform": "cc:namesPlatform",  # programme -> platform
+    "governing_agency": "cc:governingAgency",  # platform -> agency
+    "focal_unit": "cc:focalUnit",  # platform -> unit
+    "ministry_focal_unit": "cc:ministryFocalUnit",  # platform -> unit
+    "core_enterprise": "cc:coreEnterprise",  # platform -> enterprise
+    "lead": "cc:leadAgency",  # task row -> agency
+    "coordinating": "cc:coordinatingAgency",  # task row -> agency
+    "monitoring": "cc:monitoringAgency",  # indicator row -> agency
+    "issued": "eli:passed_by",  # document -> agency (issuing body)
+    "signed": "cc:signature/cc:signer",  # document -> person (through its cc:Signature)
+    "mentions": "cc:mentions",  # document -> agency named anywhere in its text (no provenance)
+}
+
+
+@dataclass(frozen=True)
 class StoreStatus:
     backend: str
     ok: bool
@@ -102,8 +172,41 @@ class Store(Protocol):
     def documents(self) -> list[DocSummary]:
         """Every document (ingested and stubs), sorted by IRI: what the search index is built from."""
 
-    def entities(self) -> list[EntitySummary]:
-        """Every named entity with its labels, sorted by IRI."""
+    def entities(self, kind: str | None = None) -> list[EntitySummary]:
+        """Every named entity with its labels, sorted by IRI; `kind` keeps one kind.
+
+        Without `kind`: agency, unit, enterprise, person, platform, programme (what the search index holds).
+        `kind` may also be "task" or "indicator": annex rows typed cc:Task / cc:Indicator, label = cc:text,
+        alt_labels = (cc:label,). An unknown kind gives [].
+        """
+
+    def list_documents(self, type: str | None = None, issuer: str | None = None, year: int | None = None,
+                       field: str | None = None, ingested: bool | None = None, limit: int = 50,
+                       offset: int = 0) -> tuple[int, list[DocSummary]]:
+        """(total matching, one page) of documents, stubs included unless `ingested` says otherwise.
+
+        Filters compare the values `document()` would return, after `cancu.text.fold` (case and
+        diacritics ignored): `type` equal to the type name ("quyet dinh"), `issuer` a substring of the
+        issuer name, `field` a substring of any cc:field value; `year` equal to DocSummary.year;
+        `ingested` equal to DocSummary.ingested. Order: year descending (None last), then number/title, then IRI.
+        """
+
+    def provisions(self, iri: str, with_text: bool = False) -> list[ProvisionRow]:
+        """Every part of document `iri` (transitively over eli:is_part_of, annex rows included), in
+        document order (`provision_order`); `text` is filled only if `with_text`. [] for an unknown IRI."""
+
+    def entity(self, iri: str) -> EntityDetail | None:
+        """The entity or annex row with this IRI, or None if it is neither (documents are `document()`)."""
+
+    def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None) -> list[EntityRole]:
+        """Role edges of `iri` (ROLE_PROPERTIES), `direction` "out" (iri is the subject) or "in" (the object).
+
+        Each EntityRole names the other end: entity_iri, entity_kind (document | task | indicator | row |
+        agency | unit | enterprise | person | platform | programme | other), entity_label (prefLabel, else
+        cc:number, else eli:title, else cc:text, else cc:label; the own-graph rule for ties), and the
+        provenance of the cc:Link nodes on the subject with that cc:linkRelation and cc:linkTarget.
+        ValueError for an unknown role or direction. Sorted by (role, entity_label or "", entity_iri).
+        """
 
     def links_from(self, iri: str, relations: list[str] | None = None) -> list[LinkRow]:
         """Outgoing document links of `iri` (e.g. its legal bases), provenance included."""

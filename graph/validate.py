@@ -25,6 +25,7 @@ from cancu.config import PROJECT_ROOT
 SHAPES_PATH = PROJECT_ROOT / "shapes.ttl"
 ONTOLOGY_PATH = PROJECT_ROOT / "ontology.ttl"
 GAZETTEER_SUFFIX = "/graph/gazetteer"
+ONTOLOGY_IRI = "https://w3id.org/cancu/ontology"
 PREFIXES = {
     "cc": "https://w3id.org/cancu/ontology#",
     "eli": "http://data.europa.eu/eli/ontology#",
@@ -175,13 +176,28 @@ def _results(report: Graph, label: str) -> Iterator[Result]:
         message = report.value(node, SH.resultMessage)
         yield Result(
             severity=_local(severity) if severity is not None else "Violation",
-            focus=_show(report, report.value(node, SH.focusNode)),
+            focus=_focus(report, report.value(node, SH.focusNode)),
             path=_show_path(report, report.value(node, SH.resultPath)),
             value=_show(report, report.value(node, SH.value)),
             message=str(message) if message is not None else _default_message(report, node),
-            shape=_show(report, report.value(node, SH.sourceShape)),
+            shape=_shape_name(report.value(node, SH.sourceShape)),
             graph=label,
         )
+
+
+def _focus(report: Graph, term) -> str:
+    """Graph-wide checks are anchored on the ontology node; the offending node is in the message."""
+    if str(term) == ONTOLOGY_IRI:
+        return "(graph-wide check; the node is named in the message)"
+    return _show(report, term)
+
+
+def _shape_name(shape) -> str:
+    """Named shape, or the named node shape that holds an inline property shape."""
+    if isinstance(shape, BNode):
+        parent = shapes_graph().value(predicate=SH.property, object=shape)
+        return _curie(parent) + " (property)" if parent is not None else "(inline shape)"
+    return _curie(shape) if shape is not None else ""
 
 
 def _default_message(report: Graph, node) -> str:
@@ -216,7 +232,7 @@ def _show_path(g: Graph, term) -> str:
     if isinstance(term, BNode):
         inverse = g.value(term, SH.inversePath)
         if inverse is not None:
-            return "^" + _curie(inverse)
+            return "^" + _curie(inverse) + " (inverse)"
         return "(complex path)"
     return _curie(term)
 

@@ -91,10 +91,11 @@ class AnnexRow:
     lines: list[int] = dc_field(default_factory=list)  # 1-based physical lines
     start: int = 0
     end: int = 0
+    key: str = ""  # set when the numbering restarts per group, so ids stay unique ("g2_1")
 
     @property
     def id(self) -> str:
-        return f"{self.annex_id}/hang_{self.stt.replace('.', '_')}"
+        return f"{self.annex_id}/hang_{(self.key or self.stt).replace('.', '_')}"
 
 
 @dataclass

@@ -15,7 +15,7 @@ from cancu.text import fold, nfc
 from ingest import names, roles, tables
 from ingest.citations import body_refs, preamble_refs
 from ingest.header import IssuerNamer, parse_header
-from ingest.models import Document, Provision, Ref
+from ingest.models import AnnexRow, Document, Ref
 from ingest.readers import read_text
 from ingest.resolve import Registry, own_id, resolve
 from ingest.structure import ANNEX_START, innermost, parse_structure
@@ -68,7 +68,7 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
     provisions = parse_structure(text, p_end if p_end else h.body_start, body_end)
     annex_provs, rows = tables.parse_annexes(text)
     doc.provisions = provisions + annex_provs
-    doc.annex_rows = rows
+    doc.annex_rows = _unique_row_ids(rows)
 
     def provision_of(pos: int) -> str | None:
         row = next((r for r in rows if r.start <= pos < r.end), None)
@@ -97,6 +97,17 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
         m.provision = provision_of(m.start)
     doc.roles = roles.find_roles(doc)
     return doc
+
+
+def _unique_row_ids(rows: list[AnnexRow]) -> list[AnnexRow]:
+    """Where the TT numbering restarts in each group (12/NQ-CP), prefix the group's ordinal to the row id."""
+    annexes_with_repeats = {r.annex_id for r in rows if sum(o.annex_id == r.annex_id and o.stt == r.stt for o in rows) > 1}
+    groups: dict[tuple[str, str | None], int] = {}
+    for r in rows:
+        if r.annex_id in annexes_with_repeats:
+            g = groups.setdefault((r.annex_id, r.group), len([k for k in groups if k[0] == r.annex_id]) + 1)
+            r.key = f"g{g}_{r.stt}"
+    return rows
 
 
 def _issuer(ref: Ref) -> str | None:

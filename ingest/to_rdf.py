@@ -14,17 +14,12 @@ from rdflib.namespace import ORG, RDF, SKOS, XSD
 from cancu.config import base_iri
 from cancu.iri import DocId, entity_iri
 from cancu.numbers import DocNumber
-from cancu.vocab import CC, ELI, RELATION_PROPERTIES, TYPE_CLASSES
+from cancu.vocab import CC, ELI, RELATION_PROPERTIES, ROLE_PROPERTIES, TYPE_CLASSES
 from ingest.models import AnnexRow, Document, Role
 
 _PROVISION_CLASS = {
     "part": CC.Part, "chapter": CC.Chapter, "section": CC.Section, "article": CC.Article,
     "clause": CC.Clause, "point": CC.Point, "item": CC.Item, "annex": CC.Annex,
-}
-ROLE_PROPERTIES = {
-    "approves": CC.approves, "names_platform": CC.namesPlatform, "governing_agency": CC.governingAgency,
-    "focal_unit": CC.focalUnit, "ministry_focal_unit": CC.ministryFocalUnit, "core_enterprise": CC.coreEnterprise,
-    "lead": CC.leadAgency, "coordinating": CC.coordinatingAgency, "monitoring": CC.monitoringAgency,
 }
 _ENTITY_CLASS = {
     "agency": CC.Agency, "unit": CC.Unit, "enterprise": CC.Enterprise, "person": CC.Person,
@@ -51,6 +46,7 @@ class _Graph:
     def __init__(self, name: str):
         self.name = NamedNode(name)
         self.quads: dict[Quad, None] = {}
+        self.labelled: set[NamedNode] = set()
 
     def add(self, s: NamedNode, p: str, o: NamedNode | Literal | str) -> None:
         obj = o if isinstance(o, (NamedNode, Literal)) else _lit(o)
@@ -177,7 +173,14 @@ def _entity(g: _Graph, kind: str, name: str, base: str) -> NamedNode:
             node = NamedNode(f"{base}/id/{kind}/{known.id}")
     node = node or NamedNode(entity_iri(kind if kind != "collective" else "agency", name, base))
     g.add(node, RDF.type, _n(_ENTITY_CLASS.get(kind, CC.Agency)))
-    g.add(node, SKOS.prefLabel, _lit(name, lang="vi"))
+    label = name[:1].upper() + name[1:]  # one prefLabel per entity: "các bộ, ngành" and "Các bộ ngành" are one
+    if node not in g.labelled:
+        g.labelled.add(node)
+        g.add(node, SKOS.prefLabel, _lit(label, lang="vi"))
+    elif Quad(node, _n(SKOS.prefLabel), _lit(label, lang="vi"), g.name) not in g.quads:
+        g.add(node, SKOS.altLabel, _lit(label, lang="vi"))
+    if label != name:
+        g.add(node, SKOS.altLabel, _lit(name, lang="vi"))
     return node
 
 

@@ -1,7 +1,7 @@
 """Pytest fixtures for a real Neo4j: reuse NEO4J_URI if set, else start one with scripts/neo4j_server.py.
 
-Why these rules: CI must prove the Neo4j backend works, so there a server that cannot start fails
-the run; a developer without Java gets a one-line skip instead of a wall of errors. Tests empty the
+Why these rules: the Neo4j backend must be proven, so a server that cannot start fails the run; only
+a developer machine without Java (CI unset) gets a one-line skip instead of a wall of errors. Tests empty the
 database, so they only run against a server they started, or one the user allowed (NEO4J_ALLOW_WIPE=1).
 """
 
@@ -34,10 +34,17 @@ class Neo4jInfo:
     state: Path | None = None
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"Neo4j is required in CI: {reason}", pytrace=False)
-    pytest.skip(f"Neo4j tests skipped: {reason}")
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _started_by_script(uri: str) -> bool:
+    """True if `uri` is the throwaway server scripts/neo4j_server.py started (its state file names it)."""
+    default = Path(os.environ.get("CANCU_CACHE", Path.home() / ".cache" / "cancu")) / "neo4j-run" / "state.json"
+    try:
+        return json.loads(Path(os.environ.get("CANCU_NEO4J_STATE", default)).read_text()).get("uri") == uri
+    except (OSError, ValueError):
+        return False
 
 
 def has_java() -> bool:
@@ -64,18 +71,22 @@ def stop_server(state: Path) -> None:
 @pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jInfo]:
     """A Neo4j for the whole session: NEO4J_URI if set, else a private one stopped at the end."""
-    if os.environ.get("NEO4J_URI"):
-        yield Neo4jInfo(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
-                        os.environ.get("NEO4J_PASSWORD", ""), os.environ.get("NEO4J_ALLOW_WIPE") == "1")
+    uri = os.environ.get("NEO4J_URI")
+    if uri:
+        wipe_ok = os.environ.get("NEO4J_ALLOW_WIPE") == "1" or _started_by_script(uri)
+        yield Neo4jInfo(uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""), wipe_ok)
         return
     if not has_java():
-        _unavailable("no Java found (install a JDK 17+ or set JAVA_HOME), and NEO4J_URI is not set")
+        reason = "no Java found (install a JDK 17+ or set JAVA_HOME) and NEO4J_URI is not set"
+        if _in_ci():
+            pytest.fail(f"Neo4j is required in CI: {reason}", pytrace=False)
+        pytest.skip(f"Neo4j tests skipped: {reason}")
     state = tmp_path_factory.mktemp("neo4j") / "state.json"
     try:
         info = start_server(state)
     except (RuntimeError, subprocess.TimeoutExpired, OSError) as exc:
         stop_server(state)
-        _unavailable(f"could not start Neo4j: {exc}")
+        pytest.fail(f"could not start Neo4j: {exc}", pytrace=False)
     try:
         yield info
     finally:

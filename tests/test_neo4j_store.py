@@ -157,7 +157,7 @@ def _synthetic(path: Path, docs: int, provisions: int) -> Path:
 
 def test_server_killed_mid_load_leaves_whole_graphs_and_rerun_finishes(
         neo4j_store: Neo4jStore, tmp_path: Path) -> None:
-    data = _synthetic(tmp_path / "synthetic.nq", docs=8, provisions=300)
+    data = _synthetic(tmp_path / "synthetic.nq", docs=8, provisions=100)
     neo4j_store.load(data)
     expected = dump(neo4j_store)
     state, dbdir = tmp_path / "private.json", tmp_path / "db"
@@ -176,6 +176,7 @@ def test_server_killed_mid_load_leaves_whole_graphs_and_rerun_finishes(
             store.load(data, progress=kill_after_three)
         msg = str(lost.value)
         assert "3 of 8 graphs committed" in msg and "re-run the load" in msg and "\n" not in msg
+        assert not store.status().ok  # health shows the store down instead of raising
         store.close()
         info = start_server(state, data=dbdir)  # same database, recovered from its transaction log
         store = Neo4jStore(info.uri, info.user, info.password)

@@ -1,4 +1,4 @@
-"""/documents/{id}: metadata, legal bases, citations out and in (with provenance)."""
+"""/documents: list and filter; /documents/{id}: metadata with provisions, legal bases, citations out and in."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from api.deps import get_index, get_store
 from api.errors import ApiError
 from api.lookup import get_document
 from api.negotiation import JSON, rdf_response, representation
+from api.graph_schemas import DocumentDetailOut, DocumentListPage, ProvisionOut
+from api.ids import task_id
 from api.schemas import DocumentOut, ErrorResponse, LinkPage
 
 router = APIRouter(prefix="/documents", tags=["documents"])
@@ -26,20 +28,42 @@ Offset = Annotated[int, Query(ge=0, description="items to skip")]
 Relations = Annotated[list[str] | None, Query(description="only these relation kinds (based_on, cites, amends …)")]
 
 
-def document_response(request: Request, doc: DocSummary, store: Store, fmt: str | None) -> DocumentOut | Response:
-    """JSON by default; JSON-LD or Turtle by Accept (or ?format=)."""
+def document_response(request: Request, doc: DocSummary, store: Store, fmt: str | None,
+                      text: bool = False) -> DocumentDetailOut | Response:
+    """JSON by default (metadata and provisions); JSON-LD or Turtle by Accept (or ?format=)."""
     kind = representation(request, fmt)
     if kind == JSON:
-        return doc_out(doc)
+        provisions = [ProvisionOut(iri=p.iri, kind=p.kind, parent=p.parent, label=p.label, heading=p.heading,
+                                   ordinal=p.ordinal, text=p.text,
+                                   task_id=task_id(p.iri) if p.kind in ("task", "indicator", "row") else None)
+                      for p in store.provisions(doc.iri, with_text=text)]
+        return DocumentDetailOut(**doc_out(doc).model_dump(), provisions=provisions)
     return rdf_response(store, doc.iri, kind)
 
 
-@router.get("/{doc_id}", response_model=DocumentOut, responses={**ERRORS, 406: {"model": ErrorResponse},
-            200: {"content": RDF_CONTENT}}, summary="One document's metadata (JSON, JSON-LD or Turtle)")
+@router.get("", response_model=DocumentListPage, responses={400: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+            summary="List documents (stubs included unless ingested=true), filtered; newest first")
+def list_documents(
+    store: Store = Depends(get_store),
+    type: Annotated[str | None, Query(max_length=100, description="type name, diacritics optional: 'Quyết định', 'nghi dinh'")] = None,
+    issuer: Annotated[str | None, Query(max_length=200, description="part of the issuer's name: 'thong tin'")] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    field: Annotated[str | None, Query(max_length=200, description="part of the field (lĩnh vực)")] = None,
+    ingested: Annotated[bool | None, Query(description="true: only ingested documents; false: only stubs")] = None,
+    limit: Limit = 50, offset: Offset = 0,
+) -> DocumentListPage:
+    total, docs = store.list_documents(type=type, issuer=issuer, year=year, field=field, ingested=ingested,
+                                       limit=limit, offset=offset)
+    return DocumentListPage(total=total, limit=limit, offset=offset, items=[doc_out(d) for d in docs])
+
+
+@router.get("/{doc_id}", response_model=DocumentDetailOut, responses={**ERRORS, 406: {"model": ErrorResponse},
+            200: {"content": RDF_CONTENT}}, summary="One document: metadata and provisions (JSON, JSON-LD or Turtle)")
 def read_document(doc_id: str, request: Request, store: Store = Depends(get_store),
                   index: SearchIndex = Depends(get_index),
-                  format: Annotated[str | None, Query(description="json | jsonld | ttl (overrides Accept)")] = None):
-    return document_response(request, get_document(doc_id, store, index), store, format)
+                  format: Annotated[str | None, Query(description="json | jsonld | ttl (overrides Accept)")] = None,
+                  text: Annotated[bool, Query(description="include each provision's text")] = False):
+    return document_response(request, get_document(doc_id, store, index), store, format, text)
 
 
 def _page(doc: DocSummary, rows: list[LinkRow], outgoing: bool, relations: list[str], limit: int, offset: int) -> LinkPage:

@@ -22,7 +22,8 @@ from api.deps import get_store
 from api.errors import ApiError
 from api.negotiation import JSON, JSONLD, TURTLE, is_known, rdf_response, representation
 from api.routers.documents import RDF_CONTENT, document_response
-from api.schemas import DocumentOut, ErrorResponse
+from api.graph_schemas import DocumentDetailOut
+from api.schemas import ErrorResponse
 
 router = APIRouter(tags=["linked data"])
 Format = Annotated[str | None, Query(description="json | jsonld | ttl (overrides Accept)")]
@@ -42,7 +43,7 @@ def _resource(iri: str, request: Request, store: Store, fmt: str | None):
     return rdf_response(store, iri, kind)
 
 
-@router.get("/eli/vn/{rest:path}", response_model=DocumentOut, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
+@router.get("/eli/vn/{rest:path}", response_model=DocumentDetailOut, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
             summary="Dereference a document (or provision) IRI")
 def eli_resource(rest: str, request: Request, store: Store = Depends(get_store), format: Format = None):
     return _resource(f"{base_iri()}{ELI_PATH}{rest.strip('/')}", request, store, format)

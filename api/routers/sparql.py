@@ -4,6 +4,10 @@ Queries via GET ?query=, POST form (query=) or POST application/sparql-query. Up
 application/sparql-update, or an INSERT/DELETE/… sent as a query) are refused with 403: the API
 opens the store read-only and nothing here writes. Results are negotiated by Accept
 (SPARQL JSON/XML/CSV/TSV; Turtle, JSON-LD, N-Triples, RDF/XML for CONSTRUCT/DESCRIBE).
+
+Cost limits: query text ≤ MAX_QUERY characters; a wall-clock timeout and a cap on concurrent queries
+(api.limits: CANCU_QUERY_TIMEOUT, CANCU_QUERY_SLOTS). Not bounded: result size, and the CPU of a query
+that outlives its timeout (Oxigraph cannot cancel it; it holds one slot until it ends).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from graph.store import Store
 
 from api.deps import get_store
 from api.errors import ApiError
+from api.limits import bounded
 from api.schemas import ErrorResponse
 
 router = APIRouter(tags=["sparql"])
@@ -41,8 +46,9 @@ def _run(store: Store, query: str | None, request: Request, default_graphs: list
     if sparql is None:
         raise ApiError(501, "not_implemented", f"the {store.name} backend has no SPARQL endpoint")
     try:
-        result = sparql(query, accept=request.headers.get("accept", "*/*"),
-                        default_graph=default_graphs or None, named_graphs=named_graphs or None)
+        accept = request.headers.get("accept", "*/*")
+        result = bounded(lambda: sparql(query, accept=accept, default_graph=default_graphs or None,
+                                        named_graphs=named_graphs or None))
     except PermissionError as exc:
         raise ApiError(403, "read_only", str(exc)) from exc
     except NotAcceptable as exc:

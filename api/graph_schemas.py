@@ -1,0 +1,200 @@
+"""Response models of the graph endpoints: chains, relations, programmes, tasks, agencies, uploads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from api.schemas import DocumentOut, LinkOut, ProvenanceOut
+
+
+class ProvisionOut(BaseModel):
+    iri: str
+    kind: str = Field(description="chapter | section | article | clause | point | item | annex | task | indicator | row …")
+    parent: str | None = None
+    label: str | None = Field(default=None, description="as written: 'Điều 1', 'Phụ lục II', '11'")
+    heading: str | None = None
+    ordinal: int | None = None
+    task_id: str | None = Field(default=None, description="for annex rows: the id under /tasks/{id}")
+    text: str | None = Field(default=None, description="only with ?text=true")
+
+
+class DocumentDetailOut(DocumentOut):
+    provisions: list[ProvisionOut] = Field(default_factory=list, description="in document order; text only with ?text=true")
+
+
+class DocumentListPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[DocumentOut]
+
+
+class ChainNodeOut(DocumentOut):
+    depth: int = Field(description="hops from the start document")
+
+
+class ChainEdgeOut(BaseModel):
+    source: str
+    source_id: str | None
+    target: str
+    target_id: str | None
+    relation: str
+    relation_label: str
+    provenance: list[ProvenanceOut]
+
+
+class ChainOut(BaseModel):
+    """Legal bases up (or documents built on it down), transitively; each node once (cycle-safe)."""
+
+    start: DocumentOut
+    direction: str = Field(description="up: what it is based on; down: what is based on it")
+    depth: int
+    relations: list[str]
+    max_nodes: int
+    truncated: bool = Field(description="true when the node cap cut the walk: some documents were left out")
+    nodes: list[ChainNodeOut]
+    edges: list[ChainEdgeOut]
+
+
+class RelationGroupOut(BaseModel):
+    relation: str
+    label_vi: str
+    label_en: str
+    outgoing: list[LinkOut] = Field(description="this document -> other")
+    incoming: list[LinkOut] = Field(description="other -> this document")
+
+
+class RelationsOut(BaseModel):
+    document: DocumentOut
+    groups: list[RelationGroupOut] = Field(description="every relation kind, both ways (empty groups included)")
+
+
+class EntityOut(BaseModel):
+    id: str | None = Field(description="slug after /id/{kind}/ (entities) or the task id (annex rows)")
+    iri: str
+    kind: str
+    label: str | None = None
+    href: str | None = Field(default=None, description="this resource in the API")
+
+
+class EntityPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[EntityOut]
+
+
+class RoleOut(BaseModel):
+    """Someone or something linked in a role, with where the text says so."""
+
+    role: str = Field(description="governing_agency, focal_unit, ministry_focal_unit, core_enterprise, lead, coordinating, "
+                                  "monitoring, approves, names_platform, issued, signed, mentions")
+    role_label: str
+    entity: EntityOut
+    provenance: list[ProvenanceOut] = Field(default_factory=list)
+
+
+class LegalBasisOut(BaseModel):
+    """The document that approves/lists an item, and that document's own legal bases."""
+
+    document: DocumentOut
+    role: str = Field(description="approves | lists (its annex row names the item) | contains (the task is a row of it)")
+    provenance: list[ProvenanceOut] = Field(default_factory=list)
+    legal_bases: list[LinkOut] = Field(default_factory=list)
+
+
+class ItemOut(BaseModel):
+    """A programme or a platform with everything connected to it."""
+
+    id: str
+    iri: str
+    kind: str
+    label: str | None
+    alt_labels: list[str]
+    legal_basis: list[LegalBasisOut]
+    agencies: list[RoleOut] = Field(description="governing agency, focal units …, with provenance")
+    enterprises: list[RoleOut]
+    related: list[RoleOut] = Field(description="programmes naming this platform, platforms a programme names")
+    tasks_total: int = Field(description="annex rows (tasks, indicators) of the approving documents; list: tasks_href")
+    tasks_href: str | None = None
+
+
+class TaskOut(BaseModel):
+    id: str = Field(description="document id + '~' + the row's path with '/' as '~': nq-2025-03-cp~phu_luc_2~hang_11")
+    iri: str
+    kind: str = Field(description="task | indicator | row")
+    row_label: str | None
+    text: str | None
+    annex: ProvisionOut | None
+    document: DocumentOut | None
+    attributes: dict[str, list[str]] = Field(description="deadline, product, target, unit_of_measure as written")
+    agencies: list[RoleOut] = Field(description="lead, coordinating, monitoring, with the quoted row")
+    legal_basis: list[LegalBasisOut]
+
+
+class TaskSummaryOut(BaseModel):
+    id: str
+    iri: str
+    kind: str
+    row_label: str | None
+    text: str | None
+    document_id: str | None
+    lead: list[str]
+    coordinating: list[str]
+    monitoring: list[str]
+    deadline: list[str]
+
+
+class TaskPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[TaskSummaryOut]
+
+
+class SuccessionOut(BaseModel):
+    entity: EntityOut
+    date: str | None = Field(description="date the predecessor's role passed to this entity (cc:successionDate)")
+
+
+class RolePage(BaseModel):
+    total: int
+    items: list[RoleOut]
+
+
+class AgencyOut(BaseModel):
+    id: str
+    iri: str
+    kind: str = Field(description="agency | unit | enterprise | person")
+    label: str | None
+    alt_labels: list[str]
+    abbreviation: list[str]
+    parent: EntityOut | None
+    units: list[EntityOut]
+    successors: list[SuccessionOut] = Field(description="cc:successor followed to the end, in order")
+    holds_role_today: EntityOut = Field(description="the last successor (itself if none)")
+    counts: dict[str, int] = Field(description="edges by role, all pages")
+    documents_issued: RolePage
+    documents_signed: RolePage
+    tasks: RolePage = Field(description="lead / coordinating / monitoring rows")
+    platforms: RolePage = Field(description="platforms and programmes it holds a role in")
+    limit: int
+    offset: int
+
+
+class UploadOut(DocumentOut):
+    quads: int
+    replaced: bool = Field(description="true if an ingested document with this id was already stored")
+    warnings: list[str]
+
+
+class CypherIn(BaseModel):
+    query: str = Field(min_length=1, max_length=100_000)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class CypherOut(BaseModel):
+    rows: list[dict[str, Any]]
+    truncated: bool

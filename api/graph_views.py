@@ -1,0 +1,121 @@
+"""What the graph endpoints answer, built only from the Store primitives (links_from/links_to,
+entity, roles, provisions, entities), so Oxigraph and Neo4j answer identically.
+
+Traversals live here, not in the stores: a breadth-first walk with a depth limit, a visited set (a
+document reached twice is expanded once, so cycles end) and a node cap (the answer says when it cut).
+"""
+
+from __future__ import annotations
+
+from graph.store import DocSummary, EntityRole, LinkRow, Store
+
+from api.convert import RELATION_LABELS, doc_id, doc_out, link_out, provenance_out
+from api.graph_schemas import (ChainEdgeOut, ChainNodeOut, ChainOut, EntityOut, LegalBasisOut, RelationGroupOut,
+                               RoleOut, SuccessionOut)
+from api.ids import entity_href, entity_id, task_id
+
+MAX_DEPTH = 5
+MAX_NODES = 500
+MAX_SUCCESSION = 20
+
+ROLE_LABELS: dict[str, str] = {
+    "approves": "phê duyệt (approves)",
+    "names_platform": "nền tảng của chương trình (names platform)",
+    "governing_agency": "cơ quan chủ quản (governing agency)",
+    "focal_unit": "đơn vị đầu mối (focal unit)",
+    "ministry_focal_unit": "đơn vị đầu mối của Bộ (ministry focal unit)",
+    "core_enterprise": "doanh nghiệp nòng cốt (core enterprise)",
+    "lead": "cơ quan chủ trì (lead agency)",
+    "coordinating": "cơ quan phối hợp (coordinating agency)",
+    "monitoring": "cơ quan chủ trì theo dõi, đánh giá (monitoring agency)",
+    "issued": "cơ quan ban hành (issued by)",
+    "signed": "người ký (signed by)",
+    "mentions": "nhắc đến (mentions)",
+}
+
+
+def split_label(label: str) -> tuple[str, str]:
+    """'căn cứ ban hành (legal basis)' -> ('căn cứ ban hành', 'legal basis')."""
+    if label.endswith(")") and " (" in label:
+        vi, en = label[:-1].split(" (", 1)
+        return vi, en
+    return label, label
+
+
+def chain(store: Store, start: DocSummary, up: bool, depth: int, relations: list[str],
+          max_nodes: int = MAX_NODES) -> ChainOut:
+    """Breadth-first over links_from (up) or links_to (down); each document expanded once."""
+    seen: dict[str, int] = {start.iri: 0}
+    nodes: dict[str, DocSummary] = {start.iri: start}
+    edges: dict[tuple[str, str, str], LinkRow] = {}
+    frontier, truncated = [start.iri], False
+    for level in range(1, depth + 1):
+        nxt: list[str] = []
+        for iri in frontier:
+            rows = store.links_from(iri, relations) if up else store.links_to(iri, relations)
+            for row in rows:
+                other = row.target if up else row.source
+                if other.iri not in seen:
+                    if len(seen) >= max_nodes:
+                        truncated = True
+                        continue
+                    seen[other.iri] = level
+                    nodes[other.iri] = other
+                    nxt.append(other.iri)
+                edges.setdefault((row.source.iri, row.relation, row.target.iri), row)
+        frontier = nxt
+        if not frontier:
+            break
+    node_out = [ChainNodeOut(**doc_out(d).model_dump(), depth=seen[i]) for i, d in nodes.items()]
+    node_out.sort(key=lambda n: (n.depth, n.number or n.title or "", n.iri))
+    edge_out = [ChainEdgeOut(source=s, source_id=doc_id(s), target=t, target_id=doc_id(t), relation=r,
+                             relation_label=RELATION_LABELS.get(r, r),
+                             provenance=[provenance_out(p) for p in row.provenance])
+                for (s, r, t), row in sorted(edges.items())]
+    return ChainOut(start=doc_out(start), direction="up" if up else "down", depth=depth, relations=relations,
+                    max_nodes=max_nodes, truncated=truncated, nodes=node_out, edges=edge_out)
+
+
+def relation_groups(store: Store, doc: DocSummary, relations: list[str]) -> list[RelationGroupOut]:
+    out_rows, in_rows = store.links_from(doc.iri), store.links_to(doc.iri)
+    groups = []
+    for rel in relations:
+        vi, en = split_label(RELATION_LABELS.get(rel, rel))
+        groups.append(RelationGroupOut(
+            relation=rel, label_vi=vi, label_en=en,
+            outgoing=[link_out(r, True) for r in out_rows if r.relation == rel],
+            incoming=[link_out(r, False) for r in in_rows if r.relation == rel]))
+    return groups
+
+
+def entity_out(iri: str, kind: str | None, label: str | None) -> EntityOut:
+    kind = kind or "other"
+    eid = doc_id(iri) if kind == "document" else task_id(iri) if kind in ("task", "indicator", "row") else entity_id(iri)
+    return EntityOut(id=eid, iri=iri, kind=kind, label=label, href=entity_href(kind, iri))
+
+
+def role_out(r: EntityRole) -> RoleOut:
+    return RoleOut(role=r.role, role_label=ROLE_LABELS.get(r.role, r.role),
+                   entity=entity_out(r.entity_iri, r.entity_kind, r.entity_label),
+                   provenance=[provenance_out(p) for p in r.provenance])
+
+
+def legal_basis(store: Store, doc: DocSummary, role: str, prov: list) -> LegalBasisOut:
+    """The document and its own legal bases (one hop: /documents/{id}/chain goes further)."""
+    bases = [link_out(r, True) for r in store.links_from(doc.iri, ["based_on"])]
+    return LegalBasisOut(document=doc_out(doc), role=role, provenance=[provenance_out(p) for p in prov], legal_bases=bases)
+
+
+def succession(store: Store, iri: str) -> list[SuccessionOut]:
+    """cc:successor followed to the end (visited set: a loop in the data ends the walk)."""
+    out: list[SuccessionOut] = []
+    seen = {iri}
+    current = store.entity(iri)
+    while current is not None and current.successor and current.successor not in seen and len(out) < MAX_SUCCESSION:
+        nxt = store.entity(current.successor)
+        label = nxt.label if nxt else None
+        out.append(SuccessionOut(entity=entity_out(current.successor, nxt.kind if nxt else "agency", label),
+                                 date=current.succession_date))
+        seen.add(current.successor)
+        current = nxt
+    return out

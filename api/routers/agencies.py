@@ -1,0 +1,71 @@
+"""/agencies and /enterprises: what they issued or signed, the tasks and platforms they hold and in
+which role (with counts and pages), their units, and who holds their role today (cc:successor)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from fastapi import APIRouter, Depends, Request
+
+from graph.store import EntityDetail, EntityRole, Store
+
+from api.deps import get_store
+from api.graph_schemas import AgencyOut, EntityPage, RolePage
+from api.graph_views import entity_out, role_out, succession
+from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, get_entity, labels, list_entities, rdf, wants_rdf
+
+router = APIRouter(tags=["agencies, enterprises"])
+TASK_ROLES = {"lead", "coordinating", "monitoring"}
+PLATFORM_ROLES = {"governing_agency", "focal_unit", "ministry_focal_unit", "core_enterprise", "names_platform"}
+
+
+def _page(rows: list[EntityRole], limit: int, offset: int) -> RolePage:
+    return RolePage(total=len(rows), items=[role_out(r) for r in rows[offset:offset + limit]])
+
+
+def agency_out(store: Store, ent: EntityDetail, limit: int, offset: int) -> AgencyOut:
+    roles = store.roles(ent.iri, "in")
+    names = labels(store)
+    chain = succession(store, ent.iri)
+    me = entity_out(ent.iri, ent.kind, ent.label)
+    attrs = dict(ent.attributes)
+    return AgencyOut(
+        id=me.id or ent.iri, iri=ent.iri, kind=ent.kind, label=ent.label, alt_labels=list(ent.alt_labels),
+        abbreviation=list(attrs.get("abbreviation", ())),
+        parent=names.get(ent.parent) or (entity_out(ent.parent, "agency", None) if ent.parent else None),
+        units=[names.get(u) or entity_out(u, "unit", None) for u in ent.units],
+        successors=chain, holds_role_today=chain[-1].entity if chain else me,
+        counts=dict(sorted(Counter(r.role for r in roles).items())),
+        documents_issued=_page([r for r in roles if r.role == "issued"], limit, offset),
+        documents_signed=_page([r for r in roles if r.role == "signed"], limit, offset),
+        tasks=_page([r for r in roles if r.role in TASK_ROLES], limit, offset),
+        platforms=_page([r for r in roles if r.role in PLATFORM_ROLES], limit, offset),
+        limit=limit, offset=offset)
+
+
+@router.get("/agencies", response_model=EntityPage, responses=ERRORS, summary="List agencies and their units (q= filters by name)")
+def list_agencies(store: Store = Depends(get_store), q: Filter = None, limit: Limit = 50, offset: Offset = 0) -> EntityPage:
+    return list_entities(store, ["agency", "unit"], q, limit, offset)
+
+
+@router.get("/enterprises", response_model=EntityPage, responses=ERRORS, summary="List enterprises (q= filters by name)")
+def list_enterprises(store: Store = Depends(get_store), q: Filter = None, limit: Limit = 50, offset: Offset = 0) -> EntityPage:
+    return list_entities(store, ["enterprise"], q, limit, offset)
+
+
+@router.get("/agencies/{agency_id}", response_model=AgencyOut, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
+            summary="One agency (or unit): documents issued, tasks and platforms by role, units, successors")
+def read_agency(agency_id: str, request: Request, store: Store = Depends(get_store), format: Format = None,
+                limit: Limit = 50, offset: Offset = 0):
+    ent = get_entity(store, agency_id, ["agency", "unit"], "agency")
+    kind = wants_rdf(request, format)
+    return rdf(store, ent.iri, kind) if kind else agency_out(store, ent, limit, offset)
+
+
+@router.get("/enterprises/{enterprise_id}", response_model=AgencyOut, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
+            summary="One enterprise: platforms it holds a role in, documents naming it, successors")
+def read_enterprise(enterprise_id: str, request: Request, store: Store = Depends(get_store), format: Format = None,
+                    limit: Limit = 50, offset: Offset = 0):
+    ent = get_entity(store, enterprise_id, ["enterprise"], "enterprise")
+    kind = wants_rdf(request, format)
+    return rdf(store, ent.iri, kind) if kind else agency_out(store, ent, limit, offset)

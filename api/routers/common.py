@@ -1,0 +1,62 @@
+"""Shared pieces of the entity routers: paging parameters, error docs, entity look-up, negotiation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query, Request
+from fastapi.responses import Response
+
+from cancu.text import fold
+from graph.store import EntityDetail, EntitySummary, Store
+
+from api.errors import ApiError
+from api.graph_schemas import EntityOut, EntityPage
+from api.graph_views import entity_out
+from api.ids import check_slug, entity_iri, near_entities
+from api.negotiation import JSON, rdf_response, representation
+from api.schemas import ErrorResponse
+
+ERRORS = {400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 406: {"model": ErrorResponse},
+          503: {"model": ErrorResponse}}
+RDF_CONTENT = {"application/ld+json": {}, "text/turtle": {"schema": {"type": "string"}}}
+Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
+Offset = Annotated[int, Query(ge=0, description="items to skip")]
+Format = Annotated[str | None, Query(description="json | jsonld | ttl (overrides Accept)")]
+Filter = Annotated[str | None, Query(max_length=200, description="part of the name, diacritics and case ignored")]
+
+
+def list_entities(store: Store, kinds: list[str], q: str | None, limit: int, offset: int) -> EntityPage:
+    items = [e for k in kinds for e in store.entities(k)]
+    if q:
+        key = fold(q)
+        items = [e for e in items if any(key in fold(x) for x in (e.label, *e.alt_labels) if x)]
+    items.sort(key=lambda e: (fold(e.label or ""), e.iri))
+    page = [entity_out(e.iri, e.kind, e.label) for e in items[offset:offset + limit]]
+    return EntityPage(total=len(items), limit=limit, offset=offset, items=page)
+
+
+def get_entity(store: Store, raw_id: str, kinds: list[str], what: str) -> EntityDetail:
+    """The entity with this slug under one of `kinds`; 404 with near ids if none."""
+    slug = check_slug(raw_id)
+    for kind in kinds:
+        found = store.entity(entity_iri(kind, slug))
+        if found is not None and found.kind == kind:
+            return found
+    known: list[EntitySummary] = [e for k in kinds for e in store.entities(k)]
+    raise ApiError(404, "not_found", f"no {what} with id {slug!r}", near_entities(slug, known))
+
+
+def wants_rdf(request: Request, fmt: str | None) -> str | None:
+    """'jsonld' / 'turtle' if the client asked for RDF, None for JSON."""
+    kind = representation(request, fmt)
+    return None if kind == JSON else kind
+
+
+def rdf(store: Store, iri: str, kind: str) -> Response:
+    return rdf_response(store, iri, kind)
+
+
+def labels(store: Store) -> dict[str, EntityOut]:
+    """Every named entity as EntityOut, by IRI (one query; for parents, units, successors)."""
+    return {e.iri: entity_out(e.iri, e.kind, e.label) for e in store.entities()}

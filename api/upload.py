@@ -1,0 +1,90 @@
+"""POST /documents: one uploaded file -> ingest -> its named graph replaced in the store.
+
+The file goes through exactly what `cancu ingest` does for one file (ingest.pipeline.parse_path on
+a temporary copy, ingest.resolve, ingest.to_rdf.document_quads), then Store.load, which replaces the
+document's graph in one transaction. Every refusal happens before the store is touched.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pyoxigraph as ox
+from fastapi import Request, UploadFile
+
+from api.errors import ApiError
+
+DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
+SUFFIXES = {".txt", ".html", ".htm", ".docx", ".pdf"}
+
+
+def max_upload() -> int:
+    """Bytes accepted per upload: CANCU_MAX_UPLOAD, default 20 MB."""
+    try:
+        return int(os.environ.get("CANCU_MAX_UPLOAD", "") or DEFAULT_MAX_UPLOAD)
+    except ValueError:
+        return DEFAULT_MAX_UPLOAD
+
+
+def check_key(request: Request) -> None:
+    """403 if writes are disabled (CANCU_API_KEY unset), 401 if the X-API-Key is missing or wrong."""
+    expected = os.environ.get("CANCU_API_KEY", "")
+    if not expected:
+        raise ApiError(403, "writes_disabled", "writes are disabled on this server: set CANCU_API_KEY to enable uploads")
+    given = request.headers.get("x-api-key", "")
+    if not given or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise ApiError(401, "unauthorized", "a valid X-API-Key header is required to write")
+
+
+def safe_name(filename: str | None) -> str:
+    name = re.sub(r"[^\w.-]+", "_", Path(filename or "upload").name)[:120].strip("._") or "upload"
+    return name
+
+
+async def read_limited(request: Request, file: UploadFile) -> bytes:
+    """The upload's bytes; 413 as soon as it is known to be over the limit."""
+    limit = max_upload()
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit + 64 * 1024:  # multipart framing is small
+        raise ApiError(413, "too_large", f"uploads are limited to {limit} bytes (CANCU_MAX_UPLOAD)")
+    data = bytearray()
+    while chunk := await file.read(1 << 20):
+        data += chunk
+        if len(data) > limit:
+            raise ApiError(413, "too_large", f"uploads are limited to {limit} bytes (CANCU_MAX_UPLOAD)")
+    return bytes(data)
+
+
+def to_quads_file(data: bytes, filename: str, workdir: Path) -> tuple[object, Path, list[str]]:
+    """(Document, N-Quads file, warnings); 422 with the reader's one-line message for a bad file."""
+    from ingest.pipeline import TRUNCATED, parse_path
+    from ingest.readers import ReadError
+    from ingest.resolve import registry_of, resolve
+    from ingest.to_rdf import document_quads
+
+    name = safe_name(filename)
+    suffix = Path(name).suffix.lower()
+    src = workdir / ("upload" + (suffix if suffix in SUFFIXES else ".txt"))
+    src.write_bytes(data)
+    try:
+        doc = parse_path(src)
+    except ReadError as exc:
+        raise ApiError(422, "unreadable_file", f"{name}: {exc.problem}") from exc
+    except Exception as exc:  # a parser bug is reported like bad input, not as a crash
+        raise ApiError(422, "unreadable_file", f"{name}: cannot parse ({type(exc).__name__}: {exc})") from exc
+    if TRUNCATED in doc.errors or not doc.doc_id:
+        raise ApiError(422, "not_a_document", f"{name}: {'; '.join(doc.errors) or 'no document identity'}")
+    doc.source = f"upload/{name}"
+    resolve(doc, registry_of([doc]))
+    quads = document_quads(doc)
+    out = workdir / "doc.nq"
+    out.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    return doc, out, list(doc.errors)
+
+
+def workdir() -> tempfile.TemporaryDirectory:
+    return tempfile.TemporaryDirectory(prefix="cancu-upload-")

@@ -1,0 +1,275 @@
+"""API latency under load: the real app (uvicorn, 127.0.0.1, a free port) over a loaded store.
+
+    python -m bench.api_latency --size 10k [--store oxigraph|neo4j] [--seconds 20] [--clients 50]
+
+Load generator: wrk (50 connections, 2 threads, --seconds per endpoint; a Lua script cycles through
+many different document ids so caches do not flatter the figures and reports p50/p95/p99 from wrk's
+own histogram); without wrk, an asyncio httpx client with the same bounds. Endpoints:
+- lookup:  GET /documents/{id}                 (document look-up)
+- resolve: GET /resolve?ref=N/QĐ-XXX           (look-up by number as written)
+- bases:   GET /documents/{id}/legal-bases     (one hop of căn cứ, with provenance)
+- chain3:  legal-bases chain to depth 3. The API has no transitive endpoint (no `depth`); measured
+           through /sparql as `eli:based_on/eli:based_on?/eli:based_on?` (Oxigraph only), and
+           reported "not measurable" where the store has no SPARQL endpoint.
+- search:  GET /search?q=…                     (SQLite FTS5 index)
+- sparql:  GET /sparql (one-hop SELECT of a document's bases and their titles)
+RSS of the API process (psutil) after each endpoint; the peak is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+from bench.common import ROOT, SIZES, corpus_dir, machine, rss_mb, write_result
+
+TARGETS = {"lookup_p99_ms": 50, "chain3_p99_ms": 200, "api_rss_mb": 2048}
+CC_ELI = "PREFIX eli: <http://data.europa.eu/eli/ontology#>\n"
+
+LUA = r"""
+local paths = {}
+for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
+local i = math.random(#paths)
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i], {["Accept"] = "application/json"})
+end
+local statuses = {}
+response = function(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+done = function(summary, latency, requests)
+  local out = io.open(os.getenv("WRK_OUT"), "w")
+  out:write(string.format('{"p50_ms": %.3f, "p95_ms": %.3f, "p99_ms": %.3f, "max_ms": %.3f, "mean_ms": %.3f, ',
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000, latency.mean / 1000))
+  out:write(string.format('"requests": %d, "seconds": %.3f, "errors_connect": %d, "errors_read": %d, "errors_timeout": %d, "errors_status": %d}',
+    summary.requests, summary.duration / 1e6, summary.errors.connect, summary.errors.read, summary.errors.timeout,
+    summary.errors.status))
+  out:close()
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sample_paths(d: Path, n: int = 2000, seed: int = 1) -> dict[str, list[str]]:
+    """Request paths per endpoint, drawn from the documents of corpus `d` (docs.tsv)."""
+    from cancu.iri import DocId
+
+    rows = [line.split("\t") for line in (d / "docs.tsv").read_text(encoding="utf-8").splitlines() if line]
+    rng = random.Random(seed)
+    picks = [rng.choice(rows) for _ in range(n)]
+    with_bases = [r for r in picks if int(r[2]) > 0] or picks
+    base = os.environ.get("CANCU_BASE", "http://127.0.0.1:8000").rstrip("/")
+
+    def iri(doc_id: str) -> str:
+        return DocId.parse(doc_id).iri(base)
+
+    words = ["thu nghiem", "ke hoach", "du lieu mau", "nen tang", "quy che", "dao tao", "ngan sach", "gia lap",
+             "chuyen doi so", "dich vu cong"]
+    chain = (CC_ELI + "SELECT DISTINCT ?b ?t WHERE {{ <{}> eli:based_on/eli:based_on?/eli:based_on? ?b . "
+             "OPTIONAL {{ ?b eli:title ?t }} }} LIMIT 500")
+    one = CC_ELI + "SELECT ?b ?t WHERE {{ <{}> eli:based_on ?b . OPTIONAL {{ ?b eli:title ?t }} }}"
+    q = urllib.parse.quote
+    return {
+        "lookup": [f"/documents/{r[0]}" for r in picks],
+        "resolve": [f"/resolve?ref={q(r[1])}" for r in picks if r[1]],
+        "bases": [f"/documents/{r[0]}/legal-bases" for r in with_bases],
+        "chain3": [f"/sparql?query={q(chain.format(iri(r[0])))}" for r in with_bases],
+        "search": [f"/search?q={q(rng.choice(words))}%20{rng.randint(1, 9)}" for _ in range(500)],
+        "sparql": [f"/sparql?query={q(one.format(iri(r[0])))}" for r in with_bases],
+    }
+
+
+def start_api(store: str, data: Path, port: int, env_extra: dict[str, str]) -> subprocess.Popen:
+    """`cancu serve` (uvicorn, one process) over the store; waits for /health."""
+    env = {**os.environ, "CANCU_DATA": str(data), "CANCU_STORE": store, **env_extra}
+    cmd = [sys.executable, "-m", "cancu.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--store", store]
+    log = open(data / f"api-{store}.log", "wb")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    import httpx
+
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 120:
+        if proc.poll() is not None:
+            raise RuntimeError(f"API exited ({proc.returncode}); see {data / f'api-{store}.log'}")
+        try:
+            r = httpx.get(f"http://127.0.0.1:{port}/health", timeout=60)
+            if r.status_code < 500:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    proc.terminate()
+    raise RuntimeError("API did not answer /health within 120 s")
+
+
+def warm(port: int, paths: dict[str, list[str]]) -> dict[str, Any]:
+    """One request per endpoint (opens the store and the index); status codes for the record."""
+    import httpx
+
+    out = {}
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as c:
+        for name, ps in paths.items():
+            t0 = time.perf_counter()
+            r = c.get(ps[0], headers={"Accept": "application/json"})
+            out[name] = {"status": r.status_code, "first_ms": round((time.perf_counter() - t0) * 1000, 1),
+                         "bytes": len(r.content)}
+    return out
+
+
+def run_wrk(port: int, paths: list[str], seconds: float, clients: int, work: Path) -> dict[str, Any]:
+    lua, plist, res = work / "paths.lua", work / "paths.txt", work / "wrk.json"
+    lua.write_text(LUA)
+    plist.write_text("\n".join(paths) + "\n")
+    res.unlink(missing_ok=True)
+    env = {**os.environ, "WRK_PATHS": str(plist), "WRK_OUT": str(res)}
+    cmd = ["wrk", "-t2", f"-c{clients}", f"-d{int(seconds)}s", "--timeout", "10s", "-s", str(lua), f"http://127.0.0.1:{port}"]
+    subprocess.run(cmd, env=env, capture_output=True, timeout=seconds + 60)
+    r = json.loads(res.read_text())
+    r["req_s"] = round(r["requests"] / r["seconds"], 1)
+    r["tool"] = "wrk"
+    return r
+
+
+async def _httpx_load(port: int, paths: list[str], seconds: float, clients: int) -> dict[str, Any]:
+    import httpx
+
+    lat: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def client(k: int, c: httpx.AsyncClient) -> None:
+        nonlocal errors
+        i = k
+        while time.perf_counter() < deadline:
+            t0 = time.perf_counter()
+            try:
+                r = await c.get(paths[i % len(paths)])
+                if r.status_code >= 400:
+                    errors += 1
+            except httpx.HTTPError:
+                errors += 1
+            lat.append((time.perf_counter() - t0) * 1000)
+            i += clients
+
+    limits = httpx.Limits(max_connections=clients)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10, limits=limits) as c:
+        t0 = time.perf_counter()
+        await asyncio.gather(*(client(k, c) for k in range(clients)))
+        dt = time.perf_counter() - t0
+    lat.sort()
+
+    def pct(p: float) -> float:
+        return round(lat[min(len(lat) - 1, int(p / 100 * len(lat)))], 3) if lat else float("nan")
+
+    return {"p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99), "max_ms": round(lat[-1], 3) if lat else None,
+            "requests": len(lat), "seconds": round(dt, 2), "req_s": round(len(lat) / dt, 1), "errors": errors,
+            "tool": "httpx-asyncio"}
+
+
+def measure(store: str, data: Path, paths: dict[str, list[str]], seconds: float, clients: int,
+            env_extra: dict[str, str] | None = None) -> dict[str, Any]:
+    """Start the API over `store`, load each endpoint for `seconds`, stop it."""
+    port = free_port()
+    proc = start_api(store, data, port, env_extra or {})
+    out: dict[str, Any] = {"store": store, "clients": clients, "seconds_per_endpoint": seconds, "endpoints": {}}
+    try:
+        out["warm"] = warm(port, paths)
+        out["rss_after_warm_mb"] = rss_mb(proc.pid)
+        peak = out["rss_after_warm_mb"] or 0
+        for name, ps in paths.items():
+            if out["warm"][name]["status"] >= 400:
+                out["endpoints"][name] = {"not_measurable": f"HTTP {out['warm'][name]['status']} on {store}"}
+                print(f"  {store:8s} {name:8s}: not measurable (HTTP {out['warm'][name]['status']})")
+                continue
+            if shutil.which("wrk"):
+                r = run_wrk(port, ps, seconds, clients, data)
+            else:
+                r = asyncio.run(_httpx_load(port, ps, seconds, clients))
+            r["rss_mb"] = rss_mb(proc.pid)
+            peak = max(peak, r["rss_mb"] or 0)
+            out["endpoints"][name] = r
+            print(f"  {store:8s} {name:8s}: p50 {r['p50_ms']:.1f} ms  p95 {r['p95_ms']:.1f}  p99 {r['p99_ms']:.1f}  "
+                  f"{r['req_s']:.0f} req/s  ({r['requests']} req, RSS {r['rss_mb']} MB)")
+        out["api_peak_rss_mb"] = peak
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return out
+
+
+def run(size: str = "10k", stores: tuple[str, ...] = ("oxigraph",), seconds: float = 20, clients: int = 50) -> dict[str, Any]:
+    """Writes bench/results/api_latency_<size>.json. The Oxigraph store must exist (bench.store_load)."""
+    d = corpus_dir(size)
+    if not (d / "oxigraph").exists() or not (d / "search.sqlite").exists():
+        from bench.store_load import load_oxigraph
+        from bench.synth import ensure
+
+        ensure(d, SIZES[size])
+        load_oxigraph(d, d / "oxigraph")
+    paths = sample_paths(d)
+    out: dict[str, Any] = {"size": size, "targets": TARGETS, "load_tool": "wrk" if shutil.which("wrk") else "httpx",
+                           "results": {}}
+    for store in stores:
+        if store == "oxigraph":
+            out["results"][store] = measure(store, d, paths, seconds, clients)
+        else:
+            from bench.store_load import load_ours, neo4j_server
+
+            srv = neo4j_server()
+            data = d / "neo4j-api"
+            shutil.rmtree(data, ignore_errors=True)
+            state = d / "neo4j-api.state.json"
+            info = srv.start(state, 180.0, data)
+            try:
+                from graph.neo4j_store import Neo4jStore
+
+                st = Neo4jStore(info["uri"], info["user"], info["password"])
+                from bench.store_load import _rdf_files
+
+                for f in _rdf_files(d):
+                    st.load(f)
+                st.close()
+                env = {"NEO4J_URI": info["uri"], "NEO4J_USER": info["user"], "NEO4J_PASSWORD": info["password"]}
+                out["results"][store] = measure(store, d, paths, seconds, clients, env)
+            finally:
+                srv.stop(state, quiet=True)
+                shutil.rmtree(data, ignore_errors=True)
+        write_result(f"api_latency_{size}", out)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="API latency under load")
+    ap.add_argument("--size", default="10k", choices=list(SIZES))
+    ap.add_argument("--store", action="append", choices=["oxigraph", "neo4j"])
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--clients", type=int, default=50)
+    a = ap.parse_args(argv)
+    print(machine())
+    run(a.size, tuple(a.store or ["oxigraph"]), a.seconds, a.clients)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

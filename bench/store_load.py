@@ -1,0 +1,277 @@
+"""Load the synthetic RDF into Oxigraph (on disk) and Neo4j, and the same data with rdflib-neo4j.
+
+    python -m bench.store_load --size 10k [--skip-neo4j] [--peer-seconds 600]
+
+Figures per store: quads, seconds, triples/s, peak RSS (this process: resource.getrusage; Neo4j:
+the JVM's RSS by psutil, sampled), size on disk. Neo4j runs are each on a fresh server
+(scripts/neo4j_server.py, same version and settings: heap $CANCU_NEO4J_HEAP, default 2g here), so
+both loaders start from an empty database. The peer, rdflib-neo4j 1.1, loads the same statements as
+N-Triples (it has no named graphs) through its documented `Graph(store=Neo4jStore(config))` +
+`graph.parse()` with batching on (batch_size 5000), vocabulary IRIs IGNOREd (local names, like ours).
+It is bounded by --peer-seconds; if cut, the ratio compares triples/s over what it loaded.
+
+Counts: known mapping differences, so the comparable counts are
+- nodes: ours `:Resource` (we add `:NamedGraph` bookkeeping nodes) vs the peer's `:Resource` minus
+  nodes that are only targets of `linkRelation` (we store that vocabulary IRI as a property);
+- relationships: distinct (start, type, end) (we keep one per asserting graph, for replace-by-graph;
+  the peer MERGEs one), the peer's `linkRelation` relationships excluded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from bench.common import ROOT, SIZES, corpus_dir, dir_size, machine, peak_rss_mb, tree_rss_mb, write_result
+
+TARGET_OXIGRAPH_TPS = 200_000
+TARGET_RATIO = 3.0
+
+
+def _rdf_files(d: Path) -> list[Path]:
+    return sorted((d / "rdf").glob("part-*.nq")) + [d / "rdf" / "gazetteer.nq"]
+
+
+class RssSampler:
+    """Samples a process tree's RSS in a thread; `.peak` in MB."""
+
+    def __init__(self, pid: int, every: float = 0.5) -> None:
+        self.pid, self.every, self.peak = pid, every, 0.0
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, tree_rss_mb(self.pid) or 0)
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> "RssSampler":
+        self._t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._t.join()
+
+
+def load_oxigraph(d: Path, store_path: Path) -> dict[str, Any]:
+    """Load every RDF file of corpus `d` into a fresh on-disk Oxigraph store (graph.oxigraph_store)."""
+    from graph.oxigraph_store import OxigraphStore
+
+    shutil.rmtree(store_path, ignore_errors=True)
+    files = _rdf_files(d)
+    rss0 = peak_rss_mb()
+    t0 = time.perf_counter()
+    store = OxigraphStore(store_path)
+    quads = 0
+    for f in files:
+        quads += store.load(f)
+    store._store.flush()  # noqa: SLF001 - count what is durably written
+    dt = time.perf_counter() - t0
+    st = store.status()
+    t1 = time.perf_counter()
+    from graph.search_index import build_index
+
+    build_index(store, store_path.parent / "search.sqlite")
+    t_index = time.perf_counter() - t1
+    store.close()
+    return {"store": "oxigraph", "files": len(files), "quads": quads, "stored_quads": st.triples,
+            "documents": st.documents, "seconds": round(dt, 2), "triples_s": round(quads / dt),
+            "peak_rss_mb": peak_rss_mb(), "peak_rss_before_mb": rss0, "disk_mb": round(dir_size(store_path) / 1e6, 1),
+            "search_index_seconds": round(t_index, 2)}
+
+
+def load_oxigraph_bulk(d: Path, store_path: Path) -> dict[str, Any]:
+    """Reference: the same files through pyoxigraph's own bulk loader (no per-graph replace, no SPARQL text)."""
+    import pyoxigraph as ox
+
+    shutil.rmtree(store_path, ignore_errors=True)
+    t0 = time.perf_counter()
+    store = ox.Store(str(store_path))
+    for f in _rdf_files(d):
+        store.bulk_load(path=str(f), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    dt = time.perf_counter() - t0
+    n = len(store)
+    del store
+    size = dir_size(store_path)
+    shutil.rmtree(store_path, ignore_errors=True)
+    return {"store": "pyoxigraph bulk_load (reference)", "quads": n, "seconds": round(dt, 2),
+            "triples_s": round(n / dt), "disk_mb": round(size / 1e6, 1)}
+
+
+def neo4j_server() -> Any:
+    """The project's Neo4j launcher (scripts/neo4j_server.py) as a module."""
+    os.environ.setdefault("CANCU_NEO4J_HEAP", "2g")
+    os.environ.setdefault("CANCU_NEO4J_PAGECACHE", "1g")
+    spec = importlib.util.spec_from_file_location("cancu_neo4j_server", ROOT / "scripts" / "neo4j_server.py")
+    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    return mod
+
+
+def with_fresh_neo4j(work: Callable[[dict, Path], dict[str, Any]], data: Path) -> dict[str, Any]:
+    """Start a fresh Neo4j with its data in `data`, run work(info, data), stop it, delete `data`."""
+    srv = neo4j_server()
+    shutil.rmtree(data, ignore_errors=True)
+    state = data.parent / f"{data.name}.state.json"
+    info = srv.start(state, 180.0, data)
+    try:
+        return work(info, data)
+    finally:
+        srv.stop(state, quiet=True)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def _counts(driver: Any, peer: bool) -> dict[str, int]:
+    """Comparable node and relationship counts (see module docstring)."""
+    def one(q: str) -> int:
+        return driver.execute_query(q)[0][0][0]
+
+    out = {"all_nodes": one("MATCH (n) RETURN count(n)"), "all_relationships": one("MATCH ()-[r]->() RETURN count(r)")}
+    if peer:
+        vocab_only = one("MATCH (v:Resource) WHERE EXISTS { ()-[:linkRelation]->(v) } "
+                         "AND NOT EXISTS { (v)--() WHERE NOT EXISTS { ()-[:linkRelation]->(v) } } "
+                         "AND NOT EXISTS { (v)-->() } AND NOT EXISTS { ()-[r]->(v) WHERE type(r) <> 'linkRelation' } "
+                         "RETURN count(v)")
+        out["nodes"] = one("MATCH (n:Resource) RETURN count(n)") - vocab_only
+        out["relationships"] = one("MATCH (a)-[r]->(b) WHERE type(r) <> 'linkRelation' "
+                                   "RETURN count(DISTINCT [elementId(a), type(r), elementId(b)])")
+    else:
+        out["nodes"] = one("MATCH (n:Resource) RETURN count(n)")
+        out["relationships"] = one("MATCH (a:Resource)-[r]->(b:Resource) "
+                                   "RETURN count(DISTINCT [elementId(a), type(r), elementId(b)])")
+    return out
+
+
+def load_ours(d: Path, data: Path) -> dict[str, Any]:
+    """graph.neo4j_store.Neo4jStore.load over every RDF file, on a fresh server."""
+    def work(info: dict, data: Path) -> dict[str, Any]:
+        from graph.neo4j_store import Neo4jStore
+
+        store = Neo4jStore(info["uri"], info["user"], info["password"])
+        files = _rdf_files(d)
+        quads = 0
+        with RssSampler(info["pid"]) as rss:
+            t0 = time.perf_counter()
+            for f in files:
+                quads += store.load(f)
+            dt = time.perf_counter() - t0
+        counts = _counts(store._driver, peer=False)  # noqa: SLF001
+        store.close()
+        return {"store": "neo4j (cancu loader)", "quads": quads, "seconds": round(dt, 2),
+                "triples_s": round(quads / dt), "neo4j_peak_rss_mb": rss.peak, "python_peak_rss_mb": peak_rss_mb(),
+                "disk_mb": round(dir_size(data) / 1e6, 1), "counts": counts, "server": info.get("version")}
+
+    return with_fresh_neo4j(work, data)
+
+
+def nt_files(d: Path) -> list[Path]:
+    """The same statements as N-Triples (graph dropped), made once, for the peer (not timed)."""
+    import pyoxigraph as ox
+
+    out = d / "nt"
+    files = _rdf_files(d)
+    if not out.exists() or len(list(out.glob("*.nt"))) != len(files):
+        out.mkdir(exist_ok=True)
+        for f in files:
+            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(f), format=ox.RdfFormat.N_QUADS)]
+            (out / (f.stem + ".nt")).write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+    return sorted(out.glob("*.nt"))
+
+
+def load_peer(d: Path, data: Path, budget: float) -> dict[str, Any]:
+    """rdflib-neo4j 1.1 (Neo4jStore, batching) on a fresh server, bounded by `budget` seconds."""
+    files = nt_files(d)
+
+    def work(info: dict, data: Path) -> dict[str, Any]:
+        from rdflib import Graph
+        from rdflib_neo4j import HANDLE_VOCAB_URI_STRATEGY, Neo4jStore, Neo4jStoreConfig
+
+        auth = {"uri": info["uri"], "database": "neo4j", "user": info["user"], "pwd": info["password"]}
+        config = Neo4jStoreConfig(auth_data=auth, handle_vocab_uri_strategy=HANDLE_VOCAB_URI_STRATEGY.IGNORE,
+                                  batching=True, batch_size=5000)
+        triples = 0
+        cut = False
+        with RssSampler(info["pid"]) as rss:
+            t0 = time.perf_counter()
+            g = Graph(store=Neo4jStore(config=config))
+            for f in files:
+                if time.perf_counter() - t0 > budget:
+                    cut = True
+                    break
+                before = len(g) if False else 0
+                n = sum(1 for _ in open(f, "rb"))
+                g.parse(str(f), format="nt")
+                triples += n + before
+            g.close(True)
+            dt = time.perf_counter() - t0
+        from neo4j import GraphDatabase
+
+        with GraphDatabase.driver(info["uri"], auth=(info["user"], info["password"])) as drv:
+            counts = _counts(drv, peer=True)
+        return {"store": "neo4j (rdflib-neo4j 1.1)", "quads": triples, "seconds": round(dt, 2),
+                "triples_s": round(triples / dt), "cut_at_budget": cut, "files_loaded": f"{files.index(f) + (0 if cut else 1)}/{len(files)}",
+                "neo4j_peak_rss_mb": rss.peak, "disk_mb": round(dir_size(data) / 1e6, 1), "counts": counts}
+
+    return with_fresh_neo4j(work, data)
+
+
+def run(size: str = "10k", neo4j: bool = True, peer_seconds: float = 600) -> dict[str, Any]:
+    """Generate (once) and load `size`; writes bench/results/store_load_<size>.json."""
+    from bench.synth import ensure
+
+    d = corpus_dir(size)
+    info = ensure(d, SIZES[size])
+    out: dict[str, Any] = {"size": size, "documents": info["rdf"]["docs"], "quads": info["rdf"]["quads"],
+                           "rdf_mb": round(sum(f.stat().st_size for f in _rdf_files(d)) / 1e6, 1),
+                           "targets": {"oxigraph_triples_s": TARGET_OXIGRAPH_TPS, "neo4j_ratio_vs_peer": TARGET_RATIO}}
+    ox_res = load_oxigraph(d, d / "oxigraph")
+    out["oxigraph"] = ox_res
+    print(f"[{size}] oxigraph: {ox_res['quads']:,} quads in {ox_res['seconds']} s = {ox_res['triples_s']:,} triples/s, "
+          f"peak RSS {ox_res['peak_rss_mb']} MB, disk {ox_res['disk_mb']} MB")
+    ref = load_oxigraph_bulk(d, d / "oxigraph-bulk")
+    out["oxigraph_bulk_reference"] = ref
+    print(f"[{size}] pyoxigraph bulk_load reference: {ref['quads']:,} quads in {ref['seconds']} s = "
+          f"{ref['triples_s']:,} triples/s, disk {ref['disk_mb']} MB")
+    write_result(f"store_load_{size}", out)
+    if neo4j:
+        ours = load_ours(d, d / "neo4j-ours")
+        out["neo4j_ours"] = ours
+        print(f"[{size}] neo4j ours: {ours['quads']:,} quads in {ours['seconds']} s = {ours['triples_s']:,} triples/s, "
+              f"JVM peak RSS {ours['neo4j_peak_rss_mb']} MB, disk {ours['disk_mb']} MB, counts {ours['counts']}")
+        write_result(f"store_load_{size}", out)
+        peer = load_peer(d, d / "neo4j-peer", peer_seconds)
+        out["neo4j_peer"] = peer
+        print(f"[{size}] neo4j peer: {peer['quads']:,} triples in {peer['seconds']} s = {peer['triples_s']:,} triples/s "
+              f"(cut: {peer['cut_at_budget']}), counts {peer['counts']}")
+        out["ratio_ours_vs_peer"] = round(ours["triples_s"] / max(1, peer["triples_s"]), 2)
+        same = (not peer["cut_at_budget"] and ours["counts"]["nodes"] == peer["counts"]["nodes"]
+                and ours["counts"]["relationships"] == peer["counts"]["relationships"])
+        out["counts_identical"] = same if not peer["cut_at_budget"] else None
+        print(f"[{size}] ratio ours/peer = {out['ratio_ours_vs_peer']}x (target ≥ {TARGET_RATIO}x); "
+              f"comparable counts identical: {out['counts_identical']}")
+    write_result(f"store_load_{size}", out)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="store load benchmark")
+    ap.add_argument("--size", default="10k", choices=list(SIZES))
+    ap.add_argument("--skip-neo4j", action="store_true")
+    ap.add_argument("--peer-seconds", type=float, default=600)
+    a = ap.parse_args(argv)
+    print(machine())
+    run(a.size, not a.skip_neo4j, a.peer_seconds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
