@@ -34,6 +34,7 @@ demo: load
 	$(BIN)/cancu serve --host $(HOST) --port $(PORT)
 
 test: install
+	scripts/ensure_chromium.sh
 	scripts/neo4j.sh fetch
 	$(BIN)/python -m pytest -q
 

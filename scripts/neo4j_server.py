@@ -204,15 +204,15 @@ def start(state: Path, timeout: float, data: Path | None = None) -> dict:
 
 
 def stop(state: Path, quiet: bool = False) -> None:
-    """Stop the server `state` describes (TERM, then KILL after 30 s) and delete its data dir."""
+    """Stop the server `state` describes and delete its data dir if `start` made it (else TERM, KILL after 30 s)."""
     info = read_state(state)
     if not info:
         if not quiet:
             print("not running")
         return
     pid = info["pid"]
-    if alive(pid):
-        os.kill(pid, signal.SIGTERM)
+    if alive(pid):  # a throwaway database is deleted anyway: no need for a clean shutdown
+        os.kill(pid, signal.SIGKILL if info.get("owned_data") else signal.SIGTERM)
         deadline = time.monotonic() + 30
         while alive(pid) and time.monotonic() < deadline:
             time.sleep(0.2)
