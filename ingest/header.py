@@ -114,20 +114,6 @@ def _site_block(text: str) -> tuple[dict[str, str], str | None, int]:
     return meta, (before[-1].strip() if before else None), lines[-1].end()
 
 
-@dataclass
-class _Own:
-    number: str | None = None
-    type: str | None = None
-    issuer: str | None = None
-    signer: str | None = None
-    date_issued: str | None = None
-    date_in_force: str | None = None
-    title: str | None = None
-    place: str | None = None
-    proposed_by: str | None = None
-    signature: Signer | None = None
-
-
 class IssuerNamer:
     """Maps a number's issuer code or an upper-case letterhead line to the body's proper name."""
 
@@ -172,8 +158,9 @@ class IssuerNamer:
         return None
 
 
-def _from_document(body: str, offset: int, issuer_name: IssuerNamer) -> _Own:
-    own = _Own()
+def _from_document(body: str, offset: int, issuer_name: IssuerNamer) -> Header:
+    """Header fields read from the document itself (letterhead, Số line, date line, title, signature)."""
+    own = Header()
     num_m = _NUMBER_LINE.search(body[:3000])
     if num_m:
         hit = next(find_numbers(num_m["rest"]), None)
