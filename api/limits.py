@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 from typing import Callable, TypeVar
 
 from api.errors import ApiError
@@ -26,7 +25,6 @@ def _env_float(name: str, default: float) -> float:
 
 
 SLOTS = max(1, int(_env_float("CANCU_QUERY_SLOTS", 4)))
-_pool = ThreadPoolExecutor(max_workers=SLOTS, thread_name_prefix="cancu-query")
 _slots = threading.BoundedSemaphore(SLOTS)
 
 
@@ -36,17 +34,28 @@ def timeout() -> float:
 
 
 def bounded(fn: Callable[[], T]) -> T:
-    """Run `fn` in a query slot with the timeout; 503 if no slot is free or the deadline passes."""
+    """Run `fn` in a query slot with the timeout; 503 if no slot is free or the deadline passes.
+
+    A daemon thread per query (not a pool): an abandoned query must not keep the server from exiting.
+    """
     if not _slots.acquire(blocking=False):
         raise ApiError(503, "busy", f"{SLOTS} queries are already running; try again shortly")
-    try:
-        future = _pool.submit(fn)
-    except BaseException:
-        _slots.release()
-        raise
-    future.add_done_callback(lambda _: _slots.release())
-    try:
-        return future.result(timeout=timeout())
-    except FutureTimeout:
+    done = threading.Event()
+    box: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # re-raised in the caller's thread
+            box["error"] = exc
+        finally:
+            _slots.release()
+            done.set()
+
+    threading.Thread(target=work, name="cancu-query", daemon=True).start()
+    if not done.wait(timeout()):
         raise ApiError(503, "query_timeout", f"the query ran longer than {timeout():g} s (CANCU_QUERY_TIMEOUT); "
-                                             "narrow it or add LIMIT") from None
+                                             "narrow it or add LIMIT")
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["value"]  # type: ignore[return-value]

@@ -204,9 +204,20 @@ def test_cypher_is_501_on_oxigraph(client: TestClient) -> None:
 
 
 def test_sparql_timeout(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CANCU_QUERY_TIMEOUT", "0.000001")
-    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
-    assert_error(client.get("/sparql", params={"query": heavy}), 503, "query_timeout")
+    """A query past CANCU_QUERY_TIMEOUT answers 503 at the deadline (a slow store stands in for a heavy query)."""
+    import time
+
+    real = OxigraphStore.sparql
+
+    def slow(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        time.sleep(0.5)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(OxigraphStore, "sparql", slow)
+    monkeypatch.setenv("CANCU_QUERY_TIMEOUT", "0.05")
+    assert_error(client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}), 503, "query_timeout")
+    monkeypatch.setenv("CANCU_QUERY_TIMEOUT", "5")
+    assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
 
 
 # ---- uploads ------------------------------------------------------------------------------
@@ -267,25 +278,30 @@ def test_upload_limits_leave_store_unchanged(writable: TestClient, monkeypatch: 
 
 # ---- schemathesis -------------------------------------------------------------------------
 
-def test_openapi_no_server_errors(client: TestClient) -> None:
-    """Property-based requests against every GET/POST of the OpenAPI schema: no 5xx except 501/503 by design."""
+def test_openapi_no_server_errors(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Property-based requests against every operation of the OpenAPI schema: no 5xx except 501/503 by design.
+    Writes stay disabled (no CANCU_API_KEY), so POST /documents is exercised up to its 403."""
     import schemathesis
-    from hypothesis import HealthCheck, settings
+    from hypothesis import HealthCheck, given, settings
 
     schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
+    monkeypatch.delenv("CANCU_API_KEY", raising=False)
     failures: list[str] = []
+    ran = 0
     for result in schema.get_all_operations():
         op = result.ok()
-        if op.path.startswith(("/viz", "/sparql")) or (op.method.upper(), op.path) == ("POST", "/documents"):
+        if op.path.startswith("/viz"):
             continue
+        ran += 1
 
         @settings(max_examples=15, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
-        @schemathesis.given(case=op.as_strategy())
+        @given(case=op.as_strategy())
         def check(case) -> None:  # noqa: ANN001
             resp = case.call()
             if resp.status_code >= 500 and resp.status_code not in (501, 503):
                 failures.append(f"{case.method} {case.formatted_path} {case.query}: {resp.status_code} {resp.text[:200]}")
 
         check()
+    assert ran >= 20
     assert not failures, "\n".join(failures[:20])

@@ -11,7 +11,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.routers import viz
 from api.viz_graph import neighbourhood
 from graph.oxigraph_store import OxigraphStore
 
@@ -37,8 +36,6 @@ def client(store: OxigraphStore) -> Iterator[TestClient]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CANCU_BASE", B)
         app = create_app(store)
-        if not any(getattr(r, "path", "").startswith("/viz") for r in app.routes):
-            app.include_router(viz.router)  # until api/app.py registers it
         with TestClient(app) as c:
             yield c
 

@@ -54,7 +54,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import uvicorn
 
     from api.app import create_app
-    from api.routers import viz
     from graph.oxigraph_store import OxigraphStore
 
     port = _free_port()
@@ -70,8 +69,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for f in files:
         store.load(f)
     app = create_app(store)
-    if not any(getattr(r, "path", "").startswith("/viz") for r in app.routes):
-        app.include_router(viz.router)  # until api/app.py registers it
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
