@@ -4,25 +4,35 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ETH = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})  # Ð/ð (Icelandic eth) typed for Đ/đ
-_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2011": "-", "\u2212": "-"})
 
 
 def nfc(text: str) -> str:
     """NFC, with the look-alike eth mapped to Vietnamese Đ/đ."""
-    return unicodedata.normalize("NFC", text.translate(_ETH))
+    text = text.translate(_ETH)
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
+def _base_letter(ch: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+
+
+# Every precomposed Latin letter -> its base letter ('ộ' -> 'o'); 'đ' is a letter of its own, mapped by hand.
+_FOLD = {cp: _base_letter(chr(cp)) for cp in range(0x00C0, 0x1EFA) if _base_letter(chr(cp)) != chr(cp)}
+_FOLD.update({ord("đ"): "d", ord("Đ"): "D"})
+_FOLD.update({ord(k): v for k, v in {"\u2013": "-", "\u2014": "-", "\u2011": "-", "\u2212": "-"}.items()})
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Case- and diacritic-insensitive key: 'Bộ Thông tin' -> 'bo thong tin'.
-
-    'đ' is a letter of its own (no combining mark), so it is mapped by hand.
-    """
-    text = nfc(text).translate(_DASHES).replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", stripped.casefold()).strip()
+    """Case- and diacritic-insensitive key: 'Bộ Thông tin' -> 'bo thong tin'."""
+    stripped = nfc(text).translate(_FOLD)
+    if not stripped.isascii():  # a combining mark left over from an unusual input
+        stripped = "".join(c for c in unicodedata.normalize("NFD", stripped) if not unicodedata.combining(c))
+    return _SPACES.sub(" ", stripped.casefold()).strip()
 
 
 def slug(text: str) -> str:

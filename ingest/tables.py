@@ -10,6 +10,8 @@ split into items by `split_agencies` (rules in its docstring, after tests/gold/0
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 from dataclasses import dataclass, field
 
@@ -70,6 +72,7 @@ _KNOWN_HEADERS = [
 ]
 
 
+@lru_cache(maxsize=4096)
 def column_field(header: str, indicator_table: bool = False) -> str | None:
     """The AnnexRow field a column header maps to (None: kept only in `cells`).
 

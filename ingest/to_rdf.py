@@ -6,6 +6,7 @@ cancu.vocab), so a re-ingest of the same text yields the same IRIs and the same 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -28,6 +29,7 @@ _ENTITY_CLASS = {
 GAZETTEER_GRAPH = "graph/gazetteer"
 
 
+@lru_cache(maxsize=4096)
 def _n(term: str) -> NamedNode:
     return NamedNode(str(term))
 
