@@ -39,13 +39,18 @@ from neo4j import READ_ACCESS, GraphDatabase
 from neo4j.exceptions import (AuthError, ClientError, ConfigurationError, CypherSyntaxError, DriverError,
                               Neo4jError, ServiceUnavailable, SessionExpired)
 
+from cancu.text import fold
 from cancu.vocab import RELATION_PROPERTIES
-from graph.oxigraph_store import link_key, provenance_key
-from graph.store import DocSummary, LinkRow, LoadError, Provenance, StoreStatus, StoreUnavailable
+from graph.oxigraph_store import ATTRIBUTES as ATTRIBUTE_IRIS
+from graph.oxigraph_store import ENTITY_KINDS, PROVISION_KINDS, ROW_KINDS, document_order, link_key, provenance_key
+from graph.oxigraph_store import _kind, _pick  # shared pure helpers (kind precedence, own-graph rule)
+from graph.store import (ROLE_PROPERTIES, DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow, LoadError,
+                         Provenance, ProvisionRow, StoreStatus, StoreUnavailable, provision_order)
 
 CC = "https://w3id.org/cancu/ontology#"
 ELI = "http://data.europa.eu/eli/ontology#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PREFIXES = {"cc": CC, "eli": ELI, "skos": "http://www.w3.org/2004/02/skos/core#", "org": "http://www.w3.org/ns/org#",
             "prov": "http://www.w3.org/ns/prov#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -57,6 +62,8 @@ RESERVED = {"uri", "graphs", "_src"}
 RELATION_TYPES = {iri.split("#")[-1]: name for name, iri in ((n, str(p)) for n, p in RELATION_PROPERTIES.items())}
 DOC_PROPS = {"cc:number": "number", "cc:typeName": "type", "cc:issuerName": "issuer",
              "eli:date_document": "date", "cc:year": "year", "eli:title": "title", "cc:sourceFile": "source_file"}
+NODE_KINDS = {CC + "LegalDocument": "document", **ROW_KINDS, **ENTITY_KINDS}
+LABEL_KEYS = ("skos:prefLabel", "cc:number", "eli:title", "cc:text", "cc:label")  # Store.roles label order
 _FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 _WRITE_CLAUSE = re.compile(r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|FOREACH|IN\s+TRANSACTIONS|"
                            r"ALTER|GRANT|DENY|REVOKE|RENAME|TERMINATE|ENABLE|DEALLOCATE|REALLOCATE)\b", re.I)
@@ -220,6 +227,151 @@ class Neo4jStore:
             src, dst = (me, you) if outgoing else (you, me)
             out.append(LinkRow(src, RELATION_TYPES[t], dst, tuple(sorted(provs, key=provenance_key))))
         return sorted(out, key=lambda row: link_key(row.target if outgoing else row.source, row.relation))
+
+    # ---- browsing: documents by filter, provisions, entities, roles -----------------------
+
+    def _doc_srcs(self) -> list[tuple[str, dict[str, Any]]]:
+        """(uri, per-graph record) of every node typed cc:LegalDocument in some graph, sorted by uri."""
+        rows = self._read("MATCH (n:LegalDocument) RETURN n.uri AS u, n._src AS src ORDER BY u")
+        return [(r["u"], src) for r in rows if CC + "LegalDocument" in _types(src := json.loads(r["src"] or "{}"))]
+
+    def documents(self) -> list[DocSummary]:
+        """Every document node, stubs included, sorted by IRI (for the search index and listings)."""
+        return [d for u, src in self._doc_srcs() if _is_iri(u) and (d := _summary_of(u, src))]
+
+    def entities(self, kind: str | None = None) -> list[EntitySummary]:
+        """See Store.entities: named entities by labels (sorted by IRI), or annex rows for "task" / "indicator"."""
+        if kind in ("task", "indicator"):
+            cls = CC + ("Task" if kind == "task" else "Indicator")
+            out = []
+            for r in self._read(f"MATCH (n:{_local(cls)}) RETURN n.uri AS u, n._src AS src ORDER BY u"):
+                src = json.loads(r["src"] or "{}")
+                if cls not in _types(src):
+                    continue
+                texts, labels = _all(src, "cc:text"), _all(src, "cc:label")
+                out.append(EntitySummary(r["u"], kind, min(texts) if texts else None, tuple(sorted(labels))))
+            return out
+        wanted = {cls: k for cls, k in ENTITY_KINDS.items() if kind is None or k == kind}
+        if not wanted:
+            return []
+        labels = "|".join(sorted(_local(c) for c in wanted))
+        out = []
+        for r in self._read(f"MATCH (n:{labels}) RETURN n.uri AS u, n._src AS src ORDER BY u"):
+            src = json.loads(r["src"] or "{}")
+            kinds = [k for cls, k in wanted.items() if cls in _types(src)]
+            if not kinds:
+                continue
+            label = _pick(_by_graph(src, "skos:prefLabel"), r["u"])
+            alts = (_all(src, "skos:altLabel") | _all(src, "cc:abbreviation")) - {label}
+            out.append(EntitySummary(r["u"], min(kinds), label, tuple(sorted(alts))))
+        return out
+
+    def list_documents(self, type: str | None = None, issuer: str | None = None, year: int | None = None,
+                       field: str | None = None, ingested: bool | None = None, limit: int = 50,
+                       offset: int = 0) -> tuple[int, list[DocSummary]]:
+        """See Store.list_documents (folded filters applied in Python, like the Oxigraph store)."""
+        t, i, f = fold(type or ""), fold(issuer or ""), fold(field or "")
+        keep = []
+        for u, src in self._doc_srcs():
+            d = _summary_of(u, src) if _is_iri(u) else None
+            if d is None:
+                continue
+            if ((not t or fold(d.type or "") == t) and (not i or i in fold(d.issuer or ""))
+                    and (year is None or d.year == year) and (ingested is None or d.ingested == ingested)
+                    and (not f or any(f in fold(v) for v in _all(src, "cc:field")))):
+                keep.append(d)
+        keep.sort(key=document_order)
+        return len(keep), keep[offset:offset + limit]
+
+    def provisions(self, iri: str, with_text: bool = False) -> list[ProvisionRow]:
+        """See Store.provisions: every part under `iri` over is_part_of, in document order."""
+        rows = self._read(
+            "MATCH (d:Resource {uri: $iri}) MATCH (x:Resource)-[:is_part_of*1..]->(d) WITH DISTINCT x "
+            "RETURN x.uri AS u, x._src AS src, [(x)-[:is_part_of]->(p) | p.uri] AS parents", iri=iri)
+        out = []
+        for r in rows:
+            src = json.loads(r["src"] or "{}")
+            types = _types(src)
+            if not types or not r["parents"]:
+                continue
+            vals = {k: _all(src, k) for k in ("cc:label", "cc:heading", "cc:ordinal", "cc:text")}
+            ordinal = min(vals["cc:ordinal"]) if vals["cc:ordinal"] else None
+            out.append(ProvisionRow(
+                iri=r["u"], kind=_kind(types, {**ROW_KINDS, **PROVISION_KINDS}, "provision"),
+                parent=min(r["parents"]), label=_min(vals["cc:label"]), heading=_min(vals["cc:heading"]),
+                ordinal=_int_or_none(ordinal) if ordinal is not None else None,
+                text=_min(vals["cc:text"]) if with_text else None))
+        return provision_order(out)
+
+    def entity(self, iri: str) -> EntityDetail | None:
+        """See Store.entity: a named entity or an annex row with what hangs on it directly."""
+        rows = self._read(
+            "MATCH (n:Resource {uri: $iri}) RETURN n._src AS src, "
+            "[(n)-[r:is_part_of|subOrganizationOf|successor]->(m) | [type(r), r.graph, m.uri]] AS out, "
+            "[(u)-[:subOrganizationOf]->(n) | u.uri] AS units", iri=iri)
+        if not rows:
+            return None
+        src = json.loads(rows[0]["src"] or "{}")
+        kind = _kind(_types(src), {**ROW_KINDS, **ENTITY_KINDS}, "")
+        if not kind:
+            return None
+        edges: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for t, g, m in rows[0]["out"]:
+            edges[t][g].append(m)
+        is_row = kind in ("task", "indicator", "row")
+        label = _pick(_by_graph(src, "cc:text" if is_row else "skos:prefLabel"), iri)
+        attrs = tuple((name, tuple(sorted(vals))) for name, key in ATTRIBUTES if (vals := _all(src, key)))
+        return EntityDetail(
+            iri=iri, kind=kind, label=label, alt_labels=tuple(sorted(_all(src, "skos:altLabel") - {label})),
+            parent=_pick(edges["is_part_of" if is_row else "subOrganizationOf"], iri),
+            units=tuple(sorted(set(rows[0]["units"]))), successor=_pick(edges["successor"], iri),
+            succession_date=_pick(_by_graph(src, "cc:successionDate"), iri), attributes=attrs)
+
+    def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None) -> list[EntityRole]:
+        """See Store.roles: role edges of `iri` with the provenance their cc:Link nodes carry."""
+        if direction not in ("out", "in"):
+            raise ValueError(f"direction must be 'out' or 'in', not {direction!r}")
+        names = sorted(ROLE_PROPERTIES) if roles is None else sorted(set(roles))
+        unknown = [r for r in names if r not in ROLE_PROPERTIES]
+        if unknown:
+            raise ValueError(f"unknown role(s) {unknown}; known: {sorted(ROLE_PROPERTIES)}")
+        simple = {ROLE_TYPES[n]: n for n in names if n != "signed"}
+        arrow = ("-[r]->", "-[:signature]->(:Resource)-[:signer]->") if direction == "out" else \
+                ("<-[r]-", "<-[:signer]-(:Resource)<-[:signature]-")
+        provenance: dict[tuple[str, str], set[Provenance]] = defaultdict(set)
+        if simple:
+            for r in self._read(
+                    f"MATCH (me:Resource {{uri: $iri}}){arrow[0]}(o:Resource) WHERE type(r) IN $types "
+                    "RETURN type(r) AS t, o.uri AS o, r.graph AS g, r.quote AS q, r.provision AS p, r.start AS s, "
+                    "r.end AS e", iri=iri, types=sorted(simple)):
+                key = (simple[r["t"]], r["o"])
+                provenance.setdefault(key, set())
+                for q, p, s, e in zip(r["q"] or [], r["p"] or [], r["s"] or [], r["e"] or []):
+                    provenance[key].add(Provenance(document=r["g"], provision=p or None, quote=q or None,
+                                                   start=None if s < 0 else s, end=None if e < 0 else e))
+        if "signed" in names:
+            for r in self._read(f"MATCH (me:Resource {{uri: $iri}}){arrow[1]}(o:Resource) RETURN DISTINCT o.uri AS o",
+                                iri=iri):
+                provenance.setdefault(("signed", r["o"]), set())
+        pairs = sorted(k for k in provenance if _is_iri(k[1]))
+        info = self._node_info([o for _, o in pairs])
+        out = [EntityRole(role=n, entity_iri=o, entity_label=info.get(o, ("other", None))[1],
+                          entity_kind=info.get(o, ("other", None))[0],
+                          provenance=tuple(sorted(provenance[(n, o)], key=provenance_key)))
+               for n, o in pairs]
+        return sorted(out, key=lambda e: (e.role, e.entity_label or "", e.entity_iri))
+
+    def _node_info(self, iris: list[str]) -> dict[str, tuple[str, str | None]]:
+        """(kind, label) of each IRI, by the label order of Store.roles."""
+        out = {}
+        for batch in _batches(sorted(set(iris))):
+            for r in self._read("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, n._src AS src", us=batch):
+                src = json.loads(r["src"] or "{}")
+                types = _types(src)
+                label = next((lab for k in LABEL_KEYS if (lab := _pick(_by_graph(src, k), r["u"])) is not None), None)
+                if types or label is not None:
+                    out[r["u"]] = (_kind(types, NODE_KINDS, "other"), label)
+        return out
 
     def cypher_read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run a read-only Cypher query (READ access mode; write clauses refused before sending)."""
@@ -451,8 +603,12 @@ def _lexical(v: Any) -> str:
 
 
 def _summary(iri: str, src_json: str | None) -> DocSummary | None:
-    """DocSummary from a node's per-graph record, with the Oxigraph store's rule for disagreeing graphs."""
-    src = json.loads(src_json or "{}")
+    """DocSummary from a node's per-graph record (JSON), with the Oxigraph store's rule for disagreeing graphs."""
+    return _summary_of(iri, json.loads(src_json or "{}"))
+
+
+def _summary_of(iri: str, src: dict[str, Any]) -> DocSummary | None:
+    """DocSummary from a node's parsed per-graph record; None unless some graph types it cc:LegalDocument."""
     if not any(CC + "LegalDocument" in per.get("@type", []) for per in src.values()):
         return None
     fields: dict[str, Any] = {}
@@ -480,3 +636,41 @@ def _relation_types(relations: list[str] | None) -> list[str]:
     if unknown:
         raise ValueError(f"unknown relation(s) {unknown}; known: {sorted(by_name)}")
     return sorted({by_name[r] for r in relations})
+
+
+def _types(src: dict[str, Any]) -> set[str]:
+    """Class IRIs asserted for a node in any graph."""
+    return {t for per in src.values() for t in per.get("@type", [])}
+
+
+def _by_graph(src: dict[str, Any], key: str) -> dict[str, list[str]]:
+    """Lexical values of one property, by asserting graph."""
+    return {g: [_lexical(v) for v in per[key]] for g, per in src.items() if per.get(key)}
+
+
+def _all(src: dict[str, Any], key: str) -> set[str]:
+    """Lexical values of one property over all graphs."""
+    return {_lexical(v) for per in src.values() for v in per.get(key, [])}
+
+
+def _min(values: set[str]) -> str | None:
+    return min(values) if values else None
+
+
+def _int_or_none(value: str) -> int | None:
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def _is_iri(uri: str) -> bool:
+    """False for the graph-scoped names the loader gives blank nodes (the Oxigraph store answers IRIs only)."""
+    return "#_:" not in uri
+
+
+ROLE_TYPES: dict[str, str] = {  # role name -> relationship type of its (first) property
+    name: _local(PREFIXES[curie.split(":", 1)[0]] + curie.split(":", 1)[1])
+    for name, curie in ROLE_PROPERTIES.items() if "/" not in curie}
+# EntityDetail.attributes: (short name, compacted literal property as keyed in _src), sorted by short name.
+ATTRIBUTES = sorted((name, _compact(iri)) for iri, name in ATTRIBUTE_IRIS.items())

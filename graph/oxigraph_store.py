@@ -229,36 +229,30 @@ class OxigraphStore:
         return out
 
     def _summaries(self, iris: Iterable[str]) -> dict[str, DocSummary]:
+        """Summaries by IRI: per property the document's own graph wins, else the smallest value of any graph.
+
+        Aggregated in SPARQL, so a hub law described by thousands of citing graphs stays one row per property.
+        """
         iris = sorted({i for i in iris if _valid_iri(i)})
         if not iris:
             return {}
-        props = " ".join(f"<{p}>" for p in (*_DOC_PROPS, RDF_TYPE))
-        found: dict[str, dict[str, dict[str, list[ox.Literal | ox.NamedNode]]]] = {}
+        props = " ".join(f"<{p}>" for p in _DOC_PROPS)
+        found: dict[str, dict[str, str]] = {}
         for chunk in _chunks(iris, 500):
             values = " ".join(f"<{i}>" for i in chunk)
-            for r in self._select(
-                f"SELECT ?d ?g ?p ?o WHERE {{ VALUES ?d {{ {values} }} VALUES ?p {{ {props} }} GRAPH ?g {{ ?d ?p ?o }} }}"
-            ):
-                by_prop = found.setdefault(r["d"].value, defaultdict(lambda: defaultdict(list)))
-                by_prop[r["p"].value][r["g"].value].append(r["o"])
+            for scope in ("?g", "?d"):  # any graph first, then the own graph overrides
+                for r in self._select(
+                    f"SELECT ?d ?p (MIN(STR(?o)) AS ?v) WHERE {{ VALUES ?d {{ {values} }} VALUES ?p {{ {props} }} "
+                    f"?d a <{CC}LegalDocument> . GRAPH {scope} {{ ?d ?p ?o }} }} GROUP BY ?d ?p"
+                ):
+                    found.setdefault(r["d"].value, {})[r["p"].value] = r["v"].value
         out = {}
         for iri, by_prop in found.items():
-            types = {o.value for vals in by_prop.get(RDF_TYPE, {}).values() for o in vals}
-            if CC + "LegalDocument" not in types:
-                continue
-            fields: dict[str, object] = {}
-            for prop, name in _DOC_PROPS.items():
-                if prop not in by_prop:
-                    continue
-                values_by_graph = {g: [o.value for o in os_] for g, os_ in by_prop[prop].items()}
-                value = _pick(values_by_graph, iri)
-                if name == "year":
-                    try:
-                        fields[name] = int(value) if value is not None else None
-                    except ValueError:
-                        fields[name] = None
-                else:
-                    fields[name] = value
+            fields: dict[str, object] = {name: by_prop.get(prop) for prop, name in _DOC_PROPS.items()}
+            try:
+                fields["year"] = int(fields["year"]) if fields.get("year") is not None else None
+            except ValueError:
+                fields["year"] = None
             fields["ingested"] = fields.get("source_file") is not None
             out[iri] = DocSummary(iri=iri, **fields)  # type: ignore[arg-type]
         return out

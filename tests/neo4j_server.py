@@ -112,3 +112,55 @@ def neo4j_store(neo4j_server: Neo4jInfo) -> Iterator["Neo4jStore"]:  # noqa: F82
         yield store
     finally:
         store.close()
+
+
+# ---- the real corpus, ingested once, loaded into both stores (contract tests) -----------------------------
+
+
+@pytest.fixture(scope="session")
+def corpus_rdf(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The bundled corpus as N-Quads, made by the real CLI (`cancu ingest corpus -o DIR`) once per session."""
+    out = tmp_path_factory.mktemp("corpus-rdf")
+    res = subprocess.run([sys.executable, "-m", "cancu.cli", "ingest", "corpus", "-o", str(out)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=600,
+                         env={**os.environ, "CANCU_BASE": "http://127.0.0.1:8000"})
+    assert res.returncode == 0, res.stderr[-2000:]
+    files = sorted(out.glob("*.nq"))
+    assert len(files) > 20, f"ingest wrote {len(files)} files"
+    return files
+
+
+@dataclass
+class CorpusStores:
+    """The corpus in an in-memory Oxigraph and in the test Neo4j; `ensure()` reloads Neo4j if a test wiped it."""
+
+    oxi: "OxigraphStore"  # noqa: F821
+    neo: "Neo4jStore"  # noqa: F821
+    files: list[Path]
+
+    def ensure(self) -> None:
+        want, have = self.oxi.status(), self.neo.status()
+        if (want.documents, want.triples) != (have.documents, have.triples):
+            wipe(self.neo)
+            for f in self.files:
+                self.neo.load(f)
+
+
+def corpus_stores(server: Neo4jInfo, files: list[Path]) -> Iterator[CorpusStores]:
+    """Generator for a module-scoped fixture: both stores loaded with `files`, closed afterwards."""
+    from graph.neo4j_store import Neo4jStore
+    from graph.oxigraph_store import OxigraphStore
+
+    if not server.owned:
+        pytest.skip("NEO4J_URI points at an existing database; set NEO4J_ALLOW_WIPE=1 to let tests empty it")
+    oxi, neo = OxigraphStore(), Neo4jStore(server.uri, server.user, server.password)
+    for f in files:
+        oxi.load(f)
+    pair = CorpusStores(oxi, neo, files)
+    wipe(neo)
+    pair.ensure()
+    try:
+        yield pair
+    finally:
+        neo.close()
+        oxi.close()

@@ -12,12 +12,19 @@ from cancu.numbers import DocNumber
 from graph.neo4j_store import Neo4jStore
 from graph.oxigraph_store import OxigraphStore
 from graph.store import Store
+from neo4j_server import CorpusStores, Neo4jInfo, corpus_rdf, corpus_stores  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.neo4j
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI, MINI_V2 = FIXTURES / "store-mini.nq", FIXTURES / "store-mini-v2.nq"
 RELATION_FILTERS = [None, ["based_on"], ["cites"], ["cites", "based_on"], []]
+ROLE_FILTERS = [None, ["lead"], ["coordinating", "monitoring"], ["issued", "signed"], ["approves", "names_platform"], []]
+ENTITY_KINDS = [None, "agency", "unit", "enterprise", "person", "platform", "programme", "task", "indicator", "row", "x"]
+LISTINGS = [{}, {"type": "quyet dinh"}, {"type": "Nghị định"}, {"issuer": "chinh phu"}, {"issuer": "BỘ THÔNG TIN"},
+            {"year": 2025}, {"year": 1900}, {"field": "cong nghe"}, {"ingested": True}, {"ingested": False},
+            {"limit": 5, "offset": 3}, {"limit": 500, "offset": 0}, {"offset": 10_000},
+            {"type": "quyet dinh", "ingested": True, "limit": 3, "offset": 1}]
 
 
 def _iris(path: Path) -> list[str]:
@@ -37,16 +44,38 @@ def _keys(store: Store, iris: list[str]) -> list[str]:
     return sorted(found)
 
 
-def assert_same(a: Store, b: Store, iris: list[str]) -> None:
+def assert_same_store(a: Store, b: Store) -> None:
+    """The whole-store methods: status counts, documents, entities of every kind, filtered listings."""
     sa, sb = a.status(), b.status()
     assert (sa.ok, sa.documents, sa.triples) == (sb.ok, sb.documents, sb.triples)
+    assert a.documents() == b.documents()
+    for kind in ENTITY_KINDS:
+        assert a.entities(kind) == b.entities(kind), kind
+    for kwargs in LISTINGS:
+        assert a.list_documents(**kwargs) == b.list_documents(**kwargs), kwargs
+
+
+def assert_same_about(a: Store, b: Store, iri: str, full: bool = True) -> None:
+    """Every per-IRI method for one IRI (`full`: every relation and role filter, both provision modes)."""
+    assert a.document(iri) == b.document(iri), iri
+    assert a.entity(iri) == b.entity(iri), iri
+    assert a.provisions(iri, with_text=True) == b.provisions(iri, with_text=True), iri
+    for rels in RELATION_FILTERS if full else [None]:
+        assert a.links_from(iri, rels) == b.links_from(iri, rels), (iri, rels)
+        assert a.links_to(iri, rels) == b.links_to(iri, rels), (iri, rels)
+    for roles in ROLE_FILTERS if full else [None]:
+        for direction in ("out", "in"):
+            assert a.roles(iri, direction, roles) == b.roles(iri, direction, roles), (iri, direction, roles)
+    if full:
+        assert a.provisions(iri) == b.provisions(iri), iri
+
+
+def assert_same(a: Store, b: Store, iris: list[str]) -> None:
+    assert_same_store(a, b)
     for key in _keys(a, iris):
         assert a.documents_by_key(key) == b.documents_by_key(key), key
     for iri in iris:
-        assert a.document(iri) == b.document(iri), iri
-        for rels in RELATION_FILTERS:
-            assert a.links_from(iri, rels) == b.links_from(iri, rels), (iri, rels)
-            assert a.links_to(iri, rels) == b.links_to(iri, rels), (iri, rels)
+        assert_same_about(a, b, iri)
 
 
 @pytest.fixture
@@ -76,3 +105,80 @@ def test_unknown_relation_is_refused_alike(both: tuple[Store, Store]) -> None:
     for store in (oxi, neo):
         with pytest.raises(ValueError, match="unknown relation"):
             store.links_from("http://127.0.0.1:8000/eli/vn/qd/2024/9001/test", ["cited_by"])
+
+
+def test_unknown_role_or_direction_is_refused_alike(both: tuple[Store, Store]) -> None:
+    oxi, neo = both
+    for store in (oxi, neo):
+        with pytest.raises(ValueError, match="unknown role"):
+            store.roles("http://127.0.0.1:8000/id/agency/bo-thu-nghiem", "in", ["chairs"])
+        with pytest.raises(ValueError, match="direction"):
+            store.roles("http://127.0.0.1:8000/id/agency/bo-thu-nghiem", "both")
+
+
+def test_every_protocol_method_is_implemented_by_both() -> None:
+    """Neo4jStore has every Store method; `sparql` stays Oxigraph-only (the API answers 501 / JSON-only there)."""
+    methods = {m for m in dir(Store) if not m.startswith("_")} - {"name"}
+    assert methods <= {m for m in dir(Neo4jStore) if callable(getattr(Neo4jStore, m))}
+    assert not hasattr(Neo4jStore, "sparql") and hasattr(OxigraphStore, "sparql")
+
+
+# ---- the real corpus (ingested by the CLI), both stores, every method -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus(neo4j_server: Neo4jInfo, corpus_rdf: list[Path]) -> Iterator[CorpusStores]:  # noqa: F811
+    yield from corpus_stores(neo4j_server, corpus_rdf)
+
+
+@pytest.fixture
+def real(corpus: CorpusStores) -> tuple[Store, Store]:
+    corpus.ensure()  # another test may have emptied the database
+    return corpus.oxi, corpus.neo
+
+
+def _sample(items: list[str], n: int) -> list[str]:
+    """About `n` items spread evenly over the sorted list (first and last included): deterministic."""
+    items = sorted(items)
+    if len(items) <= n:
+        return items
+    step = (len(items) - 1) / (n - 1)
+    return sorted({items[round(i * step)] for i in range(n)})
+
+
+def test_corpus_whole_store_answers_are_identical(real: tuple[Store, Store]) -> None:
+    oxi, neo = real
+    assert oxi.status().documents >= 20 and len(oxi.documents()) > 100  # the corpus, with its stubs
+    assert_same_store(oxi, neo)
+
+
+def test_corpus_every_document_is_answered_alike(real: tuple[Store, Store]) -> None:
+    oxi, neo = real
+    docs = [d.iri for d in oxi.documents()]
+    for key in _keys(oxi, docs):
+        assert oxi.documents_by_key(key) == neo.documents_by_key(key), key
+    for iri in docs:
+        assert_same_about(oxi, neo, iri)
+    assert any(oxi.provisions(i) for i in docs) and any(oxi.roles(i, "out") for i in docs)
+
+
+def test_corpus_entities_and_tasks_are_answered_alike(real: tuple[Store, Store]) -> None:
+    oxi, neo = real
+    entities = [e.iri for e in oxi.entities()]
+    rows = [e.iri for k in ("task", "indicator") for e in oxi.entities(k)]
+    assert len(entities) > 100 and len(rows) > 100
+    for iri in _sample(entities, 80) + _sample(rows, 60):
+        assert_same_about(oxi, neo, iri, full=False)
+    held = [e for e in entities if oxi.roles(e, "in")][:40]  # agencies that lead, coordinate, issue …
+    assert held
+    for iri in held:
+        for roles in ROLE_FILTERS:
+            assert oxi.roles(iri, "in", roles) == neo.roles(iri, "in", roles), (iri, roles)
+
+
+def test_corpus_provisions_and_misses_are_answered_alike(real: tuple[Store, Store]) -> None:
+    oxi, neo = real
+    parts = [p.iri for d in oxi.documents() for p in oxi.provisions(d.iri)]
+    assert len(parts) > 500
+    for iri in _sample(parts, 60) + ["http://127.0.0.1:8000/eli/vn/qd/2099/1/none", "not an iri", ""]:
+        assert_same_about(oxi, neo, iri, full=False)

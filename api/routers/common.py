@@ -21,7 +21,7 @@ ERRORS = {400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 406: {"m
           503: {"model": ErrorResponse}}
 RDF_CONTENT = {"application/ld+json": {}, "text/turtle": {"schema": {"type": "string"}}}
 Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
-Offset = Annotated[int, Query(ge=0, description="items to skip")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="items to skip")]
 Format = Annotated[str | None, Query(description="json | jsonld | ttl (overrides Accept)")]
 Filter = Annotated[str | None, Query(max_length=200, description="part of the name, diacritics and case ignored")]
 

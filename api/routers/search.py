@@ -23,7 +23,7 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=300, description="words, with or without diacritics")],
     kind: Annotated[list[str] | None, Query(description=f"only these kinds: {', '.join(KINDS)}")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     index: SearchIndex = Depends(get_index),
 ) -> SearchPage:
     if fts_query(q) is None:
