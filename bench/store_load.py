@@ -95,7 +95,24 @@ class _DistinctEntities:
         self.store = store
 
     def documents(self) -> list[Any]:
-        return self.store.documents()
+        """One union-graph query instead of OxigraphStore._summaries' VALUES × GRAPH ?g join (slow in batches);
+        where graphs disagree the smallest value is kept (the store prefers the document's own graph)."""
+        from graph.oxigraph_store import _DOC_PROPS
+        from graph.store import DocSummary
+
+        props = " ".join(f"<{p}>" for p in _DOC_PROPS)
+        vals: dict[str, dict[str, str]] = {}
+        for r in self.store._select(  # noqa: SLF001
+                f"SELECT DISTINCT ?d ?p ?o WHERE {{ ?d a cc:LegalDocument . VALUES ?p {{ {props} }} ?d ?p ?o }}"):
+            f = vals.setdefault(r["d"].value, {})
+            name, v = _DOC_PROPS[r["p"].value], r["o"].value
+            f[name] = min(f.get(name, v), v)
+        out = []
+        for iri, f in sorted(vals.items()):
+            year = f.pop("year", None)
+            out.append(DocSummary(iri=iri, year=int(year) if year and year.isdigit() else None,
+                                  ingested="source_file" in f, **f))
+        return out
 
     def entities(self) -> list[Any]:
         from graph.oxigraph_store import ENTITY_KINDS, EntitySummary

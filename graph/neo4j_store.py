@@ -16,6 +16,14 @@ and `_src`, a JSON map graph -> what that graph said about the node, so a graph 
 its statements go, other graphs' statements stay, and a node nobody asserts or references is deleted.
 `(:NamedGraph {iri, triples, subjects})` records each loaded graph. Each transaction holds whole graphs
 only, so a lost connection never leaves half a document, and re-running the load finishes the job.
+Writing is a handful of statements per transaction (default up to 50,000 quads of whole graphs): rows
+are lists, nodes go grouped by label set and relationships by type, so each statement has static labels
+and types and is planned once. With the optional `neo4j-rust-ext` installed the driver packs rows in Rust.
+
+Reading: documents and entities are found by label (token index) and `uri` (unique constraint), their
+values taken from `_src` so the own-graph rule and lexical forms match the Oxigraph store exactly;
+provisions walk `is_part_of` in, roles follow the relationship types of graph.store.ROLE_PROPERTIES.
+There is no SPARQL here: the API answers 501 for /sparql and serves JSON only for this backend.
 
 Answers equal the Oxigraph store's (contract tests): where graphs disagree on a document property, the
 document's own graph wins, else the smallest value; lists are sorted with the same keys.
@@ -30,6 +38,7 @@ import re
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import product
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -67,7 +76,7 @@ LABEL_KEYS = ("skos:prefLabel", "cc:number", "eli:title", "cc:text", "cc:label")
 _FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 _WRITE_CLAUSE = re.compile(r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|FOREACH|IN\s+TRANSACTIONS|"
                            r"ALTER|GRANT|DENY|REVOKE|RENAME|TERMINATE|ENABLE|DEALLOCATE|REALLOCATE)\b", re.I)
-BATCH = 2000
+BATCH = 10_000  # rows per UNWIND
 SCHEMA = (
     "CREATE CONSTRAINT resource_uri IF NOT EXISTS FOR (n:Resource) REQUIRE n.uri IS UNIQUE",
     "CREATE CONSTRAINT named_graph_uri IF NOT EXISTS FOR (g:NamedGraph) REQUIRE g.iri IS UNIQUE",
@@ -99,7 +108,7 @@ class Neo4jStore:
     name = "neo4j"
 
     def __init__(self, uri: str | None = None, user: str | None = None, password: str | None = None,
-                 database: str | None = None, *, ensure_schema: bool = True, tx_quads: int = 5000) -> None:
+                 database: str | None = None, *, ensure_schema: bool = True, tx_quads: int = 50_000) -> None:
         self.uri = uri or os.environ.get("NEO4J_URI") or ""
         if not self.uri:
             raise StoreUnavailable("no Neo4j address: pass bolt://HOST:PORT or set NEO4J_URI")
@@ -419,6 +428,7 @@ def _parse(path: Path) -> list[ox.Quad]:
     return quads
 
 
+@lru_cache(maxsize=4096)
 def _compact(iri: str) -> str:
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and len(iri) > len(ns):
@@ -426,6 +436,7 @@ def _compact(iri: str) -> str:
     return iri
 
 
+@lru_cache(maxsize=4096)
 def _local(iri: str) -> str:
     name = re.split(r"[#/:]", iri.rstrip("/#"))[-1] or iri
     return name + "_" if name in RESERVED else name
@@ -537,55 +548,84 @@ def _properties(uri: str, src: dict[str, dict[str, list[Any]]]) -> dict[str, Any
     return props
 
 
+def _value_key(v: Any) -> tuple:
+    """A cheap total order over the loader's JSON values (int, str, {"@d"}, {"@id"}) for stable _src records."""
+    if isinstance(v, dict):
+        return (2, v.get("@d") or v.get("@id") or "")
+    return (0, v, "") if isinstance(v, int) else (1, v)
+
+
+def _cypher_name(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
 def _write_chunk(tx: Any, chunk: list[_GraphData]) -> None:
-    """Replace the chunk's graphs: drop what they said before, write what they say now, delete orphans."""
+    """Replace the chunk's graphs: drop what they said before, write what they say now, delete orphans.
+
+    Few round trips: rows are lists (not maps), nodes are written grouped by label set and relationships
+    grouped by type, so every statement has static labels and types (planned once, cached server-side).
+    """
     gs = [g.iri for g in chunk]
     prev = {r["g"]: r["s"] or [] for r in tx.run(
         "UNWIND $gs AS g MATCH (x:NamedGraph {iri: g}) RETURN g, x.subjects AS s", gs=gs)}
     old_objects: set[str] = set()
-    old_rows = [{"u": u, "g": g} for g, subs in prev.items() for u in subs]
+    old_rows = [[u, g] for g, subs in prev.items() for u in subs]
     for batch in _batches(old_rows):
         old_objects.update(r["o"] for r in tx.run(
-            "UNWIND $rows AS r MATCH (n:Resource {uri: r.u})-[x]->(m) WHERE x.graph = r.g "
+            "UNWIND $rows AS r MATCH (n:Resource {uri: r[0]})-[x]->(m) WHERE x.graph = r[1] "
             "WITH x, m.uri AS o DELETE x RETURN DISTINCT o", rows=batch))
     old_subjects = {u for subs in prev.values() for u in subs}
     new: dict[str, dict[str, dict[str, list[Any]]]] = defaultdict(dict)
     for g in chunk:
         for s, per in g.contrib.items():
-            new[s][g.iri] = {k: sorted(v, key=json.dumps) for k, v in per.items()}
+            new[s][g.iri] = {k: sorted(v, key=_value_key) for k, v in per.items()}
     subjects = sorted(old_subjects | set(new))
     current: dict[str, dict[str, Any]] = {}
     for batch in _batches(subjects):
-        for r in tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, n._src AS src", us=batch):
-            current[r["u"]] = json.loads(r["src"] or "{}")
-    node_rows = []
+        for r in tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) WHERE n._src <> '{}' RETURN u, n._src AS src",
+                        us=batch):
+            current[r["u"]] = json.loads(r["src"])
+    by_labels: dict[tuple[tuple[str, ...], tuple[str, ...]], list[list[Any]]] = defaultdict(list)
     for s in subjects:
         before = current.get(s, {})
         after = {g: per for g, per in before.items() if g not in gs} | new.get(s, {})
         labels = _labels(after)
-        node_rows.append({"uri": s, "props": _properties(s, after), "add": sorted(labels),
-                          "remove": sorted(_labels(before) - labels)})
-    for batch in _batches(node_rows):
-        tx.run("UNWIND $rows AS r MERGE (n:Resource {uri: r.uri}) SET n = r.props "
-               "SET n:$(r.add) REMOVE n:$(r.remove)", rows=batch)
-    edge_rows = []
+        removed = tuple(sorted(_labels(before) - labels)) if before else ()
+        by_labels[(tuple(sorted(labels - {"Resource"})), removed)].append([s, _properties(s, after)])
+    for (labels, removed), rows in sorted(by_labels.items()):
+        query = "UNWIND $rows AS r MERGE (n:Resource {uri: r[0]}) SET n = r[1]"
+        query += "".join(f" SET n:{_cypher_name(x)}" for x in labels[:1]) + "".join(f":{_cypher_name(x)}" for x in labels[1:])
+        query += (" REMOVE n" + "".join(f":{_cypher_name(x)}" for x in removed)) if removed else ""
+        for batch in _batches(rows):
+            tx.run(query, rows=batch)
+    known = set(subjects)
+    objects = sorted({o for g in chunk for (_, _, o) in g.edges if o not in known})
+    for batch in _batches(objects):  # objects no graph says anything about yet: bare nodes
+        tx.run("UNWIND $us AS u MERGE (b:Resource {uri: u}) ON CREATE SET b.graphs = [], b._src = '{}'", us=batch)
+    plain: dict[str, list[list[str]]] = defaultdict(list)
+    qualified: dict[str, list[list[Any]]] = defaultdict(list)
     for g in chunk:
         for (s, p, o), prov in g.edges.items():
-            props: dict[str, Any] = {"graph": g.iri}
             if prov:
                 prov = sorted(set(prov), key=lambda x: (x[2], x[0], x[1], x[3]))
-                props.update(provision=[x[0] for x in prov], quote=[x[1] for x in prov],
-                             start=[x[2] for x in prov], end=[x[3] for x in prov])
-            edge_rows.append({"s": s, "t": _local(p), "o": o, "p": props})
-    for batch in _batches(edge_rows):
-        tx.run("UNWIND $rows AS r MATCH (a:Resource {uri: r.s}) "
-               "MERGE (b:Resource {uri: r.o}) ON CREATE SET b.graphs = [], b._src = '{}' "
-               "CREATE (a)-[x:$(r.t)]->(b) SET x = r.p", rows=batch)
-    for batch in _batches(sorted(old_subjects | old_objects)):
-        tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) WHERE size(coalesce(n.graphs, [])) = 0 "
-               "AND NOT (n)--() DELETE n", us=batch)
-    tx.run("UNWIND $rows AS r MERGE (x:NamedGraph {iri: r.g}) SET x.triples = r.n, x.subjects = r.s",
-           rows=[{"g": g.iri, "n": g.triples, "s": sorted(g.contrib)} for g in chunk])
+                qualified[_local(p)].append([s, o, g.iri, [x[0] for x in prov], [x[1] for x in prov],
+                                             [x[2] for x in prov], [x[3] for x in prov]])
+            else:
+                plain[_local(p)].append([s, o, g.iri])
+    match = "UNWIND $rows AS r MATCH (a:Resource {uri: r[0]}) MATCH (b:Resource {uri: r[1]}) "
+    for t, rows in sorted(plain.items()):
+        for batch in _batches(rows):
+            tx.run(match + f"CREATE (a)-[:{_cypher_name(t)} {{graph: r[2]}}]->(b)", rows=batch)
+    for t, rows in sorted(qualified.items()):
+        for batch in _batches(rows):
+            tx.run(match + f"CREATE (a)-[:{_cypher_name(t)} {{graph: r[2], provision: r[3], quote: r[4], "
+                           "start: r[5], end: r[6]}]->(b)", rows=batch)
+    if old_subjects or old_objects:
+        for batch in _batches(sorted(old_subjects | old_objects)):
+            tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) WHERE size(coalesce(n.graphs, [])) = 0 "
+                   "AND NOT (n)--() DELETE n", us=batch)
+    tx.run("UNWIND $rows AS r MERGE (x:NamedGraph {iri: r[0]}) SET x.triples = r[1], x.subjects = r[2]",
+           rows=[[g.iri, g.triples, sorted(g.contrib)] for g in chunk])
 
 
 def _batches(rows: list[Any]) -> Iterator[list[Any]]:

@@ -138,19 +138,61 @@ def preamble_refs(text: str, start: int, end: int) -> list[Ref]:
             between = text[max(seg[0], _prev_end(found, f)): f.start]
             principal = basis_stmt and (first_in_seg or bool(_AMENDED_BY.search(between)))
             refs.append(_to_ref(f, quote, "based_on" if principal else "cites", nested=basis_stmt and not principal))
+        refs += stated_relations(text, found, quote)
     return refs
 
 
 def body_refs(text: str, start: int, end: int, provision_of) -> list[Ref]:
     """Citations in text[start:end]; the relation comes from the sentence's wording when it speaks of itself."""
     refs: list[Ref] = []
-    for f in find_refs(text[start:end], start):
+    found = find_refs(text[start:end], start)
+    by_sentence: dict[tuple[int, int], list[Found]] = {}
+    for f in found:
+        by_sentence.setdefault(_sentence(text, f.start, start, end), []).append(f)
+    for (s_start, s_end), group in by_sentence.items():
+        if len(group) > 1:
+            refs += stated_relations(text, group, squash(text[s_start:s_end]), provision_of(group[0].start))
+    for f in found:
         s_start, s_end = _sentence(text, f.start, start, end)
         sentence = text[s_start:s_end]
         relation = _relation(text, f, sentence, s_end)
         prov = provision_of(f.start)
         refs.append(_to_ref(f, squash(sentence), relation, provision=prov))
     return refs
+
+
+_BETWEEN = re.compile(  # wording between two references that says how the first relates to the second
+    r"(?P<passive>được\s+sửa\s+đổi,?\s+bổ\s+sung(?:\s+một\s+số\s+điều)?\s+(?:bởi|tại|theo))"
+    r"|(?P<details>quy\s+định\s+chi\s+tiết(?:\s+và\s+hướng\s+dẫn)?)|(?P<guides>hướng\s+dẫn)"
+    r"|(?P<amends>sửa\s+đổi,?\s+bổ\s+sung)|(?P<replaces>thay\s+thế)|(?P<repeals>bãi\s+bỏ)"
+    r"|(?P<consolidates>hợp\s+nhất)|(?P<implements>thực\s+hiện)",
+    re.IGNORECASE,
+)
+
+
+_NOT_ACTING = {"Công văn", "Tờ trình", "Báo cáo", "Thông báo"}
+
+
+def stated_relations(text: str, found: list[Found], quote: str, provision: str | None = None) -> list[Ref]:
+    """Relations the text states between two other documents ("Nghị định số 88/2025/NĐ-CP … quy định chi tiết
+    … Nghị quyết số 193/2025/QH15"): the last signal between two consecutive references decides, and the
+    passive "A được sửa đổi, bổ sung bởi B" turns it round (B amends A)."""
+    out: list[Ref] = []
+    for a, b in zip(found, found[1:]):
+        between = text[a.end:b.start]
+        if len(between) > 250 or ";" in between:
+            continue
+        signals = list(_BETWEEN.finditer(between))
+        if not signals:
+            continue
+        kind = signals[-1].lastgroup
+        subject, target = (b, a) if kind == "passive" else (a, b)
+        if subject.type in _NOT_ACTING or (subject.number and subject.number == target.number):
+            continue  # a letter "về Chương trình … thực hiện Nghị quyết …" names its subject; it does not act
+        ref = _to_ref(target, quote, "amends" if kind == "passive" else kind, provision=provision)
+        ref.via_start = subject.start
+        out.append(ref)
+    return out
 
 
 def _relation(text: str, f: Found, sentence: str, s_end: int) -> str:

@@ -32,6 +32,8 @@ class Ref:
     end: int = 0
     nested: bool = False  # named inside another reference ("… thực hiện Nghị quyết số 52-NQ/TW …")
     doc_id: str | None = None  # resolved cancu.iri.DocId.id of the target
+    via_start: int | None = None  # a relation the text states between two other documents: span start of its subject
+    via: str | None = None  # … and the subject's resolved id ("88/2025/NĐ-CP details 193/2025/QH15")
 
 
 @dataclass
@@ -129,6 +131,7 @@ class Document:
     signature: Signer | None = None
     legal_bases: list[Ref] = dc_field(default_factory=list)
     cites: list[Ref] = dc_field(default_factory=list)
+    related: list[Ref] = dc_field(default_factory=list)  # relations stated between other documents
     provisions: list[Provision] = dc_field(default_factory=list)
     annex_rows: list[AnnexRow] = dc_field(default_factory=list)
     mentions: list[Mention] = dc_field(default_factory=list)
@@ -143,6 +146,7 @@ class Document:
         out.pop("text")
         out["legal_bases"] = [_ref_json(r) for r in self.legal_bases]
         out["cites"] = [_ref_json(r) for r in self.cites]
+        out["related"] = [_ref_json(r) for r in self.related]
         return out
 
 

@@ -87,8 +87,9 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
     refs = [r for r in refs if not _is_self(r, doc)]
     for ref in refs:
         ref.issuer = _issuer(ref)
-    doc.legal_bases = [r for r in refs if r.relation == "based_on"]
-    doc.cites = [r for r in refs if r.relation != "based_on"]
+    doc.legal_bases = [r for r in refs if r.relation == "based_on" and r.via_start is None]
+    doc.cites = [r for r in refs if r.relation != "based_on" and r.via_start is None]
+    doc.related = [r for r in refs if r.via_start is not None]
     year = int(doc.date_issued[:4]) if doc.date_issued else h.year
     doc.doc_id = own_id(doc, year)
     resolve(doc, registry)

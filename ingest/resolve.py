@@ -44,7 +44,7 @@ def resolve(doc: Document, registry: Registry | None = None) -> None:
     seen: dict[str, set[int]] = defaultdict(set)
     law_numbers: dict[str, str] = {}
     refs = sorted(doc.legal_bases + doc.cites, key=lambda r: r.start)
-    for ref in refs:
+    for ref in refs + sorted(doc.related, key=lambda r: r.start):
         if ref.title:  # law by name
             year_or_date = ref.date or (str(ref.year) if ref.year else UNDATED)
             ref.doc_id = DocId.for_law(ref.title, year_or_date).id
@@ -64,6 +64,10 @@ def resolve(doc: Document, registry: Registry | None = None) -> None:
         if year:
             seen[number.key].add(year)
         ref.doc_id = DocId.for_number(number, year, ref.type).id
+    ids_by_start = {r.start: r.doc_id for r in refs}
+    own = doc.doc_id
+    for ref in doc.related:  # the subject is the reference (or this document) at via_start
+        ref.via = ids_by_start.get(ref.via_start, own) if ref.via_start is not None else None
 
 
 def _infer_year(doc: Document, ref: Ref, number: DocNumber, seen: dict[str, set[int]],

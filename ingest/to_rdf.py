@@ -112,6 +112,17 @@ def document_quads(doc: Document, base: str | None = None) -> list[Quad]:
         links += 1
         _link(g, d, f"{d_iri}/link/{links}", prop, t, ref.provision and NamedNode(f"{d_iri}/{ref.provision}"),
               ref.text, ref.start, ref.end)
+    for ref in doc.related:  # "88/2025/NĐ-CP quy định chi tiết 193/2025/QH15", stated in this document
+        if not (ref.via and ref.doc_id) or ref.via == ref.doc_id:
+            continue
+        subject, t = NamedNode(DocId.parse(ref.via).iri(base)), NamedNode(DocId.parse(ref.doc_id).iri(base))
+        _describe(g, t, number=ref.number, type_name=ref.type, issuer=ref.issuer, date=ref.date,
+                  title=ref.title, year=ref.year, base=base, stub=True)
+        prop = RELATION_PROPERTIES[ref.relation]
+        g.add(subject, prop, t)
+        links += 1
+        _link(g, subject, f"{d_iri}/link/{links}", prop, t, ref.provision and NamedNode(f"{d_iri}/{ref.provision}"),
+              ref.text, ref.start, ref.end)
     for row in doc.annex_rows:
         links = _annex_row(g, d, d_iri, row, links, base)
     for role in doc.roles:
