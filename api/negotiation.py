@@ -46,10 +46,10 @@ def describe_query(iri: str) -> str:
 
 
 def is_known(store: Store, iri: str) -> bool:
-    """True if the store has any triple about `iri` (False on backends without SPARQL)."""
+    """True if the store has any triple about `iri` (without SPARQL: a document or entity it knows)."""
     sparql = getattr(store, "sparql", None)
     if sparql is None:
-        return False
+        return store.document(iri) is not None or store.entity(iri) is not None
     try:
         result = sparql(f"ASK {{ <{iri}> ?p ?o }}", accept="application/sparql-results+json")
     except ValueError:  # not an IRI SPARQL accepts

@@ -188,14 +188,6 @@ def exists(store: Store, iri: str) -> bool:
     return bool(rows)
 
 
-def iris_of_kind(store: Store, cls: str) -> list[str]:
-    """Every IRI typed `cc:{cls}` (for near-match suggestions)."""
-    try:
-        return sorted(r["x"] for r in _select(store, f"SELECT DISTINCT ?x WHERE {{ ?x a cc:{cls} }}"))
-    except NoSparql:
-        return []
-
-
 def _filter_vocab(var: str, mentions: bool = True) -> str:
     skip = ", ".join(f"<{p}>" for p in SKIP_PREDICATES + (() if mentions else (CC + "mentions",)))
     vocab = " && ".join(f'!STRSTARTS(STR(?{var}), "{ns}")' for ns in VOCAB_PREFIXES)
@@ -463,13 +455,21 @@ def _quotes(store: Store, iris: list[str]) -> dict[tuple[str, str, str], list[st
 
 
 def _adjacent_links(store: Store, iris: list[str], among: bool = False) -> list[tuple[str, str, str]]:
-    """Fallback without SPARQL: document links only, through the Store interface."""
+    """Fallback without SPARQL: document links and role edges, through the Store interface."""
     from graph.oxigraph_store import RELATIONS
+    from graph.store import ROLE_PROPERTIES
 
     out: set[tuple[str, str, str]] = set()
     for iri in iris:
         for row in [*store.links_from(iri), *store.links_to(iri)]:
             out.add((row.source.iri, RELATIONS[row.relation], row.target.iri))
+        for direction in ("out", "in"):
+            for r in store.roles(iri, direction):
+                prop = ROLE_PROPERTIES[r.role]
+                if "/" in prop or r.role == "mentions":  # property paths (signed) and weak mentions stay out
+                    continue
+                full = prop.replace("cc:", CC).replace("eli:", ELI)
+                out.add((iri, full, r.entity_iri) if direction == "out" else (r.entity_iri, full, iri))
     if among:
         keep = set(iris)
         out = {t for t in out if t[0] in keep and t[2] in keep}
@@ -477,7 +477,9 @@ def _adjacent_links(store: Store, iris: list[str], among: bool = False) -> list[
 
 
 def _describe_docs(store: Store, iris: list[str]) -> dict[str, dict[str, str | set[str]]]:
+    """Fallback without SPARQL: documents through `document()`, entities and annex rows through `entity()`."""
     out: dict[str, dict[str, str | set[str]]] = {}
+    kind_class = {kind: cls for cls, kind in _TYPE_KIND}
     for iri in iris:
         d = store.document(iri)
         if d is not None:
@@ -487,6 +489,10 @@ def _describe_docs(store: Store, iris: list[str]) -> dict[str, dict[str, str | s
                 if v:
                     info[k] = v
             out[iri] = info
+            continue
+        e = store.entity(iri)
+        if e is not None:
+            out[iri] = {"types": {kind_class.get(e.kind, CC + "Agency")}, "name": e.label or iri}
     return out
 
 

@@ -128,10 +128,31 @@ def warm(port: int, paths: dict[str, list[str]]) -> dict[str, Any]:
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as c:
         for name, ps in paths.items():
             t0 = time.perf_counter()
-            r = c.get(ps[0], headers={"Accept": "application/json"})
+            try:
+                r = c.get(ps[0], headers={"Accept": "application/json"}, timeout=30)
+            except httpx.TimeoutException:
+                out[name] = {"status": 0, "first_ms": None, "note": "first request took > 30 s"}
+                continue
             out[name] = {"status": r.status_code, "first_ms": round((time.perf_counter() - t0) * 1000, 1),
                          "bytes": len(r.content)}
     return out
+
+
+def drain(port: int, limit: float = 90) -> float:
+    """Wait until the server answers /health within 0.5 s again (a slow endpoint leaves a backlog of
+    queued requests after wrk stops; without this the next endpoint would be measured behind it)."""
+    import httpx
+
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < limit:
+        t1 = time.monotonic()
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/health", timeout=limit)
+            if time.monotonic() - t1 < 0.5:
+                break
+        except httpx.HTTPError:
+            pass
+    return round(time.monotonic() - t0, 1)
 
 
 def run_wrk(port: int, paths: list[str], seconds: float, clients: int, work: Path) -> dict[str, Any]:
@@ -195,7 +216,7 @@ def measure(store: str, data: Path, paths: dict[str, list[str]], seconds: float,
         out["rss_after_warm_mb"] = rss_mb(proc.pid)
         peak = out["rss_after_warm_mb"] or 0
         for name, ps in paths.items():
-            if out["warm"][name]["status"] >= 400:
+            if out["warm"][name]["status"] >= 400 or out["warm"][name]["status"] == 0:
                 out["endpoints"][name] = {"not_measurable": f"HTTP {out['warm'][name]['status']} on {store}"}
                 print(f"  {store:8s} {name:8s}: not measurable (HTTP {out['warm'][name]['status']})")
                 continue
@@ -204,10 +225,16 @@ def measure(store: str, data: Path, paths: dict[str, list[str]], seconds: float,
             else:
                 r = asyncio.run(_httpx_load(port, ps, seconds, clients))
             r["rss_mb"] = rss_mb(proc.pid)
+            r["drain_s"] = drain(port)
+            if r["requests"] == 0:
+                r.update(p50_ms=None, p95_ms=None, p99_ms=None, not_measurable="no request completed within 10 s")
             peak = max(peak, r["rss_mb"] or 0)
             out["endpoints"][name] = r
+            if r["requests"] == 0:
+                print(f"  {store:8s} {name:8s}: not measurable (no request completed within 10 s; drain {r['drain_s']} s)")
+                continue
             print(f"  {store:8s} {name:8s}: p50 {r['p50_ms']:.1f} ms  p95 {r['p95_ms']:.1f}  p99 {r['p99_ms']:.1f}  "
-                  f"{r['req_s']:.0f} req/s  ({r['requests']} req, RSS {r['rss_mb']} MB)")
+                  f"{r['req_s']:.0f} req/s  ({r['requests']} req, {r.get('errors_timeout', 0)} timeouts, RSS {r['rss_mb']} MB, drain {r['drain_s']} s)")
         out["api_peak_rss_mb"] = peak
     finally:
         proc.terminate()

@@ -147,17 +147,12 @@ def test_query_endpoints_follow_the_backend(api: tuple[TestClient, TestClient]) 
     assert neo.get("/viz/documents/qd-2022-186-btttt").status_code == 200
 
 
-@pytest.mark.xfail(strict=True, reason="api/viz_graph.py and api/negotiation.is_known find entities by SPARQL only: "
-                                       "on Neo4j /viz/agencies/{id} and /id/agency/{id} answer 404 for a known agency")
 def test_entity_pages_and_iris_on_neo4j(api: tuple[TestClient, TestClient]) -> None:
     neo = api[1]
     assert neo.get("/viz/agencies/bo-thong-tin-va-truyen-thong").status_code == 200
     assert neo.get("/id/agency/bo-thong-tin-va-truyen-thong").status_code != 404
 
 
-@pytest.mark.xfail(strict=True, raises=Exception,
-                   reason="api/routers/cypher.py: jsonable_encoder(custom_encoder={object: str}) turns the row list "
-                          "into one string, so CypherOut validation fails (500) on every Neo4j /cypher call")
 def test_cypher_answers_on_neo4j(api: tuple[TestClient, TestClient]) -> None:
     r = api[1].post("/cypher", json={"query": "MATCH (d:LegalDocument) RETURN count(d) AS n"})
     assert r.status_code == 200 and r.json()["rows"][0]["n"] > 100

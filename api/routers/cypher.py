@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from fastapi import APIRouter, Depends
-from fastapi.encoders import jsonable_encoder
 
 from graph.store import Store
 
@@ -39,4 +38,15 @@ def cypher(body: CypherIn, store: Store = Depends(get_store)) -> CypherOut:
     except ValueError as exc:
         raise ApiError(400, "invalid_query", str(exc)) from exc
     cap = max_rows()
-    return CypherOut(rows=jsonable_encoder(rows[:cap], custom_encoder={object: str}), truncated=len(rows) > cap)
+    return CypherOut(rows=[_plain(r) for r in rows[:cap]], truncated=len(rows) > cap)
+
+
+def _plain(value: object) -> object:
+    """JSON-ready values: containers walked, scalars kept, driver objects (nodes, dates …) as text."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)

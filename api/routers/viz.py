@@ -22,7 +22,7 @@ from api.deps import get_index, get_store
 from api.errors import ApiError
 from api.lookup import get_document
 from api.schemas import ErrorResponse
-from api.viz_graph import DEFAULT_CAP, MAX_CAP, MAX_DEPTH, MIN_DEPTH, describe, exists, iris_of_kind, neighbourhood, render_html
+from api.viz_graph import DEFAULT_CAP, MAX_CAP, MAX_DEPTH, MIN_DEPTH, describe, exists, neighbourhood, render_html
 
 router = APIRouter(prefix="/viz", tags=["graph pages"])
 ERRORS = {400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
@@ -82,10 +82,12 @@ def _page(store: Store, iri: str, title: str, depth: int, cap: int, mentions: bo
 
 
 def _entity(store: Store, kind: str, cls: str, slug: str) -> str:
+    """The entity's IRI through the Store interface (works on every backend), or 404 with near matches."""
     iri = f"{base_iri()}/id/{kind}/{slug}"
-    if iri in iris_of_kind(store, cls):
+    found = store.entity(iri)
+    if found is not None and found.kind == kind:
         return iri
-    known = [i.rsplit("/", 1)[-1] for i in iris_of_kind(store, cls)]
+    known = [e.iri.rsplit("/", 1)[-1] for e in store.entities(kind)]
     raise ApiError(404, "not_found", f"no {kind} with id {slug!r}", difflib.get_close_matches(slug, known, n=5, cutoff=0.5))
 
 
