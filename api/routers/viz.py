@@ -81,7 +81,7 @@ def _page(store: Store, iri: str, title: str, depth: int, cap: int, mentions: bo
     return HTMLResponse(html)
 
 
-def _entity(store: Store, kind: str, cls: str, slug: str) -> str:
+def _entity(store: Store, kind: str, slug: str) -> str:
     """The entity's IRI through the Store interface (works on every backend), or 404 with near matches."""
     iri = f"{base_iri()}/id/{kind}/{slug}"
     found = store.entity(iri)
@@ -104,7 +104,7 @@ def viz_document(doc_id: str, store: Store = Depends(get_store), index: SearchIn
             summary="Graph page around a platform: the programme and decision naming it, agencies, enterprises")
 def viz_platform(platform_id: str, store: Store = Depends(get_store), depth: Depth = 1, cap: Cap = DEFAULT_CAP,
                  mentions: Mentions = False, format: Format = "html") -> Response:
-    iri = _entity(store, "platform", "Platform", platform_id)
+    iri = _entity(store, "platform", platform_id)
     graph_title = _label(store, iri) or platform_id
     return _page(store, iri, graph_title, depth, cap, mentions, format, f"/viz/platforms/{platform_id}")
 
@@ -113,7 +113,7 @@ def viz_platform(platform_id: str, store: Store = Depends(get_store), depth: Dep
             summary="Graph page around an agency: documents it issued, tasks it leads or joins, units, successors")
 def viz_agency(agency_id: str, store: Store = Depends(get_store), depth: Depth = 1, cap: Cap = DEFAULT_CAP,
                mentions: Mentions = False, format: Format = "html") -> Response:
-    iri = _entity(store, "agency", "Agency", agency_id)
+    iri = _entity(store, "agency", agency_id)
     return _page(store, iri, _label(store, iri) or agency_id, depth, cap, mentions, format, f"/viz/agencies/{agency_id}")
 
 
