@@ -266,7 +266,7 @@ def _doc_of(iri: str) -> str | None:
 
 
 def _relation(pred: str) -> str:
-    from graph.oxigraph_store import RELATION_BY_IRI
+    from graph.shared import RELATION_BY_IRI
 
     if pred in RELATION_BY_IRI:
         return RELATION_BY_IRI[pred]
@@ -456,7 +456,7 @@ def _quotes(store: Store, iris: list[str]) -> dict[tuple[str, str, str], list[st
 
 def _adjacent_links(store: Store, iris: list[str], among: bool = False) -> list[tuple[str, str, str]]:
     """Fallback without SPARQL: document links and role edges, through the Store interface."""
-    from graph.oxigraph_store import RELATIONS
+    from graph.shared import RELATIONS
     from graph.store import ROLE_PROPERTIES
 
     out: set[tuple[str, str, str]] = set()

@@ -50,9 +50,8 @@ from neo4j.exceptions import (AuthError, ClientError, ConfigurationError, Cypher
 
 from cancu.text import fold
 from cancu.vocab import RELATION_PROPERTIES
-from graph.oxigraph_store import ATTRIBUTES as ATTRIBUTE_IRIS
-from graph.oxigraph_store import ENTITY_KINDS, PROVISION_KINDS, ROW_KINDS, document_order, link_key, provenance_key
-from graph.oxigraph_store import _kind, _pick  # shared pure helpers (kind precedence, own-graph rule)
+from graph.shared import ATTRIBUTES as ATTRIBUTE_IRIS
+from graph.shared import ENTITY_KINDS, PROVISION_KINDS, ROW_KINDS, document_order, kind_of, link_key, pick, provenance_key
 from graph.store import (ROLE_PROPERTIES, DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow, LoadError,
                          Provenance, ProvisionRow, StoreStatus, StoreUnavailable, provision_order)
 
@@ -270,7 +269,7 @@ class Neo4jStore:
             kinds = [k for cls, k in wanted.items() if cls in _types(src)]
             if not kinds:
                 continue
-            label = _pick(_by_graph(src, "skos:prefLabel"), r["u"])
+            label = pick(_by_graph(src, "skos:prefLabel"), r["u"])
             alts = (_all(src, "skos:altLabel") | _all(src, "cc:abbreviation")) - {label}
             out.append(EntitySummary(r["u"], min(kinds), label, tuple(sorted(alts))))
         return out
@@ -306,7 +305,7 @@ class Neo4jStore:
             vals = {k: _all(src, k) for k in ("cc:label", "cc:heading", "cc:ordinal", "cc:text")}
             ordinal = min(vals["cc:ordinal"]) if vals["cc:ordinal"] else None
             out.append(ProvisionRow(
-                iri=r["u"], kind=_kind(types, {**ROW_KINDS, **PROVISION_KINDS}, "provision"),
+                iri=r["u"], kind=kind_of(types, {**ROW_KINDS, **PROVISION_KINDS}, "provision"),
                 parent=min(r["parents"]), label=_min(vals["cc:label"]), heading=_min(vals["cc:heading"]),
                 ordinal=_int_or_none(ordinal) if ordinal is not None else None,
                 text=_min(vals["cc:text"]) if with_text else None))
@@ -321,20 +320,20 @@ class Neo4jStore:
         if not rows:
             return None
         src = json.loads(rows[0]["src"] or "{}")
-        kind = _kind(_types(src), {**ROW_KINDS, **ENTITY_KINDS}, "")
+        kind = kind_of(_types(src), {**ROW_KINDS, **ENTITY_KINDS}, "")
         if not kind:
             return None
         edges: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for t, g, m in rows[0]["out"]:
             edges[t][g].append(m)
         is_row = kind in ("task", "indicator", "row")
-        label = _pick(_by_graph(src, "cc:text" if is_row else "skos:prefLabel"), iri)
+        label = pick(_by_graph(src, "cc:text" if is_row else "skos:prefLabel"), iri)
         attrs = tuple((name, tuple(sorted(vals))) for name, key in ATTRIBUTES if (vals := _all(src, key)))
         return EntityDetail(
             iri=iri, kind=kind, label=label, alt_labels=tuple(sorted(_all(src, "skos:altLabel") - {label})),
-            parent=_pick(edges["is_part_of" if is_row else "subOrganizationOf"], iri),
-            units=tuple(sorted(set(rows[0]["units"]))), successor=_pick(edges["successor"], iri),
-            succession_date=_pick(_by_graph(src, "cc:successionDate"), iri), attributes=attrs)
+            parent=pick(edges["is_part_of" if is_row else "subOrganizationOf"], iri),
+            units=tuple(sorted(set(rows[0]["units"]))), successor=pick(edges["successor"], iri),
+            succession_date=pick(_by_graph(src, "cc:successionDate"), iri), attributes=attrs)
 
     def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None) -> list[EntityRole]:
         """See Store.roles: role edges of `iri` with the provenance their cc:Link nodes carry."""
@@ -377,9 +376,9 @@ class Neo4jStore:
             for r in self._read("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, n._src AS src", us=batch):
                 src = json.loads(r["src"] or "{}")
                 types = _types(src)
-                label = next((lab for k in LABEL_KEYS if (lab := _pick(_by_graph(src, k), r["u"])) is not None), None)
+                label = next((lab for k in LABEL_KEYS if (lab := pick(_by_graph(src, k), r["u"])) is not None), None)
                 if types or label is not None:
-                    out[r["u"]] = (_kind(types, NODE_KINDS, "other"), label)
+                    out[r["u"]] = (kind_of(types, NODE_KINDS, "other"), label)
         return out
 
     def cypher_read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:

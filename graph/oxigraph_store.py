@@ -27,6 +27,8 @@ import pyoxigraph as ox
 from cancu.text import fold
 from graph.store import (ROLE_PROPERTIES, DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow, LoadError,
                          Provenance, ProvisionRow, StoreStatus, StoreUnavailable, provision_order)
+from graph.shared import (ATTRIBUTES, ENTITY_KINDS, PROVISION_KINDS, RELATION_BY_IRI, RELATIONS, ROW_KINDS,
+                          document_order, kind_of, link_key, pick, provenance_key)
 
 CC = "https://w3id.org/cancu/ontology#"
 ELI = "http://data.europa.eu/eli/ontology#"
@@ -37,15 +39,6 @@ PREFIXES = {"cc": CC, "eli": ELI, "skos": SKOS, "org": "http://www.w3.org/ns/org
             "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
 
 
-def _relation_iris() -> dict[str, str]:
-    from cancu.vocab import RELATION_PROPERTIES
-
-    return {name: str(prop) for name, prop in RELATION_PROPERTIES.items()}
-
-
-RELATIONS: dict[str, str] = _relation_iris()  # short name -> property IRI
-RELATION_BY_IRI: dict[str, str] = {iri: name for name, iri in RELATIONS.items()}
-
 # Document property IRI -> DocSummary field.
 _DOC_PROPS = {
     CC + "number": "number", CC + "typeName": "type", CC + "issuerName": "issuer",
@@ -53,15 +46,6 @@ _DOC_PROPS = {
     CC + "sourceFile": "source_file",
 }
 ORG = "http://www.w3.org/ns/org#"
-ROW_KINDS = {CC + "Task": "task", CC + "Indicator": "indicator", CC + "AnnexRow": "row"}
-PROVISION_KINDS = {CC + "Part": "part", CC + "Chapter": "chapter", CC + "Section": "section", CC + "Article": "article",
-                   CC + "Clause": "clause", CC + "Point": "point", CC + "Item": "item", CC + "Annex": "annex"}
-# Literal properties EntityDetail.attributes carries, by short name.
-ATTRIBUTES = {CC + "abbreviation": "abbreviation", CC + "deadline": "deadline", CC + "product": "product",
-              CC + "target": "target", CC + "unitOfMeasure": "unit_of_measure", CC + "label": "row_label"}
-ENTITY_KINDS = {CC + "Agency": "agency", CC + "Unit": "unit", CC + "Enterprise": "enterprise",
-                CC + "Person": "person", CC + "Platform": "platform", CC + "Programme": "programme"}
-
 _FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 _UPDATE_KEYWORDS = re.compile(
     r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
@@ -224,7 +208,7 @@ class OxigraphStore:
                 alts[e].add(r["o"].value)
         out = []
         for e in sorted(kind):
-            label = _pick(pref[e], e)
+            label = pick(pref[e], e)
             out.append(EntitySummary(e, kind[e], label, tuple(sorted(alts[e] - {label} if label else alts[e]))))
         return out
 
@@ -337,7 +321,7 @@ class OxigraphStore:
         out = []
         for x, vals in by_iri.items():
             out.append(ProvisionRow(
-                iri=x, kind=_kind(vals["t"], {**ROW_KINDS, **PROVISION_KINDS}, "provision"),
+                iri=x, kind=kind_of(vals["t"], {**ROW_KINDS, **PROVISION_KINDS}, "provision"),
                 parent=min(vals["parent"]) if vals["parent"] else None,
                 label=min(vals["label"]) if vals["label"] else None,
                 heading=min(vals["heading"]) if vals["heading"] else None,
@@ -354,19 +338,19 @@ class OxigraphStore:
         for r in rows:
             props[r["p"].value][r["g"].value].append(r["o"].value)
         types = {v for vs in props.get(RDF_TYPE, {}).values() for v in vs}
-        kind = _kind(types, {**ROW_KINDS, **ENTITY_KINDS}, "")
+        kind = kind_of(types, {**ROW_KINDS, **ENTITY_KINDS}, "")
         if not kind:
             return None
         is_row = kind in ("task", "indicator", "row")
-        label = _pick(props.get(CC + "text" if is_row else SKOS + "prefLabel", {}), iri)
+        label = pick(props.get(CC + "text" if is_row else SKOS + "prefLabel", {}), iri)
         alts = {v for p in (SKOS + "altLabel",) for vs in props.get(p, {}).values() for v in vs} - {label}
-        parent = _pick(props.get(ELI + "is_part_of" if is_row else ORG + "subOrganizationOf", {}), iri)
+        parent = pick(props.get(ELI + "is_part_of" if is_row else ORG + "subOrganizationOf", {}), iri)
         units = sorted({r["u"].value for r in self._select(f"SELECT ?u WHERE {{ ?u org:subOrganizationOf <{iri}> }}")})
         attrs = tuple((name, tuple(sorted({v for vs in props[p].values() for v in vs})))
                       for p, name in sorted(ATTRIBUTES.items(), key=lambda kv: kv[1]) if p in props)
         return EntityDetail(iri=iri, kind=kind, label=label, alt_labels=tuple(sorted(alts)), parent=parent,
-                            units=tuple(units), successor=_pick(props.get(CC + "successor", {}), iri),
-                            succession_date=_pick(props.get(CC + "successionDate", {}), iri), attributes=attrs)
+                            units=tuple(units), successor=pick(props.get(CC + "successor", {}), iri),
+                            succession_date=pick(props.get(CC + "successionDate", {}), iri), attributes=attrs)
 
     def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None) -> list[EntityRole]:
         """See Store.roles."""
@@ -418,8 +402,8 @@ class OxigraphStore:
         out = {}
         for x, by_prop in found.items():
             types = {v for vs in by_prop.get(RDF_TYPE, {}).values() for v in vs}
-            kind = _kind(types, {CC + "LegalDocument": "document", **ROW_KINDS, **ENTITY_KINDS}, "other")
-            label = next((lab for p in label_props if (lab := _pick(by_prop.get(p, {}), x)) is not None), None)
+            kind = kind_of(types, {CC + "LegalDocument": "document", **ROW_KINDS, **ENTITY_KINDS}, "other")
+            label = next((lab for p in label_props if (lab := pick(by_prop.get(p, {}), x)) is not None), None)
             out[x] = (kind, label)
         return out
 
@@ -517,33 +501,6 @@ def _serialize_triples(triples: Iterable[ox.Triple], fmt: ox.RdfFormat) -> bytes
     if fmt.supports_datasets:  # N-Quads / TriG: the triples go to the default graph
         unique = [ox.Quad(t.subject, t.predicate, t.object) for t in unique]  # type: ignore[misc]
     return ox.serialize(unique, format=fmt, prefixes=prefixes)
-
-
-def provenance_key(p: Provenance) -> tuple:
-    """Provenance order: (document, start), then provision and quote to break ties."""
-    return (p.document, p.start if p.start is not None else -1, p.provision or "", p.quote or "", p.end or -1)
-
-
-def link_key(other: DocSummary, relation: str) -> tuple:
-    """Link order: (other document's number or title, date, IRI), then the relation name."""
-    return (other.number or other.title or "", other.date or "", other.iri, relation)
-
-
-def _pick(values_by_graph: dict[str, list[str]], own_graph: str) -> str | None:
-    """The value asserted in the subject's own graph wins; otherwise the smallest value."""
-    own = values_by_graph.get(own_graph)
-    pool = own if own else [v for vs in values_by_graph.values() for v in vs]
-    return min(pool) if pool else None
-
-
-def document_order(d: DocSummary) -> tuple:
-    """Listing order: newest year first (unknown last), then number or title, then IRI."""
-    return (-(d.year or 0), d.year is None, d.number or d.title or "", d.iri)
-
-
-def _kind(types: set[str], table: dict[str, str], default: str) -> str:
-    """The first kind in `table` order whose class is among `types`."""
-    return next((k for cls, k in table.items() if cls in types), default)
 
 
 def _expand(curie: str) -> str:

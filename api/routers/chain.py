@@ -23,7 +23,7 @@ ERRORS = {400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 503: {"m
 
 
 def _relations(relations: list[str] | None, default: list[str]) -> list[str]:
-    from graph.oxigraph_store import RELATIONS
+    from graph.shared import RELATIONS
 
     chosen = [r.strip() for item in relations or [] for r in item.split(",") if r.strip()] or default
     unknown = [r for r in chosen if r not in RELATIONS]
@@ -51,7 +51,7 @@ def document_chain(
             summary="Every relation kind (căn cứ, dẫn chiếu, sửa đổi …) both ways, grouped, with provenance")
 def document_relations(doc_id: str, store: Store = Depends(get_store),
                        index: SearchIndex = Depends(get_index)) -> RelationsOut:
-    from graph.oxigraph_store import RELATIONS
+    from graph.shared import RELATIONS
 
     doc = get_document(doc_id, store, index)
     return RelationsOut(document=doc_out(doc), groups=relation_groups(store, doc, sorted(RELATIONS)))

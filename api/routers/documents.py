@@ -74,7 +74,7 @@ def _page(doc: DocSummary, rows: list[LinkRow], outgoing: bool, relations: list[
 
 def _links(doc_id: str, store: Store, index: SearchIndex, relations: list[str] | None, outgoing: bool,
            limit: int, offset: int) -> LinkPage:
-    from graph.oxigraph_store import RELATIONS
+    from graph.shared import RELATIONS
 
     unknown = [r for r in relations or [] if r not in RELATIONS]
     if unknown:

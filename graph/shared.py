@@ -1,0 +1,53 @@
+"""Pure helpers both stores share, so Oxigraph and Neo4j order, pick and classify the same way."""
+
+from __future__ import annotations
+
+from graph.store import DocSummary, Provenance
+
+CC = "https://w3id.org/cancu/ontology#"
+
+
+def _relation_iris() -> dict[str, str]:
+    from cancu.vocab import RELATION_PROPERTIES
+
+    return {name: str(prop) for name, prop in RELATION_PROPERTIES.items()}
+
+
+RELATIONS: dict[str, str] = _relation_iris()  # short name -> property IRI
+RELATION_BY_IRI: dict[str, str] = {iri: name for name, iri in RELATIONS.items()}
+
+ROW_KINDS = {CC + "Task": "task", CC + "Indicator": "indicator", CC + "AnnexRow": "row"}
+PROVISION_KINDS = {CC + "Part": "part", CC + "Chapter": "chapter", CC + "Section": "section", CC + "Article": "article",
+                   CC + "Clause": "clause", CC + "Point": "point", CC + "Item": "item", CC + "Annex": "annex"}
+# Literal properties EntityDetail.attributes carries, by short name.
+ATTRIBUTES = {CC + "abbreviation": "abbreviation", CC + "deadline": "deadline", CC + "product": "product",
+              CC + "target": "target", CC + "unitOfMeasure": "unit_of_measure", CC + "label": "row_label"}
+ENTITY_KINDS = {CC + "Agency": "agency", CC + "Unit": "unit", CC + "Enterprise": "enterprise",
+                CC + "Person": "person", CC + "Platform": "platform", CC + "Programme": "programme"}
+
+
+def provenance_key(p: Provenance) -> tuple:
+    """Provenance order: (document, start), then provision and quote to break ties."""
+    return (p.document, p.start if p.start is not None else -1, p.provision or "", p.quote or "", p.end or -1)
+
+
+def link_key(other: DocSummary, relation: str) -> tuple:
+    """Link order: (other document's number or title, date, IRI), then the relation name."""
+    return (other.number or other.title or "", other.date or "", other.iri, relation)
+
+
+def pick(values_by_graph: dict[str, list[str]], own_graph: str) -> str | None:
+    """The value asserted in the subject's own graph wins; otherwise the smallest value."""
+    own = values_by_graph.get(own_graph)
+    pool = own if own else [v for vs in values_by_graph.values() for v in vs]
+    return min(pool) if pool else None
+
+
+def document_order(d: DocSummary) -> tuple:
+    """Listing order: newest year first (unknown last), then number or title, then IRI."""
+    return (-(d.year or 0), d.year is None, d.number or d.title or "", d.iri)
+
+
+def kind_of(types: set[str], table: dict[str, str], default: str) -> str:
+    """The first kind in `table` order whose class is among `types`."""
+    return next((k for cls, k in table.items() if cls in types), default)
