@@ -98,24 +98,16 @@ def document_quads(doc: Document, base: str | None = None) -> list[Quad]:
         if prov.text:
             g.add(p, CC.text, prov.text)
     links = 0
-    for ref in sorted(doc.legal_bases + doc.cites, key=lambda r: r.start):
+    refs = [(d_iri, r) for r in sorted(doc.legal_bases + doc.cites, key=lambda r: r.start)]
+    # "88/2025/NĐ-CP quy định chi tiết 193/2025/QH15": a relation this document states between two others
+    refs += [(DocId.parse(r.via).iri(base), r) for r in doc.related if r.via]
+    for subject_iri, ref in refs:
         if not ref.doc_id:
             continue
         t_iri = DocId.parse(ref.doc_id).iri(base)
-        if t_iri == d_iri:
+        if t_iri == subject_iri:
             continue
-        t = NamedNode(t_iri)
-        _describe(g, t, number=ref.number, type_name=ref.type, issuer=ref.issuer, date=ref.date,
-                  title=ref.title, year=ref.year, base=base, stub=True)
-        prop = RELATION_PROPERTIES[ref.relation]
-        g.add(d, prop, t)
-        links += 1
-        _link(g, d, f"{d_iri}/link/{links}", prop, t, ref.provision and NamedNode(f"{d_iri}/{ref.provision}"),
-              ref.text, ref.start, ref.end)
-    for ref in doc.related:  # "88/2025/NĐ-CP quy định chi tiết 193/2025/QH15", stated in this document
-        if not (ref.via and ref.doc_id) or ref.via == ref.doc_id:
-            continue
-        subject, t = NamedNode(DocId.parse(ref.via).iri(base)), NamedNode(DocId.parse(ref.doc_id).iri(base))
+        subject, t = NamedNode(subject_iri), NamedNode(t_iri)
         _describe(g, t, number=ref.number, type_name=ref.type, issuer=ref.issuer, date=ref.date,
                   title=ref.title, year=ref.year, base=base, stub=True)
         prop = RELATION_PROPERTIES[ref.relation]
