@@ -165,7 +165,8 @@ def profile(texts: list[tuple[str, str]], seconds: float) -> dict[str, Any]:
             "stage_cumulative_s": stages, "pstats_text": buf.getvalue()}
 
 
-def run(size: str = "1k", limit_mb: float = 40, seconds: float = 60, do_profile: bool = True) -> dict[str, Any]:
+def run(size: str = "1k", limit_mb: float = 40, seconds: float = 60, do_profile: bool = True,
+        name: str | None = None) -> dict[str, Any]:
     """All measurements; writes bench/results/ingest_speed[_<size>].json and returns the dict."""
     cores = os.cpu_count() or 1
     out: dict[str, Any] = {"size": size, "target_mb_s_per_core": TARGET_MB_S_PER_CORE, "runs": {}}
@@ -185,7 +186,7 @@ def run(size: str = "1k", limit_mb: float = 40, seconds: float = 60, do_profile:
             print("  own-time share:", prof["own_time_share"])
     best = out["runs"]["real"]["one_core"]["mb_s_per_core"]
     out["met"] = best >= TARGET_MB_S_PER_CORE
-    write_result("ingest_speed" if size == "1k" else f"ingest_speed_{size}", out)
+    write_result(name or ("ingest_speed" if size == "1k" else f"ingest_speed_{size}"), out)
     return out
 
 

@@ -38,7 +38,7 @@ def summary() -> str:
     m = machine()
     lines = [f"Machine: {m['cores']} cores, {m['ram_gb']} GB RAM, {m['cpu']}, Python {m['python']}, {m['date'][:10]} "
              "(shared machine: other jobs ran during the measurements, so treat figures as ± 30 %).", ""]
-    ing = read_result("ingest_speed") or {}
+    ing = read_result("ingest_speed") or read_result("ingest_speed_quick") or {}
     sizes = [s for s in SIZE_ORDER if read_result(f"store_load_{s}") or read_result(f"api_latency_{s}")]
     big = sizes[-1] if sizes else "1k"
     load = read_result(f"store_load_{big}") or {}
@@ -83,7 +83,9 @@ def summary() -> str:
                                   ("search", "search", None), ("sparql", "SPARQL one-hop SELECT", None)):
             p99 = _ep(api, store, ep, "p99_ms")
             if p99 is None:
-                rows.append((f"{store} {label} p99 @ {c} clients ({big})", "not measurable", f"≤ {target} ms" if target else "",
+                why = (api["results"][store]["endpoints"].get(ep) or {}).get("not_measurable", "")
+                why = why.replace("HTTP 0", "first request > 30 s").replace("HTTP 501", "no such endpoint on this store (501)")
+                rows.append((f"{store} {label} p99 @ {c} clients ({big})", f"not measurable: {why}", f"≤ {target} ms" if target else "",
                              "**no**" if target else ""))
                 continue
             p50, rps = _ep(api, store, ep, "p50_ms"), _ep(api, store, ep, "req_s")
@@ -109,6 +111,9 @@ def summary() -> str:
         out.append(f"| {s} | {g(ld.get('documents'))} | {g(ld.get('quads'))} | {g(o.get('seconds'))} | {g(o.get('triples_s'))} | "
                    f"{g(o.get('disk_mb'))} | {g(ld.get('neo4j_ours', {}).get('seconds'))} | {g(ld.get('neo4j_peer', {}).get('seconds'))} | "
                    f"{g(_ep(ap, 'oxigraph', 'lookup', 'p99_ms'))} | {g(_ep(ap, 'oxigraph', 'bases', 'p99_ms'))} |")
+    missing = [s for s in SIZE_ORDER if s not in sizes]
+    if missing:
+        out += ["", f"Not measured in this run: {', '.join(missing)} documents."]
     text = "\n".join(out) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "summary.md").write_text(text, encoding="utf-8")
@@ -130,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes = ["1k"] if a.quick else a.sizes.split(",")
         print(machine())
         if a.quick:
-            ingest_speed.run("1k", limit_mb=2, seconds=8, do_profile=True)
+            ingest_speed.run("1k", limit_mb=2, seconds=8, do_profile=True, name="ingest_speed_quick")
         else:
             ingest_speed.run("1k", limit_mb=40, seconds=60, do_profile=True)
         for s in sizes:

@@ -193,7 +193,7 @@ class Neo4jStore:
 
     def documents_by_key(self, number_key: str) -> list[DocSummary]:
         """Documents whose cc:numberKey equals `number_key`, sorted by (year, date, iri)."""
-        rows = self._read("MATCH (n:Resource) WHERE n.numberKey = $k RETURN n.uri AS uri, n._src AS src", k=number_key)
+        rows = self._read("MATCH (n:Resource) WHERE n.numberKey = $k RETURN n.uri AS uri, " + _SRC("n"), k=number_key)
         docs = [d for r in rows if (d := _summary(r["uri"], r["src"]))]
         return sorted(docs, key=lambda d: (d.year or 0, d.date or "", d.iri))
 
@@ -202,7 +202,7 @@ class Neo4jStore:
         return self._summaries([iri]).get(iri)
 
     def _summaries(self, iris: Iterable[str]) -> dict[str, DocSummary]:
-        rows = self._read("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, n._src AS src", us=sorted(set(iris)))
+        rows = self._read("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, " + _SRC("n"), us=sorted(set(iris)))
         return {r["u"]: d for r in rows if (d := _summary(r["u"], r["src"]))}
 
     def links_from(self, iri: str, relations: list[str] | None = None) -> list[LinkRow]:
@@ -240,8 +240,8 @@ class Neo4jStore:
 
     def _doc_srcs(self) -> list[tuple[str, dict[str, Any]]]:
         """(uri, per-graph record) of every node typed cc:LegalDocument in some graph, sorted by uri."""
-        rows = self._read("MATCH (n:LegalDocument) RETURN n.uri AS u, n._src AS src ORDER BY u")
-        return [(r["u"], src) for r in rows if CC + "LegalDocument" in _types(src := json.loads(r["src"] or "{}"))]
+        rows = self._read("MATCH (n:LegalDocument) RETURN n.uri AS u, " + _SRC("n") + " ORDER BY u")
+        return [(r["u"], src) for r in rows if CC + "LegalDocument" in _types(src := _src_map(r["src"]))]
 
     def documents(self) -> list[DocSummary]:
         """Every document node, stubs included, sorted by IRI (for the search index and listings)."""
@@ -252,8 +252,8 @@ class Neo4jStore:
         if kind in ("task", "indicator"):
             cls = CC + ("Task" if kind == "task" else "Indicator")
             out = []
-            for r in self._read(f"MATCH (n:{_local(cls)}) RETURN n.uri AS u, n._src AS src ORDER BY u"):
-                src = json.loads(r["src"] or "{}")
+            for r in self._read(f"MATCH (n:{_local(cls)}) RETURN n.uri AS u, " + _SRC("n") + " ORDER BY u"):
+                src = _src_map(r["src"])
                 if cls not in _types(src):
                     continue
                 texts, labels = _all(src, "cc:text"), _all(src, "cc:label")
@@ -264,8 +264,8 @@ class Neo4jStore:
             return []
         labels = "|".join(sorted(_local(c) for c in wanted))
         out = []
-        for r in self._read(f"MATCH (n:{labels}) RETURN n.uri AS u, n._src AS src ORDER BY u"):
-            src = json.loads(r["src"] or "{}")
+        for r in self._read(f"MATCH (n:{labels}) RETURN n.uri AS u, " + _SRC("n") + " ORDER BY u"):
+            src = _src_map(r["src"])
             kinds = [k for cls, k in wanted.items() if cls in _types(src)]
             if not kinds:
                 continue
@@ -295,10 +295,10 @@ class Neo4jStore:
         """See Store.provisions: every part under `iri` over is_part_of, in document order."""
         rows = self._read(
             "MATCH (d:Resource {uri: $iri}) MATCH (x:Resource)-[:is_part_of*1..]->(d) WITH DISTINCT x "
-            "RETURN x.uri AS u, x._src AS src, [(x)-[:is_part_of]->(p) | p.uri] AS parents", iri=iri)
+            "RETURN x.uri AS u, " + _SRC("x") + ", [(x)-[:is_part_of]->(p) | p.uri] AS parents", iri=iri)
         out = []
         for r in rows:
-            src = json.loads(r["src"] or "{}")
+            src = _src_map(r["src"])
             types = _types(src)
             if not types or not r["parents"]:
                 continue
@@ -314,12 +314,12 @@ class Neo4jStore:
     def entity(self, iri: str) -> EntityDetail | None:
         """See Store.entity: a named entity or an annex row with what hangs on it directly."""
         rows = self._read(
-            "MATCH (n:Resource {uri: $iri}) RETURN n._src AS src, "
+            "MATCH (n:Resource {uri: $iri}) RETURN " + _SRC("n") + ", "
             "[(n)-[r:is_part_of|subOrganizationOf|successor]->(m) | [type(r), r.graph, m.uri]] AS out, "
             "[(u)-[:subOrganizationOf]->(n) | u.uri] AS units", iri=iri)
         if not rows:
             return None
-        src = json.loads(rows[0]["src"] or "{}")
+        src = _src_map(rows[0]["src"])
         kind = kind_of(_types(src), {**ROW_KINDS, **ENTITY_KINDS}, "")
         if not kind:
             return None
@@ -373,8 +373,8 @@ class Neo4jStore:
         """(kind, label) of each IRI, by the label order of Store.roles."""
         out = {}
         for batch in _batches(sorted(set(iris))):
-            for r in self._read("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, n._src AS src", us=batch):
-                src = json.loads(r["src"] or "{}")
+            for r in self._read("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, " + _SRC("n"), us=batch):
+                src = _src_map(r["src"])
                 types = _types(src)
                 label = next((lab for k in LABEL_KEYS if (lab := pick(_by_graph(src, k), r["u"])) is not None), None)
                 if types or label is not None:
@@ -515,8 +515,8 @@ def _chunks_by_size(graphs: list[_GraphData], limit: int) -> Iterator[list[_Grap
         yield chunk
 
 
-def _labels(src: dict[str, dict[str, list[Any]]]) -> set[str]:
-    return {"Resource"} | {_local(t) for per in src.values() for t in per.get("@type", [])}
+def _labels(records: Iterable[dict[str, list[Any]]]) -> set[str]:
+    return {"Resource"} | {_local(t) for per in records for t in per.get("@type", [])}
 
 
 def _prop_value(v: Any) -> Any:
@@ -530,23 +530,6 @@ def _prop_value(v: Any) -> Any:
     return v
 
 
-def _properties(uri: str, src: dict[str, dict[str, list[Any]]]) -> dict[str, Any]:
-    """The node's property map: the union over graphs, one value as a scalar, several as a sorted list."""
-    merged: dict[str, list[Any]] = defaultdict(list)
-    for per in src.values():
-        for key, values in per.items():
-            if key != "@type":
-                merged[_local(key)].extend(_prop_value(v) for v in values)
-    props: dict[str, Any] = {"uri": uri, "graphs": sorted(src),
-                             "_src": json.dumps(src, ensure_ascii=False, sort_keys=True, separators=(",", ":"))}
-    for key, values in merged.items():
-        if len({type(v) for v in values}) > 1:  # Neo4j lists are homogeneous
-            values = [v.isoformat() if isinstance(v, dt.date) else str(v) for v in values]
-        uniq = sorted(set(values))
-        props[key] = uniq[0] if len(uniq) == 1 else uniq
-    return props
-
-
 def _value_key(v: Any) -> tuple:
     """A cheap total order over the loader's JSON values (int, str, {"@d"}, {"@id"}) for stable _src records."""
     if isinstance(v, dict):
@@ -558,49 +541,139 @@ def _cypher_name(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
+def _native(v: Any) -> Any:
+    """A property value read back from Neo4j as the loader's Python value (neo4j DATE -> datetime.date)."""
+    if isinstance(v, list):
+        return [_native(x) for x in v]
+    return v.to_native() if hasattr(v, "to_native") else v
+
+
+def _finish(uri: str, merged: dict[str, list[Any]]) -> dict[str, Any]:
+    """One value as a scalar, several as a sorted list (homogeneous: mixed types become lexical strings)."""
+    props: dict[str, Any] = {"uri": uri}
+    for key, values in merged.items():
+        if not values:
+            continue
+        if len({type(v) for v in values}) > 1:  # Neo4j lists are homogeneous
+            values = [v.isoformat() if isinstance(v, dt.date) else str(v) for v in values]
+        uniq = sorted(set(values))
+        props[key] = uniq[0] if len(uniq) == 1 else uniq
+    return props
+
+
+def _add_records(merged: dict[str, list[Any]], records: Iterable[dict[str, list[Any]]]) -> None:
+    for per in records:
+        for key, values in per.items():
+            if key != "@type":
+                merged[_local(key)].extend(_prop_value(v) for v in values)
+
+
+def _properties(uri: str, records: Iterable[dict[str, list[Any]]]) -> dict[str, Any]:
+    """The node's property map from the per-graph records: the union over graphs (see _finish)."""
+    merged: dict[str, list[Any]] = defaultdict(list)
+    _add_records(merged, records)
+    return _finish(uri, merged)
+
+
+def _merged_properties(uri: str, current: dict[str, Any], records: Iterable[dict[str, list[Any]]]) -> dict[str, Any]:
+    """`current` (the node's properties, i.e. _properties over the graphs already stored) plus more records.
+
+    Equal to _properties over all records: union, de-duplication and lexical fallback are idempotent.
+    """
+    merged: dict[str, list[Any]] = defaultdict(list)
+    for key, value in current.items():
+        if key not in RESERVED:
+            merged[key].extend(value if isinstance(value, list) else [value])
+    _add_records(merged, records)
+    return _finish(uri, merged)
+
+
+def _record_json(per: dict[str, list[Any]]) -> str:
+    return json.dumps(per, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _write_chunk(tx: Any, chunk: list[_GraphData]) -> None:
     """Replace the chunk's graphs: drop what they said before, write what they say now, delete orphans.
 
-    Few round trips: rows are lists (not maps), nodes are written grouped by label set and relationships
-    grouped by type, so every statement has static labels and types (planned once, cached server-side).
+    Touches only the chunk's statements: the per-graph records of the chunk's graphs (ASSERTS
+    relationships), the nodes they name, and their relationships. A node's properties are the union over
+    graphs, so a graph that only adds (a new one, or one saying the same again) merges into the node's
+    current properties; only a node whose record from a replaced graph changed is recomputed from its
+    records. Nodes are written only when their properties or labels change. Few round trips: rows are
+    lists, nodes grouped by label set, relationships by type (static statements, planned once).
     """
     gs = [g.iri for g in chunk]
-    prev = {r["g"]: r["s"] or [] for r in tx.run(
-        "UNWIND $gs AS g MATCH (x:NamedGraph {iri: g}) RETURN g, x.subjects AS s", gs=gs)}
+    old: dict[str, dict[str, str]] = defaultdict(dict)  # subject -> graph -> record JSON (chunk graphs only)
+    for r in tx.run("UNWIND $gs AS g MATCH (:NamedGraph {iri: g})-[a:ASSERTS]->(n:Resource) "
+                    "RETURN g, n.uri AS u, a.src AS src", gs=gs):
+        old[r["u"]][r["g"]] = r["src"]
     old_objects: set[str] = set()
-    old_rows = [[u, g] for g, subs in prev.items() for u in subs]
-    for batch in _batches(old_rows):
-        old_objects.update(r["o"] for r in tx.run(
-            "UNWIND $rows AS r MATCH (n:Resource {uri: r[0]})-[x]->(m) WHERE x.graph = r[1] "
-            "WITH x, m.uri AS o DELETE x RETURN DISTINCT o", rows=batch))
-    old_subjects = {u for subs in prev.values() for u in subs}
-    new: dict[str, dict[str, dict[str, list[Any]]]] = defaultdict(dict)
+    if old:
+        old_rows = [[u, g] for u, per in old.items() for g in per]
+        for batch in _batches(old_rows):
+            old_objects.update(r["o"] for r in tx.run(
+                "UNWIND $rows AS r MATCH (n:Resource {uri: r[0]})-[x]->(m) WHERE x.graph = r[1] "
+                "WITH x, m.uri AS o DELETE x RETURN DISTINCT o", rows=batch))
+        tx.run("UNWIND $gs AS g MATCH (:NamedGraph {iri: g})-[a:ASSERTS]->() DELETE a", gs=gs)
+    new: dict[str, dict[str, str]] = defaultdict(dict)  # subject -> graph -> record JSON
+    new_recs: dict[str, list[dict[str, list[Any]]]] = defaultdict(list)
     for g in chunk:
         for s, per in g.contrib.items():
-            new[s][g.iri] = {k: sorted(v, key=_value_key) for k, v in per.items()}
-    subjects = sorted(old_subjects | set(new))
-    current: dict[str, dict[str, Any]] = {}
-    for batch in _batches(subjects):
-        for r in tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) WHERE n._src <> '{}' RETURN u, n._src AS src",
+            rec = {k: sorted(v, key=_value_key) for k, v in per.items()}
+            new[s][g.iri] = _record_json(rec)
+            new_recs[s].append(rec)
+    subjects = set(old) | set(new)
+    objects = {o for g in chunk for (_, _, o) in g.edges} - subjects
+    current: dict[str, tuple[set[str], dict[str, Any]]] = {}
+    for batch in _batches(sorted(subjects | objects)):
+        for r in tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, labels(n) AS l, properties(n) AS p",
                         us=batch):
-            current[r["u"]] = json.loads(r["src"])
-    by_labels: dict[tuple[tuple[str, ...], tuple[str, ...]], list[list[Any]]] = defaultdict(list)
-    for s in subjects:
-        before = current.get(s, {})
-        after = {g: per for g, per in before.items() if g not in gs} | new.get(s, {})
-        labels = _labels(after)
-        removed = tuple(sorted(_labels(before) - labels)) if before else ()
-        by_labels[(tuple(sorted(labels - {"Resource"})), removed)].append([s, _properties(s, after)])
-    for (labels, removed), rows in sorted(by_labels.items()):
-        query = "UNWIND $rows AS r MERGE (n:Resource {uri: r[0]}) SET n = r[1]"
-        query += "".join(f" SET n:{_cypher_name(x)}" for x in labels[:1]) + "".join(f":{_cypher_name(x)}" for x in labels[1:])
+            current[r["u"]] = (set(r["l"]), r["p"])
+    recompute = sorted(s for s in old if old[s] != new.get(s, {}))  # a replaced graph now says something else
+    others: dict[str, list[dict[str, list[Any]]]] = defaultdict(list)
+    for batch in _batches(recompute):
+        for r in tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u})<-[a:ASSERTS]-(:NamedGraph) RETURN u, a.src AS src",
+                        us=batch):  # the chunk's own records were deleted above: these are the other graphs'
+            others[r["u"]].append(json.loads(r["src"]))
+    creates: dict[tuple[str, ...], list[list[Any]]] = defaultdict(list)
+    updates: dict[tuple[tuple[str, ...], tuple[str, ...]], list[list[Any]]] = defaultdict(list)
+    for s in sorted(subjects):
+        if s in old and old[s] == new.get(s, {}):
+            continue  # same records as before: same properties and labels
+        recs = new_recs.get(s, [])
+        if s not in current:
+            creates[tuple(sorted(_labels(recs) - {"Resource"}))].append(_properties(s, recs))
+            continue
+        labels_before, props_before = current[s]
+        props_before = {k: _native(v) for k, v in props_before.items()}
+        if s in others or s in old:  # recompute from every graph's record
+            all_recs = others.get(s, []) + recs
+            labels, props = _labels(all_recs), _properties(s, all_recs)
+        else:  # only adding: merge into what the node has
+            labels, props = labels_before | _labels(recs), _merged_properties(s, props_before, recs)
+        if labels == labels_before and props == props_before:
+            continue
+        key = (tuple(sorted(labels - labels_before)), tuple(sorted(labels_before - labels)))
+        updates[key].append([s, props])
+    for labels, rows in sorted(creates.items()):
+        query = "UNWIND $rows AS r CREATE (n:Resource" + "".join(f":{_cypher_name(x)}" for x in labels) + ") SET n = r"
+        for batch in _batches(rows):
+            tx.run(query, rows=batch)
+    for (added, removed), rows in sorted(updates.items()):
+        query = "UNWIND $rows AS r MATCH (n:Resource {uri: r[0]}) SET n = r[1]"
+        query += (" SET n" + "".join(f":{_cypher_name(x)}" for x in added)) if added else ""
         query += (" REMOVE n" + "".join(f":{_cypher_name(x)}" for x in removed)) if removed else ""
         for batch in _batches(rows):
             tx.run(query, rows=batch)
-    known = set(subjects)
-    objects = sorted({o for g in chunk for (_, _, o) in g.edges if o not in known})
-    for batch in _batches(objects):  # objects no graph says anything about yet: bare nodes
-        tx.run("UNWIND $us AS u MERGE (b:Resource {uri: u}) ON CREATE SET b.graphs = [], b._src = '{}'", us=batch)
+    bare = sorted(o for o in objects if o not in current)  # objects no graph says anything about yet
+    for batch in _batches(bare):
+        tx.run("UNWIND $us AS u CREATE (:Resource {uri: u})", us=batch)
+    tx.run("UNWIND $rows AS r MERGE (x:NamedGraph {iri: r[0]}) SET x.triples = r[1]",
+           rows=[[g.iri, g.triples] for g in chunk])
+    asserts = [[g, s, src] for s, per in new.items() for g, src in per.items()]
+    for batch in _batches(asserts):
+        tx.run("UNWIND $rows AS r MATCH (x:NamedGraph {iri: r[0]}) MATCH (n:Resource {uri: r[1]}) "
+               "CREATE (x)-[:ASSERTS {src: r[2]}]->(n)", rows=batch)
     plain: dict[str, list[list[str]]] = defaultdict(list)
     qualified: dict[str, list[list[Any]]] = defaultdict(list)
     for g in chunk:
@@ -619,12 +692,9 @@ def _write_chunk(tx: Any, chunk: list[_GraphData]) -> None:
         for batch in _batches(rows):
             tx.run(match + f"CREATE (a)-[:{_cypher_name(t)} {{graph: r[2], provision: r[3], quote: r[4], "
                            "start: r[5], end: r[6]}]->(b)", rows=batch)
-    if old_subjects or old_objects:
-        for batch in _batches(sorted(old_subjects | old_objects)):
-            tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) WHERE size(coalesce(n.graphs, [])) = 0 "
-                   "AND NOT (n)--() DELETE n", us=batch)
-    tx.run("UNWIND $rows AS r MERGE (x:NamedGraph {iri: r[0]}) SET x.triples = r[1], x.subjects = r[2]",
-           rows=[[g.iri, g.triples, sorted(g.contrib)] for g in chunk])
+    gone = sorted(set(old) | old_objects)
+    for batch in _batches(gone):  # nodes no graph asserts or references any more
+        tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) WHERE NOT (n)--() DELETE n", us=batch)
 
 
 def _batches(rows: list[Any]) -> Iterator[list[Any]]:
@@ -641,9 +711,19 @@ def _lexical(v: Any) -> str:
     return str(v)
 
 
-def _summary(iri: str, src_json: str | None) -> DocSummary | None:
-    """DocSummary from a node's per-graph record (JSON), with the Oxigraph store's rule for disagreeing graphs."""
-    return _summary_of(iri, json.loads(src_json or "{}"))
+def _SRC(var: str) -> str:  # noqa: N802 - a Cypher fragment
+    """Cypher returning node `var`'s per-graph records as `src`: [[graph IRI, record JSON], …]."""
+    return f"[({var})<-[src_a:ASSERTS]-(src_g:NamedGraph) | [src_g.iri, src_a.src]] AS src"
+
+
+def _src_map(rows: list[list[str]] | None) -> dict[str, dict[str, list[Any]]]:
+    """graph IRI -> what that graph says about the node (literals by compacted predicate, "@type")."""
+    return {g: json.loads(rec) for g, rec in rows or []}
+
+
+def _summary(iri: str, rows: list[list[str]] | None) -> DocSummary | None:
+    """DocSummary from a node's per-graph records, with the Oxigraph store's rule for disagreeing graphs."""
+    return _summary_of(iri, _src_map(rows))
 
 
 def _summary_of(iri: str, src: dict[str, Any]) -> DocSummary | None:

@@ -190,25 +190,23 @@ class OxigraphStore:
         if not wanted:
             return []
         kinds = " ".join(f"<{k}>" for k in wanted)
-        rows = self._select(
-            f"""SELECT ?e ?t ?g ?p ?o WHERE {{ VALUES ?t {{ {kinds} }} ?e a ?t .
-                OPTIONAL {{ GRAPH ?g {{ ?e ?p ?o }} VALUES ?p {{ skos:prefLabel skos:altLabel cc:abbreviation }} }} }}"""
-        )
+        # Distinct first, then aggregate: an agency named in thousands of graphs stays a handful of rows.
         kind: dict[str, str] = {}
-        pref: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        alts: dict[str, set[str]] = defaultdict(set)
-        for r in rows:
+        for r in self._select(f"SELECT DISTINCT ?e ?t WHERE {{ VALUES ?t {{ {kinds} }} ?e a ?t }}"):
             e = r["e"].value
             kind[e] = min(kind.get(e, "~"), wanted[r["t"].value])
-            if "p" not in r:
-                continue
-            if r["p"].value == SKOS + "prefLabel":
-                pref[e][r["g"].value].append(r["o"].value)
-            else:
-                alts[e].add(r["o"].value)
+        labels = {r["e"].value: r["v"].value for r in self._select(
+            f"SELECT ?e (MIN(STR(?o)) AS ?v) WHERE {{ {{ SELECT DISTINCT ?e WHERE {{ VALUES ?t {{ {kinds} }} ?e a ?t }} }} "
+            f"?e skos:prefLabel ?o }} GROUP BY ?e")}
+        alts: dict[str, set[str]] = defaultdict(set)
+        for r in self._select(
+            f"SELECT DISTINCT ?e ?o WHERE {{ {{ SELECT DISTINCT ?e WHERE {{ VALUES ?t {{ {kinds} }} ?e a ?t }} }} "
+            f"?e skos:altLabel|cc:abbreviation ?o }}"
+        ):
+            alts[r["e"].value].add(r["o"].value)
         out = []
         for e in sorted(kind):
-            label = pick(pref[e], e)
+            label = labels.get(e)
             out.append(EntitySummary(e, kind[e], label, tuple(sorted(alts[e] - {label} if label else alts[e]))))
         return out
 
@@ -220,16 +218,22 @@ class OxigraphStore:
         iris = sorted({i for i in iris if _valid_iri(i)})
         if not iris:
             return {}
-        props = " ".join(f"<{p}>" for p in _DOC_PROPS)
+        props = ", ".join(f"<{p}>" for p in _DOC_PROPS)
         found: dict[str, dict[str, str]] = {}
         for chunk in _chunks(iris, 500):
             values = " ".join(f"<{i}>" for i in chunk)
+            docs = {r["d"].value for r in self._select(
+                f"SELECT DISTINCT ?d WHERE {{ VALUES ?d {{ {values} }} ?d a <{CC}LegalDocument> }}")}
             for scope in ("?g", "?d"):  # any graph first, then the own graph overrides
+                # FILTER rather than a VALUES join on ?p, and no type join: Oxigraph plans these far better
                 for r in self._select(
-                    f"SELECT ?d ?p (MIN(STR(?o)) AS ?v) WHERE {{ VALUES ?d {{ {values} }} VALUES ?p {{ {props} }} "
-                    f"?d a <{CC}LegalDocument> . GRAPH {scope} {{ ?d ?p ?o }} }} GROUP BY ?d ?p"
+                    f"SELECT ?d ?p (MIN(STR(?o)) AS ?v) WHERE {{ VALUES ?d {{ {values} }} "
+                    f"GRAPH {scope} {{ ?d ?p ?o }} FILTER(?p IN ({props})) }} GROUP BY ?d ?p"
                 ):
-                    found.setdefault(r["d"].value, {})[r["p"].value] = r["v"].value
+                    if r["d"].value in docs:
+                        found.setdefault(r["d"].value, {})[r["p"].value] = r["v"].value
+            for d in docs:  # a document typed as such but with none of the summary properties
+                found.setdefault(d, {})
         out = {}
         for iri, by_prop in found.items():
             fields: dict[str, object] = {name: by_prop.get(prop) for prop, name in _DOC_PROPS.items()}

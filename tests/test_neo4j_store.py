@@ -180,14 +180,25 @@ def test_server_killed_mid_load_leaves_whole_graphs_and_rerun_finishes(
         store.close()
         info = start_server(state, data=dbdir)  # same database, recovered from its transaction log
         store = Neo4jStore(info.uri, info.user, info.password)
-        graphs = store.cypher_read("MATCH (g:NamedGraph) RETURN g.iri AS g, size(g.subjects) AS n")
+        graphs = store.cypher_read("MATCH (g:NamedGraph) RETURN g.iri AS g, g.triples AS t")
         assert len(graphs) == 3
-        for g in graphs:  # each committed graph is whole: all its subjects, nothing from the lost ones
-            assert store.cypher_read("MATCH (n:Resource) WHERE $g IN n.graphs RETURN count(n) AS n",
-                                     {"g": g["g"]}) == [{"n": g["n"]}]
+        quads = list(ox.parse(path=str(data), format=ox.RdfFormat.N_QUADS))
+        for g in graphs:  # each committed graph is whole: all its subjects and edges, nothing from the lost ones
+            mine = [q for q in quads if q.graph_name.value == g["g"]]
+            subjects = {q.subject.value for q in mine}
+            edges = {(q.subject.value, q.object.value) for q in mine if isinstance(q.object, ox.NamedNode)
+                     and q.predicate.value != "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"}
+            assert g["t"] == len(mine)
+            asserted = store.cypher_read("MATCH (:NamedGraph {iri: $g})-[:ASSERTS]->(n:Resource) RETURN n.uri AS u",
+                                         {"g": g["g"]})
+            assert sorted(r["u"] for r in asserted) == sorted(subjects)
+            assert store.cypher_read("MATCH (a)-[r]->(b) WHERE r.graph = $g RETURN count(r) AS n",
+                                     {"g": g["g"]}) == [{"n": len(edges)}]
         committed = [g["g"] for g in graphs]
-        assert store.cypher_read("MATCH (n:Resource) WHERE any(x IN n.graphs WHERE NOT x IN $c) RETURN count(n) AS n",
-                                 {"c": committed}) == [{"n": 0}]
+        assert store.cypher_read("MATCH (a)-[r]->() WHERE r.graph IS NOT NULL AND NOT r.graph IN $c "
+                                 "RETURN count(r) AS n", {"c": committed}) == [{"n": 0}]
+        assert store.cypher_read("MATCH (n:Resource) WHERE NOT (n)<-[:ASSERTS]-() AND NOT ()-->(n) "
+                                 "RETURN count(n) AS n") == [{"n": 0}]  # no node left over from a lost graph
         store.load(data)  # the re-run finishes the job
         assert dump(store) == expected
         store.close()
