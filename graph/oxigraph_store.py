@@ -222,16 +222,30 @@ class OxigraphStore:
         found: dict[str, dict[str, str]] = {}
         for chunk in _chunks(iris, 500):
             values = " ".join(f"<{i}>" for i in chunk)
-            docs = {r["d"].value for r in self._select(
-                f"SELECT DISTINCT ?d WHERE {{ VALUES ?d {{ {values} }} ?d a <{CC}LegalDocument> }}")}
-            for scope in ("?g", "?d"):  # any graph first, then the own graph overrides
-                # FILTER rather than a VALUES join on ?p, and no type join: Oxigraph plans these far better
+            docs = {r["d"].value for r in self._select(  # own graph first: cheap for ingested documents
+                f"SELECT DISTINCT ?d WHERE {{ VALUES ?d {{ {values} }} GRAPH ?d {{ ?d a <{CC}LegalDocument> }} }}")}
+            stubs = " ".join(f"<{i}>" for i in chunk if i not in docs)
+            if stubs:
+                docs |= {r["d"].value for r in self._select(
+                    f"SELECT DISTINCT ?d WHERE {{ VALUES ?d {{ {stubs} }} ?d a <{CC}LegalDocument> }}")}
+            own: dict[str, dict[str, str]] = {}
+            for r in self._select(  # FILTER rather than a VALUES join on ?p: Oxigraph plans it far better
+                f"SELECT ?d ?p (MIN(STR(?o)) AS ?v) WHERE {{ VALUES ?d {{ {values} }} "
+                f"GRAPH ?d {{ ?d ?p ?o }} FILTER(?p IN ({props})) }} GROUP BY ?d ?p"
+            ):
+                own.setdefault(r["d"].value, {})[r["p"].value] = r["v"].value
+            # Other graphs only where the own graph is silent (stubs, mostly): a hub is cited by thousands.
+            rest = [d for d in chunk if d in docs and len(own.get(d, {})) < len(_DOC_PROPS)]
+            if rest:
+                values = " ".join(f"<{i}>" for i in rest)
                 for r in self._select(
                     f"SELECT ?d ?p (MIN(STR(?o)) AS ?v) WHERE {{ VALUES ?d {{ {values} }} "
-                    f"GRAPH {scope} {{ ?d ?p ?o }} FILTER(?p IN ({props})) }} GROUP BY ?d ?p"
+                    f"GRAPH ?g {{ ?d ?p ?o }} FILTER(?p IN ({props})) }} GROUP BY ?d ?p"
                 ):
-                    if r["d"].value in docs:
-                        found.setdefault(r["d"].value, {})[r["p"].value] = r["v"].value
+                    found.setdefault(r["d"].value, {})[r["p"].value] = r["v"].value
+            for d, by_prop in own.items():
+                if d in docs:
+                    found.setdefault(d, {}).update(by_prop)
             for d in docs:  # a document typed as such but with none of the summary properties
                 found.setdefault(d, {})
         out = {}
@@ -257,15 +271,16 @@ class OxigraphStore:
         rel_iris = _relation_filter(relations)
         if not _valid_iri(iri):
             return []
-        values = " ".join(f"<{r}>" for r in rel_iris)
+        # FILTER, not a VALUES join: Oxigraph then starts from the bound IRI instead of every link of a kind
+        allowed = ", ".join(f"<{r}>" for r in rel_iris)
         me = f"<{iri}>"
         edge = f"{me} ?rel ?other" if outgoing else f"?other ?rel {me}"
-        edges = self._select(f"SELECT DISTINCT ?rel ?other WHERE {{ VALUES ?rel {{ {values} }} {edge} }}")
-        link_subject, link_target = (me, "?other") if outgoing else ("?other", me)
+        edges = self._select(f"SELECT DISTINCT ?rel ?other WHERE {{ {edge} FILTER(?rel IN ({allowed})) }}")
+        link = (f"{me} cc:qualifiedLink ?l . ?l cc:linkTarget ?other ; cc:linkRelation ?rel ." if outgoing else
+                f"?l cc:linkTarget {me} ; cc:linkRelation ?rel . ?other cc:qualifiedLink ?l .")
         prov_rows = self._select(
             f"""SELECT DISTINCT ?rel ?other ?prov ?quote ?start ?end WHERE {{
-                VALUES ?rel {{ {values} }}
-                {link_subject} cc:qualifiedLink ?l . ?l cc:linkRelation ?rel ; cc:linkTarget {link_target} .
+                {link} FILTER(?rel IN ({allowed}))
                 OPTIONAL {{ ?l cc:inProvision ?prov }} OPTIONAL {{ ?l cc:quote ?quote }}
                 OPTIONAL {{ ?l cc:charStart ?start }} OPTIONAL {{ ?l cc:charEnd ?end }} }}"""
         )
@@ -397,11 +412,11 @@ class OxigraphStore:
     def _node_info(self, iris: list[str]) -> dict[str, tuple[str, str | None]]:
         """(kind, label) of each IRI, by the label order of Store.roles."""
         label_props = [SKOS + "prefLabel", CC + "number", ELI + "title", CC + "text", CC + "label"]
-        props = " ".join(f"<{p}>" for p in (RDF_TYPE, *label_props))
+        props = ", ".join(f"<{p}>" for p in (RDF_TYPE, *label_props))
         found: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
         for chunk in _chunks(sorted(set(iris)), 500):
             values = " ".join(f"<{i}>" for i in chunk)
-            for r in self._select(f"SELECT ?x ?g ?p ?o WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {props} }} GRAPH ?g {{ ?x ?p ?o }} }}"):
+            for r in self._select(f"SELECT ?x ?g ?p ?o WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?x ?p ?o }} FILTER(?p IN ({props})) }}"):
                 found[r["x"].value][r["p"].value][r["g"].value].append(r["o"].value)
         out = {}
         for x, by_prop in found.items():
