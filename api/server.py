@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, store_kind: str | None = None) -> None:
-    """Serve the API (one worker: the embedded store is opened read-only once per process)."""
+def serve(host: str = "127.0.0.1", port: int = 8000, store_kind: str | None = None, workers: int = 1) -> None:
+    """Serve the API. Each worker process opens the embedded store read-only on its own, so workers
+    scale reads across cores; uploads (POST /documents) then need the single-worker mode, where the
+    one process can swap its handle after a write."""
     import uvicorn
-
-    from api.app import create_app
 
     if store_kind:
         os.environ["CANCU_STORE"] = store_kind  # read by graph.open_store via cancu.config.store_kind()
-    print(f"cancu API on http://{host}:{port}/  (docs: http://{host}:{port}/docs)", flush=True)
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    if workers > 1:
+        os.environ["CANCU_READ_ONLY_API"] = "1"  # api.upload refuses writes: other workers could not see them
+    print(f"cancu API on http://{host}:{port}/  (docs: http://{host}:{port}/docs, {workers} worker(s))", flush=True)
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")

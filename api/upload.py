@@ -35,6 +35,9 @@ def check_key(request: Request) -> None:
     expected = os.environ.get("CANCU_API_KEY", "")
     if not expected:
         raise ApiError(403, "writes_disabled", "writes are disabled on this server: set CANCU_API_KEY to enable uploads")
+    if os.environ.get("CANCU_READ_ONLY_API"):
+        raise ApiError(403, "writes_disabled", "this server runs several workers, which could not see a write: "
+                       "serve with one worker to accept uploads, or use `cancu ingest` + `cancu load`")
     given = request.headers.get("x-api-key", "")
     if not given or not hmac.compare_digest(given.encode(), expected.encode()):
         raise ApiError(401, "unauthorized", "a valid X-API-Key header is required to write")

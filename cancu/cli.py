@@ -160,7 +160,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.path:
         os.environ["CANCU_OXIGRAPH"] = args.path
-    serve(args.host, args.port, args.store)
+    serve(args.host, args.port, args.store, args.workers)
     return 0
 
 
@@ -185,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=8000)
     sv.add_argument("--store", choices=["oxigraph", "neo4j"], default=None)
     sv.add_argument("--path", help="Oxigraph folder")
+    sv.add_argument("--workers", type=int, default=1, help="worker processes (reads scale across cores; uploads need 1)")
     sv.set_defaults(func=cmd_serve)
     return p
 
