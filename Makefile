@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+export CANCU_BASE ?= http://$(HOST):$(PORT)   # IRIs dereference on the demo server
 
 .PHONY: demo test install ingest load serve bench bench-quick neo4j-fetch clean
 
@@ -17,7 +18,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ingest: install
-	$(BIN)/cancu ingest corpus -o data/rdf || true
+	rm -rf data/rdf
+	-$(BIN)/cancu ingest corpus -o data/rdf   # a bad file is reported and skipped; the demo goes on
 
 load: ingest
 	rm -rf data/oxigraph data/search.sqlite
