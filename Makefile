@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export CANCU_BASE ?= http://$(HOST):$(PORT)   # IRIs dereference on the demo server
+# IRIs dereference on the demo server
+export CANCU_BASE ?= http://$(HOST):$(PORT)
 
 .PHONY: demo test install ingest load serve bench bench-quick neo4j-fetch clean
 
