@@ -11,18 +11,21 @@ Mapping (why: users of n10s feel at home, and the API's look-ups hit indexes):
   document links also carry their provenance as parallel lists `quote`, `provision` ("" = preamble),
   `start`, `end` (-1 = unknown), taken from the graph's `cc:Link` nodes (which are kept too).
 
-Named graphs (one per source document): each node keeps `graphs` (graphs asserting something about it)
-and `_src`, a JSON map graph -> what that graph said about the node, so a graph can be replaced exactly:
-its statements go, other graphs' statements stay, and a node nobody asserts or references is deleted.
-`(:NamedGraph {iri, triples, subjects})` records each loaded graph. Each transaction holds whole graphs
-only, so a lost connection never leaves half a document, and re-running the load finishes the job.
-Writing is a handful of statements per transaction (default up to 50,000 quads of whole graphs): rows
-are lists, nodes go grouped by label set and relationships by type, so each statement has static labels
-and types and is planned once. With the optional `neo4j-rust-ext` installed the driver packs rows in Rust.
+Named graphs (one per source document): `(:NamedGraph {iri, triples})` records each loaded graph, and
+`(:NamedGraph)-[:ASSERTS {src}]->(:Resource)` holds what that graph says about that node (`src`: JSON,
+literals by compacted predicate and "@type"), one small relationship per (graph, node). Loading a graph
+touches only its own statements: its ASSERTS and relationships are replaced, and the nodes it names get
+the union of what all graphs say, merged into their current properties (a graph that only adds never
+reads other graphs' records); a node whose record from a replaced graph changed is recomputed from its
+remaining ASSERTS. So cost grows with the graph loaded, not with how many graphs cite a hub node. A node
+nobody asserts or references is deleted. Each transaction holds whole graphs only, so a lost connection
+never leaves half a document, and re-running the load finishes the job. Per transaction (default up to
+50,000 quads of whole graphs) each node is looked up once by `uri`, new nodes are created grouped by label
+set, relationships by type between node ids; the next chunk's rows are prepared while one is written.
 
 Reading: documents and entities are found by label (token index) and `uri` (unique constraint), their
-values taken from `_src` so the own-graph rule and lexical forms match the Oxigraph store exactly;
-provisions walk `is_part_of` in, roles follow the relationship types of graph.store.ROLE_PROPERTIES.
+values taken from the ASSERTS records so the own-graph rule and lexical forms match the Oxigraph store
+exactly; provisions walk `is_part_of` in, roles follow the relationship types of graph.store.ROLE_PROPERTIES.
 There is no SPARQL here: the API answers 501 for /sparql and serves JSON only for this backend.
 
 Answers equal the Oxigraph store's (contract tests): where graphs disagree on a document property, the
@@ -36,6 +39,7 @@ import json
 import os
 import re
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -156,24 +160,33 @@ class Neo4jStore:
         quads = _parse(path)
         graphs = _group(quads)
         done, total = 0, len(graphs)
-        for chunk in _chunks_by_size(graphs, self.tx_quads):
-            try:
-                with self._driver.session(database=self.database) as session:
-                    with session.begin_transaction() as tx:
-                        _write_chunk(tx, chunk)
-                        tx.commit()
-            except (ServiceUnavailable, SessionExpired, OSError, DriverError) as exc:
-                raise StoreUnavailable(
-                    f"lost Neo4j at {self.uri} while loading {path}: {done} of {total} graphs committed, none "
-                    f"half-written; re-run the load to finish ({one_line(exc)})") from None
-            except AuthError as exc:
-                raise StoreUnavailable(f"Neo4j at {self.uri} refused user {self.user!r}: {one_line(exc)}") from None
-            except Neo4jError as exc:
-                raise LoadError(f"{path}: Neo4j rejected graph {chunk[0].iri}: {one_line(exc)}") from None
-            done += len(chunk)
-            if progress:
-                progress(done, total)
+        chunks = _chunks_by_size(graphs, self.tx_quads)
+        with ThreadPoolExecutor(1) as pool:  # prepare the next chunk's rows while this one is written
+            following = pool.submit(_prepare, first) if (first := next(chunks, None)) else None
+            while following is not None:
+                prep = following.result()
+                following = pool.submit(_prepare, c) if (c := next(chunks, None)) else None
+                self._commit(prep, path, done, total)
+                done += len(prep.graphs)
+                if progress:
+                    progress(done, total)
         return len(quads)
+
+    def _commit(self, prep: _Prepared, path: Path, done: int, total: int) -> None:
+        """Write one prepared chunk in one transaction (errors name the file and what was committed)."""
+        try:
+            with self._driver.session(database=self.database) as session:
+                with session.begin_transaction() as tx:
+                    _write_chunk(tx, prep)
+                    tx.commit()
+        except (ServiceUnavailable, SessionExpired, OSError, DriverError) as exc:
+            raise StoreUnavailable(
+                f"lost Neo4j at {self.uri} while loading {path}: {done} of {total} graphs committed, none "
+                f"half-written; re-run the load to finish ({one_line(exc)})") from None
+        except AuthError as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} refused user {self.user!r}: {one_line(exc)}") from None
+        except Neo4jError as exc:
+            raise LoadError(f"{path}: Neo4j rejected graph {prep.graphs[0].iri}: {one_line(exc)}") from None
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -592,16 +605,49 @@ def _record_json(per: dict[str, list[Any]]) -> str:
     return json.dumps(per, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _write_chunk(tx: Any, chunk: list[_GraphData]) -> None:
+@dataclass
+class _Prepared:
+    """A chunk's rows, computed without the database (so the next chunk is prepared while one is written)."""
+
+    graphs: list[_GraphData]
+    records: dict[str, dict[str, str]]  # subject -> graph -> record JSON
+    parsed: dict[str, list[dict[str, list[Any]]]]  # subject -> the chunk's records
+    objects: set[str]  # edge targets that are no subject of the chunk
+    rels: list[tuple[str, str, str, dict[str, Any]]]  # (subject, type, object, properties)
+
+
+def _prepare(chunk: list[_GraphData]) -> _Prepared:
+    records: dict[str, dict[str, str]] = defaultdict(dict)
+    parsed: dict[str, list[dict[str, list[Any]]]] = defaultdict(list)
+    for g in chunk:
+        for s, per in g.contrib.items():
+            rec = {k: sorted(v, key=_value_key) for k, v in per.items()}
+            records[s][g.iri] = _record_json(rec)
+            parsed[s].append(rec)
+    rels = []
+    for g in chunk:
+        for (s, p, o), prov in g.edges.items():
+            props: dict[str, Any] = {"graph": g.iri}
+            if prov:
+                prov = sorted(set(prov), key=lambda x: (x[2], x[0], x[1], x[3]))
+                props.update(provision=[x[0] for x in prov], quote=[x[1] for x in prov],
+                             start=[x[2] for x in prov], end=[x[3] for x in prov])
+            rels.append((s, _local(p), o, props))
+    objects = {o for g in chunk for (_, _, o) in g.edges} - records.keys()
+    return _Prepared(chunk, records, parsed, objects, rels)
+
+
+def _write_chunk(tx: Any, prep: _Prepared) -> None:
     """Replace the chunk's graphs: drop what they said before, write what they say now, delete orphans.
 
     Touches only the chunk's statements: the per-graph records of the chunk's graphs (ASSERTS
     relationships), the nodes they name, and their relationships. A node's properties are the union over
     graphs, so a graph that only adds (a new one, or one saying the same again) merges into the node's
     current properties; only a node whose record from a replaced graph changed is recomputed from its
-    records. Nodes are written only when their properties or labels change. Few round trips: rows are
-    lists, nodes grouped by label set, relationships by type (static statements, planned once).
+    records. Nodes are written only when their properties or labels change. Each node is looked up once
+    (by `uri`); relationships are then created between node ids, all types in one statement.
     """
+    chunk, new, new_recs = prep.graphs, prep.records, prep.parsed
     gs = [g.iri for g in chunk]
     old: dict[str, dict[str, str]] = defaultdict(dict)  # subject -> graph -> record JSON (chunk graphs only)
     for r in tx.run("UNWIND $gs AS g MATCH (:NamedGraph {iri: g})-[a:ASSERTS]->(n:Resource) "
@@ -615,83 +661,68 @@ def _write_chunk(tx: Any, chunk: list[_GraphData]) -> None:
                 "UNWIND $rows AS r MATCH (n:Resource {uri: r[0]})-[x]->(m) WHERE x.graph = r[1] "
                 "WITH x, m.uri AS o DELETE x RETURN DISTINCT o", rows=batch))
         tx.run("UNWIND $gs AS g MATCH (:NamedGraph {iri: g})-[a:ASSERTS]->() DELETE a", gs=gs)
-    new: dict[str, dict[str, str]] = defaultdict(dict)  # subject -> graph -> record JSON
-    new_recs: dict[str, list[dict[str, list[Any]]]] = defaultdict(list)
-    for g in chunk:
-        for s, per in g.contrib.items():
-            rec = {k: sorted(v, key=_value_key) for k, v in per.items()}
-            new[s][g.iri] = _record_json(rec)
-            new_recs[s].append(rec)
-    subjects = set(old) | set(new)
-    objects = {o for g in chunk for (_, _, o) in g.edges} - subjects
+    subjects = sorted(set(old) | new.keys())
+    objects = sorted(prep.objects - old.keys())
+    ids: dict[str, int] = {}
     current: dict[str, tuple[set[str], dict[str, Any]]] = {}
-    for batch in _batches(sorted(subjects | objects)):
-        for r in tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, labels(n) AS l, properties(n) AS p",
-                        us=batch):
+    for batch in _batches(subjects):
+        for r in tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, id(n) AS i, labels(n) AS l, "
+                        "properties(n) AS p", us=batch):
+            ids[r["u"]] = r["i"]
             current[r["u"]] = (set(r["l"]), r["p"])
+    for batch in _batches(objects):
+        ids.update((r["u"], r["i"]) for r in tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, id(n) AS i",
+                                                    us=batch))
     recompute = sorted(s for s in old if old[s] != new.get(s, {}))  # a replaced graph now says something else
     others: dict[str, list[dict[str, list[Any]]]] = defaultdict(list)
     for batch in _batches(recompute):
         for r in tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u})<-[a:ASSERTS]-(:NamedGraph) RETURN u, a.src AS src",
                         us=batch):  # the chunk's own records were deleted above: these are the other graphs'
             others[r["u"]].append(json.loads(r["src"]))
-    creates: dict[tuple[str, ...], list[list[Any]]] = defaultdict(list)
-    updates: dict[tuple[tuple[str, ...], tuple[str, ...]], list[list[Any]]] = defaultdict(list)
-    for s in sorted(subjects):
+    creates: list[list[Any]] = []
+    updates: list[list[Any]] = []
+    for s in subjects:
         if s in old and old[s] == new.get(s, {}):
             continue  # same records as before: same properties and labels
         recs = new_recs.get(s, [])
         if s not in current:
-            creates[tuple(sorted(_labels(recs) - {"Resource"}))].append(_properties(s, recs))
+            creates.append([sorted(_labels(recs) - {"Resource"}), _properties(s, recs)])
             continue
         labels_before, props_before = current[s]
         props_before = {k: _native(v) for k, v in props_before.items()}
-        if s in others or s in old:  # recompute from every graph's record
+        if s in old:  # recompute from every graph's record
             all_recs = others.get(s, []) + recs
             labels, props = _labels(all_recs), _properties(s, all_recs)
         else:  # only adding: merge into what the node has
             labels, props = labels_before | _labels(recs), _merged_properties(s, props_before, recs)
-        if labels == labels_before and props == props_before:
-            continue
-        key = (tuple(sorted(labels - labels_before)), tuple(sorted(labels_before - labels)))
-        updates[key].append([s, props])
-    for labels, rows in sorted(creates.items()):
+        if labels != labels_before or props != props_before:
+            updates.append([ids[s], props, sorted(labels - labels_before), sorted(labels_before - labels)])
+    creates += [[[], {"uri": o}] for o in objects if o not in ids]  # objects no graph says anything about yet
+    by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for labels, props in creates:
+        by_labels[tuple(labels)].append(props)
+    for labels, rows in sorted(by_labels.items()):  # static labels: planned once per label set
         query = "UNWIND $rows AS r CREATE (n:Resource" + "".join(f":{_cypher_name(x)}" for x in labels) + ") SET n = r"
         for batch in _batches(rows):
-            tx.run(query, rows=batch)
-    for (added, removed), rows in sorted(updates.items()):
-        query = "UNWIND $rows AS r MATCH (n:Resource {uri: r[0]}) SET n = r[1]"
-        query += (" SET n" + "".join(f":{_cypher_name(x)}" for x in added)) if added else ""
-        query += (" REMOVE n" + "".join(f":{_cypher_name(x)}" for x in removed)) if removed else ""
+            ids.update(zip((r["uri"] for r in batch), (r["i"] for r in tx.run(query + " RETURN id(n) AS i", rows=batch))))
+    for batch in _batches(updates):
+        tx.run("UNWIND $rows AS r MATCH (n) WHERE id(n) = r[0] SET n = r[1] SET n:$(r[2]) REMOVE n:$(r[3])",
+               rows=batch)
+    gids = {r["g"]: r["i"] for r in tx.run(
+        "UNWIND $rows AS r MERGE (x:NamedGraph {iri: r[0]}) SET x.triples = r[1] RETURN r[0] AS g, id(x) AS i",
+        rows=[[g.iri, g.triples] for g in chunk])}
+    rels: list[list[Any]] = [[gids[g], ids[s], "ASSERTS", {"src": src}] for s, per in new.items() for g, src in per.items()]
+    rels += [[ids[s], ids[o], t, props] for s, t, o, props in prep.rels]
+    by_type: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = defaultdict(list)
+    for a, b, t, props in rels:
+        keys = tuple(props)
+        by_type[(t, keys)].append([a, b, *props.values()])
+    for (t, keys), rows in sorted(by_type.items()):  # static types and property keys: planned once
+        sets = ", ".join(f"{_cypher_name(k)}: r[{i + 2}]" for i, k in enumerate(keys))
+        query = (f"UNWIND $rows AS r MATCH (a) WHERE id(a) = r[0] MATCH (b) WHERE id(b) = r[1] "
+                 f"CREATE (a)-[:{_cypher_name(t)} {{{sets}}}]->(b)")
         for batch in _batches(rows):
             tx.run(query, rows=batch)
-    bare = sorted(o for o in objects if o not in current)  # objects no graph says anything about yet
-    for batch in _batches(bare):
-        tx.run("UNWIND $us AS u CREATE (:Resource {uri: u})", us=batch)
-    tx.run("UNWIND $rows AS r MERGE (x:NamedGraph {iri: r[0]}) SET x.triples = r[1]",
-           rows=[[g.iri, g.triples] for g in chunk])
-    asserts = [[g, s, src] for s, per in new.items() for g, src in per.items()]
-    for batch in _batches(asserts):
-        tx.run("UNWIND $rows AS r MATCH (x:NamedGraph {iri: r[0]}) MATCH (n:Resource {uri: r[1]}) "
-               "CREATE (x)-[:ASSERTS {src: r[2]}]->(n)", rows=batch)
-    plain: dict[str, list[list[str]]] = defaultdict(list)
-    qualified: dict[str, list[list[Any]]] = defaultdict(list)
-    for g in chunk:
-        for (s, p, o), prov in g.edges.items():
-            if prov:
-                prov = sorted(set(prov), key=lambda x: (x[2], x[0], x[1], x[3]))
-                qualified[_local(p)].append([s, o, g.iri, [x[0] for x in prov], [x[1] for x in prov],
-                                             [x[2] for x in prov], [x[3] for x in prov]])
-            else:
-                plain[_local(p)].append([s, o, g.iri])
-    match = "UNWIND $rows AS r MATCH (a:Resource {uri: r[0]}) MATCH (b:Resource {uri: r[1]}) "
-    for t, rows in sorted(plain.items()):
-        for batch in _batches(rows):
-            tx.run(match + f"CREATE (a)-[:{_cypher_name(t)} {{graph: r[2]}}]->(b)", rows=batch)
-    for t, rows in sorted(qualified.items()):
-        for batch in _batches(rows):
-            tx.run(match + f"CREATE (a)-[:{_cypher_name(t)} {{graph: r[2], provision: r[3], quote: r[4], "
-                           "start: r[5], end: r[6]}]->(b)", rows=batch)
     gone = sorted(set(old) | old_objects)
     for batch in _batches(gone):  # nodes no graph asserts or references any more
         tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) WHERE NOT (n)--() DELETE n", us=batch)
@@ -791,5 +822,5 @@ def _is_iri(uri: str) -> bool:
 ROLE_TYPES: dict[str, str] = {  # role name -> relationship type of its (first) property
     name: _local(PREFIXES[curie.split(":", 1)[0]] + curie.split(":", 1)[1])
     for name, curie in ROLE_PROPERTIES.items() if "/" not in curie}
-# EntityDetail.attributes: (short name, compacted literal property as keyed in _src), sorted by short name.
+# EntityDetail.attributes: (short name, compacted literal property as keyed in ASSERTS records), sorted by short name.
 ATTRIBUTES = sorted((name, _compact(iri)) for iri, name in ATTRIBUTE_IRIS.items())
