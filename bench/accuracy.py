@@ -145,14 +145,6 @@ def annex_scores(rows: list[AnnexRow] | None = None, gold_path: Path | None = No
 # --- header fields and legal bases (need ingest.pipeline.parse_path) ---------------------------
 
 
-def _parse_path() -> Any | None:
-    try:
-        from ingest.pipeline import parse_path  # type: ignore[attr-defined]
-    except Exception:
-        return None
-    return parse_path
-
-
 def _norm_number(s: str | None) -> str:
     if not s:
         return ""
@@ -183,13 +175,12 @@ def _gold_ref_key(g: str) -> str:
     return _norm_number(g)
 
 
-def header_scores(docs: list[Any] | None = None) -> dict[str, Score] | None:
-    """Per-field header scores against gold/citations.json; None when the pipeline is absent."""
-    parse_path = _parse_path()
+def header_scores(docs: list[Any] | None = None) -> dict[str, Score]:
+    """Per-field header scores against gold/citations.json."""
+    from ingest.pipeline import parse_path
+
     gold = json.loads((GOLD / "citations.json").read_text(encoding="utf-8"))
     if docs is None:
-        if parse_path is None:
-            return None
         docs = [parse_path(str(ROOT / g["file"])) for g in gold]
     scores = {f: Score() for f in HEADER_FIELDS}
     for g, d in zip(gold, docs):
@@ -220,13 +211,12 @@ def header_scores(docs: list[Any] | None = None) -> dict[str, Score] | None:
     return scores
 
 
-def legal_base_scores(docs: list[Any] | None = None) -> Score | None:
+def legal_base_scores(docs: list[Any] | None = None) -> Score:
     """Legal bases against the gold: by canonical number, or law title + year."""
-    parse_path = _parse_path()
+    from ingest.pipeline import parse_path
+
     gold = json.loads((GOLD / "citations.json").read_text(encoding="utf-8"))
     if docs is None:
-        if parse_path is None:
-            return None
         docs = [parse_path(str(ROOT / g["file"])) for g in gold]
     s = Score()
     for g, d in zip(gold, docs):
@@ -263,17 +253,13 @@ def main(argv: list[str] | None = None) -> int:
             for d in s.diffs if k != "overall" else []:
                 print("  ", d)
     h = header_scores()
-    if h is None:
-        print("\nheader fields / legal bases: ingest.pipeline.parse_path not available — skipped")
-        return 0
     print()
     print(_table("Header fields (tests/gold/citations.json)", h))
     lb = legal_base_scores()
-    if lb is not None:
-        print()
-        print(_table("Legal bases (tests/gold/citations.json)", {"legal_bases": lb}))
+    print()
+    print(_table("Legal bases (tests/gold/citations.json)", {"legal_bases": lb}))
     if args.diff:
-        for s in list(h.values())[:-1] + ([lb] if lb else []):
+        for s in list(h.values())[:-1] + [lb]:
             for d in s.diffs:
                 print("  ", d)
     return 0

@@ -6,8 +6,6 @@ that mix good and bad files; it is skipped only while the pipeline cannot be imp
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import os
 import re
@@ -133,19 +131,8 @@ def test_utf16_without_bom_is_read(tmp_path: Path):
 
 
 # --- part 2: the CLI ----------------------------------------------------------------------------
-def _pipeline_problem() -> str | None:
-    if not importlib.util.find_spec("ingest.pipeline"):
-        return "ingest.pipeline does not exist yet"
-    try:
-        importlib.import_module("ingest.pipeline")
-        importlib.import_module("cancu.cli")
-    except Exception as exc:  # the lead's work in progress: report why, do not fail here
-        return f"ingest.pipeline / cancu.cli not importable yet: {type(exc).__name__}: {exc}"
-    return None
-
-
-_PROBLEM = _pipeline_problem()
-cli = pytest.mark.skipif(_PROBLEM is not None, reason=_PROBLEM or "")
+def cli(test):  # noqa: ANN001, ANN201  (marks the tests that run the real `cancu` command)
+    return test
 
 
 def decision(number: str, day: int, cites: str | None = None, cites_day: int = 1, title: str = "THỨ NHẤT") -> str:

@@ -305,7 +305,6 @@ def test_json_ld_round_trip_with_context() -> None:
 # --- the real corpus ---------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not (PROJECT_ROOT / "ingest" / "to_rdf.py").exists(), reason="ingest/to_rdf.py not there yet")
 def test_corpus_validates_with_zero_violations(tmp_path: Path) -> None:
     out = tmp_path / "rdf"
     run = subprocess.run([sys.executable, "-m", "cancu.cli", "ingest", str(PROJECT_ROOT / "corpus"), "-o", str(out)],

@@ -156,12 +156,10 @@ def test_no_annex():
 
 
 def test_header_and_legal_bases_thresholds():
-    """Held here so they cannot fall back (skipped while ingest.pipeline.parse_path is absent)."""
+    """Held here so they cannot fall back."""
     from bench.accuracy import header_scores, legal_base_scores
 
     h = header_scores()
-    if h is None:
-        pytest.skip("ingest.pipeline.parse_path not available")
     for field, s in h.items():
         print(field, s.found, s.missed, s.wrong, f"{s.f1:.3f}", s.diffs[:5])
         assert s.f1 >= 0.98, field
