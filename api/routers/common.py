@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Annotated
 
 from fastapi import Query, Request
@@ -57,6 +58,17 @@ def rdf(store: Store, iri: str, kind: str) -> Response:
     return rdf_response(store, iri, kind)
 
 
+_LABELS: "weakref.WeakKeyDictionary[Store, dict[str, EntityOut]]" = weakref.WeakKeyDictionary()
+
+
+def forget_labels() -> None:
+    """Drop cached entity labels after a write."""
+    _LABELS.clear()
+
+
 def labels(store: Store) -> dict[str, EntityOut]:
-    """Every named entity as EntityOut, by IRI (one query; for parents, units, successors)."""
-    return {e.iri: entity_out(e.iri, e.kind, e.label) for e in store.entities()}
+    """Every named entity as EntityOut, by IRI (for parents, units, successors), computed once per store
+    handle: a handle sees one snapshot, and a write (POST /documents) swaps in a new handle."""
+    if store not in _LABELS:
+        _LABELS[store] = {e.iri: entity_out(e.iri, e.kind, e.label) for e in store.entities()}
+    return _LABELS[store]

@@ -12,6 +12,7 @@ from cancu.iri import DocId
 
 from api.convert import doc_out
 from api.deps import StoreHolder, WriteConflict, get_holder
+from api.routers.common import forget_labels
 from api.errors import ApiError
 from api.graph_schemas import UploadOut
 from api.schemas import ErrorResponse
@@ -28,6 +29,7 @@ def _ingest(holder: StoreHolder, data: bytes, filename: str) -> tuple[UploadOut,
         before = holder.store().document(iri)
         try:
             quads = holder.write(lambda store: store.load(nq))
+            forget_labels()  # an in-memory store is written in place: its cached labels are stale
         except WriteConflict as exc:
             raise ApiError(409, "read_only_store", str(exc)) from exc
     stored = holder.store().document(iri)
