@@ -1,9 +1,12 @@
 """The embedded store: `graph.store.Store` over pyoxigraph (RocksDB on disk, or in memory for tests).
 
 Why each choice:
-- One SPARQL update per file (DROP SILENT GRAPH … ; INSERT DATA …): Oxigraph runs a whole update
-  request in one transaction, so re-loading a file replaces its graphs atomically, and a file that
-  fails half-way changes nothing. The file is parsed completely before anything is written.
+- A file is parsed completely before anything is written, so bad input changes nothing; then its
+  graphs are dropped and the new quads go in with one atomic `extend` (a SPARQL DROP + INSERT DATA
+  update was fully atomic but ten times slower). Only an I/O failure between the two steps can leave
+  a document missing, never half-written; re-running the load repairs it.
+- Queries start from the bound IRI: FILTER rather than VALUES joins, the document's own graph before
+  the union. A hub law described by thousands of citing graphs then stays cheap.
 - Queries use the union of all named graphs as the default graph: a cited document's stub (in the
   citing document's graph) and its full record (in its own graph) are one node with one IRI.
 - Where graphs disagree on a document property (a stub says issuer "Chính phủ", the document itself
