@@ -8,12 +8,14 @@ own histogram); without wrk, an asyncio httpx client with the same bounds. Endpo
 - lookup:  GET /documents/{id}                 (document look-up)
 - resolve: GET /resolve?ref=N/QĐ-XXX           (look-up by number as written)
 - bases:   GET /documents/{id}/legal-bases     (one hop of căn cứ, with provenance)
-- chain3:  legal-bases chain to depth 3. The API has no transitive endpoint (no `depth`); measured
-           through /sparql as `eli:based_on/eli:based_on?/eli:based_on?` (Oxigraph only), and
-           reported "not measurable" where the store has no SPARQL endpoint.
+- chain3:  GET /documents/{id}/chain?direction=up&depth=3   (legal-bases chain, transitive, both stores)
+- agency:  GET /agencies/{id}                  (platform/agency connections: documents issued, tasks and
+           platforms by role; the synthetic corpus has no platform tables, so agency pages stand in)
 - search:  GET /search?q=…                     (SQLite FTS5 index)
-- sparql:  GET /sparql (one-hop SELECT of a document's bases and their titles)
-RSS of the API process (psutil) after each endpoint; the peak is reported.
+- sparql:  GET /sparql (one-hop SELECT of a document's bases and their titles; Oxigraph only)
+The API runs as `cancu serve --workers N` (N = 1 and 2 by default, measured side by side); RSS is that
+of the whole process tree (uvicorn's supervisor and its workers, psutil) after each endpoint; the peak
+is reported. The agency ids are those the API lists (/agencies), drawn once the server is up.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, SIZES, corpus_dir, machine, rss_mb, write_result
+from bench.common import ROOT, SIZES, corpus_dir, machine, read_result, tree_rss_mb, write_result
 
 TARGETS = {"lookup_p99_ms": 50, "chain3_p99_ms": 200, "api_rss_mb": 2048}
 CC_ELI = "PREFIX eli: <http://data.europa.eu/eli/ontology#>\n"
@@ -83,32 +85,42 @@ def sample_paths(d: Path, n: int = 2000, seed: int = 1) -> dict[str, list[str]]:
 
     words = ["thu nghiem", "ke hoach", "du lieu mau", "nen tang", "quy che", "dao tao", "ngan sach", "gia lap",
              "chuyen doi so", "dich vu cong"]
-    chain = (CC_ELI + "SELECT DISTINCT ?b ?t WHERE {{ <{}> eli:based_on/eli:based_on?/eli:based_on? ?b . "
-             "OPTIONAL {{ ?b eli:title ?t }} }} LIMIT 500")
     one = CC_ELI + "SELECT ?b ?t WHERE {{ <{}> eli:based_on ?b . OPTIONAL {{ ?b eli:title ?t }} }}"
     q = urllib.parse.quote
     return {
         "lookup": [f"/documents/{r[0]}" for r in picks],
         "resolve": [f"/resolve?ref={q(r[1])}" for r in picks if r[1]],
         "bases": [f"/documents/{r[0]}/legal-bases" for r in with_bases],
-        "chain3": [f"/sparql?query={q(chain.format(iri(r[0])))}" for r in with_bases],
+        "chain3": [f"/documents/{r[0]}/chain?direction=up&depth=3" for r in with_bases],
+        "agency": [],  # filled from /agencies once the server is up (agency_paths)
         "search": [f"/search?q={q(rng.choice(words))}%20{rng.randint(1, 9)}" for _ in range(500)],
         "sparql": [f"/sparql?query={q(one.format(iri(r[0])))}" for r in with_bases],
     }
 
 
-def start_api(store: str, data: Path, port: int, env_extra: dict[str, str]) -> subprocess.Popen:
-    """`cancu serve` (uvicorn, one process) over the store; waits for /health."""
+def agency_paths(port: int, n: int = 500, seed: int = 2) -> list[str]:
+    """/agencies/{id} for agencies and units the API lists, in a seeded random order."""
+    import httpx
+
+    r = httpx.get(f"http://127.0.0.1:{port}/agencies", params={"limit": 200}, timeout=120)
+    ids = [it["id"] for it in r.json().get("items", [])]
+    rng = random.Random(seed)
+    return [f"/agencies/{rng.choice(ids)}" for _ in range(n)] if ids else []
+
+
+def start_api(store: str, data: Path, port: int, env_extra: dict[str, str], workers: int = 1) -> subprocess.Popen:
+    """`cancu serve --workers N` over the store; waits for /health."""
     env = {**os.environ, "CANCU_DATA": str(data), "CANCU_STORE": store, **env_extra}
-    cmd = [sys.executable, "-m", "cancu.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--store", store]
-    log = open(data / f"api-{store}.log", "wb")
+    cmd = [sys.executable, "-m", "cancu.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--store", store,
+           "--workers", str(workers)]
+    log = open(data / f"api-{store}-w{workers}.log", "wb")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     import httpx
 
     t0 = time.monotonic()
     while time.monotonic() - t0 < 120:
         if proc.poll() is not None:
-            raise RuntimeError(f"API exited ({proc.returncode}); see {data / f'api-{store}.log'}")
+            raise RuntimeError(f"API exited ({proc.returncode}); see {data / f'api-{store}-w{workers}.log'}")
         try:
             r = httpx.get(f"http://127.0.0.1:{port}/health", timeout=60)
             if r.status_code < 500:
@@ -138,18 +150,23 @@ def warm(port: int, paths: dict[str, list[str]]) -> dict[str, Any]:
     return out
 
 
-def drain(port: int, limit: float = 90) -> float:
-    """Wait until the server answers /health within 0.5 s again (a slow endpoint leaves a backlog of
-    queued requests after wrk stops; without this the next endpoint would be measured behind it)."""
+def drain(port: int, probe: str = "/health", limit: float = 180) -> float:
+    """Wait until the server answers `probe` within 0.5 s again, twice in a row (a slow endpoint leaves a
+    backlog of queued requests in the worker thread pools after wrk stops; without this the next endpoint
+    would be measured behind it). The probe must be a thread-pool (sync) endpoint such as a document
+    look-up: /health is answered on the event loop and comes back fast while the pool is still busy."""
     import httpx
 
     t0 = time.monotonic()
+    fast = 0
     while time.monotonic() - t0 < limit:
         t1 = time.monotonic()
         try:
-            httpx.get(f"http://127.0.0.1:{port}/health", timeout=limit)
-            if time.monotonic() - t1 < 0.5:
+            httpx.get(f"http://127.0.0.1:{port}{probe}", timeout=limit)
+            fast = fast + 1 if time.monotonic() - t1 < 0.5 else 0
+            if fast >= 2:
                 break
+            continue
         except httpx.HTTPError:
             pass
     return round(time.monotonic() - t0, 1)
@@ -206,14 +223,19 @@ async def _httpx_load(port: int, paths: list[str], seconds: float, clients: int)
 
 
 def measure(store: str, data: Path, paths: dict[str, list[str]], seconds: float, clients: int,
-            env_extra: dict[str, str] | None = None) -> dict[str, Any]:
-    """Start the API over `store`, load each endpoint for `seconds`, stop it."""
+            env_extra: dict[str, str] | None = None, workers: int = 1) -> dict[str, Any]:
+    """Start the API over `store` with `workers` processes, load each endpoint for `seconds`, stop it."""
     port = free_port()
-    proc = start_api(store, data, port, env_extra or {})
-    out: dict[str, Any] = {"store": store, "clients": clients, "seconds_per_endpoint": seconds, "endpoints": {}}
+    proc = start_api(store, data, port, env_extra or {}, workers)
+    out: dict[str, Any] = {"store": store, "workers": workers, "clients": clients, "seconds_per_endpoint": seconds,
+                           "endpoints": {}}
     try:
+        ag = agency_paths(port) or ["/agencies/none"]
+        paths = {**{k: v for k, v in paths.items() if k != "agency"}, "agency": ag}  # last: slowest
         out["warm"] = warm(port, paths)
-        out["rss_after_warm_mb"] = rss_mb(proc.pid)
+        for _ in range(workers * 4):  # every worker opens its store and index before the clock starts
+            warm(port, paths)
+        out["rss_after_warm_mb"] = tree_rss_mb(proc.pid)
         peak = out["rss_after_warm_mb"] or 0
         for name, ps in paths.items():
             if out["warm"][name]["status"] >= 400 or out["warm"][name]["status"] == 0:
@@ -224,8 +246,9 @@ def measure(store: str, data: Path, paths: dict[str, list[str]], seconds: float,
                 r = run_wrk(port, ps, seconds, clients, data)
             else:
                 r = asyncio.run(_httpx_load(port, ps, seconds, clients))
-            r["rss_mb"] = rss_mb(proc.pid)
-            r["drain_s"] = drain(port)
+            r["rss_mb"] = tree_rss_mb(proc.pid)
+            last = name == list(paths)[-1]  # the server stops after the last endpoint: nothing to drain for
+            r["drain_s"] = 0.0 if last else drain(port, paths["lookup"][0])
             if r["requests"] == 0:
                 r.update(p50_ms=None, p95_ms=None, p99_ms=None, not_measurable="no request completed within 10 s")
             peak = max(peak, r["rss_mb"] or 0)
@@ -237,17 +260,32 @@ def measure(store: str, data: Path, paths: dict[str, list[str]], seconds: float,
                   f"{r['req_s']:.0f} req/s  ({r['requests']} req, {r.get('errors_timeout', 0)} timeouts, RSS {r['rss_mb']} MB, drain {r['drain_s']} s)")
         out["api_peak_rss_mb"] = peak
     finally:
-        proc.terminate()
+        import signal
+
         try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGTERM)  # the session we started: supervisor and its workers
+            proc.wait(30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
     return out
 
 
-def run(size: str = "10k", stores: tuple[str, ...] = ("oxigraph",), seconds: float = 20, clients: int = 50) -> dict[str, Any]:
+def _key(store: str, workers: int) -> str:
+    return store if workers == 1 else f"{store}_w{workers}"
+
+
+def run(size: str = "10k", stores: tuple[str, ...] = ("oxigraph",), seconds: float = 20, clients: int = 50,
+        workers: tuple[int, ...] = (1, 2)) -> dict[str, Any]:
     """Writes bench/results/api_latency_<size>.json. The Oxigraph store must exist (bench.store_load)."""
     d = corpus_dir(size)
+    ld = read_result(f"store_load_{size}") or {}
+    if ld.get("oxigraph", {}).get("cut"):  # the bounded load did not finish: nothing to serve
+        out = {"size": size, "results": {}, "not_measured": f"Oxigraph load {ld['oxigraph']['cut']}"}
+        write_result(f"api_latency_{size}", out)
+        return out
     if not (d / "oxigraph").exists() or not (d / "search.sqlite").exists():
         from bench.store_load import load_oxigraph
         from bench.synth import ensure
@@ -257,9 +295,14 @@ def run(size: str = "10k", stores: tuple[str, ...] = ("oxigraph",), seconds: flo
     paths = sample_paths(d)
     out: dict[str, Any] = {"size": size, "targets": TARGETS, "load_tool": "wrk" if shutil.which("wrk") else "httpx",
                            "results": {}}
+    prev = read_result(f"api_latency_{size}") or {}
+    out["results"] = {k: v for k, v in prev.get("results", {}).items()  # keep what this run does not re-measure
+                      if k not in {_key(st, w) for st in stores for w in workers}}
     for store in stores:
         if store == "oxigraph":
-            out["results"][store] = measure(store, d, paths, seconds, clients)
+            for w in workers:
+                out["results"][_key(store, w)] = measure(store, d, paths, seconds, clients, None, w)
+                write_result(f"api_latency_{size}", out)
         else:
             from bench.store_load import load_ours, neo4j_server
 
@@ -278,7 +321,9 @@ def run(size: str = "10k", stores: tuple[str, ...] = ("oxigraph",), seconds: flo
                     st.load(f)
                 st.close()
                 env = {"NEO4J_URI": info["uri"], "NEO4J_USER": info["user"], "NEO4J_PASSWORD": info["password"]}
-                out["results"][store] = measure(store, d, paths, seconds, clients, env)
+                for w in workers:
+                    out["results"][_key(store, w)] = measure(store, d, paths, seconds, clients, env, w)
+                    write_result(f"api_latency_{size}", out)
             finally:
                 srv.stop(state, quiet=True)
                 shutil.rmtree(data, ignore_errors=True)
@@ -291,10 +336,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size", default="10k", choices=list(SIZES))
     ap.add_argument("--store", action="append", choices=["oxigraph", "neo4j"])
     ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--workers", default="1,2", help="comma-separated worker counts, measured one after the other")
     ap.add_argument("--clients", type=int, default=50)
     a = ap.parse_args(argv)
     print(machine())
-    run(a.size, tuple(a.store or ["oxigraph"]), a.seconds, a.clients)
+    run(a.size, tuple(a.store or ["oxigraph"]), a.seconds, a.clients, tuple(int(w) for w in a.workers.split(",")))
     return 0
 
 

@@ -1,16 +1,21 @@
 """Run the benchmark suite and write bench/results/summary.md (a table ready for the README).
 
-    python -m bench.run --quick          # 1k documents, short runs, no peer bound issues: < 2 min target
+    python -m bench.run --quick          # 1k documents, short bounded runs, no Neo4j: ~2 min (CI smoke)
     python -m bench.run                  # 1k + 10k (+ 100k with --sizes 1k,10k,100k)
     python -m bench.run --summary-only   # rebuild summary.md from bench/results/*.json
 
-Each stage writes its own bench/results/*.json; the summary reads whatever results exist, so a
-stage that was skipped or cut shows as "—" rather than an old figure under a new heading.
+Each stage writes its own bench/results/*.json (a --quick run writes *_quick.json and summary_quick.md,
+so a smoke run never replaces the figures of a full run); the summary reads whatever results exist, so
+a stage that was skipped or cut shows as "—" or "not measured" rather than an old figure under a new
+heading. What limits each unmet target is written by hand in bench/results/limits.json (figure key ->
+one line), because it comes from reading profiles, not from a number; the summary prints it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 import time
 from typing import Any
@@ -18,6 +23,10 @@ from typing import Any
 from bench.common import RESULTS, machine, read_result
 
 SIZE_ORDER = ["1k", "10k", "100k"]
+ENDPOINTS = (("lookup", "document look-up", 50), ("resolve", "look-up by number", 50),
+             ("bases", "legal bases (1 hop)", None), ("chain3", "legal-bases chain depth 3 (/chain)", 200),
+             ("agency", "agency connections (/agencies/{id})", None), ("search", "search", None),
+             ("sparql", "SPARQL one-hop SELECT", None))
 
 
 def _met(value: float | None, target: float, higher_is_better: bool) -> str:
@@ -26,123 +35,186 @@ def _met(value: float | None, target: float, higher_is_better: bool) -> str:
     return "yes" if (value >= target if higher_is_better else value <= target) else "**no**"
 
 
-def _ep(api: dict | None, store: str, ep: str, key: str) -> float | None:
+def _ep(api: dict | None, key: str, ep: str, field: str) -> float | None:
     try:
-        return api["results"][store]["endpoints"][ep][key]
+        return api["results"][key]["endpoints"][ep][field]
     except (KeyError, TypeError):
         return None
 
 
+def _num(x: float | None, unit: str = "") -> str:
+    if x is None:
+        return "—"
+    s = f"{x:,.3g}" if abs(x) < 100 else f"{x:,.0f}"
+    return f"{s} {unit}".strip()
+
+
+def _limits() -> dict[str, str]:
+    path = RESULTS / "limits.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _largest(prefix: str, pred: Any = bool) -> tuple[str | None, dict]:
+    """The largest size whose result `prefix_<size>` exists and satisfies pred."""
+    for s in reversed(SIZE_ORDER):
+        r = read_result(f"{prefix}_{s}")
+        if r and pred(r):
+            return s, r
+    return None, {}
+
+
 def summary() -> str:
-    """Markdown: figure | value | target | met?, for the largest size measured, then a scaling table."""
+    """Markdown: figure | value | target | met?, each figure at the largest size that has it; then a
+    scaling table 1k → 10k → 100k and one line per unmet target naming what limits it."""
     m = machine()
     lines = [f"Machine: {m['cores']} cores, {m['ram_gb']} GB RAM, {m['cpu']}, Python {m['python']}, {m['date'][:10]} "
-             "(shared machine: other jobs ran during the measurements, so treat figures as ± 30 %).", ""]
-    ing = read_result("ingest_speed") or read_result("ingest_speed_quick") or {}
-    sizes = [s for s in SIZE_ORDER if read_result(f"store_load_{s}") or read_result(f"api_latency_{s}")]
-    big = sizes[-1] if sizes else "1k"
-    load = read_result(f"store_load_{big}") or {}
-    api = read_result(f"api_latency_{big}") or {}
-    rows: list[tuple[str, str, str, str]] = []
+             "(shared machine, no other job during the timed runs unless noted; run-to-run spread up to ± 50 %, see notes). "
+             "Load generator: wrk on loopback, 2 threads, 50 connections, on the same 2 cores as the API.", ""]
+    rows: list[tuple[str, str, str, str, str]] = []  # (key, figure, value, target, met)
 
-    def add(fig: str, value: float | None, unit: str, target: str, met: str) -> None:
-        rows.append((fig, "—" if value is None else f"{value:,.3g} {unit}".strip() if value < 100 else f"{value:,.0f} {unit}", target, met))
+    def add(key: str, fig: str, value: str, target: str = "", met: str = "") -> None:
+        rows.append((key, fig, value, target, met))
 
+    ing = read_result("ingest_speed") or {}
     if ing:
-        r = ing["runs"]["real"]
-        add("ingest, real corpus, 1 core", r["one_core"]["mb_s_per_core"], "MB/s", "≥ 2 MB/s per core",
+        r, s = ing["runs"]["real"], ing["runs"]["synth"]
+        add("ingest_1", "ingest, real corpus, 1 core", _num(r["one_core"]["mb_s_per_core"], "MB/s"), "≥ 2 MB/s per core",
             _met(r["one_core"]["mb_s_per_core"], 2, True))
-        add(f"ingest, real corpus, {m['cores']} cores", r["all_cores"]["mb_s"], "MB/s", "≥ 2 MB/s per core",
-            _met(r["all_cores"]["mb_s_per_core"], 2, True))
-        s = ing["runs"]["synth"]
-        add("ingest, synthetic, 1 core", s["one_core"]["docs_s"], "docs/s", "", "")
-        add(f"ingest, synthetic, {m['cores']} cores", s["all_cores"]["docs_s"], "docs/s", "", "")
+        add("ingest_all", f"ingest, real corpus, {m['cores']} cores", f"{_num(r['all_cores']['mb_s'], 'MB/s')} "
+            f"({_num(r['all_cores']['mb_s_per_core'])} per core)", "≥ 2 MB/s per core", _met(r["all_cores"]["mb_s_per_core"], 2, True))
+        add("", "ingest, synthetic, 1 core", f"{_num(s['one_core']['docs_s'], 'docs/s')}, {_num(s['one_core']['mb_s'], 'MB/s')}")
+        add("", f"ingest, synthetic, {m['cores']} cores", f"{_num(s['all_cores']['docs_s'], 'docs/s')}, {_num(s['all_cores']['mb_s'], 'MB/s')}")
+    sz, load = _largest("store_load", lambda r: "seconds" in r.get("oxigraph", {}))
     if load:
-        o = load.get("oxigraph", {})
-        add(f"load Oxigraph ({big}, {load.get('quads', 0):,} quads)", o.get("triples_s"), "triples/s", "≥ 200k triples/s",
-            _met(o.get("triples_s"), 200_000, True))
+        o = load["oxigraph"]
+        add("ox_load", f"load Oxigraph on disk ({sz}, {load.get('quads', 0):,} quads; OxigraphStore.load)",
+            _num(o.get("triples_s"), "triples/s"), "≥ 200k triples/s", _met(o.get("triples_s"), 200_000, True))
         ref = load.get("oxigraph_bulk_reference", {})
-        add("  pyoxigraph bulk_load, same files (reference)", ref.get("triples_s"), "triples/s", "", "")
-        add("  Oxigraph load peak RSS (loader process)", o.get("peak_rss_mb"), "MB", "", "")
-        add("  Oxigraph size on disk", o.get("disk_mb"), "MB", "", "")
-        ours, peer = load.get("neo4j_ours", {}), load.get("neo4j_peer", {})
-        add(f"load Neo4j, cancu loader ({big})", ours.get("triples_s"), "triples/s", "", "")
-        add(f"load Neo4j, rdflib-neo4j 1.1 ({big})", peer.get("triples_s"), "triples/s", "", "")
-        add("Neo4j: ours / rdflib-neo4j", load.get("ratio_ours_vs_peer"), "×", "≥ 3×", _met(load.get("ratio_ours_vs_peer"), 3, True))
-        ci = load.get("counts_identical")
-        rows.append(("  comparable node/relationship counts identical", "—" if ci is None else str(ci), "identical",
-                     "—" if ci is None else ("yes" if ci else "**no**")))
-        add("  Neo4j JVM peak RSS (ours)", ours.get("neo4j_peak_rss_mb"), "MB", "", "")
-        add("  Neo4j size on disk (ours)", ours.get("disk_mb"), "MB", "", "")
-    for store in ("oxigraph", "neo4j"):
-        if not api or store not in api.get("results", {}):
+        if ref:
+            add("", "  pyoxigraph bulk_load, same files (reference)", _num(ref.get("triples_s"), "triples/s"))
+        add("", "  Oxigraph loader peak RSS (load / with build_index)",
+            f"{_num(o.get('peak_rss_mb'))} / {_num(o.get('search_index', {}).get('peak_rss_mb_with_index'))} MB")
+        add("", "  Oxigraph size on disk", _num(o.get("disk_mb"), "MB"))
+        add("", "  search index build (graph.search_index.build_index, real)",
+            _num(o.get("search_index", {}).get("real_build_index_seconds"), "s"))
+    nsz, nload = _largest("store_load", lambda r: "neo4j_ours" in r)
+    if nload:
+        ours, peer = nload["neo4j_ours"], nload.get("neo4j_peer", {})
+        add("", f"load Neo4j, cancu loader ({nsz})", _num(ours.get("triples_s"), "triples/s"))
+        add("", f"load Neo4j, rdflib-neo4j 1.1 ({nsz})", _num(peer.get("triples_s"), "triples/s"))
+        ratio = nload.get("ratio_ours_vs_peer")
+        add("neo4j_ratio", "Neo4j: ours / rdflib-neo4j", _num(ratio, "×"), "≥ 3×", _met(ratio, 3, True))
+    else:
+        note = (read_result("neo4j_status") or {}).get("note", "not run")
+        add("neo4j_ratio", "Neo4j: ours / rdflib-neo4j", f"not measured in this run: {note}", "≥ 3×", "—")
+    for key_store, label in (("oxigraph", "oxigraph, 1 worker"), ("oxigraph_w2", "oxigraph, 2 workers"),
+                             ("neo4j", "neo4j, 1 worker"), ("neo4j_w2", "neo4j, 2 workers")):
+        asz, api = _largest("api_latency", lambda r, k=key_store: k in r.get("results", {}))
+        if not api:
             continue
-        c = api["results"][store]["clients"]
-        for ep, label, target in (("lookup", "document look-up", 50), ("resolve", "look-up by number", 50),
-                                  ("bases", "legal bases (1 hop)", None), ("chain3", "legal-bases chain depth 3 (SPARQL)", 200),
-                                  ("search", "search", None), ("sparql", "SPARQL one-hop SELECT", None)):
-            p99 = _ep(api, store, ep, "p99_ms")
+        res = api["results"][key_store]
+        c = res["clients"]
+        for ep, name, target in ENDPOINTS:
+            p99 = _ep(api, key_store, ep, "p99_ms")
+            tgt = f"p99 ≤ {target} ms" if target else ""
             if p99 is None:
-                why = (api["results"][store]["endpoints"].get(ep) or {}).get("not_measurable", "")
+                why = (res["endpoints"].get(ep) or {}).get("not_measurable", "not run")
                 why = why.replace("HTTP 0", "first request > 30 s").replace("HTTP 501", "no such endpoint on this store (501)")
-                rows.append((f"{store} {label} p99 @ {c} clients ({big})", f"not measurable: {why}", f"≤ {target} ms" if target else "",
-                             "**no**" if target else ""))
+                add(f"{ep}" if target else "", f"{label}: {name} p99 @ {c} clients ({asz})", f"not measurable: {why}", tgt,
+                    "**no**" if target else "")
                 continue
-            p50, rps = _ep(api, store, ep, "p50_ms"), _ep(api, store, ep, "req_s")
-            rows.append((f"{store} {label} p50/p95/p99 @ {c} clients ({big})",
-                         f"{p50:,.1f} / {_ep(api, store, ep, 'p95_ms'):,.1f} / {p99:,.1f} ms, {rps:,.0f} req/s",
-                         f"p99 ≤ {target} ms" if target else "", _met(p99, target, False) if target else ""))
-        add(f"{store} API process peak RSS", api["results"][store].get("api_peak_rss_mb"), "MB", "≤ 2 GB",
-            _met(api["results"][store].get("api_peak_rss_mb"), 2048, False))
+            p50, p95, rps = (_ep(api, key_store, ep, f) for f in ("p50_ms", "p95_ms", "req_s"))
+            tmo = _ep(api, key_store, ep, "errors_timeout") or 0
+            add(ep if target else "", f"{label}: {name} p50/p95/p99 @ {c} clients ({asz})",
+                f"{p50:,.1f} / {p95:,.1f} / {p99:,.1f} ms, {rps:,.0f} req/s" + (f", {tmo} timeouts" if tmo else ""),
+                tgt, _met(p99, target, False) if target else "")
+        rss = res.get("api_peak_rss_mb")
+        add("api_rss", f"{label}: API peak RSS, whole process tree ({asz})", _num(rss, "MB"), "≤ 2 GB", _met(rss, 2048, False))
     out = lines + ["| figure | value | target | met? |", "|---|---|---|---|"]
-    out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    out += [f"| {b} | {c} | {d} | {e} |" for _, b, c, d, e in rows]
+
     # scaling
-    out += ["", "Scaling (each figure at each corpus size):", "",
-            "| size | docs | quads | Oxigraph load s | triples/s | disk MB | Neo4j ours s | peer s | look-up p99 ms | bases p99 ms |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
-    for s in sizes:
+    out += ["", "Scaling, 1k → 10k → 100k documents (same generator and seed; ingest = the real parse + RDF of the "
+            "whole synthetic corpus on all cores, files written; p99 at 50 clients, 1 worker / 2 workers):", "",
+            "| size | docs | quads | ingest s (docs/s) | Oxigraph load s | triples/s | loader RSS MB | disk MB | build_index s "
+            "| Neo4j ours s | peer s | look-up p99 ms | chain3 p99 ms | agency p99 ms | search p99 ms | API RSS MB |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+
+    def g(x: Any) -> str:
+        return "—" if x is None else (f"{x:,}" if isinstance(x, int) else f"{x:,.1f}")
+
+    def pair(ap: dict, ep: str) -> str:
+        a, b = _ep(ap, "oxigraph", ep, "p99_ms"), _ep(ap, "oxigraph_w2", ep, "p99_ms")
+        return "—" if a is None and b is None else f"{g(a)} / {g(b)}"
+
+    measured = []
+    for s in SIZE_ORDER:
         ld = read_result(f"store_load_{s}") or {}
         ap = read_result(f"api_latency_{s}") or {}
+        if not ld and not ap:
+            continue
+        measured.append(s)
         o = ld.get("oxigraph", {})
-
-        def g(x: Any) -> str:
-            return "—" if x is None else (f"{x:,}" if isinstance(x, int) else f"{x:,.1f}")
-
-        out.append(f"| {s} | {g(ld.get('documents'))} | {g(ld.get('quads'))} | {g(o.get('seconds'))} | {g(o.get('triples_s'))} | "
-                   f"{g(o.get('disk_mb'))} | {g(ld.get('neo4j_ours', {}).get('seconds'))} | {g(ld.get('neo4j_peer', {}).get('seconds'))} | "
-                   f"{g(_ep(ap, 'oxigraph', 'lookup', 'p99_ms'))} | {g(_ep(ap, 'oxigraph', 'bases', 'p99_ms'))} |")
-    missing = [s for s in SIZE_ORDER if s not in sizes]
+        ing_c = ld.get("ingest_whole_corpus", {})
+        ing_txt = "—" if not ing_c else f"{g(ing_c.get('seconds'))} ({g(round(ing_c['docs'] / ing_c['seconds']))})"
+        rss = [ap.get("results", {}).get(k, {}).get("api_peak_rss_mb") for k in ("oxigraph", "oxigraph_w2")]
+        load_s = o.get("seconds") if "seconds" in o else (o.get("cut") or None)
+        out.append(f"| {s} | {g(ld.get('documents'))} | {g(ld.get('quads'))} | {ing_txt} | {load_s if isinstance(load_s, str) else g(load_s)} | "
+                   f"{g(o.get('triples_s'))} | {g(o.get('peak_rss_mb'))} | {g(o.get('disk_mb'))} | "
+                   f"{g(o.get('search_index', {}).get('real_build_index_seconds'))} | "
+                   f"{g(ld.get('neo4j_ours', {}).get('seconds'))} | {g(ld.get('neo4j_peer', {}).get('seconds'))} | "
+                   f"{pair(ap, 'lookup')} | {pair(ap, 'chain3')} | {pair(ap, 'agency')} | {pair(ap, 'search')} | "
+                   f"{' / '.join(g(x) for x in rss)} |")
+    missing = [s for s in SIZE_ORDER if s not in measured]
     if missing:
         out += ["", f"Not measured in this run: {', '.join(missing)} documents."]
+
+    # what limits each unmet target
+    lim = _limits()
+    unmet = [(k, b) for k, b, _, _, e in rows if e == "**no**"]
+    if unmet or lim.get("_notes"):
+        out += ["", "Unmet targets and what limits them:", ""]
+        seen: set[str] = set()
+        for k, fig in unmet:
+            if k in seen:
+                continue
+            seen.add(k)
+            out.append(f"- **{fig}**: {lim.get(k, 'not analysed yet')}")
+        for n in lim.get("_notes", []):
+            out.append(f"- {n}")
     text = "\n".join(out) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "summary.md").write_text(text, encoding="utf-8")
+    (RESULTS / f"summary{os.environ.get('CANCU_BENCH_TAG', '')}.md").write_text(text, encoding="utf-8")
     return text
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="cancu benchmark suite")
-    ap.add_argument("--quick", action="store_true", help="1k documents, short bounded runs (CI smoke)")
+    ap.add_argument("--quick", action="store_true", help="1k documents, short bounded runs, no Neo4j (CI smoke, ~2 min)")
     ap.add_argument("--sizes", default="1k,10k", help="comma-separated: 1k,10k,100k")
     ap.add_argument("--skip-neo4j", action="store_true")
     ap.add_argument("--with-neo4j", action="store_true", help="with --quick: also Neo4j and the peer (≈ +2 min)")
+    ap.add_argument("--seconds", type=float, default=20, help="load per API endpoint and worker count")
     ap.add_argument("--summary-only", action="store_true")
     a = ap.parse_args(argv)
     t0 = time.perf_counter()
+    if a.quick:
+        os.environ["CANCU_BENCH_TAG"] = "_quick"
     if not a.summary_only:
         from bench import api_latency, ingest_speed, store_load
 
         sizes = ["1k"] if a.quick else a.sizes.split(",")
         print(machine())
         if a.quick:
-            ingest_speed.run("1k", limit_mb=2, seconds=8, do_profile=True, name="ingest_speed_quick")
+            ingest_speed.run("1k", limit_mb=1.5, seconds=4, do_profile=False)
         else:
             ingest_speed.run("1k", limit_mb=40, seconds=60, do_profile=True)
         for s in sizes:
             neo = not a.skip_neo4j and (not a.quick or a.with_neo4j)
-            store_load.run(s, neo4j=neo, peer_seconds=60 if a.quick else 900)
+            store_load.run(s, neo4j=neo, peer_seconds=60 if a.quick else 900, ox_budget=120 if a.quick else 900,
+                           bulk_reference=not a.quick)
             api_latency.run(s, ("oxigraph",) if not neo else ("oxigraph", "neo4j"),
-                            seconds=3 if a.quick else 20)
+                            seconds=2 if a.quick else a.seconds)
     print(summary())
     print(f"suite done in {time.perf_counter() - t0:.0f} s")
     return 0

@@ -2,8 +2,10 @@
 
     python -m bench.store_load --size 10k [--skip-neo4j] [--peer-seconds 600]
 
-Figures per store: quads, seconds, triples/s, peak RSS (this process: resource.getrusage; Neo4j:
-the JVM's RSS by psutil, sampled), size on disk. Neo4j runs are each on a fresh server
+Figures per store: quads, seconds, triples/s, peak RSS (Oxigraph: the loader runs in a fresh child
+interpreter, exactly `cancu load`'s code path: OxigraphStore.load per file, then the real
+graph.search_index.build_index, and reports its own getrusage peak; Neo4j: the JVM's RSS by psutil,
+sampled), size on disk. Neo4j runs are each on a fresh server
 (scripts/neo4j_server.py, same version and settings: heap $CANCU_NEO4J_HEAP, default 2g here), so
 both loaders start from an empty database. The peer, rdflib-neo4j 1.1, loads the same statements as
 N-Triples (it has no named graphs) through its documented `Graph(store=Neo4jStore(config))` +
@@ -61,119 +63,69 @@ class RssSampler:
         self._t.join()
 
 
-def load_oxigraph(d: Path, store_path: Path, index_budget: float = 120) -> dict[str, Any]:
-    """Load every RDF file of corpus `d` into a fresh on-disk Oxigraph store (graph.oxigraph_store)."""
-    from graph.oxigraph_store import OxigraphStore
+def _oxigraph_child(d: str, store_path: str, index_path: str, out: str) -> None:
+    """In a fresh interpreter (so its peak RSS is the loader's own): what `cancu load` does for
+    Oxigraph, i.e. graph.oxigraph_store.OxigraphStore.load over every file, then the real
+    graph.search_index.build_index from the same store; figures to the JSON file `out`."""
+    import json
 
-    shutil.rmtree(store_path, ignore_errors=True)
-    files = _rdf_files(d)
-    rss0 = peak_rss_mb()
-    t0 = time.perf_counter()
-    store = OxigraphStore(store_path)
-    quads = 0
-    for f in files:
-        quads += store.load(f)
-    store._store.flush()  # noqa: SLF001 - count what is durably written
-    dt = time.perf_counter() - t0
-    st = store.status()
-    store.close()
-    res = {"store": "oxigraph", "files": len(files), "quads": quads, "stored_quads": st.triples,
-           "documents": st.documents, "seconds": round(dt, 2), "triples_s": round(quads / dt),
-           "peak_rss_mb": peak_rss_mb(), "peak_rss_before_mb": rss0, "disk_mb": round(dir_size(store_path) / 1e6, 1)}
-    print(f"  oxigraph load: {quads:,} quads in {dt:.1f} s", flush=True)
-    res["search_index"] = build_search_index(store_path, store_path.parent / "search.sqlite", index_budget)
-    return res
-
-
-class _DistinctEntities:
-    """IndexSource for graph.search_index.build_index: the store's documents(), and entities with the
-    entity list made DISTINCT first. graph.oxigraph_store.OxigraphStore.entities() matches `?e a ?t` over
-    the union graph (one row per asserting graph) and then every graph's labels per row: quadratic in the
-    number of documents mentioning an agency. Used only when the real build exceeds its time budget."""
-
-    def __init__(self, store: Any) -> None:
-        self.store = store
-
-    def documents(self) -> list[Any]:
-        """One union-graph query instead of OxigraphStore._summaries' VALUES × GRAPH ?g join (slow in batches);
-        where graphs disagree the smallest value is kept (the store prefers the document's own graph)."""
-        from graph.oxigraph_store import _DOC_PROPS
-        from graph.store import DocSummary
-
-        props = " ".join(f"<{p}>" for p in _DOC_PROPS)
-        vals: dict[str, dict[str, str]] = {}
-        for r in self.store._select(  # noqa: SLF001
-                f"SELECT DISTINCT ?d ?p ?o WHERE {{ ?d a cc:LegalDocument . VALUES ?p {{ {props} }} ?d ?p ?o }}"):
-            f = vals.setdefault(r["d"].value, {})
-            name, v = _DOC_PROPS[r["p"].value], r["o"].value
-            f[name] = min(f.get(name, v), v)
-        out = []
-        for iri, f in sorted(vals.items()):
-            year = f.pop("year", None)
-            out.append(DocSummary(iri=iri, year=int(year) if year and year.isdigit() else None,
-                                  ingested="source_file" in f, **f))
-        return out
-
-    def entities(self) -> list[Any]:
-        from graph.oxigraph_store import ENTITY_KINDS, EntitySummary
-
-        kinds = " ".join(f"<{k}>" for k in ENTITY_KINDS)
-        kind: dict[str, str] = {}
-        for r in self.store._select(f"SELECT DISTINCT ?e ?t WHERE {{ VALUES ?t {{ {kinds} }} ?e a ?t }}"):  # noqa: SLF001
-            e = r["e"].value
-            kind[e] = min(kind.get(e, "~"), ENTITY_KINDS[r["t"].value])
-        pref: dict[str, set[str]] = {}
-        alts: dict[str, set[str]] = {}
-        iris = sorted(kind)
-        for k in range(0, len(iris), 500):
-            values = " ".join(f"<{i}>" for i in iris[k:k + 500])
-            for r in self.store._select(  # noqa: SLF001
-                    f"SELECT DISTINCT ?e ?p ?o WHERE {{ VALUES ?e {{ {values} }} VALUES ?p {{ skos:prefLabel skos:altLabel "
-                    f"cc:abbreviation }} ?e ?p ?o }}"):
-                (pref if r["p"].value.endswith("prefLabel") else alts).setdefault(r["e"].value, set()).add(r["o"].value)
-        out = []
-        for e in iris:
-            label = min(pref[e]) if e in pref else None
-            out.append(EntitySummary(e, kind[e], label, tuple(sorted(alts.get(e, set()) - {label}))))
-        return out
-
-
-def _index_child(store_path: str, index_path: str) -> None:
     from graph.oxigraph_store import OxigraphStore
     from graph.search_index import build_index
 
-    build_index(OxigraphStore(Path(store_path), read_only=True), Path(index_path))
-
-
-def build_search_index(store_path: Path, index_path: Path, budget: float) -> dict[str, Any]:
-    """The SQLite FTS5 index the API needs: graph.search_index.build_index in a child bounded by `budget`;
-    if it does not finish, the bench builds it with _DistinctEntities and says so."""
-    from multiprocessing import get_context
-
-    index_path.unlink(missing_ok=True)
+    files = _rdf_files(Path(d))
     t0 = time.perf_counter()
-    p = get_context("fork").Process(target=_index_child, args=(str(store_path), str(index_path)))
-    p.start()
-    p.join(budget)
-    if p.is_alive():
-        p.kill()
-        p.join()
-        for f in index_path.parent.glob(index_path.name + ".tmp*"):
-            f.unlink(missing_ok=True)
-        cut = round(time.perf_counter() - t0, 1)
-        print(f"  search index: graph.search_index.build_index did not finish in {cut} s; "
-              "building it with the bench's DISTINCT entity query", flush=True)
-        from graph.oxigraph_store import OxigraphStore
-        from graph.search_index import build_index
+    store = OxigraphStore(Path(store_path))
+    quads = 0
+    for k, f in enumerate(files, 1):
+        quads += store.load(f)
+        if k % 10 == 0:  # progress, so a load stopped at its time bound still reports its rate so far
+            el = time.perf_counter() - t0
+            Path(out).write_text(json.dumps({"store": "oxigraph", "progress": {
+                "files": f"{k}/{len(files)}", "quads": quads, "seconds": round(el, 1), "triples_s": round(quads / el)}}))
+    store._store.flush()  # noqa: SLF001 - count what is durably written
+    dt = time.perf_counter() - t0
+    rss_load = peak_rss_mb()
+    st = store.status()
+    res = {"store": "oxigraph", "files": len(files), "quads": quads, "stored_quads": st.triples,
+           "documents": st.documents, "seconds": round(dt, 2), "triples_s": round(quads / dt), "peak_rss_mb": rss_load}
+    Path(out).write_text(json.dumps(res))
+    t1 = time.perf_counter()
+    build_index(store, Path(index_path))
+    res["search_index"] = {"real_build_index_seconds": round(time.perf_counter() - t1, 2),
+                           "peak_rss_mb_with_index": peak_rss_mb()}
+    store.close()
+    Path(out).write_text(json.dumps(res))
 
-        t1 = time.perf_counter()
-        store = OxigraphStore(store_path, read_only=True)
-        build_index(_DistinctEntities(store), index_path)
-        store.close()
-        return {"real_build_index": f"cut after {cut} s", "bench_build_seconds": round(time.perf_counter() - t1, 2)}
-    secs = round(time.perf_counter() - t0, 2)
-    print(f"  search index: built in {secs} s", flush=True)
-    return {"real_build_index_seconds": secs}
+
+def load_oxigraph(d: Path, store_path: Path, budget: float = 900) -> dict[str, Any]:
+    """Load every RDF file of corpus `d` into a fresh on-disk Oxigraph store and build the search index,
+    with the project's own code, in a child interpreter bounded by `budget` seconds."""
+    import json
+    import subprocess
+
+    shutil.rmtree(store_path, ignore_errors=True)
+    index_path = store_path.parent / "search.sqlite"
+    index_path.unlink(missing_ok=True)
+    out = store_path.parent / "oxigraph_load.json"
+    out.unlink(missing_ok=True)
+    code = ("import sys; from bench.store_load import _oxigraph_child; "
+            "_oxigraph_child(*sys.argv[1:])")
+    t0 = time.perf_counter()
+    try:
+        subprocess.run([sys.executable, "-c", code, str(d), str(store_path), str(index_path), str(out)],
+                       cwd=ROOT, check=True, timeout=budget)
+        cut = None
+    except subprocess.TimeoutExpired:
+        cut = f"stopped after {budget:.0f} s"
+    wall = round(time.perf_counter() - t0, 1)
+    res = json.loads(out.read_text()) if out.exists() else {"store": "oxigraph"}
+    if cut:
+        res["cut"] = cut + (" (during build_index)" if "seconds" in res else " (during load)")
+    res["wall_seconds_incl_index"] = wall
+    res["disk_mb"] = round(dir_size(store_path) / 1e6, 1)
+    print(f"  oxigraph load: {res.get('quads', 0):,} quads in {res.get('seconds')} s, "
+          f"index {res.get('search_index')}{'; ' + res['cut'] if cut else ''}", flush=True)
+    return res
 
 
 def load_oxigraph_bulk(d: Path, store_path: Path) -> dict[str, Any]:
@@ -312,7 +264,8 @@ def load_peer(d: Path, data: Path, budget: float) -> dict[str, Any]:
     return with_fresh_neo4j(work, data)
 
 
-def run(size: str = "10k", neo4j: bool = True, peer_seconds: float = 600) -> dict[str, Any]:
+def run(size: str = "10k", neo4j: bool = True, peer_seconds: float = 600, ox_budget: float = 900,
+        bulk_reference: bool = True) -> dict[str, Any]:
     """Generate (once) and load `size`; writes bench/results/store_load_<size>.json."""
     from bench.synth import ensure
 
@@ -321,14 +274,19 @@ def run(size: str = "10k", neo4j: bool = True, peer_seconds: float = 600) -> dic
     out: dict[str, Any] = {"size": size, "documents": info["rdf"]["docs"], "quads": info["rdf"]["quads"],
                            "rdf_mb": round(sum(f.stat().st_size for f in _rdf_files(d)) / 1e6, 1),
                            "targets": {"oxigraph_triples_s": TARGET_OXIGRAPH_TPS, "neo4j_ratio_vs_peer": TARGET_RATIO}}
-    ox_res = load_oxigraph(d, d / "oxigraph")
+    out["ingest_whole_corpus"] = info["rdf"]  # write_rdf: the real parse + to_rdf, all cores, files written
+    ox_res = load_oxigraph(d, d / "oxigraph", budget=ox_budget)
     out["oxigraph"] = ox_res
+    if "seconds" not in ox_res:
+        write_result(f"store_load_{size}", out)
+        return out
     print(f"[{size}] oxigraph: {ox_res['quads']:,} quads in {ox_res['seconds']} s = {ox_res['triples_s']:,} triples/s, "
           f"peak RSS {ox_res['peak_rss_mb']} MB, disk {ox_res['disk_mb']} MB")
-    ref = load_oxigraph_bulk(d, d / "oxigraph-bulk")
-    out["oxigraph_bulk_reference"] = ref
-    print(f"[{size}] pyoxigraph bulk_load reference: {ref['quads']:,} quads in {ref['seconds']} s = "
-          f"{ref['triples_s']:,} triples/s, disk {ref['disk_mb']} MB")
+    if bulk_reference:
+        ref = load_oxigraph_bulk(d, d / "oxigraph-bulk")
+        out["oxigraph_bulk_reference"] = ref
+        print(f"[{size}] pyoxigraph bulk_load reference: {ref['quads']:,} quads in {ref['seconds']} s = "
+              f"{ref['triples_s']:,} triples/s, disk {ref['disk_mb']} MB")
     write_result(f"store_load_{size}", out)
     if neo4j:
         ours = load_ours(d, d / "neo4j-ours")
@@ -355,9 +313,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size", default="10k", choices=list(SIZES))
     ap.add_argument("--skip-neo4j", action="store_true")
     ap.add_argument("--peer-seconds", type=float, default=600)
+    ap.add_argument("--oxigraph-seconds", type=float, default=900, help="bound on Oxigraph load + build_index")
+    ap.add_argument("--no-bulk-reference", action="store_true")
     a = ap.parse_args(argv)
     print(machine())
-    run(a.size, not a.skip_neo4j, a.peer_seconds)
+    run(a.size, not a.skip_neo4j, a.peer_seconds, a.oxigraph_seconds, not a.no_bulk_reference)
     return 0
 
 
