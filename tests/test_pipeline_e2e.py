@@ -91,3 +91,20 @@ def test_reingest_is_idempotent(built: Path, tmp_path: Path) -> None:
     again = cancu("load", str(built / "rdf"), env=env)
     assert again.returncode == 0, again.stderr
     assert OxigraphStore(built / "oxigraph", read_only=True).status().triples == before
+
+
+def test_entity_iris_dereference_by_content_negotiation(client: TestClient) -> None:
+    iri_path = "/id/agency/bo-thong-tin-va-truyen-thong"
+    as_json = client.get(iri_path, headers={"Accept": "application/json"}, follow_redirects=False)
+    assert as_json.status_code == 303 and as_json.headers["location"] == "/agencies/bo-thong-tin-va-truyen-thong"
+    turtle = client.get(iri_path, headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200 and "Bộ Thông tin và Truyền thông" in turtle.text
+    row = client.get("/eli/vn/nq/2025/03/cp/phu_luc_2/hang_11", headers={"Accept": "application/json"},
+                     follow_redirects=False)
+    assert row.headers["location"] == "/tasks/nq-2025-03-cp~phu_luc_2~hang_11"
+
+
+def test_json_ld_context_is_published(client: TestClient) -> None:
+    r = client.get("/context.jsonld")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
+    assert "based_on" in r.json()["@context"]

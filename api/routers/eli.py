@@ -2,7 +2,7 @@
 
 A document IRI gives the same representations as /documents/{id} (JSON, JSON-LD, Turtle); any other
 IRI the store knows (a provision, an annex row, an agency, a platform) gives its triples as JSON-LD
-(default) or Turtle. The IRI is rebuilt from cancu.config.base_iri(), so CANCU_BASE must be the
+or Turtle, and for plain JSON a 303 to its API resource (/agencies/…, /tasks/…) where there is one. The IRI is rebuilt from cancu.config.base_iri(), so CANCU_BASE must be the
 address the API is served at for IRIs to dereference.
 """
 
@@ -11,21 +11,23 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
-from cancu.config import base_iri
+from cancu.config import PROJECT_ROOT, base_iri
 from cancu.iri import ELI_PATH
 from graph.store import Store
 
 from api.convert import doc_id
 from api.deps import get_store
 from api.errors import ApiError
+from api.ids import entity_href
 from api.negotiation import JSON, JSONLD, TURTLE, is_known, rdf_response, representation
 from api.routers.documents import RDF_CONTENT, document_response
 from api.graph_schemas import DocumentDetailOut
 from api.schemas import ErrorResponse
 
 router = APIRouter(tags=["linked data"])
+CONTEXT = PROJECT_ROOT / "context.jsonld"
 Format = Annotated[str | None, Query(description="json | jsonld | ttl (overrides Accept)")]
 ERRORS = {404: {"model": ErrorResponse}, 406: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
 
@@ -38,8 +40,12 @@ def _resource(iri: str, request: Request, store: Store, fmt: str | None):
     if not is_known(store, iri):
         near = [i for i in [doc_id(iri.rsplit("/", 1)[0])] if i]
         raise ApiError(404, "not_found", f"nothing is known about {iri}", near)
-    if kind == JSON:
-        kind = JSONLD  # non-document resources have no JSON model of their own (yet): JSON-LD
+    if kind == JSON:  # plain JSON lives at the API resource (/agencies/…, /tasks/…): 303 there
+        entity = store.entity(iri)
+        href = entity_href(entity.kind, iri) if entity else None
+        if href and not href.startswith("/id/"):
+            return RedirectResponse(href, status_code=303)
+        kind = JSONLD  # provisions and people have no JSON model of their own: JSON-LD
     return rdf_response(store, iri, kind)
 
 
@@ -47,6 +53,11 @@ def _resource(iri: str, request: Request, store: Store, fmt: str | None):
             summary="Dereference a document (or provision) IRI")
 def eli_resource(rest: str, request: Request, store: Store = Depends(get_store), format: Format = None):
     return _resource(f"{base_iri()}{ELI_PATH}{rest.strip('/')}", request, store, format)
+
+
+@router.get("/context.jsonld", summary="The JSON-LD context of cancu's vocabulary")
+def context() -> Response:
+    return Response(CONTEXT.read_bytes(), media_type="application/ld+json")
 
 
 @router.get("/id/{rest:path}", response_class=Response, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
