@@ -1,5 +1,6 @@
 """A /viz page in headless Chromium over the real corpus: it draws, shows the expected nodes, makes no
-request outside the loopback service, and leaves a screenshot in docs/screenshot-viz.png.
+request outside the loopback service, and leaves a screenshot in tests/artifacts/ (docs/screenshot-viz.png
+is a copy of one, for the README).
 
 Needs Debian's `chromium` at /usr/bin/chromium (`apt-get install -y --no-install-recommends chromium`).
 Skipped without it, except under CI=true, where a missing browser fails the test.
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 GOLD = ROOT / "tests" / "gold" / "citations.json"
-SCREENSHOT = ROOT / "docs" / "screenshot-viz.png"
+SCREENSHOT = ROOT / "tests" / "artifacts" / "screenshot-viz.png"
 CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-default-apps", "--disable-extensions", "--hide-scrollbars", "--mute-audio"]
@@ -130,7 +131,7 @@ def test_page_draws_offline_with_expected_nodes(server: str, tmp_path: Path) -> 
 
 
 def test_screenshot(server: str, tmp_path: Path) -> None:
-    SCREENSHOT.parent.mkdir(exist_ok=True)
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     out = tmp_path / "shot.png"
     run = _chromium(f"{server}/viz/documents/qd-2022-186-btttt", tmp_path / "profile", f"--screenshot={out}")
     assert run.returncode == 0 and out.exists(), run.stderr[-2000:]
