@@ -11,6 +11,8 @@ signers come from the header parser.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 import json
 import re
 from dataclasses import dataclass
@@ -159,10 +161,12 @@ def tokenize(text: str) -> tuple[list[str], list[int], list[int]]:
     words: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
+    add_word, add_start, add_end = words.append, starts.append, ends.append  # hot loop: bound methods
     for m in _TOKEN_RE.finditer(text):
-        words.append(m.group())
-        starts.append(m.start())
-        ends.append(m.end())
+        add_word(m.group())
+        a, b = m.span()
+        add_start(a)
+        add_end(b)
     return words, starts, ends
 
 
@@ -347,9 +351,11 @@ def find_mentions(text: str) -> list[Mention]:
                 continue  # "chính phủ số" (e-government), not the Government
             ent = _PATTERN_ENT[label_of[(sp.start, sp.end)]]
             out.append(Mention(ent.kind, text[a:b], ent.id, ent.name, a, b))
-    covered = [(m.start, m.end) for m in out]
+    covered = sorted((m.start, m.end) for m in out)  # non-overlapping: the last span starting before decides
+    covered_starts = [a for a, _ in covered]
     for m in _PROV_RE.finditer(text):
-        if any(a <= m.start() < b for a, b in covered):
+        i = bisect_right(covered_starts, m.start()) - 1
+        if i >= 0 and covered[i][0] <= m.start() < covered[i][1]:
             continue
         ent = _province_entity(m)
         out.append(Mention("agency", m.group(), ent.id, ent.name, m.start(), m.end()))
