@@ -6,7 +6,7 @@ Code never spells an ontology IRI as a string: it uses CC.x, ELI.x, ORG.x, PROV.
 from __future__ import annotations
 
 from rdflib import Namespace
-from rdflib.namespace import DefinedNamespace, PROV, SKOS, ORG  # noqa: F401  (re-exported)
+from rdflib.namespace import DefinedNamespace
 from rdflib.term import URIRef
 
 CC_IRI = "https://w3id.org/cancu/ontology#"

@@ -19,16 +19,6 @@ def iso(day: str | int, month: str | int, year: str | int) -> str | None:
         return None
 
 
-def first_date(text: str) -> tuple[str, int, int] | None:
-    """The first date written long or short in `text`, with its span."""
-    hits = [m for m in (LONG_DATE.search(text), SHORT_DATE.search(text)) if m]
-    for m in sorted(hits, key=lambda m: m.start()):
-        value = iso(m[1], m[2], m[3])
-        if value:
-            return value, m.start(), m.end()
-    return None
-
-
 def parse_short(text: str) -> str | None:
     """'11/02/2022' (a metadata block value) -> '2022-02-11'."""
     m = SHORT_DATE.fullmatch(text.strip())

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
-from cancu.numbers import TYPE_BY_NAME, TYPE_CODES, DocNumber, find_numbers
+from cancu.numbers import TYPE_CODES, DocNumber, find_numbers
 from cancu.text import fold, squash
 from ingest.dates import LONG_DATE, iso, parse_short
 from ingest.models import Signer
@@ -266,9 +266,3 @@ def _year(h: Header, site_title: str | None) -> int | None:
         if m:
             return int(m[1])
     return None
-
-
-def type_from_word(word: str | None) -> str | None:
-    """Canonical Vietnamese type name from any spelling ('QUYẾT ĐỊNH', 'quyết định')."""
-    code = TYPE_BY_NAME.get(fold(word or ""))
-    return TYPE_CODES[code][0] if code else None

@@ -7,7 +7,7 @@ cancu.vocab), so a re-ingest of the same text yields the same IRIs and the same 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from pyoxigraph import Literal, NamedNode, Quad
 from rdflib.namespace import ORG, RDF, SKOS, XSD
@@ -258,10 +258,3 @@ def gazetteer_quads(base: str | None = None) -> Iterator[Quad]:
             if e.succession_date:
                 g.add(node, CC.successionDate, _lit(e.succession_date, XSD.date))
     yield from g.quads
-
-
-def all_quads(docs: Iterable[Document], base: str | None = None) -> Iterator[Quad]:
-    for doc in docs:
-        yield from document_quads(doc, base)
-
-

@@ -17,7 +17,7 @@ from api.lookup import get_document
 from api.negotiation import JSON, rdf_response, representation
 from api.graph_schemas import DocumentDetailOut, DocumentListPage, ProvisionOut
 from api.ids import task_id
-from api.schemas import DocumentOut, ErrorResponse, LinkPage
+from api.schemas import ErrorResponse, LinkPage
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 ERRORS = {400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
