@@ -93,6 +93,17 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jInfo
         stop_server(state)
 
 
+def require_wipeable(server: Neo4jInfo) -> None:
+    """Tests empty the database: never someone's existing one. Outside CI that skips; in CI it fails,
+    since a Neo4j test that does not run is a failure there."""
+    if server.owned:
+        return
+    reason = "NEO4J_URI points at an existing database; set NEO4J_ALLOW_WIPE=1 to let tests empty it"
+    if _in_ci():
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
+
+
 def wipe(store: "Neo4jStore") -> None:  # noqa: F821
     """Delete every node and relationship (test databases only)."""
     with store._driver.session(database=store.database) as session:
@@ -104,8 +115,7 @@ def neo4j_store(neo4j_server: Neo4jInfo) -> Iterator["Neo4jStore"]:  # noqa: F82
     """A Neo4jStore on an empty database (everything deleted before the test)."""
     from graph.neo4j_store import Neo4jStore
 
-    if not neo4j_server.owned:
-        pytest.skip("NEO4J_URI points at an existing database; set NEO4J_ALLOW_WIPE=1 to let tests empty it")
+    require_wipeable(neo4j_server)
     store = Neo4jStore(neo4j_server.uri, neo4j_server.user, neo4j_server.password)
     wipe(store)
     try:
@@ -151,8 +161,7 @@ def corpus_stores(server: Neo4jInfo, files: list[Path]) -> Iterator[CorpusStores
     from graph.neo4j_store import Neo4jStore
     from graph.oxigraph_store import OxigraphStore
 
-    if not server.owned:
-        pytest.skip("NEO4J_URI points at an existing database; set NEO4J_ALLOW_WIPE=1 to let tests empty it")
+    require_wipeable(server)
     oxi, neo = OxigraphStore(), Neo4jStore(server.uri, server.user, server.password)
     for f in files:
         oxi.load(f)
