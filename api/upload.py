@@ -64,9 +64,8 @@ async def read_limited(request: Request, file: UploadFile) -> bytes:
 
 def to_quads_file(data: bytes, filename: str, workdir: Path) -> tuple[object, Path, list[str]]:
     """(Document, N-Quads file, warnings); 422 with the reader's one-line message for a bad file."""
-    from ingest.pipeline import TRUNCATED, parse_path
+    from ingest.pipeline import parse_path, unstorable
     from ingest.readers import ReadError
-    from ingest.resolve import registry_of, resolve
     from ingest.to_rdf import document_quads
 
     name = safe_name(filename)
@@ -79,10 +78,10 @@ def to_quads_file(data: bytes, filename: str, workdir: Path) -> tuple[object, Pa
         raise ApiError(422, "unreadable_file", f"{name}: {exc.problem}") from exc
     except Exception as exc:  # a parser bug is reported like bad input, not as a crash
         raise ApiError(422, "unreadable_file", f"{name}: cannot parse ({type(exc).__name__}: {exc})") from exc
-    if TRUNCATED in doc.errors or not doc.doc_id:
-        raise ApiError(422, "not_a_document", f"{name}: {'; '.join(doc.errors) or 'no document identity'}")
-    doc.source = f"upload/{name}"
-    resolve(doc, registry_of([doc]))
+    problem = unstorable(doc)
+    if problem:
+        raise ApiError(422, "not_a_document", f"{name}: {problem}")
+    doc.source = f"upload/{name}"  # parse_path already resolved its references within the document
     quads = document_quads(doc)
     out = workdir / "doc.nq"
     out.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))

@@ -35,7 +35,7 @@ def input_files(paths: Sequence[str]) -> Iterator[Path]:
 
 def _parse_all(files: list[Path], progress: bool) -> tuple[list, list[str]]:
     """Parse every file; a file that fails gives one error line and the rest go on."""
-    from ingest.pipeline import TRUNCATED, parse_path
+    from ingest.pipeline import parse_path, unstorable
     from ingest.readers import ReadError
 
     docs, errors = [], []
@@ -55,8 +55,9 @@ def _parse_all(files: list[Path], progress: bool) -> tuple[list, list[str]]:
             errors.append(f"{f}: cannot parse ({type(exc).__name__}: {exc})")
             doc = None
         if doc is not None:
-            if TRUNCATED in doc.errors or not doc.doc_id:  # nothing trustworthy to store
-                errors.append(f"{f}: {'; '.join(doc.errors) or 'no document identity'}")
+            problem = unstorable(doc)
+            if problem:  # nothing trustworthy to store
+                errors.append(f"{f}: {problem}")
             elif doc.doc_id in seen:
                 errors.append(f"{f}: duplicate document {doc.number} ({doc.doc_id}), already read from {seen[doc.doc_id]}")
             else:

@@ -38,6 +38,13 @@ def issuer_namer() -> IssuerNamer:
     return IssuerNamer(by_code, by_fold)
 
 
+def unstorable(doc: Document) -> str | None:
+    """Why `doc` must not be stored (no identity, or a header cut before its date), else None."""
+    if TRUNCATED in doc.errors or not doc.doc_id:
+        return "; ".join(doc.errors) or "no document identity"
+    return None
+
+
 def parse_path(path: Path | str, registry: Registry | None = None) -> Document:
     """Read and parse one file (txt, html, docx, pdf)."""
     path = Path(path)
