@@ -126,8 +126,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     if not files:
         _err(f"nothing to load in {', '.join(args.paths)} (run `cancu ingest` first)")
         return 2
-    if kind in (None, "oxigraph"):
-        config.oxigraph_path().parent.mkdir(parents=True, exist_ok=True)
+    if kind in (None, "oxigraph") and not config.oxigraph_path().exists():
+        return _build_oxigraph(files)
     try:
         store = open_store(kind)
     except StoreUnavailable as exc:
@@ -154,6 +154,29 @@ def cmd_load(args: argparse.Namespace) -> int:
     print(f"loaded {len(files) - errors} files, {quads} quads into {status.backend}: "
           f"{status.documents} documents, {status.triples} triples; {errors} errors", file=sys.stderr)
     return 1 if errors else 0
+
+
+def _build_oxigraph(files: list[Path]) -> int:
+    """No store yet: build it with the bulk loader in a staging directory, then the search index."""
+    from graph.oxigraph_bulk import build
+    from graph.oxigraph_store import OxigraphStore
+    from graph.search_index import build_index, default_index_path
+    from graph.store import StoreUnavailable
+
+    try:
+        report = build(config.oxigraph_path(), files, on_error=_err)
+        store = OxigraphStore(config.oxigraph_path())
+        try:
+            build_index(store, default_index_path())
+            status = store.status()
+        finally:
+            store.close()
+    except StoreUnavailable as exc:
+        _err(str(exc))
+        return 2
+    print(f"built a new store from {report.files} files, {report.quads} quads: {status.documents} documents, "
+          f"{status.triples} triples; {len(report.errors)} errors", file=sys.stderr)
+    return 1 if report.errors else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

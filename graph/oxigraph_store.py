@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from cancu.text import fold
 from graph.store import (ROLE_PROPERTIES, DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow, LoadError,
                          Provenance, ProvisionRow, StoreStatus, StoreUnavailable, provision_order)
+from graph.rdf_files import read_quads
 from graph.shared import (ATTRIBUTES, ENTITY_KINDS, PROVISION_KINDS, RELATION_BY_IRI, RELATIONS, ROW_KINDS,
                           document_order, kind_of, link_key, pick, provenance_key)
 
@@ -49,7 +50,6 @@ _DOC_PROPS = {
     CC + "sourceFile": "source_file",
 }
 ORG = "http://www.w3.org/ns/org#"
-_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 _UPDATE_KEYWORDS = re.compile(
     r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
 )
@@ -105,7 +105,7 @@ class OxigraphStore:
         if self.read_only:
             raise PermissionError("this Oxigraph store was opened read-only")
         path = Path(path)
-        quads = self._parse(path)  # all of it first: bad input never reaches the store
+        quads = list(read_quads(path))  # all of it first: bad input never reaches the store
         graphs = sorted({q.graph_name for q in quads}, key=lambda g: g.value)
         try:
             for g in graphs:  # each graph is replaced whole: drop it, then one atomic insert of the new one
@@ -115,25 +115,6 @@ class OxigraphStore:
             raise StoreUnavailable(f"writing {path} to the store failed: {exc}; re-run the load") from exc
         self._counts = None
         return len(quads)
-
-    @staticmethod
-    def _parse(path: Path) -> list[ox.Quad]:
-        fmt = _FORMATS.get(path.suffix.lower())
-        if fmt is None:
-            raise LoadError(f"{path}: unsupported file type {path.suffix!r} (expected .nq or .trig)")
-        try:
-            quads = list(ox.parse(path=str(path), format=fmt))
-        except FileNotFoundError as exc:
-            raise LoadError(f"{path}: no such file") from exc
-        except (SyntaxError, ValueError, OSError) as exc:
-            raise LoadError(f"{path}: {exc}") from exc
-        stray = next((q for q in quads if not isinstance(q.graph_name, ox.NamedNode)), None)
-        if stray is not None:
-            raise LoadError(
-                f"{path}: triple outside a named graph ({stray.subject} {stray.predicate} …); "
-                "every triple must be in its document's graph so it can be replaced on re-load"
-            )
-        return quads
 
     # ---- reading -------------------------------------------------------------------------
 

@@ -1,0 +1,49 @@
+"""What a loadable RDF file is, for every store: N-Quads or TriG, every triple inside a named graph
+(the graph is the unit a re-load replaces). Checked as the file is read, with errors naming the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pyoxigraph as ox
+
+from graph.store import LoadError
+
+FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise LoadError(f"{path}: unsupported file type {path.suffix!r} (expected .nq or .trig)")
+    return fmt
+
+
+def read_quads(path: Path) -> Iterator[ox.Quad]:
+    """The quads of an N-Quads/TriG file; LoadError (naming the file) for syntax or a triple outside a named graph."""
+    fmt = rdf_format(path)
+    try:
+        for q in ox.parse(path=str(path), format=fmt):
+            if not isinstance(q.graph_name, ox.NamedNode):
+                raise LoadError(
+                    f"{path}: triple outside a named graph ({q.subject} {q.predicate} …); "
+                    "every triple must be in its document's graph so it can be replaced on re-load"
+                )
+            yield q
+    except LoadError:
+        raise
+    except FileNotFoundError as exc:
+        raise LoadError(f"{path}: no such file") from exc
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise LoadError(f"{path}: {exc}") from exc
+
+
+def check_file(path: Path) -> tuple[set[str], int]:
+    """(graph IRIs, quad count) of a file that `load` would accept; LoadError otherwise. Keeps no quads."""
+    graphs: set[str] = set()
+    count = 0
+    for q in read_quads(Path(path)):
+        graphs.add(q.graph_name.value)
+        count += 1
+    return graphs, count

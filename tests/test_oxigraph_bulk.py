@@ -1,0 +1,87 @@
+"""Building a fresh Oxigraph store with the bulk loader (graph.oxigraph_bulk): the same store the
+transactional `load` makes, bad files skipped whole, and never a half-built store at the target."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from graph.oxigraph_bulk import build, staging_path
+from graph.oxigraph_store import OxigraphStore
+from neo4j_server import corpus_rdf  # noqa: F401  (session fixture: the corpus ingested by the real CLI)
+
+GRAPH_A = "http://example.org/eli/vn/qd/2099/1/thu-nghiem"  # fictional documents
+GRAPH_B = "http://example.org/eli/vn/qd/2099/2/thu-nghiem"
+TITLE = "http://data.europa.eu/eli/ontology#title"
+
+
+def quads_of(store: OxigraphStore) -> set[str]:
+    return {str(q) for q in store._store}  # noqa: SLF001 - compare the raw content
+
+
+def write(path: Path, graph: str, title: str) -> Path:
+    path.write_text(f'<{graph}> <{TITLE}> "{title}" <{graph}> .\n', encoding="utf-8")
+    return path
+
+
+def test_bulk_build_equals_transactional_load_on_the_corpus(corpus_rdf: list[Path], tmp_path: Path) -> None:  # noqa: F811
+    report = build(tmp_path / "bulk", corpus_rdf)
+    assert report.errors == [] and report.files == len(corpus_rdf)
+    bulk, loaded = OxigraphStore(tmp_path / "bulk"), OxigraphStore(tmp_path / "tx")
+    total = sum(loaded.load(f) for f in corpus_rdf)
+    assert report.quads == total
+    assert quads_of(bulk) == quads_of(loaded)
+    assert bulk.status().documents == loaded.status().documents > 20
+    assert not staging_path(tmp_path / "bulk").exists()
+
+
+def test_bad_file_is_skipped_whole_and_named(tmp_path: Path) -> None:
+    good = write(tmp_path / "a.nq", GRAPH_A, "Quyết định thử nghiệm A")
+    bad = tmp_path / "b.nq"
+    bad.write_text(f'<{GRAPH_B}> <{TITLE}> "Quyết định thử nghiệm B" <{GRAPH_B}> .\n<{GRAPH_B}> <{TITLE}> "unterminated\n',
+                   encoding="utf-8")
+    errors: list[str] = []
+    report = build(tmp_path / "store", [good, bad], on_error=errors.append)
+    assert report.files == 1 and len(report.errors) == 1 and errors == report.errors
+    assert str(bad) in errors[0]
+    store = OxigraphStore(tmp_path / "store")
+    assert {q.graph_name.value for q in store._store} == {GRAPH_A}  # noqa: SLF001 - nothing of b.nq
+
+
+def test_triple_outside_a_named_graph_is_refused(tmp_path: Path) -> None:
+    stray = tmp_path / "stray.nq"
+    stray.write_text(f'<{GRAPH_A}> <{TITLE}> "không có đồ thị" .\n', encoding="utf-8")
+    report = build(tmp_path / "store", [stray])
+    assert report.files == 0 and "outside a named graph" in report.errors[0]
+
+
+def test_a_graph_in_two_files_is_replaced_not_merged(tmp_path: Path) -> None:
+    first = write(tmp_path / "1.nq", GRAPH_A, "bản cũ")
+    second = write(tmp_path / "2.nq", GRAPH_A, "bản mới")
+    build(tmp_path / "store", [first, second])
+    titles = {q.object.value for q in OxigraphStore(tmp_path / "store")._store.quads_for_pattern(None, ox.NamedNode(TITLE), None)}  # noqa: SLF001
+    assert titles == {"bản mới"}
+
+
+def test_an_interrupted_build_leaves_no_store_and_the_next_build_finishes(tmp_path: Path) -> None:
+    files = [write(tmp_path / "a.nq", GRAPH_A, "A"), tmp_path / "missing.nq", write(tmp_path / "b.nq", GRAPH_B, "B")]
+
+    def stop(message: str) -> None:
+        raise KeyboardInterrupt(message)  # what a user's Ctrl-C mid-build looks like
+
+    with pytest.raises(KeyboardInterrupt):
+        build(tmp_path / "store", files, on_error=stop)
+    assert not (tmp_path / "store").exists() and staging_path(tmp_path / "store").exists()
+    report = build(tmp_path / "store", files)
+    assert report.files == 2 and "no such file" in report.errors[0]
+    assert {q.graph_name.value for q in OxigraphStore(tmp_path / "store")._store} == {GRAPH_A, GRAPH_B}  # noqa: SLF001
+
+
+def test_an_existing_store_is_never_rebuilt_over(tmp_path: Path) -> None:
+    target = tmp_path / "store"
+    build(target, [write(tmp_path / "a.nq", GRAPH_A, "A")])
+    with pytest.raises(FileExistsError):
+        build(target, [write(tmp_path / "b.nq", GRAPH_B, "B")])
+    assert {q.graph_name.value for q in OxigraphStore(target)._store} == {GRAPH_A}  # noqa: SLF001
