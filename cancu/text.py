@@ -11,7 +11,8 @@ _ETH = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})  # Ð/ð (Iceland
 
 def nfc(text: str) -> str:
     """NFC, with the look-alike eth mapped to Vietnamese Đ/đ."""
-    text = text.translate(_ETH)
+    if "\u00d0" in text or "\u00f0" in text:  # str.translate walks every character; most texts have no eth
+        text = text.translate(_ETH)
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 

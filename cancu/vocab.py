@@ -114,6 +114,7 @@ class CC(DefinedNamespace):
     unitOfMeasure: URIRef  # đơn vị (of an indicator)
     target: URIRef
     mentions: URIRef
+    internalReference: URIRef  # a provision (or the document) -> the document itself or one of its own parts
 
     # Agencies over time
     successor: URIRef

@@ -4,13 +4,16 @@ Căn cứ lines of the preamble give `based_on`; the first reference of each ';'
 Căn cứ line is a legal basis, and so is one introduced by "được sửa đổi, bổ sung bởi"; any other
 reference nested in the line ("… thực hiện Nghị quyết số 52-NQ/TW …") is a citation. References in
 the body give `cites`, or a stronger relation when the sentence says this document amends,
-replaces, repeals, guides, details or consolidates it.
+replaces, repeals, guides, details or consolidates it. Words by which the document points at itself
+("Quyết định này", "Phụ lục I kèm theo Nghị quyết này") are found apart (`find_self`): they cite nothing.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cancu.numbers import DocNumber, TYPE_CODES, find_numbers
 from cancu.text import squash
@@ -23,8 +26,8 @@ _TYPE_WORD = re.compile(
     r"Công\s+điện)(?:\s+số)?\s*$"
 )
 # A law cited by name: from "Luật"/"Bộ luật" to its number or date (one PDF line break allowed).
-LAW_RE = re.compile(
-    r"(?<![\w])(?P<title>(?:Bộ\s+)?[Ll]uật\s+(?!số\b)"
+LAW_RE = re.compile(  # (?=[BLl]) lets the engine skip to where a title can start
+    r"(?=[BLl])(?<![\w])(?P<title>(?:Bộ\s+)?[Ll]uật\s+(?!số\b)"
     r"(?:(?!Nghị quyết|Nghị định|Quyết định|Thông tư|Chỉ thị|Luật số)(?:[^;:()\n\d.]|\n(?!Căn cứ))){1,160}?)"
     r"(?=\s+(?:số\s+\d+/\d{4}/QH\d+\s*)?ngày\s+\d{1,2}\s+tháng|\s+số\s+\d+/\d{4}/QH\d+)"
 )
@@ -44,6 +47,70 @@ _ACTIVE = {  # "<type> này <verb> …": this document acts on the cited one
 }
 _ACTIVE_RE = [(k, re.compile(rf"\bnày\s+(?:\w+\s+){{0,2}}?(?:{v})", re.I)) for k, v in _ACTIVE.items()]
 _CEASES = re.compile(r"^[^.;|]{0,120}?\b(hết hiệu lực|bị bãi bỏ|được thay thế|bãi bỏ)", re.I)
+
+
+# Words for a document's own type in "<type> này"; "Văn bản này" (this document) fits any type.
+_OWN_TYPE = (r"Quyết\s+định|Nghị\s+quyết(?:\s+liên\s+tịch)?|Nghị\s+định|Thông\s+tư(?:\s+liên\s+tịch)?|Chỉ\s+thị|"
+             r"Kế\s+hoạch|Luật|Pháp\s+lệnh|Công\s+văn|Văn\s+bản|Hướng\s+dẫn|Thông\s+báo|Kết\s+luận|Công\s+điện|"
+             r"Báo\s+cáo|Tờ\s+trình|Đề\s+án|Quy\s+chế|Quy\s+định")
+_SELF_REF = re.compile(
+    # an annex of this document: "Phụ lục [I] [ban hành] kèm theo <type> này", or "… kèm theo" with nothing after
+    rf"(?P<annex>Phụ\s+lục)(?:\s+(?P<annex_no>[IVXLC]+|\d+)\b)?\s+(?:(?:được\s+)?ban\s+hành\s+)?kèm\s+theo"
+    rf"(?:\s+(?P<annex_type>{_OWN_TYPE})\s+này\b|(?=\s*(?:[.,;:)]|\n\n|$)))"
+    # a provision of this document: "[điểm a] [khoản 3] Điều 11 [của] <type> này", or the document: "<type> này"
+    rf"|(?:(?:điểm\s+(?P<point>[a-zđ])\s+)?(?:khoản\s+(?P<clause>\d+)\s+)?Điều\s+(?P<article>\d+[a-z]?)\s+(?:của\s+)?)?"
+    rf"(?P<type>{_OWN_TYPE})\s+này\b"
+)
+
+
+# Where a self-reference can end, and where it can start: scanning for these literals and trying the full
+# pattern only around them is ten times faster than running the full pattern at every position of the text.
+_SELF_END = re.compile(r"này|kèm\s+theo")
+_SELF_START = re.compile(rf"Phụ\s+lục|điểm\s|khoản\s|Điều\s|{_OWN_TYPE}")
+_SELF_REACH = 120  # characters from the start of a self-reference to its end, at most
+
+
+def _self_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """`_SELF_REF` matches in text[start:end], left to right, not overlapping: for each place one can end,
+    the leftmost start nearby whose match ends there."""
+    out: list[re.Match[str]] = []
+    for hit in _SELF_END.finditer(text, start, end):
+        lo = max(start, hit.start() - _SELF_REACH, out[-1].end() if out else start)
+        for cand in _SELF_START.finditer(text, lo, hit.start()):
+            m = _SELF_REF.match(text, cand.start(), end)
+            if m and m.end() == hit.end():
+                out.append(m)
+                break
+    return out
+
+
+@dataclass
+class SelfFound:
+    """A self-reference found in a text, before its target is resolved against the document's provisions."""
+
+    start: int
+    end: int
+    quote: str  # the sentence it stands in
+    annex: str | None = None  # "" for "Phụ lục" without a number, else its number as written ("I")
+    article: str | None = None
+    clause: str | None = None
+    point: str | None = None
+
+
+def find_self(text: str, start: int, end: int, own_type: str | None) -> list[SelfFound]:
+    """Self-references in text[start:end]: "<type> này" counts only when <type> is the document's own type
+    (or "Văn bản"), so "Đề án này" in a decision approving a Đề án points at the scheme, not the decision."""
+    own = squash(own_type or "")
+    out: list[SelfFound] = []
+    for m in _self_matches(text, start, end):
+        written = m["annex_type"] or m["type"]
+        if written and squash(written) not in (own, "Văn bản"):
+            continue
+        s_start, s_end = _sentence(text, m.start(), start, end)
+        out.append(SelfFound(m.start(), m.end(), squash(text[s_start:s_end]),
+                             annex=(m["annex_no"] or "") if m["annex"] else None,
+                             article=m["article"], clause=m["clause"], point=m["point"]))
+    return out
 
 
 @dataclass
@@ -248,12 +315,40 @@ def _starts_with_ref(line: str, found: list[Found], offset: int) -> bool:
     return bool(found) and found[0].start - offset <= len("Thực hiện ") + 1
 
 
+# Where a sentence, table cell or list line ends: '. ', '.\n', a blank line, ' | '. Each match takes one
+# character and looks at the rest, so overlapping ends ("\n\n\n") are all seen.
+_BREAK = re.compile(r"\.(?=[ \n])|\n(?=\n)| (?=\| )")
+
+
+@lru_cache(maxsize=4)
+def _breaks(text: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of every sentence end in `text`, by start: found once per text, not once per reference
+    (a scan to the next ' | ' ran to the end of a text without tables, for every reference in it)."""
+    starts, ends = [], []
+    for m in _BREAK.finditer(text):
+        starts.append(m.start())
+        ends.append(m.start() + (3 if text[m.start()] == " " else 2))
+    return starts, ends
+
+
 def _sentence(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
-    """The sentence (or table row / list line) around `pos`, bounded by lo/hi."""
-    left = max(text.rfind(". ", lo, pos), text.rfind(".\n", lo, pos), text.rfind("\n\n", lo, pos), text.rfind(" | ", lo, pos))
-    left = lo if left < 0 else left + 2
-    candidates = [i for i in (text.find(". ", pos, hi), text.find(".\n", pos, hi), text.find("\n\n", pos, hi), text.find(" | ", pos, hi)) if i >= 0]
-    right = min(candidates) + 1 if candidates else hi
+    """The sentence (or table row / list line) around `pos`, bounded by lo/hi: from just after the last end
+    that lies whole in [lo, pos) to the first end that lies whole in [pos, hi)."""
+    starts, ends = _breaks(text)
+    left = lo
+    i = bisect_right(starts, pos) - 1
+    while i >= 0 and starts[i] >= lo:
+        if ends[i] <= pos:
+            left = starts[i] + 2
+            break
+        i -= 1
+    right = hi
+    i = bisect_left(starts, pos)
+    while i < len(starts) and starts[i] < hi:
+        if ends[i] <= hi:
+            right = starts[i] + 1
+            break
+        i += 1
     return left, right
 
 
@@ -268,4 +363,4 @@ def date_before(text: str, pos: int, lo: int) -> str | None:
     return iso(m[1], m[2], m[3])
 
 
-__all__ = ["find_refs", "preamble_refs", "body_refs", "date_before", "TYPE_CODES"]
+__all__ = ["find_refs", "find_self", "preamble_refs", "body_refs", "date_before", "TYPE_CODES"]

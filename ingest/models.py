@@ -37,6 +37,21 @@ class Ref:
 
 
 @dataclass
+class SelfRef:
+    """Words by which a document points at itself or at one of its own parts ("Quyết định này",
+    "Phụ lục I kèm theo Nghị quyết này", "khoản 3 Điều 11 Thông tư này").
+
+    Kept apart from `Ref`: it is no citation of another document, so it never becomes a document-to-document edge.
+    """
+
+    text: str  # the sentence it stands in
+    target: str | None = None  # provision id it names ("phu_luc_1", "chuong_ii/dieu_11/khoan_3"); None: the whole document
+    provision: str | None = None  # provision id where it stands, None in the preamble
+    start: int = 0  # span of the words themselves
+    end: int = 0
+
+
+@dataclass
 class Signer:
     name: str
     role: str | None = None  # "PHÓ THỦ TƯỚNG"
@@ -52,7 +67,7 @@ class Provision:
 
     id: str  # stable path under the document: "dieu_1/khoan_2/diem_a", "phu_luc_2"
     kind: str  # part | chapter | section | article | clause | point | item | annex
-    label: str  # as written: "Điều 1", "a)", "II."
+    label: str  # as written: "Điều 1", "a)", "II.", "-" (a dash item: id "…/gach_{n}", n-th dash under its parent)
     heading: str = ""
     text: str = ""
     start: int = 0
@@ -132,6 +147,7 @@ class Document:
     legal_bases: list[Ref] = dc_field(default_factory=list)
     cites: list[Ref] = dc_field(default_factory=list)
     related: list[Ref] = dc_field(default_factory=list)  # relations stated between other documents
+    self_refs: list[SelfRef] = dc_field(default_factory=list)
     provisions: list[Provision] = dc_field(default_factory=list)
     annex_rows: list[AnnexRow] = dc_field(default_factory=list)
     mentions: list[Mention] = dc_field(default_factory=list)

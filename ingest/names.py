@@ -4,7 +4,8 @@ The gazetteer is data (`ingest/data/agencies.json`); provincial People's Committ
 ("Ủy ban nhân dân tỉnh X", "UBND TP Hà Nội", "HĐND tỉnh X") are recognised by pattern instead.
 
 `find_mentions` matches gazetteer names with a spaCy PhraseMatcher (attr LOWER) over syllable tokens
-with punctuation split off (GUIDE §4: no word segmentation in the hot path), and finds enterprises,
+with punctuation split off (GUIDE §4: no word segmentation in the hot path), tokenising only the windows
+of the text where a name can start (one regex scan finds them), and finds enterprises,
 programmes and platforms with conservative regular expressions. People are not searched for:
 signers come from the header parser.
 """
@@ -154,15 +155,16 @@ def issuer_by_code(code: str) -> Entity | None:
 
 # A syllable is a run of letters/digits; every other non-space character is its own token.
 _TOKEN_RE = re.compile(r"[^\W_]+|[^\w\s]|_")
+_WORD_RE = re.compile(r"[^\W_]+")
 
 
-def tokenize(text: str) -> tuple[list[str], list[int], list[int]]:
-    """Syllable tokens with punctuation split off: (words, starts, ends)."""
+def tokenize(text: str, start: int = 0, end: int | None = None) -> tuple[list[str], list[int], list[int]]:
+    """Syllable tokens of text[start:end] with punctuation split off: (words, starts, ends), offsets into `text`."""
     words: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     add_word, add_start, add_end = words.append, starts.append, ends.append  # hot loop: bound methods
-    for m in _TOKEN_RE.finditer(text):
+    for m in _TOKEN_RE.finditer(text, start, len(text) if end is None else end):
         add_word(m.group())
         a, b = m.span()
         add_start(a)
@@ -173,10 +175,15 @@ def tokenize(text: str) -> tuple[list[str], list[int], list[int]]:
 _NLP: Any = None
 _MATCHER: Any = None
 _PATTERN_ENT: dict[int, Entity] = {}
+_FIRST: list[re.Pattern[str]] = []  # the first token of some gazetteer name: in lower case, in any case
+_LONGEST: dict[tuple[str, ...], int] = {}  # first one or two tokens of a name (lowercased) -> most tokens a name has
+_NEXT_TOKEN = re.compile(r"\s*([^\W_]+|[^\w\s]|_)")
+_EXTENT: dict[int, re.Pattern[str]] = {}  # n -> up to n - 1 further tokens
+_GAP = "\u2063"  # a token no name contains: separates the windows the matcher sees, so no match spans two
 
 
 def _nlp() -> tuple[Any, Any]:
-    """The module-level spaCy pipeline (blank 'xx') and PhraseMatcher, built once."""
+    """The module-level spaCy pipeline (blank 'xx') and PhraseMatcher, built once, with the candidate finders."""
     global _NLP, _MATCHER
     if _MATCHER is None:
         import spacy
@@ -196,17 +203,83 @@ def _nlp() -> tuple[Any, Any]:
                 label = f"{ent.kind}|{ent.id}"
                 matcher.add(label, [Doc(nlp.vocab, words=words)])
                 _PATTERN_ENT[nlp.vocab.strings[label]] = ent
+                head = tuple(w.lower() for w in words[:2])
+                _LONGEST[head] = max(_LONGEST.get(head, 0), len(words))
+        _EXTENT.update({n: re.compile(r"(?:\s*(?:[^\W_]+|[^\w\s]|_)){1,%d}" % (n - 1))
+                        for n in set(_LONGEST.values()) if n > 1})
+        first_re = _head_re(list(_LONGEST))
+        _FIRST[:] = [re.compile(first_re), re.compile(first_re, re.I)]
         _NLP, _MATCHER = nlp, matcher
     return _NLP, _MATCHER
+
+
+def _head_re(heads: list[tuple[str, ...]]) -> str:
+    """A regex for the first token of a name when one of the second tokens of names starting with it follows.
+    The second is only looked at, not consumed, so a name that starts there is still found."""
+    seconds: dict[str, set[str]] = {}
+    for head in heads:
+        seconds.setdefault(head[0], set()).add(head[1] if len(head) > 1 else "")
+    alts = []
+    for first in sorted(seconds, key=len, reverse=True):
+        alt = re.escape(first) + _after(first)
+        if "" not in seconds[first]:  # no one-token name starts with it: a second token must follow
+            tails = sorted(seconds[first], key=len, reverse=True)
+            alt += r"(?=\s*(?:" + "|".join(re.escape(t) + _after(t) for t in tails) + "))"
+        alts.append(alt)
+    return "|".join(alts)  # no leading lookbehind: it would stop the engine skipping ahead; `_windows` checks
+
+
+def _after(token: str) -> str:
+    """What must follow `token` for it to be a whole token: no letter or digit after a syllable."""
+    return r"(?![^\W_])" if _WORD_RE.fullmatch(token) else ""
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Merged spans of `text` that hold every possible gazetteer match: from each place where the first one or
+    two tokens of a name stand, as many tokens as its longest name has. The matcher then tokenises only these
+    (about a tenth of a legal text) instead of the whole text, and finds exactly the same matches."""
+    spans: list[tuple[int, int]] = []
+    longest, next_token, extent = _LONGEST, _NEXT_TOKEN, _EXTENT
+    low, first_re = text.lower(), _FIRST[0]
+    if len(low) != len(text):  # a letter whose lower case is longer ("İ") would shift offsets: search `text`
+        low, first_re = text, _FIRST[1]
+    for m in first_re.finditer(low):
+        if m.start() and _WORD_RE.match(low, m.start() - 1) and _WORD_RE.match(low, m.start()):
+            continue  # inside a syllable, not at a token's start
+        first = m.group().lower()
+        second = next_token.match(low, m.end())
+        n = max(longest.get((first,), 0), longest.get((first, second[1].lower()), 0) if second else 0)
+        if n > 1:
+            rest = extent[n].match(low, m.end())
+            spans.append((m.start(), rest.end() if rest else m.end()))
+        elif n:
+            spans.append(m.span())
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:  # by start already: one scan, left to right
+        if merged and a <= merged[-1][1]:
+            if b > merged[-1][1]:
+                merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
 
 
 # --- patterns for enterprises, programmes, platforms ----------------------------------------
 
 _UP = "A-ZĐÂĂÊÔƠƯÀÁẢÃẠẰẮẲẴẶẦẤẨẪẬÈÉẺẼẸỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌỒỐỔỖỘỜỚỞỠỢÙÚỦŨỤỪỨỬỮỰỲÝỶỸỴ"
 _SYL = r"[\wÀ-ỹ&]+"
-_ENTERPRISE_RE = re.compile(r"\b(Tập đoàn|Tổng công ty|Công ty)(?=\s)")
-_PROGRAMME_RE = re.compile(r"\b(Chương trình|Chiến lược|Đề án|Kế hoạch)(?=[ \u201c\"])")
-_PLATFORM_RE = re.compile(r"\bNền tảng(?= )")
+# Head words of names. No leading \b: it stops the regex engine from skipping ahead to a literal, which made
+# these scans ten times slower; `_word_starts` checks the boundary on the few hits instead.
+_ENTERPRISE_RE = re.compile(r"T(?:ập đoàn|ổng công ty)(?=\s)|Công ty(?=\s)")
+_PROGRAMME_RE = re.compile(r"(?:C(?:hương trình|hiến lược)|Đề án|Kế hoạch)(?=[ \u201c\"])")
+_PLATFORM_RE = re.compile(r"Nền tảng(?= )")
+_PROV_HEAD = re.compile(r"(?=[UỦH])" + _PROV_RE.pattern)  # the same, skipping faster to where it can start
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _word_starts(text: str, i: int) -> bool:
+    """What a leading \b would say before the word at `i`."""
+    return i == 0 or not _WORD_CHAR.match(text, i - 1)
 
 # words that end a programme / platform title (a following clause, not the title)
 _SYL_RE = re.compile(_SYL)
@@ -293,11 +366,15 @@ def _enterprise_end(text: str, pos: int) -> int:
 def _pattern_mentions(text: str) -> list[Mention]:
     out: list[Mention] = []
     for m in _ENTERPRISE_RE.finditer(text):
+        if not _word_starts(text, m.start()):
+            continue
         end = _enterprise_end(text, m.end())
         if end > 0:
             s = text[m.start():end]
             out.append(Mention("enterprise", s, slug(s), s, m.start(), end))
     for m in _PROGRAMME_RE.finditer(text):
+        if not _word_starts(text, m.start()):
+            continue
         j = m.end()
         while j < len(text) and text[j] == " ":
             j += 1
@@ -317,6 +394,8 @@ def _pattern_mentions(text: str) -> list[Mention]:
         s = text[m.start():end]
         out.append(Mention("programme", s, slug(s), s, m.start(), end))
     for m in _PLATFORM_RE.finditer(text):
+        if not _word_starts(text, m.start()):
+            continue
         end = _title_end(text, m.end(), limit=15, loose=True)
         tail = text[m.end():end].strip()
         if not tail or tail.lower() in _GENERIC_TAIL:
@@ -326,6 +405,45 @@ def _pattern_mentions(text: str) -> list[Mention]:
     return out
 
 
+def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """spaCy's `filter_spans` on (start, end) token pairs, without making a Span of each match: the longest
+    (then the earliest) span wins, one is dropped when its first or last token is taken; by start."""
+    kept: list[tuple[int, int]] = []
+    taken: set[int] = set()
+    for s, e in sorted(spans, key=lambda se: (se[1] - se[0], -se[0]), reverse=True):
+        if s not in taken and e - 1 not in taken:
+            kept.append((s, e))
+            taken.update(range(s, e))
+    return sorted(kept)
+
+
+def _gazetteer_matches(text: str) -> list[tuple[int, int, Entity]]:
+    """Gazetteer names in `text` as (start, end, entity): the PhraseMatcher over the windows where a name can
+    start, longest match first, the same as over the whole text."""
+    from spacy.tokens import Doc
+
+    nlp, matcher = _nlp()
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for a, b in _windows(text):
+        w, s, e = tokenize(text, a, b)
+        if words:
+            words.append(_GAP)
+            starts.append(a)
+            ends.append(a)
+        words += w
+        starts += s
+        ends += e
+    if not words:
+        return []
+    doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words))  # offsets come from `starts`
+    matches = matcher(doc)
+    label_of = {(s, e): mid for mid, s, e in matches}
+    return [(starts[first], ends[last - 1], _PATTERN_ENT[label_of[(first, last)]])
+            for first, last in _longest_first([(s, e) for _, s, e in matches])]
+
+
 def find_mentions(text: str) -> list[Mention]:
     """Agencies, units, enterprises, programmes and platforms named in `text`, with spans.
 
@@ -333,27 +451,16 @@ def find_mentions(text: str) -> list[Mention]:
     a code glued to a document number ("186/QĐ-BTTTT") is not a mention. Provincial bodies by
     pattern. Mentions are sorted by start offset.
     """
-    from spacy.tokens import Doc
-    from spacy.util import filter_spans
-
-    nlp, matcher = _nlp()
-    words, starts, ends = tokenize(text)
     out: list[Mention] = []
-    if words:
-        doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words))  # offsets come from `starts`
-        matches = matcher(doc)
-        label_of = {(s, e): mid for mid, s, e in matches}
-        for sp in filter_spans([doc[s:e] for _, s, e in matches]):
-            a, b = starts[sp.start], ends[sp.end - 1]
-            if (a > 0 and text[a - 1] in "-/") or (b < len(text) and text[b] in "-/"):
-                continue  # a code inside a document number
-            if text[a].islower():
-                continue  # "chính phủ số" (e-government), not the Government
-            ent = _PATTERN_ENT[label_of[(sp.start, sp.end)]]
-            out.append(Mention(ent.kind, text[a:b], ent.id, ent.name, a, b))
+    for a, b, ent in _gazetteer_matches(text):
+        if (a > 0 and text[a - 1] in "-/") or (b < len(text) and text[b] in "-/"):
+            continue  # a code inside a document number
+        if text[a].islower():
+            continue  # "chính phủ số" (e-government), not the Government
+        out.append(Mention(ent.kind, text[a:b], ent.id, ent.name, a, b))
     covered = sorted((m.start, m.end) for m in out)  # non-overlapping: the last span starting before decides
     covered_starts = [a for a, _ in covered]
-    for m in _PROV_RE.finditer(text):
+    for m in _PROV_HEAD.finditer(text):
         i = bisect_right(covered_starts, m.start()) - 1
         if i >= 0 and covered[i][0] <= m.start() < covered[i][1]:
             continue

@@ -7,18 +7,20 @@ Problems that do not stop parsing (no number, no date, a truncated header) are r
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
-from cancu.numbers import DocNumber, find_numbers
+from cancu.numbers import find_numbers
 from cancu.text import fold, nfc
 from ingest import names, roles, tables
-from ingest.citations import body_refs, preamble_refs
+from ingest.citations import body_refs, find_self, preamble_refs
 from ingest.header import IssuerNamer, parse_header
-from ingest.models import AnnexRow, Document, Ref
+from ingest.models import AnnexRow, Document, Ref, SelfRef
 from ingest.readers import read_text
-from ingest.resolve import Registry, own_id, resolve
-from ingest.structure import ANNEX_START, innermost, parse_structure
+from ingest.resolve import Registry, number_of, own_id, resolve, self_target
+from ingest.structure import ANNEX_START, Innermost, parse_structure
 
 _DECISION_MARK = re.compile(
     r"^\s*(QUYẾT ĐỊNH|QUYẾT NGHỊ|NGHỊ QUYẾT|CHỈ THỊ|BAN HÀNH)\s*:\s*$", re.MULTILINE
@@ -77,12 +79,12 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
     doc.provisions = provisions + annex_provs
     doc.annex_rows = _unique_row_ids(rows)
 
+    row_at, provision_at = Innermost(rows), Innermost(doc.provisions)
+
     def provision_of(pos: int) -> str | None:
-        row = next((r for r in rows if r.start <= pos < r.end), None)
-        if row:
-            return row.id
-        prov = innermost(doc.provisions, pos)
-        return prov.id if prov else None
+        """The annex row, else the deepest provision, at `pos`."""
+        hit = row_at(pos) or provision_at(pos)
+        return hit.id if hit else None
 
     refs: list[Ref] = []
     if p_end:
@@ -91,7 +93,9 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
         refs += body_refs(text, p_end, len(text), provision_of)
     else:
         refs += body_refs(text, h.body_start, len(text), provision_of)
-    refs = [r for r in refs if not _is_self(r, doc)]
+    is_own = [_is_self(r, doc) for r in refs]
+    own = [r for r, o in zip(refs, is_own) if o]
+    refs = [r for r, o in zip(refs, is_own) if not o]
     for ref in refs:
         ref.issuer = _issuer(ref)
     doc.legal_bases = [r for r in refs if r.relation == "based_on" and r.via_start is None]
@@ -100,16 +104,30 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
     year = int(doc.date_issued[:4]) if doc.date_issued else h.year
     doc.doc_id = own_id(doc, year)
     resolve(doc, registry)
+    doc.self_refs = _self_refs(doc, own, provision_of)
     doc.mentions = names.find_mentions(text)
     for m in doc.mentions:
         m.provision = provision_of(m.start)
-    doc.roles = roles.find_roles(doc)
+    doc.roles = roles.find_roles(doc, doc.annex_rows)
     return doc
+
+
+def _self_refs(doc: Document, own_number: list[Ref], provision_of: Callable[[int], str | None]) -> list[SelfRef]:
+    """The document's references to itself, in text order: "<type> này" and annexes "kèm theo", and its own
+    number where the body or an annex names it ("(Kèm theo Nghị quyết số 175/NQ-CP …)"). The number line of
+    the header, outside every provision, identifies the document rather than referring to it: left out."""
+    out = []
+    for f in find_self(doc.text, 0, len(doc.text), doc.type):
+        here = provision_of(f.start)
+        out.append(SelfRef(f.quote, self_target(f, doc.provisions, here), here, f.start, f.end))
+    out += [SelfRef(r.text, None, r.provision, r.start, r.end) for r in own_number if r.provision]
+    return sorted(out, key=lambda r: r.start)
 
 
 def _unique_row_ids(rows: list[AnnexRow]) -> list[AnnexRow]:
     """Where the TT numbering restarts in each group (12/NQ-CP), prefix the group's ordinal to the row id."""
-    annexes_with_repeats = {r.annex_id for r in rows if sum(o.annex_id == r.annex_id and o.stt == r.stt for o in rows) > 1}
+    counts = Counter((r.annex_id, r.stt) for r in rows)
+    annexes_with_repeats = {annex for (annex, _), n in counts.items() if n > 1}
     groups: dict[tuple[str, str | None], int] = {}
     for r in rows:
         if r.annex_id in annexes_with_repeats:
@@ -126,7 +144,7 @@ def _issuer(ref: Ref) -> str | None:
         if known:
             return known if not re.search(r"khóa\s+[IVX]+", ref.issuer) else ref.issuer
     if ref.number and not ref.title:
-        return namer(DocNumber.parse(ref.number).issuer) or (ref.issuer if ref.issuer and len(ref.issuer.split()) <= 8 else None)
+        return namer(number_of(ref.number).issuer) or (ref.issuer if ref.issuer and len(ref.issuer.split()) <= 8 else None)
     return ref.issuer
 
 
@@ -160,6 +178,6 @@ def _unmarked_preamble(text: str, start: int, end: int) -> tuple[int, int]:
 def _is_self(ref: Ref, doc: Document) -> bool:
     if not ref.number or not doc.number:
         return False
-    same = DocNumber.parse(ref.number).key == DocNumber.parse(doc.number).key
+    same = number_of(ref.number).key == number_of(doc.number).key
     year = int(doc.date_issued[:4]) if doc.date_issued else None
     return same and (ref.year is None or year is None or ref.year == year)

@@ -3,19 +3,29 @@
 A number without a year ("Quyết định số 749/QĐ-TTg") is resolved, in order, from: the same number
 with a year earlier in the same document, a date earlier in the same sentence, the registry of
 documents known to this ingest run (only when exactly one year fits: the same administrative
-number recurs across years), and otherwise stays undated rather than guessed.
+number recurs across years), and otherwise stays undated rather than guessed. A self-reference
+("Phụ lục I kèm theo Nghị quyết này") resolves to the provision it names when the text has it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 
 from cancu.iri import UNDATED, DocId
 from cancu.numbers import DocNumber
-from ingest.citations import date_before
-from ingest.models import Document, Ref
+from cancu.text import fold
+from ingest.citations import SelfFound, date_before
+from ingest.models import Document, Provision, Ref
+from ingest.structure import slug_number
 
 Registry = dict[str, set[int]]  # number key -> years of known documents with that number
+
+
+@lru_cache(maxsize=1 << 14)
+def number_of(text: str) -> DocNumber:
+    """`DocNumber.parse`, remembered: ingest parses the same few numbers again at every step of a document."""
+    return DocNumber.parse(text)
 
 
 def registry_of(docs: list[Document]) -> Registry:
@@ -23,10 +33,10 @@ def registry_of(docs: list[Document]) -> Registry:
     reg: Registry = defaultdict(set)
     for doc in docs:
         if doc.number and doc.date_issued:
-            reg[DocNumber.parse(doc.number).key].add(int(doc.date_issued[:4]))
+            reg[number_of(doc.number).key].add(int(doc.date_issued[:4]))
         for ref in doc.legal_bases + doc.cites:
             if ref.number and ref.year:
-                reg[DocNumber.parse(ref.number).key].add(ref.year)
+                reg[number_of(ref.number).key].add(ref.year)
     return reg
 
 
@@ -36,7 +46,7 @@ def own_id(doc: Document, year: int | None) -> str | None:
         return DocId.for_law(doc.title, doc.date_issued).id
     if not doc.number:
         return None
-    return DocId.for_number(DocNumber.parse(doc.number), year, doc.type).id
+    return DocId.for_number(number_of(doc.number), year, doc.type).id
 
 
 def resolve(doc: Document, registry: Registry | None = None) -> None:
@@ -49,11 +59,11 @@ def resolve(doc: Document, registry: Registry | None = None) -> None:
             year_or_date = ref.date or (str(ref.year) if ref.year else UNDATED)
             ref.doc_id = DocId.for_law(ref.title, year_or_date).id
             if ref.number:
-                law_numbers[DocNumber.parse(ref.number).key] = ref.doc_id
+                law_numbers[number_of(ref.number).key] = ref.doc_id
             continue
         if not ref.number:
             continue
-        number = DocNumber.parse(ref.number)
+        number = number_of(ref.number)
         if number.key in law_numbers:  # "(Luật số 69/2020/QH14)" after the law's name
             ref.doc_id = law_numbers[number.key]
             continue
@@ -80,3 +90,29 @@ def _infer_year(doc: Document, ref: Ref, number: DocNumber, seen: dict[str, set[
     if registry and len(registry.get(number.key, ())) == 1:
         return next(iter(registry[number.key]))
     return None
+
+
+def self_target(found: SelfFound, provisions: list[Provision], here: str | None) -> str | None:
+    """Id of the provision a self-reference names (annex, article, clause, point), as deep as the text has it;
+    None for the document as a whole, or when the named part is not in the text or is ambiguous."""
+    if found.annex is not None:
+        annexes = [p for p in provisions if p.kind == "annex"]
+        if found.annex:
+            return next((p.id for p in annexes if fold(p.label) == fold(f"Phụ lục {found.annex}")), None)
+        return annexes[0].id if len(annexes) == 1 else None
+    if not found.article:
+        return None
+    segment = f"dieu_{slug_number(found.article)}"
+    articles = [p for p in provisions if p.kind == "article" and p.id.rsplit("/", 1)[-1] == segment]
+    if len(articles) > 1:  # numbering restarts (an attached regulation): the article in the same top-level part
+        top = (here or "").split("/", 1)[0]
+        articles = [p for p in articles if p.id.split("/", 1)[0] == top]
+    if len(articles) != 1:
+        return None
+    target = articles[0].id
+    ids = {p.id for p in provisions}
+    for prefix, number in (("khoan", found.clause), ("diem", found.point)):
+        if not number or f"{target}/{prefix}_{slug_number(number)}" not in ids:
+            break
+        target = f"{target}/{prefix}_{slug_number(number)}"
+    return target

@@ -94,7 +94,8 @@ def platform_roles(rows: list[AnnexRow], text: str = "") -> list[Role]:
     return out
 
 
-def find_roles(doc: Document) -> list[Role]:
-    """All programme roles of a parsed document (approval + platform tables)."""
-    rows = doc.annex_rows or parse_annexes(doc.text)[1]
+def find_roles(doc: Document, rows: list[AnnexRow] | None = None) -> list[Role]:
+    """All programme roles of a parsed document (approval + platform tables). `rows`: its annex rows when the
+    caller has parsed them already (an empty list included), so the annexes are not parsed twice."""
+    rows = (doc.annex_rows or parse_annexes(doc.text)[1]) if rows is None else rows
     return approval_roles(doc) + platform_roles(rows, doc.text)

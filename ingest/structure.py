@@ -1,4 +1,4 @@
-"""Segment the body into provisions with stable ids: Phần, Chương, Mục, Điều, Khoản, Điểm, Roman sections, items.
+"""Segment the body into provisions with stable ids: Phần, Chương, Mục, Điều, Khoản, Điểm, Roman sections, dash items.
 
 Ids are paths under the document ("dieu_1/khoan_2/diem_a", "muc_iii/khoan_1"), so a relation can
 point at the exact provision it came from and the id survives re-ingest of the same text.
@@ -7,9 +7,11 @@ point at the exact provision it came from and the id survives re-ingest of the s
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from typing import Sequence
 
 from cancu.text import fold
-from ingest.models import Provision
+from ingest.models import AnnexRow, Provision
 
 # (kind, level, regex on a line, id prefix). Lower level = outer.
 _HEADINGS: list[tuple[str, int, re.Pattern[str], str]] = [
@@ -24,22 +26,34 @@ _HEADINGS: list[tuple[str, int, re.Pattern[str], str]] = [
 ANNEX_START = re.compile(r"^\s*PHỤ LỤC\b", re.MULTILINE)
 
 
+# A dash item ("- …" or "– …") sits below every heading; it is numbered by its position under its parent.
+_DASH = re.compile(r"^(?P<n>[-–])\s+(?P<h>\S.*)$")
+_DASH_LEVEL = 7
+# "Nơi nhận:" opens the list of recipients, whose dash lines are addresses, not provisions.
+_RECIPIENTS = re.compile(r"^Nơi nhận\s*:")
+
+
 def parse_structure(text: str, start: int, end: int) -> list[Provision]:
     """Provisions of text[start:end], in document order, each spanning until the next sibling or ancestor."""
     out: list[Provision] = []
     stack: list[tuple[int, Provision]] = []  # (level, provision)
     seen: dict[str, int] = {}
+    dashes: dict[str | None, int] = {}  # parent id -> dash items so far
+    recipients = False
     pos = start
     for line in text[start:end].splitlines(keepends=True):
         stripped = line.strip()
-        hit = _heading(stripped)
+        hit = _heading(stripped) or (None if recipients else _dash(stripped))
         if hit:
             kind, level, number, heading, prefix = hit
-            # A Roman-numeral line directly inside an article that already has clauses is a clause-like item, keep.
             while stack and stack[-1][0] >= level:
                 _close(stack.pop()[1], pos)
             parent = stack[-1][1] if stack else None
-            pid = f"{prefix}_{_slug_number(number)}"
+            if prefix == "gach":
+                parent_id = parent.id if parent else None
+                number = str(dashes.get(parent_id, 0) + 1)
+                dashes[parent_id] = int(number)
+            pid = f"{prefix}_{slug_number(number)}"
             full = f"{parent.id}/{pid}" if parent else pid
             if full in seen:  # a repeated label under the same parent (transcription noise): keep ids unique
                 seen[full] += 1
@@ -51,6 +65,11 @@ def parse_structure(text: str, start: int, end: int) -> list[Provision]:
                              parent=parent.id if parent else None)
             out.append(prov)
             stack.append((level, prov))
+            recipients = False
+        elif _RECIPIENTS.match(stripped):
+            recipients = True
+            while stack and stack[-1][0] >= _DASH_LEVEL:
+                _close(stack.pop()[1], pos)
         pos += len(line)
     while stack:
         _close(stack.pop()[1], end)
@@ -71,14 +90,32 @@ def _heading(line: str) -> tuple[str, int, str, str, str] | None:
     return None
 
 
-def _slug_number(n: str) -> str:
+def _dash(line: str) -> tuple[str, int, str, str, str] | None:
+    m = _DASH.match(line)
+    return ("item", _DASH_LEVEL, "", m["h"], "gach") if m else None
+
+
+def slug_number(n: str) -> str:
+    """The id segment of a provision number as written ("11" -> "11", "IV" -> "iv", "đ" -> "d")."""
     return re.sub(r"[^a-z0-9]+", "_", fold(n)).strip("_")
 
 
-def innermost(provisions: list[Provision], pos: int) -> Provision | None:
-    """The deepest provision whose span contains `pos`."""
-    best = None
-    for prov in provisions:
-        if prov.start <= pos < prov.end and (best is None or prov.start >= best.start):
-            best = prov
-    return best
+class Innermost:
+    """The deepest span holding a position, by bisection: references, mentions and roles ask thousands of times.
+
+    Deepest = the latest start among the spans that hold the position (nested spans start later), and among
+    equal starts the later in the given order.
+    """
+
+    def __init__(self, spans: Sequence[Provision | AnnexRow]):
+        order = sorted(range(len(spans)), key=lambda i: (spans[i].start, i))
+        self._spans = [spans[i] for i in order]
+        self._starts = [p.start for p in self._spans]
+
+    def __call__(self, pos: int) -> Provision | AnnexRow | None:
+        i = bisect_right(self._starts, pos) - 1
+        while i >= 0:
+            if pos < self._spans[i].end:
+                return self._spans[i]
+            i -= 1
+        return None

@@ -559,6 +559,8 @@ def _pdf_rows(block: _Block, lines: list[_Line], i: int, headers: list[str]) -> 
 
 def parse_annexes(text: str) -> tuple[list[Provision], list[AnnexRow]]:
     """Annex provisions (title, subtitle, span) and their table rows, columns mapped by header."""
+    if not _ANNEX_RE.search(text):  # most documents have no annex: skip cutting the text into lines
+        return [], []
     lines = _lines(text)
     blocks = _find_blocks(lines)
     unnumbered = sum(1 for b in blocks if not b.number)

@@ -6,40 +6,50 @@ cancu.vocab), so a re-ingest of the same text yields the same IRIs and the same 
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Iterator
+from typing import Any, Iterator
 
 from pyoxigraph import Literal, NamedNode, Quad
 from rdflib.namespace import ORG, RDF, SKOS, XSD
 
 from cancu.config import base_iri
 from cancu.iri import DocId, entity_iri
-from cancu.numbers import DocNumber
 from cancu.vocab import CC, ELI, RELATION_PROPERTIES, ROLE_PROPERTIES, TYPE_CLASSES
 from ingest.models import AnnexRow, Document, Role
+from ingest.resolve import number_of
 
+
+class _Terms:
+    """A vocabulary's terms as pyoxigraph NamedNodes, each built on first use and then a plain attribute:
+    rdflib's DefinedNamespace look-up and a NamedNode per call cost more than the quad itself."""
+
+    def __init__(self, ns: Any):
+        self._ns = ns
+
+    def __getattr__(self, name: str) -> NamedNode:
+        node = NamedNode(str(getattr(self._ns, name)))
+        setattr(self, name, node)
+        return node
+
+
+cc, eli, rdf, skos, xsd, org = (_Terms(ns) for ns in (CC, ELI, RDF, SKOS, XSD, ORG))
+_RELATION = {name: NamedNode(str(p)) for name, p in RELATION_PROPERTIES.items()}
+_ROLE = {name: NamedNode(str(p)) for name, p in ROLE_PROPERTIES.items()}
+_TYPE_CLASS = {name: NamedNode(str(c)) for name, c in TYPE_CLASSES.items()}
 _PROVISION_CLASS = {
-    "part": CC.Part, "chapter": CC.Chapter, "section": CC.Section, "article": CC.Article,
-    "clause": CC.Clause, "point": CC.Point, "item": CC.Item, "annex": CC.Annex,
+    "part": cc.Part, "chapter": cc.Chapter, "section": cc.Section, "article": cc.Article,
+    "clause": cc.Clause, "point": cc.Point, "item": cc.Item, "annex": cc.Annex,
 }
 _ENTITY_CLASS = {
-    "agency": CC.Agency, "unit": CC.Unit, "enterprise": CC.Enterprise, "person": CC.Person,
-    "platform": CC.Platform, "programme": CC.Programme, "collective": CC.Agency,
+    "agency": cc.Agency, "unit": cc.Unit, "enterprise": cc.Enterprise, "person": cc.Person,
+    "platform": cc.Platform, "programme": cc.Programme, "collective": cc.Agency,
 }
 GAZETTEER_GRAPH = "graph/gazetteer"
 
 
-@lru_cache(maxsize=4096)
-def _n(term: str) -> NamedNode:
-    return NamedNode(str(term))
-
-
-def _lit(value: str | int, datatype: str | None = None, lang: str | None = None) -> Literal:
-    if isinstance(value, int):
-        return Literal(str(value), datatype=_n(XSD.integer))
+def _lit(value: str, datatype: NamedNode | None = None, lang: str | None = None) -> Literal:
     if lang:
         return Literal(value, language=lang)
-    return Literal(value, datatype=_n(datatype)) if datatype else Literal(value)
+    return Literal(value, datatype=datatype) if datatype else Literal(value)
 
 
 class _Graph:
@@ -49,10 +59,14 @@ class _Graph:
         self.name = NamedNode(name)
         self.quads: dict[Quad, None] = {}
         self.labelled: set[NamedNode] = set()
+        self.entities: dict[tuple[str, str], NamedNode] = {}  # (kind, name as written) -> node, described once
 
-    def add(self, s: NamedNode, p: str, o: NamedNode | Literal | str) -> None:
-        obj = o if isinstance(o, (NamedNode, Literal)) else _lit(o)
-        self.quads[Quad(s, _n(p), obj, self.name)] = None
+    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal | str | int) -> None:
+        if isinstance(o, str):
+            o = Literal(o)
+        elif isinstance(o, int):
+            o = Literal(str(o), datatype=xsd.integer)
+        self.quads[Quad(s, p, o, self.name)] = None
 
 
 def document_quads(doc: Document, base: str | None = None) -> list[Quad]:
@@ -65,38 +79,38 @@ def document_quads(doc: Document, base: str | None = None) -> list[Quad]:
     g = _Graph(d_iri)
     _describe(g, d, number=doc.number, type_name=doc.type, issuer=doc.issuer, date=doc.date_issued,
               title=doc.title, year=_year(doc), base=base)
-    g.add(d, CC.sourceFile, doc.source)
+    g.add(d, cc.sourceFile, doc.source)
     if doc.date_in_force:
-        g.add(d, ELI.first_date_entry_in_force, _lit(doc.date_in_force, XSD.date))
-    for pred, value in ((CC.place, doc.place), (CC.field, doc.field), (CC.proposedBy, doc.proposed_by)):
+        g.add(d, eli.first_date_entry_in_force, _lit(doc.date_in_force, xsd.date))
+    for pred, value in ((cc.place, doc.place), (cc.field, doc.field), (cc.proposedBy, doc.proposed_by)):
         if value:
             g.add(d, pred, value)
     if doc.signature:
         s = NamedNode(f"{d_iri}/signature")
         sig = doc.signature
-        g.add(d, CC.signature, s)
-        g.add(d, CC.signerName, sig.name)
-        g.add(s, RDF.type, _n(CC.Signature))
+        g.add(d, cc.signature, s)
+        g.add(d, cc.signerName, sig.name)
+        g.add(s, rdf.type, cc.Signature)
         person = NamedNode(entity_iri("person", sig.name, base))
-        g.add(s, CC.signer, person)
-        g.add(person, RDF.type, _n(CC.Person))
-        g.add(person, SKOS.prefLabel, _lit(sig.name, lang="vi"))
-        for pred, value in ((CC.signerRole, sig.role), (CC.signingMode, sig.mode), (CC.signedFor, sig.on_behalf_of)):
+        g.add(s, cc.signer, person)
+        g.add(person, rdf.type, cc.Person)
+        g.add(person, skos.prefLabel, _lit(sig.name, lang="vi"))
+        for pred, value in ((cc.signerRole, sig.role), (cc.signingMode, sig.mode), (cc.signedFor, sig.on_behalf_of)):
             if value:
                 g.add(s, pred, value)
     elif doc.signer:
-        g.add(d, CC.signerName, doc.signer)
+        g.add(d, cc.signerName, doc.signer)
     for i, prov in enumerate(doc.provisions):
         p = NamedNode(f"{d_iri}/{prov.id}")
-        g.add(p, RDF.type, _n(CC.Provision))
-        g.add(p, RDF.type, _n(_PROVISION_CLASS.get(prov.kind, CC.Item)))
-        g.add(p, ELI.is_part_of, NamedNode(f"{d_iri}/{prov.parent}") if prov.parent else d)
-        g.add(p, CC.label, prov.label)
-        g.add(p, CC.ordinal, i + 1)
+        g.add(p, rdf.type, cc.Provision)
+        g.add(p, rdf.type, _PROVISION_CLASS.get(prov.kind, cc.Item))
+        g.add(p, eli.is_part_of, NamedNode(f"{d_iri}/{prov.parent}") if prov.parent else d)
+        g.add(p, cc.label, prov.label)
+        g.add(p, cc.ordinal, i + 1)
         if prov.heading:
-            g.add(p, CC.heading, prov.heading)
+            g.add(p, cc.heading, prov.heading)
         if prov.text:
-            g.add(p, CC.text, prov.text)
+            g.add(p, cc.text, prov.text)
     links = 0
     refs = [(d_iri, r) for r in sorted(doc.legal_bases + doc.cites, key=lambda r: r.start)]
     # "88/2025/NĐ-CP quy định chi tiết 193/2025/QH15": a relation this document states between two others
@@ -110,7 +124,7 @@ def document_quads(doc: Document, base: str | None = None) -> list[Quad]:
         subject, t = NamedNode(subject_iri), NamedNode(t_iri)
         _describe(g, t, number=ref.number, type_name=ref.type, issuer=ref.issuer, date=ref.date,
                   title=ref.title, year=ref.year, base=base, stub=True)
-        prop = RELATION_PROPERTIES[ref.relation]
+        prop = _RELATION[ref.relation]
         g.add(subject, prop, t)
         links += 1
         _link(g, subject, f"{d_iri}/link/{links}", prop, t, ref.provision and NamedNode(f"{d_iri}/{ref.provision}"),
@@ -121,7 +135,13 @@ def document_quads(doc: Document, base: str | None = None) -> list[Quad]:
         links = _role(g, d, d_iri, role, links, base)
     for m in doc.mentions:
         if m.kind in ("agency", "unit") and m.name:
-            g.add(d, CC.mentions, _entity(g, m.kind, m.name, base))
+            g.add(d, cc.mentions, _entity(g, m.kind, m.name, base))
+    for ref in doc.self_refs:  # numbered after every other link, so adding them moved no existing link IRI
+        here = NamedNode(f"{d_iri}/{ref.provision}") if ref.provision else None
+        target = NamedNode(f"{d_iri}/{ref.target}") if ref.target else d
+        g.add(here or d, cc.internalReference, target)
+        links += 1
+        _link(g, here or d, f"{d_iri}/link/{links}", cc.internalReference, target, here, ref.text, ref.start, ref.end)
     return list(g.quads)
 
 
@@ -133,41 +153,49 @@ def _year(doc: Document) -> int | None:
 
 def _describe(g: _Graph, d: NamedNode, *, number: str | None, type_name: str | None, issuer: str | None,
               date: str | None, title: str | None, year: int | None, base: str, stub: bool = False) -> None:
-    g.add(d, RDF.type, _n(CC.LegalDocument))
-    if type_name in TYPE_CLASSES:
-        cls = CC.PartyResolution if number and DocNumber.parse(number).party and type_name == "Nghị quyết" else TYPE_CLASSES[type_name]
-        g.add(d, RDF.type, _n(cls))
-        g.add(d, CC.typeName, type_name)
+    g.add(d, rdf.type, cc.LegalDocument)
+    if type_name in _TYPE_CLASS:
+        cls = cc.PartyResolution if number and number_of(number).party and type_name == "Nghị quyết" else _TYPE_CLASS[type_name]
+        g.add(d, rdf.type, cls)
+        g.add(d, cc.typeName, type_name)
     if number and not (stub and title):
-        g.add(d, CC.number, number)
-        g.add(d, ELI.id_local, number)
-        g.add(d, CC.numberKey, DocNumber.parse(number).key)
+        g.add(d, cc.number, number)
+        g.add(d, eli.id_local, number)
+        g.add(d, cc.numberKey, number_of(number).key)
     if title:
-        g.add(d, ELI.title, _lit(title, lang="vi"))
+        g.add(d, eli.title, _lit(title, lang="vi"))
     if year:
-        g.add(d, CC.year, year)
+        g.add(d, cc.year, year)
     if date:
-        g.add(d, ELI.date_document, _lit(date, XSD.date))
+        g.add(d, eli.date_document, _lit(date, xsd.date))
     if issuer:
-        g.add(d, CC.issuerName, issuer)
-        g.add(d, ELI.passed_by, _entity(g, "agency", issuer, base))
+        g.add(d, cc.issuerName, issuer)
+        g.add(d, eli.passed_by, _entity(g, "agency", issuer, base))
 
 
-def _link(g: _Graph, subject: NamedNode, iri: str, prop: str, target: NamedNode, provision: NamedNode | None,
+def _link(g: _Graph, subject: NamedNode, iri: str, prop: NamedNode, target: NamedNode, provision: NamedNode | None,
           quote: str, start: int, end: int) -> None:
     link = NamedNode(iri)
-    g.add(subject, CC.qualifiedLink, link)
-    g.add(link, RDF.type, _n(CC.Link))
-    g.add(link, CC.linkRelation, _n(prop))
-    g.add(link, CC.linkTarget, target)
+    g.add(subject, cc.qualifiedLink, link)
+    g.add(link, rdf.type, cc.Link)
+    g.add(link, cc.linkRelation, prop)
+    g.add(link, cc.linkTarget, target)
     if provision:
-        g.add(link, CC.inProvision, provision)
-    g.add(link, CC.quote, quote)
-    g.add(link, CC.charStart, start)
-    g.add(link, CC.charEnd, end)
+        g.add(link, cc.inProvision, provision)
+    g.add(link, cc.quote, quote)
+    g.add(link, cc.charStart, start)
+    g.add(link, cc.charEnd, end)
 
 
 def _entity(g: _Graph, kind: str, name: str, base: str) -> NamedNode:
+    """The node of a named entity, described (type, labels) the first time this graph meets the name."""
+    node = g.entities.get((kind, name))
+    if node is None:
+        node = g.entities[(kind, name)] = _describe_entity(g, kind, name, base)
+    return node
+
+
+def _describe_entity(g: _Graph, kind: str, name: str, base: str) -> NamedNode:
     from ingest.names import resolve_agency
 
     node = None
@@ -177,32 +205,32 @@ def _entity(g: _Graph, kind: str, name: str, base: str) -> NamedNode:
             kind, name = known.kind, known.name
             node = NamedNode(f"{base}/id/{kind}/{known.id}")
     node = node or NamedNode(entity_iri(kind if kind != "collective" else "agency", name, base))
-    g.add(node, RDF.type, _n(_ENTITY_CLASS.get(kind, CC.Agency)))
+    g.add(node, rdf.type, _ENTITY_CLASS.get(kind, cc.Agency))
     label = name[:1].upper() + name[1:]  # one prefLabel per entity: "các bộ, ngành" and "Các bộ ngành" are one
     if node not in g.labelled:
         g.labelled.add(node)
-        g.add(node, SKOS.prefLabel, _lit(label, lang="vi"))
-    elif Quad(node, _n(SKOS.prefLabel), _lit(label, lang="vi"), g.name) not in g.quads:
-        g.add(node, SKOS.altLabel, _lit(label, lang="vi"))
+        g.add(node, skos.prefLabel, _lit(label, lang="vi"))
+    elif Quad(node, skos.prefLabel, _lit(label, lang="vi"), g.name) not in g.quads:
+        g.add(node, skos.altLabel, _lit(label, lang="vi"))
     if label != name:
-        g.add(node, SKOS.altLabel, _lit(name, lang="vi"))
+        g.add(node, skos.altLabel, _lit(name, lang="vi"))
     return node
 
 
 def _annex_row(g: _Graph, d: NamedNode, d_iri: str, row: AnnexRow, links: int, base: str) -> int:
     r = NamedNode(f"{d_iri}/{row.id}")
-    g.add(r, RDF.type, _n(CC.AnnexRow))
-    g.add(r, RDF.type, _n(CC.Indicator if row.kind == "indicator" else CC.Task))
-    g.add(r, ELI.is_part_of, NamedNode(f"{d_iri}/{row.annex_id}"))
-    g.add(r, CC.label, row.stt)
+    g.add(r, rdf.type, cc.AnnexRow)
+    g.add(r, rdf.type, cc.Indicator if row.kind == "indicator" else cc.Task)
+    g.add(r, eli.is_part_of, NamedNode(f"{d_iri}/{row.annex_id}"))
+    g.add(r, cc.label, row.stt)
     if row.task:
-        g.add(r, CC.text, row.task)
-    for pred, value in ((CC.product if row.kind != "indicator" else CC.target, row.product),
-                        (CC.deadline, row.deadline), (CC.unitOfMeasure, row.unit)):
+        g.add(r, cc.text, row.task)
+    for pred, value in ((cc.product if row.kind != "indicator" else cc.target, row.product),
+                        (cc.deadline, row.deadline), (cc.unitOfMeasure, row.unit)):
         if value:
             g.add(r, pred, value)
-    lead_prop = CC.monitoringAgency if row.kind == "indicator" else CC.leadAgency
-    for prop, names in ((lead_prop, row.lead), (CC.coordinatingAgency, row.coordinating)):
+    lead_prop = cc.monitoringAgency if row.kind == "indicator" else cc.leadAgency
+    for prop, names in ((lead_prop, row.lead), (cc.coordinatingAgency, row.coordinating)):
         for name in names:
             a = _entity(g, "agency", name, base)
             g.add(r, prop, a)
@@ -214,9 +242,9 @@ def _annex_row(g: _Graph, d: NamedNode, d_iri: str, row: AnnexRow, links: int, b
 
 def _role(g: _Graph, d: NamedNode, d_iri: str, role: Role, links: int, base: str) -> int:
     if role.relation == "short_name":  # "(gọi tắt là …)": another label of the same programme
-        g.add(_entity(g, role.subject_kind, role.subject, base), SKOS.altLabel, _lit(role.object, lang="vi"))
+        g.add(_entity(g, role.subject_kind, role.subject, base), skos.altLabel, _lit(role.object, lang="vi"))
         return links
-    prop = ROLE_PROPERTIES.get(role.relation)
+    prop = _ROLE.get(role.relation)
     if prop is None:
         return links
     if role.subject_kind == "document":
@@ -228,7 +256,7 @@ def _role(g: _Graph, d: NamedNode, d_iri: str, role: Role, links: int, base: str
     obj = _entity(g, role.object_kind, role.object, base)
     g.add(subject, prop, obj)
     if role.subject_kind == "platform":
-        g.add(d, CC.mentions, subject)
+        g.add(d, cc.mentions, subject)
     links += 1
     prov = NamedNode(f"{d_iri}/{role.provision}") if role.provision else None
     _link(g, subject, f"{d_iri}/link/{links}", prop, obj, prov, role.quote, role.start, role.end)
@@ -244,17 +272,17 @@ def gazetteer_quads(base: str | None = None) -> Iterator[Quad]:
     by_id = {e.id: e for e in load_gazetteer()}
     for e in by_id.values():
         node = NamedNode(f"{base}/id/{e.kind}/{e.id}")
-        g.add(node, RDF.type, _n(CC.Unit if e.kind == "unit" else CC.Agency))
-        g.add(node, SKOS.prefLabel, _lit(e.name, lang="vi"))
+        g.add(node, rdf.type, (cc.Unit if e.kind == "unit" else cc.Agency))
+        g.add(node, skos.prefLabel, _lit(e.name, lang="vi"))
         for alias in e.aliases:
             if alias != e.name:
-                g.add(node, SKOS.altLabel, _lit(alias, lang="vi"))
+                g.add(node, skos.altLabel, _lit(alias, lang="vi"))
         if e.abbreviation:
-            g.add(node, CC.abbreviation, e.abbreviation)
+            g.add(node, cc.abbreviation, e.abbreviation)
         if e.parent and e.parent in by_id:
-            g.add(node, ORG.subOrganizationOf, NamedNode(f"{base}/id/{by_id[e.parent].kind}/{e.parent}"))
+            g.add(node, org.subOrganizationOf, NamedNode(f"{base}/id/{by_id[e.parent].kind}/{e.parent}"))
         if e.successor and e.successor in by_id:
-            g.add(node, CC.successor, NamedNode(f"{base}/id/{by_id[e.successor].kind}/{e.successor}"))
+            g.add(node, cc.successor, NamedNode(f"{base}/id/{by_id[e.successor].kind}/{e.successor}"))
             if e.succession_date:
-                g.add(node, CC.successionDate, _lit(e.succession_date, XSD.date))
+                g.add(node, cc.successionDate, _lit(e.succession_date, xsd.date))
     yield from g.quads

@@ -133,3 +133,45 @@ def test_mentions_speed_smoke():
     rate = len(text) / (time.perf_counter() - t0)
     print(f"find_mentions: {rate / 1e6:.2f} M chars/s")
     assert rate > 500_000  # smoke only; the benchmark figure is printed by bench/ (≈4 M chars/s here)
+
+
+def _whole_text_matches(text: str) -> list[tuple[int, int, str]]:
+    """Gazetteer matches the slow way: the PhraseMatcher over the whole text, spaCy's own filter_spans."""
+    from spacy.tokens import Doc
+    from spacy.util import filter_spans
+
+    from ingest import names
+
+    nlp, matcher = names._nlp()
+    words, starts, ends = tokenize(text)
+    doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words))
+    matches = matcher(doc)
+    label_of = {(s, e): mid for mid, s, e in matches}
+    return [(starts[sp.start], ends[sp.end - 1], names._PATTERN_ENT[label_of[(sp.start, sp.end)]].id)
+            for sp in filter_spans([doc[s:e] for _, s, e in matches])]
+
+
+@pytest.mark.parametrize("name", ["03-NQ-CP-2025.txt", "175-NQ-CP-2023.txt", "3260-KH-DDQH15-2025.txt",
+                                  "20-2021-TT-BLDTBXH.txt", "12-NQ-CP-2023.txt"])
+def test_windows_find_what_the_whole_text_finds(name: str) -> None:
+    """The matcher sees only the windows where a name can start; it must find exactly what it finds when it
+    tokenises the whole text: same spans, same entities."""
+    from ingest.names import _gazetteer_matches
+
+    text = _text(name)
+    whole = _whole_text_matches(text)
+    assert len(whole) > 20
+    assert [(a, b, ent.id) for a, b, ent in _gazetteer_matches(text)] == whole
+
+
+def test_windows_edges_fictional() -> None:
+    """A name at the very start, across a line break, glued to punctuation, after '_', and inside a longer word."""
+    from ingest.names import _gazetteer_matches
+
+    text = "Bộ Tài chính;Bộ Thông tin\nvà Truyền thông (Bộ TT&TT)_Bộ Công an, XBộ Công an"
+    got = [(text[a:b], ent.id) for a, b, ent in _gazetteer_matches(text)]
+    assert got == [("Bộ Tài chính", "bo-tai-chinh"), ("Bộ Thông tin\nvà Truyền thông", "bo-thong-tin-va-truyen-thong"),
+                   ("Bộ TT&TT", "bo-thong-tin-va-truyen-thong"), ("Bộ Công an", "bo-cong-an")]
+    assert [(a, b, ent.id) for a, b, ent in _gazetteer_matches(text)] == _whole_text_matches(text)
+    longer = "İ " + text  # lower-casing 'İ' adds a character: the windows are then found case-blind in the text
+    assert [(a, b, ent.id) for a, b, ent in _gazetteer_matches(longer)] == _whole_text_matches(longer)
