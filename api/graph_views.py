@@ -1,5 +1,5 @@
-"""What the graph endpoints answer, built only from the Store primitives (links_from/links_to,
-entity, roles, provisions, entities), so Oxigraph and Neo4j answer identically.
+"""What the graph endpoints answer, built only from the Store primitives (links_from/links_to and
+their batched *_many forms, entity, roles, provisions, entities), so Oxigraph and Neo4j answer identically.
 
 Traversals live here, not in the stores: a breadth-first walk with a depth limit, a visited set (a
 document reached twice is expanded once, so cycles end) and a node cap (the answer says when it cut).
@@ -7,7 +7,7 @@ document reached twice is expanded once, so cycles end) and a node cap (the answ
 
 from __future__ import annotations
 
-from graph.store import DocSummary, EntityRole, LinkRow, Store
+from graph.store import DocSummary, EntityDetail, EntityRole, LinkRow, Store
 
 from api.convert import RELATION_LABELS, doc_id, doc_out, link_out, provenance_out
 from api.graph_schemas import (ChainEdgeOut, ChainNodeOut, ChainOut, EntityOut, LegalBasisOut, RelationGroupOut,
@@ -44,16 +44,18 @@ def split_label(label: str) -> tuple[str, str]:
 
 def chain(store: Store, start: DocSummary, up: bool, depth: int, relations: list[str],
           max_nodes: int = MAX_NODES) -> ChainOut:
-    """Breadth-first over links_from (up) or links_to (down); each document expanded once."""
+    """Breadth-first over links_from (up) or links_to (down); each document expanded once, one store
+    call per level (links_*_many) rather than one per document."""
     seen: dict[str, int] = {start.iri: 0}
     nodes: dict[str, DocSummary] = {start.iri: start}
     edges: dict[tuple[str, str, str], LinkRow] = {}
     frontier, truncated = [start.iri], False
+    links_many = store.links_from_many if up else store.links_to_many
     for level in range(1, depth + 1):
         nxt: list[str] = []
+        found = links_many(frontier, relations)
         for iri in frontier:
-            rows = store.links_from(iri, relations) if up else store.links_to(iri, relations)
-            for row in rows:
+            for row in found[iri]:
                 other = row.target if up else row.source
                 if other.iri not in seen:
                     if len(seen) >= max_nodes:
@@ -106,11 +108,12 @@ def legal_basis(store: Store, doc: DocSummary, role: str, prov: list) -> LegalBa
     return LegalBasisOut(document=doc_out(doc), role=role, provenance=[provenance_out(p) for p in prov], legal_bases=bases)
 
 
-def succession(store: Store, iri: str) -> list[SuccessionOut]:
-    """cc:successor followed to the end (visited set: a loop in the data ends the walk)."""
+def succession(store: Store, start: EntityDetail) -> list[SuccessionOut]:
+    """cc:successor followed from `start` (already read by the caller) to the end (visited set: a loop in
+    the data ends the walk)."""
     out: list[SuccessionOut] = []
-    seen = {iri}
-    current = store.entity(iri)
+    seen = {start.iri}
+    current: EntityDetail | None = start
     while current is not None and current.successor and current.successor not in seen and len(out) < MAX_SUCCESSION:
         nxt = store.entity(current.successor)
         label = nxt.label if nxt else None

@@ -21,7 +21,8 @@ remaining ASSERTS. So cost grows with the graph loaded, not with how many graphs
 nobody asserts or references is deleted. Each transaction holds whole graphs only, so a lost connection
 never leaves half a document, and re-running the load finishes the job. Per transaction (default up to
 50,000 quads of whole graphs) each node is looked up once by `uri`, new nodes are created grouped by label
-set, relationships by type between node ids; the next chunk's rows are prepared while one is written.
+set, relationships by type between node ids; graph.neo4j_load does the writing, preparing the next
+chunks' rows on a worker thread while one is written.
 
 Reading: documents and entities are found by label (token index) and `uri` (unique constraint), their
 values taken from the ASSERTS records so the own-graph rule and lexical forms match the Oxigraph store
@@ -34,52 +35,36 @@ document's own graph wins, else the smallest value; lists are sorted with the sa
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
-from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter, defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import lru_cache
-from itertools import product
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-import pyoxigraph as ox
 from neo4j import READ_ACCESS, GraphDatabase
 from neo4j.exceptions import (AuthError, ClientError, ConfigurationError, CypherSyntaxError, DriverError,
                               Neo4jError, ServiceUnavailable, SessionExpired)
 
 from cancu.text import fold
 from cancu.vocab import RELATION_PROPERTIES
+from graph import neo4j_load
+from graph.neo4j_load import CC, PREFIXES, _batches, _compact, _local, one_line
 from graph.shared import ATTRIBUTES as ATTRIBUTE_IRIS
 from graph.shared import ENTITY_KINDS, PROVISION_KINDS, ROW_KINDS, document_order, kind_of, link_key, pick, provenance_key
-from graph.store import (ROLE_PROPERTIES, DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow, LoadError,
-                         Provenance, ProvisionRow, StoreStatus, StoreUnavailable, provision_order)
+from graph.store import (ROLE_PROPERTIES, BatchedLinks, DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow,
+                         Provenance, ProvisionRow, StoreStatus, StoreUnavailable, provision_order,
+                         role_names, role_order)
 
-CC = "https://w3id.org/cancu/ontology#"
-ELI = "http://data.europa.eu/eli/ontology#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-PREFIXES = {"cc": CC, "eli": ELI, "skos": "http://www.w3.org/2004/02/skos/core#", "org": "http://www.w3.org/ns/org#",
-            "prov": "http://www.w3.org/ns/prov#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-            "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dcterms": "http://purl.org/dc/terms/"}
-INT_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-                               "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "gYear")}
-IRI_AS_PROPERTY = {CC + "linkRelation"}  # objects are vocabulary terms, not things worth a node
-RESERVED = {"uri", "graphs", "_src"}
 RELATION_TYPES = {iri.split("#")[-1]: name for name, iri in ((n, str(p)) for n, p in RELATION_PROPERTIES.items())}
 DOC_PROPS = {"cc:number": "number", "cc:typeName": "type", "cc:issuerName": "issuer",
              "eli:date_document": "date", "cc:year": "year", "eli:title": "title", "cc:sourceFile": "source_file"}
 NODE_KINDS = {CC + "LegalDocument": "document", **ROW_KINDS, **ENTITY_KINDS}
 LABEL_KEYS = ("skos:prefLabel", "cc:number", "eli:title", "cc:text", "cc:label")  # Store.roles label order
-_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 _WRITE_CLAUSE = re.compile(r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|FOREACH|IN\s+TRANSACTIONS|"
                            r"ALTER|GRANT|DENY|REVOKE|RENAME|TERMINATE|ENABLE|DEALLOCATE|REALLOCATE)\b", re.I)
-BATCH = 10_000  # rows per UNWIND
 SCHEMA = (
     "CREATE CONSTRAINT resource_uri IF NOT EXISTS FOR (n:Resource) REQUIRE n.uri IS UNIQUE",
     "CREATE CONSTRAINT named_graph_uri IF NOT EXISTS FOR (g:NamedGraph) REQUIRE g.iri IS UNIQUE",
@@ -89,23 +74,7 @@ SCHEMA = (
 )
 
 
-@dataclass
-class _GraphData:
-    """What one named graph asserts, ready to write: per-subject contributions and edges with provenance."""
-
-    iri: str
-    triples: int = 0
-    contrib: dict[str, dict[str, list[Any]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
-    edges: dict[tuple[str, str, str], list[tuple[str, str, int, int]]] = field(default_factory=dict)
-
-
-def one_line(exc: BaseException) -> str:
-    """A driver error as one short line (the driver's messages span lines and repeat GQL boilerplate)."""
-    msg = exc.message if isinstance(exc, Neo4jError) and exc.message else str(exc)
-    return re.sub(r"\s+", " ", msg).strip()[:300] or type(exc).__name__
-
-
-class Neo4jStore:
+class Neo4jStore(BatchedLinks):
     """`graph.store.Store` over a Neo4j server (5.x; a single server, a cluster or Aura via neo4j+s://)."""
 
     name = "neo4j"
@@ -154,39 +123,10 @@ class Neo4jStore:
     def load(self, path: Path, progress: Callable[[int, int], None] | None = None) -> int:
         """Load N-Quads/TriG, replacing each named graph in it (whole graphs per transaction); return quads read.
 
-        `progress(graphs_done, graphs_total)` is called after each commit.
+        `progress(graphs_done, graphs_total)` is called after each commit. See graph.neo4j_load.
         """
-        path = Path(path)
-        quads = _parse(path)
-        graphs = _group(quads)
-        done, total = 0, len(graphs)
-        chunks = _chunks_by_size(graphs, self.tx_quads)
-        with ThreadPoolExecutor(1) as pool:  # prepare the next chunk's rows while this one is written
-            following = pool.submit(_prepare, first) if (first := next(chunks, None)) else None
-            while following is not None:
-                prep = following.result()
-                following = pool.submit(_prepare, c) if (c := next(chunks, None)) else None
-                self._commit(prep, path, done, total)
-                done += len(prep.graphs)
-                if progress:
-                    progress(done, total)
-        return len(quads)
-
-    def _commit(self, prep: _Prepared, path: Path, done: int, total: int) -> None:
-        """Write one prepared chunk in one transaction (errors name the file and what was committed)."""
-        try:
-            with self._driver.session(database=self.database) as session:
-                with session.begin_transaction() as tx:
-                    _write_chunk(tx, prep)
-                    tx.commit()
-        except (ServiceUnavailable, SessionExpired, OSError, DriverError) as exc:
-            raise StoreUnavailable(
-                f"lost Neo4j at {self.uri} while loading {path}: {done} of {total} graphs committed, none "
-                f"half-written; re-run the load to finish ({one_line(exc)})") from None
-        except AuthError as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri} refused user {self.user!r}: {one_line(exc)}") from None
-        except Neo4jError as exc:
-            raise LoadError(f"{path}: Neo4j rejected graph {prep.graphs[0].iri}: {one_line(exc)}") from None
+        return neo4j_load.load(self._driver, path, uri=self.uri, user=self.user, database=self.database,
+                               tx_quads=self.tx_quads, progress=progress)
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -218,36 +158,32 @@ class Neo4jStore:
         rows = self._read("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, " + _SRC("n"), us=sorted(set(iris)))
         return {r["u"]: d for r in rows if (d := _summary(r["u"], r["src"]))}
 
-    def links_from(self, iri: str, relations: list[str] | None = None) -> list[LinkRow]:
-        """Outgoing document links of `iri` (its legal bases, citations …), provenance included."""
-        return self._links(iri, relations, outgoing=True)
-
-    def links_to(self, iri: str, relations: list[str] | None = None) -> list[LinkRow]:
-        """Incoming document links (who is based on / cites / amends `iri`)."""
-        return self._links(iri, relations, outgoing=False)
-
-    def _links(self, iri: str, relations: list[str] | None, outgoing: bool) -> list[LinkRow]:
+    def _links(self, iris: list[str], relations: list[str] | None, outgoing: bool) -> dict[str, list[LinkRow]]:
+        """Links of every IRI in one UNWIND query (each IRI found by its unique `uri`) plus the summaries."""
         types = _relation_types(relations)
+        out: dict[str, list[LinkRow]] = {i: [] for i in iris}
+        if not out:
+            return out
         pattern = "(me)-[r]->(other)" if outgoing else "(me)<-[r]-(other)"
         rows = self._read(
-            f"MATCH (me:Resource {{uri: $iri}}) MATCH {pattern} WHERE type(r) IN $types "
-            "RETURN type(r) AS t, other.uri AS other, r.quote AS q, r.provision AS p, r.start AS s, r.end AS e",
-            iri=iri, types=types)
-        prov: dict[tuple[str, str], set[Provenance]] = defaultdict(set)
+            f"UNWIND $iris AS iri MATCH (me:Resource {{uri: iri}}) MATCH {pattern} WHERE type(r) IN $types "
+            "RETURN iri, type(r) AS t, other.uri AS other, r.quote AS q, r.provision AS p, r.start AS s, r.end AS e",
+            iris=sorted(out), types=types)
+        prov: dict[tuple[str, str, str], set[Provenance]] = defaultdict(set)
         for r in rows:
-            key = (r["t"], r["other"])
+            key = (r["iri"], r["t"], r["other"])
             prov.setdefault(key, set())  # an edge without provenance still makes a row
             for q, p, s, e in zip(r["q"] or [], r["p"] or [], r["s"] or [], r["e"] or []):
-                prov[key].add(Provenance(document=iri if outgoing else r["other"], provision=p or None,
+                prov[key].add(Provenance(document=r["iri"] if outgoing else r["other"], provision=p or None,
                                          quote=q or None, start=None if s < 0 else s, end=None if e < 0 else e))
-        docs = self._summaries([iri, *(o for _, o in prov)])
-        me = docs.get(iri, DocSummary(iri=iri))
-        out = []
-        for (t, other), provs in prov.items():
-            you = docs.get(other, DocSummary(iri=other))
+        docs = self._summaries([*out, *(o for _, _, o in prov)])
+        for (iri, t, other), provs in prov.items():
+            me, you = docs.get(iri, DocSummary(iri=iri)), docs.get(other, DocSummary(iri=other))
             src, dst = (me, you) if outgoing else (you, me)
-            out.append(LinkRow(src, RELATION_TYPES[t], dst, tuple(sorted(provs, key=provenance_key))))
-        return sorted(out, key=lambda row: link_key(row.target if outgoing else row.source, row.relation))
+            out[iri].append(LinkRow(src, RELATION_TYPES[t], dst, tuple(sorted(provs, key=provenance_key))))
+        for rows_of in out.values():
+            rows_of.sort(key=lambda row: link_key(row.target if outgoing else row.source, row.relation))
+        return out
 
     # ---- browsing: documents by filter, provisions, entities, roles -----------------------
 
@@ -348,39 +284,48 @@ class Neo4jStore:
             units=tuple(sorted(set(rows[0]["units"]))), successor=pick(edges["successor"], iri),
             succession_date=pick(_by_graph(src, "cc:successionDate"), iri), attributes=attrs)
 
-    def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None) -> list[EntityRole]:
-        """See Store.roles: role edges of `iri` with the provenance their cc:Link nodes carry."""
-        if direction not in ("out", "in"):
-            raise ValueError(f"direction must be 'out' or 'in', not {direction!r}")
-        names = sorted(ROLE_PROPERTIES) if roles is None else sorted(set(roles))
-        unknown = [r for r in names if r not in ROLE_PROPERTIES]
-        if unknown:
-            raise ValueError(f"unknown role(s) {unknown}; known: {sorted(ROLE_PROPERTIES)}")
-        simple = {ROLE_TYPES[n]: n for n in names if n != "signed"}
-        arrow = ("-[r]->", "-[:signature]->(:Resource)-[:signer]->") if direction == "out" else \
-                ("<-[r]-", "<-[:signer]-(:Resource)<-[:signature]-")
+    def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None, limit: int | None = None,
+              offset: int = 0) -> list[EntityRole]:
+        """See Store.roles: every candidate's label is read (the order needs it), provenance only for the page."""
+        names = role_names(direction, roles)
+        pairs = self._role_pairs(iri, direction, names)
+        info = self._node_info([o for _, o in pairs])
+        pairs.sort(key=lambda p: role_order(p[0], info.get(p[1], ("other", None))[1], p[1]))
+        page = pairs[offset:] if limit is None else pairs[offset:offset + limit]
+        simple = {ROLE_TYPES[n]: n for n, _ in page if n != "signed"}  # cc:signature/cc:signer carries none
         provenance: dict[tuple[str, str], set[Provenance]] = defaultdict(set)
         if simple:
             for r in self._read(
-                    f"MATCH (me:Resource {{uri: $iri}}){arrow[0]}(o:Resource) WHERE type(r) IN $types "
-                    "RETURN type(r) AS t, o.uri AS o, r.graph AS g, r.quote AS q, r.provision AS p, r.start AS s, "
-                    "r.end AS e", iri=iri, types=sorted(simple)):
-                key = (simple[r["t"]], r["o"])
-                provenance.setdefault(key, set())
+                    f"MATCH (me:Resource {{uri: $iri}}){_ROLE_ARROWS[direction][0]}(o:Resource) "
+                    "WHERE type(r) IN $types AND o.uri IN $others RETURN type(r) AS t, o.uri AS o, r.graph AS g, "
+                    "r.quote AS q, r.provision AS p, r.start AS s, r.end AS e",
+                    iri=iri, types=sorted(simple), others=sorted({o for _, o in page})):
                 for q, p, s, e in zip(r["q"] or [], r["p"] or [], r["s"] or [], r["e"] or []):
-                    provenance[key].add(Provenance(document=r["g"], provision=p or None, quote=q or None,
-                                                   start=None if s < 0 else s, end=None if e < 0 else e))
+                    provenance[(simple[r["t"]], r["o"])].add(Provenance(
+                        document=r["g"], provision=p or None, quote=q or None,
+                        start=None if s < 0 else s, end=None if e < 0 else e))
+        return [EntityRole(role=n, entity_iri=o, entity_label=info.get(o, ("other", None))[1],
+                           entity_kind=info.get(o, ("other", None))[0],
+                           provenance=tuple(sorted(provenance.get((n, o), ()), key=provenance_key)))
+                for n, o in page]
+
+    def role_counts(self, iri: str, direction: str = "out") -> dict[str, int]:
+        """See Store.role_counts: counted over the pairs `roles` pages through."""
+        return dict(Counter(n for n, _ in self._role_pairs(iri, direction, role_names(direction, None))))
+
+    def _role_pairs(self, iri: str, direction: str, names: list[str]) -> list[tuple[str, str]]:
+        """(role, other end's IRI) of each role edge of `iri`, distinct, named ends only."""
+        simple = {ROLE_TYPES[n]: n for n in names if n != "signed"}
+        arrow, signer = _ROLE_ARROWS[direction]
+        pairs: set[tuple[str, str]] = set()
+        if simple:
+            pairs |= {(simple[r["t"]], r["o"]) for r in self._read(
+                f"MATCH (me:Resource {{uri: $iri}}){arrow}(o:Resource) WHERE type(r) IN $types "
+                "RETURN DISTINCT type(r) AS t, o.uri AS o", iri=iri, types=sorted(simple))}
         if "signed" in names:
-            for r in self._read(f"MATCH (me:Resource {{uri: $iri}}){arrow[1]}(o:Resource) RETURN DISTINCT o.uri AS o",
-                                iri=iri):
-                provenance.setdefault(("signed", r["o"]), set())
-        pairs = sorted(k for k in provenance if _is_iri(k[1]))
-        info = self._node_info([o for _, o in pairs])
-        out = [EntityRole(role=n, entity_iri=o, entity_label=info.get(o, ("other", None))[1],
-                          entity_kind=info.get(o, ("other", None))[0],
-                          provenance=tuple(sorted(provenance[(n, o)], key=provenance_key)))
-               for n, o in pairs]
-        return sorted(out, key=lambda e: (e.role, e.entity_label or "", e.entity_iri))
+            pairs |= {("signed", r["o"]) for r in self._read(
+                f"MATCH (me:Resource {{uri: $iri}}){signer}(o:Resource) RETURN DISTINCT o.uri AS o", iri=iri)}
+        return [p for p in pairs if _is_iri(p[1])]
 
     def _node_info(self, iris: list[str]) -> dict[str, tuple[str, str | None]]:
         """(kind, label) of each IRI, by the label order of Store.roles."""
@@ -417,320 +362,6 @@ class Neo4jStore:
 
     def close(self) -> None:
         self._driver.close()
-
-
-# ---- RDF -> rows ---------------------------------------------------------------------------------
-
-
-def _parse(path: Path) -> list[ox.Quad]:
-    """Same input rules as the Oxigraph store: .nq/.trig, every triple inside a named graph."""
-    fmt = _FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise LoadError(f"{path}: unsupported file type {path.suffix!r} (expected .nq or .trig)")
-    try:
-        quads = list(ox.parse(path=str(path), format=fmt))
-    except FileNotFoundError:
-        raise LoadError(f"{path}: no such file") from None
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise LoadError(f"{path}: {exc}") from None
-    stray = next((q for q in quads if not isinstance(q.graph_name, ox.NamedNode)), None)
-    if stray is not None:
-        raise LoadError(f"{path}: triple outside a named graph ({stray.subject} {stray.predicate} …); every triple "
-                        "must be in its document's graph so it can be replaced on re-load")
-    return quads
-
-
-@lru_cache(maxsize=4096)
-def _compact(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
-
-
-@lru_cache(maxsize=4096)
-def _local(iri: str) -> str:
-    name = re.split(r"[#/:]", iri.rstrip("/#"))[-1] or iri
-    return name + "_" if name in RESERVED else name
-
-
-def _node(term: Any, graph: str) -> str:
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.BlankNode):  # scoped to its graph, so re-loading the graph replaces it
-        return f"{graph}#_:{term.value}"
-    raise LoadError(f"unsupported term {term} (RDF-star triples cannot be loaded into Neo4j)")
-
-
-def _value(lit: ox.Literal) -> Any:
-    """A literal as a JSON value: int for canonical integers, {"@d"} for dates, else the lexical form."""
-    dtype, lex = lit.datatype.value, lit.value
-    if dtype in INT_TYPES and re.fullmatch(r"-?(0|[1-9]\d*)", lex):
-        return int(lex)
-    if dtype == XSD + "date":
-        return {"@d": lex}
-    return lex
-
-
-def _group(quads: list[ox.Quad]) -> list[_GraphData]:
-    by_graph: dict[str, set[ox.Quad]] = defaultdict(set)
-    for q in quads:
-        by_graph[q.graph_name.value].add(q)
-    out = []
-    for g in sorted(by_graph):
-        data = _GraphData(g, len(by_graph[g]))
-        objects: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for q in by_graph[g]:
-            s, p, o = _node(q.subject, g), q.predicate.value, q.object
-            props = data.contrib[s]
-            if isinstance(o, ox.Literal):
-                props[_compact(p)].append(_value(o))
-            elif p == RDF_TYPE:
-                props["@type"].append(_node(o, g))
-            elif p in IRI_AS_PROPERTY:
-                props[_compact(p)].append({"@id": _node(o, g)})
-            else:
-                data.edges[(s, p, _node(o, g))] = []
-                objects[(s, p)].append(_node(o, g))
-        _attach_provenance(data, objects)
-        out.append(data)
-    return out
-
-
-def _attach_provenance(data: _GraphData, objects: dict[tuple[str, str], list[str]]) -> None:
-    """Copy each cc:Link's (provision, quote, start, end) onto the direct edge it qualifies, in this graph."""
-    for (s, p), links in list(objects.items()):
-        if p != CC + "qualifiedLink":
-            continue
-        for link in links:
-            props = data.contrib.get(link, {})
-            rels = [v["@id"] for v in props.get("cc:linkRelation", [])]
-            targets = objects.get((link, CC + "linkTarget"), [])
-            provisions = objects.get((link, CC + "inProvision")) or [""]
-            quotes = [str(v) for v in props.get("cc:quote", [])] or [""]
-            starts = [v for v in props.get("cc:charStart", []) if isinstance(v, int)] or [-1]
-            ends = [v for v in props.get("cc:charEnd", []) if isinstance(v, int)] or [-1]
-            for rel, target in product(rels, targets):
-                if (s, rel, target) in data.edges:
-                    data.edges[(s, rel, target)].extend(product(provisions, quotes, starts, ends))
-
-
-def _chunks_by_size(graphs: list[_GraphData], limit: int) -> Iterator[list[_GraphData]]:
-    chunk: list[_GraphData] = []
-    size = 0
-    for g in graphs:
-        if chunk and size + g.triples > limit:
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(g)
-        size += g.triples
-    if chunk:
-        yield chunk
-
-
-def _labels(records: Iterable[dict[str, list[Any]]]) -> set[str]:
-    return {"Resource"} | {_local(t) for per in records for t in per.get("@type", [])}
-
-
-def _prop_value(v: Any) -> Any:
-    if isinstance(v, dict):
-        if "@d" in v:
-            try:
-                return dt.date.fromisoformat(v["@d"])
-            except ValueError:
-                return v["@d"]
-        return v["@id"]
-    return v
-
-
-def _value_key(v: Any) -> tuple:
-    """A cheap total order over the loader's JSON values (int, str, {"@d"}, {"@id"}) for stable _src records."""
-    if isinstance(v, dict):
-        return (2, v.get("@d") or v.get("@id") or "")
-    return (0, v, "") if isinstance(v, int) else (1, v)
-
-
-def _cypher_name(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
-
-
-def _native(v: Any) -> Any:
-    """A property value read back from Neo4j as the loader's Python value (neo4j DATE -> datetime.date)."""
-    if isinstance(v, list):
-        return [_native(x) for x in v]
-    return v.to_native() if hasattr(v, "to_native") else v
-
-
-def _finish(uri: str, merged: dict[str, list[Any]]) -> dict[str, Any]:
-    """One value as a scalar, several as a sorted list (homogeneous: mixed types become lexical strings)."""
-    props: dict[str, Any] = {"uri": uri}
-    for key, values in merged.items():
-        if not values:
-            continue
-        if len({type(v) for v in values}) > 1:  # Neo4j lists are homogeneous
-            values = [v.isoformat() if isinstance(v, dt.date) else str(v) for v in values]
-        uniq = sorted(set(values))
-        props[key] = uniq[0] if len(uniq) == 1 else uniq
-    return props
-
-
-def _add_records(merged: dict[str, list[Any]], records: Iterable[dict[str, list[Any]]]) -> None:
-    for per in records:
-        for key, values in per.items():
-            if key != "@type":
-                merged[_local(key)].extend(_prop_value(v) for v in values)
-
-
-def _properties(uri: str, records: Iterable[dict[str, list[Any]]]) -> dict[str, Any]:
-    """The node's property map from the per-graph records: the union over graphs (see _finish)."""
-    merged: dict[str, list[Any]] = defaultdict(list)
-    _add_records(merged, records)
-    return _finish(uri, merged)
-
-
-def _merged_properties(uri: str, current: dict[str, Any], records: Iterable[dict[str, list[Any]]]) -> dict[str, Any]:
-    """`current` (the node's properties, i.e. _properties over the graphs already stored) plus more records.
-
-    Equal to _properties over all records: union, de-duplication and lexical fallback are idempotent.
-    """
-    merged: dict[str, list[Any]] = defaultdict(list)
-    for key, value in current.items():
-        if key not in RESERVED:
-            merged[key].extend(value if isinstance(value, list) else [value])
-    _add_records(merged, records)
-    return _finish(uri, merged)
-
-
-def _record_json(per: dict[str, list[Any]]) -> str:
-    return json.dumps(per, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-@dataclass
-class _Prepared:
-    """A chunk's rows, computed without the database (so the next chunk is prepared while one is written)."""
-
-    graphs: list[_GraphData]
-    records: dict[str, dict[str, str]]  # subject -> graph -> record JSON
-    parsed: dict[str, list[dict[str, list[Any]]]]  # subject -> the chunk's records
-    objects: set[str]  # edge targets that are no subject of the chunk
-    rels: list[tuple[str, str, str, dict[str, Any]]]  # (subject, type, object, properties)
-
-
-def _prepare(chunk: list[_GraphData]) -> _Prepared:
-    records: dict[str, dict[str, str]] = defaultdict(dict)
-    parsed: dict[str, list[dict[str, list[Any]]]] = defaultdict(list)
-    for g in chunk:
-        for s, per in g.contrib.items():
-            rec = {k: sorted(v, key=_value_key) for k, v in per.items()}
-            records[s][g.iri] = _record_json(rec)
-            parsed[s].append(rec)
-    rels = []
-    for g in chunk:
-        for (s, p, o), prov in g.edges.items():
-            props: dict[str, Any] = {"graph": g.iri}
-            if prov:
-                prov = sorted(set(prov), key=lambda x: (x[2], x[0], x[1], x[3]))
-                props.update(provision=[x[0] for x in prov], quote=[x[1] for x in prov],
-                             start=[x[2] for x in prov], end=[x[3] for x in prov])
-            rels.append((s, _local(p), o, props))
-    objects = {o for g in chunk for (_, _, o) in g.edges} - records.keys()
-    return _Prepared(chunk, records, parsed, objects, rels)
-
-
-def _write_chunk(tx: Any, prep: _Prepared) -> None:
-    """Replace the chunk's graphs: drop what they said before, write what they say now, delete orphans.
-
-    Touches only the chunk's statements: the per-graph records of the chunk's graphs (ASSERTS
-    relationships), the nodes they name, and their relationships. A node's properties are the union over
-    graphs, so a graph that only adds (a new one, or one saying the same again) merges into the node's
-    current properties; only a node whose record from a replaced graph changed is recomputed from its
-    records. Nodes are written only when their properties or labels change. Each node is looked up once
-    (by `uri`); relationships are then created between node ids, all types in one statement.
-    """
-    chunk, new, new_recs = prep.graphs, prep.records, prep.parsed
-    gs = [g.iri for g in chunk]
-    old: dict[str, dict[str, str]] = defaultdict(dict)  # subject -> graph -> record JSON (chunk graphs only)
-    for r in tx.run("UNWIND $gs AS g MATCH (:NamedGraph {iri: g})-[a:ASSERTS]->(n:Resource) "
-                    "RETURN g, n.uri AS u, a.src AS src", gs=gs):
-        old[r["u"]][r["g"]] = r["src"]
-    old_objects: set[str] = set()
-    if old:
-        old_rows = [[u, g] for u, per in old.items() for g in per]
-        for batch in _batches(old_rows):
-            old_objects.update(r["o"] for r in tx.run(
-                "UNWIND $rows AS r MATCH (n:Resource {uri: r[0]})-[x]->(m) WHERE x.graph = r[1] "
-                "WITH x, m.uri AS o DELETE x RETURN DISTINCT o", rows=batch))
-        tx.run("UNWIND $gs AS g MATCH (:NamedGraph {iri: g})-[a:ASSERTS]->() DELETE a", gs=gs)
-    subjects = sorted(set(old) | new.keys())
-    objects = sorted(prep.objects - old.keys())
-    ids: dict[str, int] = {}
-    current: dict[str, tuple[set[str], dict[str, Any]]] = {}
-    for batch in _batches(subjects):
-        for r in tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, id(n) AS i, labels(n) AS l, "
-                        "properties(n) AS p", us=batch):
-            ids[r["u"]] = r["i"]
-            current[r["u"]] = (set(r["l"]), r["p"])
-    for batch in _batches(objects):
-        ids.update((r["u"], r["i"]) for r in tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, id(n) AS i",
-                                                    us=batch))
-    recompute = sorted(s for s in old if old[s] != new.get(s, {}))  # a replaced graph now says something else
-    others: dict[str, list[dict[str, list[Any]]]] = defaultdict(list)
-    for batch in _batches(recompute):
-        for r in tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u})<-[a:ASSERTS]-(:NamedGraph) RETURN u, a.src AS src",
-                        us=batch):  # the chunk's own records were deleted above: these are the other graphs'
-            others[r["u"]].append(json.loads(r["src"]))
-    creates: list[list[Any]] = []
-    updates: list[list[Any]] = []
-    for s in subjects:
-        if s in old and old[s] == new.get(s, {}):
-            continue  # same records as before: same properties and labels
-        recs = new_recs.get(s, [])
-        if s not in current:
-            creates.append([sorted(_labels(recs) - {"Resource"}), _properties(s, recs)])
-            continue
-        labels_before, props_before = current[s]
-        props_before = {k: _native(v) for k, v in props_before.items()}
-        if s in old:  # recompute from every graph's record
-            all_recs = others.get(s, []) + recs
-            labels, props = _labels(all_recs), _properties(s, all_recs)
-        else:  # only adding: merge into what the node has
-            labels, props = labels_before | _labels(recs), _merged_properties(s, props_before, recs)
-        if labels != labels_before or props != props_before:
-            updates.append([ids[s], props, sorted(labels - labels_before), sorted(labels_before - labels)])
-    creates += [[[], {"uri": o}] for o in objects if o not in ids]  # objects no graph says anything about yet
-    by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-    for labels, props in creates:
-        by_labels[tuple(labels)].append(props)
-    for labels, rows in sorted(by_labels.items()):  # static labels: planned once per label set
-        query = "UNWIND $rows AS r CREATE (n:Resource" + "".join(f":{_cypher_name(x)}" for x in labels) + ") SET n = r"
-        for batch in _batches(rows):
-            ids.update(zip((r["uri"] for r in batch), (r["i"] for r in tx.run(query + " RETURN id(n) AS i", rows=batch))))
-    for batch in _batches(updates):
-        tx.run("UNWIND $rows AS r MATCH (n) WHERE id(n) = r[0] SET n = r[1] SET n:$(r[2]) REMOVE n:$(r[3])",
-               rows=batch)
-    gids = {r["g"]: r["i"] for r in tx.run(
-        "UNWIND $rows AS r MERGE (x:NamedGraph {iri: r[0]}) SET x.triples = r[1] RETURN r[0] AS g, id(x) AS i",
-        rows=[[g.iri, g.triples] for g in chunk])}
-    rels: list[list[Any]] = [[gids[g], ids[s], "ASSERTS", {"src": src}] for s, per in new.items() for g, src in per.items()]
-    rels += [[ids[s], ids[o], t, props] for s, t, o, props in prep.rels]
-    by_type: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = defaultdict(list)
-    for a, b, t, props in rels:
-        keys = tuple(props)
-        by_type[(t, keys)].append([a, b, *props.values()])
-    for (t, keys), rows in sorted(by_type.items()):  # static types and property keys: planned once
-        sets = ", ".join(f"{_cypher_name(k)}: r[{i + 2}]" for i, k in enumerate(keys))
-        query = (f"UNWIND $rows AS r MATCH (a) WHERE id(a) = r[0] MATCH (b) WHERE id(b) = r[1] "
-                 f"CREATE (a)-[:{_cypher_name(t)} {{{sets}}}]->(b)")
-        for batch in _batches(rows):
-            tx.run(query, rows=batch)
-    gone = sorted(set(old) | old_objects)
-    for batch in _batches(gone):  # nodes no graph asserts or references any more
-        tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) WHERE NOT (n)--() DELETE n", us=batch)
-
-
-def _batches(rows: list[Any]) -> Iterator[list[Any]]:
-    for i in range(0, len(rows), BATCH):
-        yield rows[i:i + BATCH]
 
 
 # ---- rows -> answers -----------------------------------------------------------------------------
@@ -819,6 +450,9 @@ def _is_iri(uri: str) -> bool:
     return "#_:" not in uri
 
 
+_ROLE_ARROWS = {  # direction -> (a role's relationship, cc:signature/cc:signer), from `me` to the other end
+    "out": ("-[r]->", "-[:signature]->(:Resource)-[:signer]->"),
+    "in": ("<-[r]-", "<-[:signer]-(:Resource)<-[:signature]-")}
 ROLE_TYPES: dict[str, str] = {  # role name -> relationship type of its (first) property
     name: _local(PREFIXES[curie.split(":", 1)[0]] + curie.split(":", 1)[1])
     for name, curie in ROLE_PROPERTIES.items() if "/" not in curie}

@@ -146,6 +146,23 @@ ROLE_PROPERTIES: dict[str, str] = {
 }
 
 
+def role_names(direction: str, roles: list[str] | None) -> list[str]:
+    """The sorted role names `Store.roles` asks for (all if None); ValueError for an unknown role or
+    direction, so both backends refuse alike."""
+    if direction not in ("out", "in"):
+        raise ValueError(f"direction must be 'out' or 'in', not {direction!r}")
+    names = sorted(ROLE_PROPERTIES) if roles is None else sorted(set(roles))
+    unknown = [r for r in names if r not in ROLE_PROPERTIES]
+    if unknown:
+        raise ValueError(f"unknown role(s) {unknown}; known: {sorted(ROLE_PROPERTIES)}")
+    return names
+
+
+def role_order(role: str, label: str | None, iri: str) -> tuple[str, str, str]:
+    """The order of `Store.roles`: role, then the other end's label, then its IRI."""
+    return (role, label or "", iri)
+
+
 @dataclass(frozen=True)
 class StoreStatus:
     backend: str
@@ -153,6 +170,30 @@ class StoreStatus:
     detail: str
     documents: int = 0
     triples: int = 0
+
+
+class BatchedLinks:
+    """The four link methods of Store over one backend primitive `_links(iris, relations, outgoing)`, so
+    the per-document and the batched answers take one code path and cannot drift apart."""
+
+    def _links(self, iris: list[str], relations: list[str] | None, outgoing: bool) -> dict[str, list[LinkRow]]:
+        raise NotImplementedError
+
+    def links_from(self, iri: str, relations: list[str] | None = None) -> list[LinkRow]:
+        """See Store.links_from."""
+        return self._links([iri], relations, True)[iri]
+
+    def links_to(self, iri: str, relations: list[str] | None = None) -> list[LinkRow]:
+        """See Store.links_to."""
+        return self._links([iri], relations, False)[iri]
+
+    def links_from_many(self, iris: list[str], relations: list[str] | None = None) -> dict[str, list[LinkRow]]:
+        """See Store.links_from_many."""
+        return self._links(iris, relations, True)
+
+    def links_to_many(self, iris: list[str], relations: list[str] | None = None) -> dict[str, list[LinkRow]]:
+        """See Store.links_to_many."""
+        return self._links(iris, relations, False)
 
 
 @runtime_checkable
@@ -198,7 +239,8 @@ class Store(Protocol):
     def entity(self, iri: str) -> EntityDetail | None:
         """The entity or annex row with this IRI, or None if it is neither (documents are `document()`)."""
 
-    def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None) -> list[EntityRole]:
+    def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None, limit: int | None = None,
+              offset: int = 0) -> list[EntityRole]:
         """Role edges of `iri` (ROLE_PROPERTIES), `direction` "out" (iri is the subject) or "in" (the object).
 
         Each EntityRole names the other end: entity_iri, entity_kind (document | task | indicator | row |
@@ -206,12 +248,25 @@ class Store(Protocol):
         cc:number, else eli:title, else cc:text, else cc:label; the own-graph rule for ties), and the
         provenance of the cc:Link nodes on the subject with that cc:linkRelation and cc:linkTarget.
         ValueError for an unknown role or direction. Sorted by (role, entity_label or "", entity_iri).
+        `limit` / `offset` cut that sorted list in the store, so kinds and provenance are read for one page
+        only (an agency holds thousands of roles); the page total is the sum of `role_counts`.
         """
 
+    def role_counts(self, iri: str, direction: str = "out") -> dict[str, int]:
+        """How many role edges `roles(iri, direction)` holds per role (roles without edges left out), uncut."""
+
     def links_from(self, iri: str, relations: list[str] | None = None) -> list[LinkRow]:
-        """Outgoing document links of `iri` (e.g. its legal bases), provenance included."""
+        """Outgoing document links of `iri` (e.g. its legal bases), provenance included.
+        Sorted by `graph.shared.link_key` of the target; ValueError for an unknown relation."""
 
     def links_to(self, iri: str, relations: list[str] | None = None) -> list[LinkRow]:
-        """Incoming document links (who cites / is based on `iri`)."""
+        """Incoming document links (who cites / is based on `iri`), sorted by `link_key` of the source."""
+
+    def links_from_many(self, iris: list[str], relations: list[str] | None = None) -> dict[str, list[LinkRow]]:
+        """`links_from` of every IRI at once (a key per IRI), in a fixed number of queries: a traversal asks
+        once per level instead of once per document."""
+
+    def links_to_many(self, iris: list[str], relations: list[str] | None = None) -> dict[str, list[LinkRow]]:
+        """`links_to` of every IRI at once (a key per IRI), in a fixed number of queries."""
 
     def close(self) -> None: ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MINI, MINI_V2 = FIXTURES / "store-mini.nq", FIXTURES / "store-mini-v2.nq"
 RELATION_FILTERS = [None, ["based_on"], ["cites"], ["cites", "based_on"], []]
 ROLE_FILTERS = [None, ["lead"], ["coordinating", "monitoring"], ["issued", "signed"], ["approves", "names_platform"], []]
+PAGES = [(1, 0), (2, 1), (5, 3), (500, 0), (3, 10_000)]  # (limit, offset) of Store.roles
 ENTITY_KINDS = [None, "agency", "unit", "enterprise", "person", "platform", "programme", "task", "indicator", "row", "x"]
 LISTINGS = [{}, {"type": "quyet dinh"}, {"type": "Nghị định"}, {"issuer": "chinh phu"}, {"issuer": "BỘ THÔNG TIN"},
             {"year": 2025}, {"year": 1900}, {"field": "cong nghe"}, {"ingested": True}, {"ingested": False},
@@ -66,12 +68,33 @@ def assert_same_about(a: Store, b: Store, iri: str, full: bool = True) -> None:
     for roles in ROLE_FILTERS if full else [None]:
         for direction in ("out", "in"):
             assert a.roles(iri, direction, roles) == b.roles(iri, direction, roles), (iri, direction, roles)
+    for direction in ("out", "in"):
+        assert a.role_counts(iri, direction) == b.role_counts(iri, direction), (iri, direction)
     if full:
         assert a.provisions(iri) == b.provisions(iri), iri
 
 
+def assert_many_is_per_iri(store: Store, iris: list[str]) -> None:
+    """links_*_many over all `iris` at once answer, IRI by IRI, what links_from / links_to answer."""
+    for rels in RELATION_FILTERS:
+        assert store.links_from_many(iris, rels) == {i: store.links_from(i, rels) for i in iris}, rels
+        assert store.links_to_many(iris, rels) == {i: store.links_to(i, rels) for i in iris}, rels
+
+
+def assert_pages_are_slices(store: Store, iri: str, direction: str) -> None:
+    """A page of roles is the slice of the whole sorted list; role_counts counts that list per role."""
+    for roles in ROLE_FILTERS:
+        whole = store.roles(iri, direction, roles)
+        for limit, offset in PAGES:
+            assert store.roles(iri, direction, roles, limit, offset) == whole[offset:offset + limit], (iri, roles)
+    assert store.role_counts(iri, direction) == Counter(r.role for r in store.roles(iri, direction)), iri
+
+
 def assert_same(a: Store, b: Store, iris: list[str]) -> None:
     assert_same_store(a, b)
+    for rels in RELATION_FILTERS:
+        assert a.links_from_many(iris, rels) == b.links_from_many(iris, rels), rels
+        assert a.links_to_many(iris, rels) == b.links_to_many(iris, rels), rels
     for key in _keys(a, iris):
         assert a.documents_by_key(key) == b.documents_by_key(key), key
     for iri in iris:
@@ -105,6 +128,8 @@ def test_unknown_relation_is_refused_alike(both: tuple[Store, Store]) -> None:
     for store in (oxi, neo):
         with pytest.raises(ValueError, match="unknown relation"):
             store.links_from("http://127.0.0.1:8000/eli/vn/qd/2024/9001/test", ["cited_by"])
+        with pytest.raises(ValueError, match="unknown relation"):
+            store.links_to_many(["http://127.0.0.1:8000/eli/vn/qd/2024/9001/test"], ["cited_by"])
 
 
 def test_unknown_role_or_direction_is_refused_alike(both: tuple[Store, Store]) -> None:
@@ -114,6 +139,8 @@ def test_unknown_role_or_direction_is_refused_alike(both: tuple[Store, Store]) -
             store.roles("http://127.0.0.1:8000/id/agency/bo-thu-nghiem", "in", ["chairs"])
         with pytest.raises(ValueError, match="direction"):
             store.roles("http://127.0.0.1:8000/id/agency/bo-thu-nghiem", "both")
+        with pytest.raises(ValueError, match="direction"):
+            store.role_counts("http://127.0.0.1:8000/id/agency/bo-thu-nghiem", "both")
 
 
 def test_every_protocol_method_is_implemented_by_both() -> None:
@@ -182,3 +209,31 @@ def test_corpus_provisions_and_misses_are_answered_alike(real: tuple[Store, Stor
     assert len(parts) > 500
     for iri in _sample(parts, 60) + ["http://127.0.0.1:8000/eli/vn/qd/2099/1/none", "not an iri", ""]:
         assert_same_about(oxi, neo, iri, full=False)
+
+
+def test_corpus_batched_links_are_the_per_document_links(real: tuple[Store, Store]) -> None:
+    """Every document of the corpus in one batch (plus a miss, a non-IRI and a repeat), on both stores."""
+    oxi, neo = real
+    docs = [d.iri for d in oxi.documents()]
+    iris = docs + ["http://127.0.0.1:8000/eli/vn/qd/2099/1/none", "not an iri", docs[0]]
+    assert any(oxi.links_to(i) for i in docs) and any(oxi.links_from(i, ["based_on"]) for i in docs)
+    for store in (oxi, neo):
+        assert_many_is_per_iri(store, iris)
+        assert store.links_from_many([]) == {}
+    for rels in RELATION_FILTERS:
+        assert oxi.links_from_many(iris, rels) == neo.links_from_many(iris, rels), rels
+        assert oxi.links_to_many(iris, rels) == neo.links_to_many(iris, rels), rels
+
+
+def test_corpus_role_pages_and_counts(real: tuple[Store, Store]) -> None:
+    """Pages and counts of roles, for every document and every entity holding a role, on both stores."""
+    oxi, neo = real
+    docs = [d.iri for d in oxi.documents()]
+    held = [e.iri for e in oxi.entities() if oxi.role_counts(e.iri, "in")]
+    assert len(held) > 10 and max(sum(oxi.role_counts(e, "in").values()) for e in held) > max(n for n, _ in PAGES[:3])
+    for iri, direction in [(d, "out") for d in docs] + [(e, "in") for e in held]:
+        for store in (oxi, neo):
+            assert_pages_are_slices(store, iri, direction)
+        assert oxi.role_counts(iri, direction) == neo.role_counts(iri, direction), iri
+        for limit, offset in PAGES:
+            assert oxi.roles(iri, direction, None, limit, offset) == neo.roles(iri, direction, None, limit, offset)

@@ -3,11 +3,9 @@ which role (with counts and pages), their units, and who holds their role today 
 
 from __future__ import annotations
 
-from collections import Counter
-
 from fastapi import APIRouter, Depends, Request
 
-from graph.store import EntityDetail, EntityRole, Store
+from graph.store import EntityDetail, Store
 
 from api.deps import get_store
 from api.graph_schemas import AgencyOut, EntityPage, RolePage
@@ -19,14 +17,18 @@ TASK_ROLES = {"lead", "coordinating", "monitoring"}
 PLATFORM_ROLES = {"governing_agency", "focal_unit", "ministry_focal_unit", "core_enterprise", "names_platform"}
 
 
-def _page(rows: list[EntityRole], limit: int, offset: int) -> RolePage:
-    return RolePage(total=len(rows), items=[role_out(r) for r in rows[offset:offset + limit]])
+def _page(store: Store, iri: str, roles: set[str], counts: dict[str, int], limit: int, offset: int) -> RolePage:
+    """One page of the roles `iri` holds in `roles`, cut by the store (an agency may hold thousands);
+    the total comes from the counts, and an empty page costs no query."""
+    total = sum(counts.get(r, 0) for r in roles)
+    rows = store.roles(iri, "in", sorted(roles), limit, offset) if offset < total else []
+    return RolePage(total=total, items=[role_out(r) for r in rows])
 
 
 def agency_out(store: Store, ent: EntityDetail, limit: int, offset: int) -> AgencyOut:
-    roles = store.roles(ent.iri, "in")
+    counts = store.role_counts(ent.iri, "in")
     names = labels(store)
-    chain = succession(store, ent.iri)
+    chain = succession(store, ent)
     me = entity_out(ent.iri, ent.kind, ent.label)
     attrs = dict(ent.attributes)
     return AgencyOut(
@@ -35,11 +37,11 @@ def agency_out(store: Store, ent: EntityDetail, limit: int, offset: int) -> Agen
         parent=names.get(ent.parent) or (entity_out(ent.parent, "agency", None) if ent.parent else None),
         units=[names.get(u) or entity_out(u, "unit", None) for u in ent.units],
         successors=chain, holds_role_today=chain[-1].entity if chain else me,
-        counts=dict(sorted(Counter(r.role for r in roles).items())),
-        documents_issued=_page([r for r in roles if r.role == "issued"], limit, offset),
-        documents_signed=_page([r for r in roles if r.role == "signed"], limit, offset),
-        tasks=_page([r for r in roles if r.role in TASK_ROLES], limit, offset),
-        platforms=_page([r for r in roles if r.role in PLATFORM_ROLES], limit, offset),
+        counts=dict(sorted(counts.items())),
+        documents_issued=_page(store, ent.iri, {"issued"}, counts, limit, offset),
+        documents_signed=_page(store, ent.iri, {"signed"}, counts, limit, offset),
+        tasks=_page(store, ent.iri, TASK_ROLES, counts, limit, offset),
+        platforms=_page(store, ent.iri, PLATFORM_ROLES, counts, limit, offset),
         limit=limit, offset=offset)
 
 
