@@ -39,9 +39,14 @@ def doc_id(iri: str) -> str | None:
     return did.id
 
 
+def doc_fields(d: DocSummary) -> dict[str, object]:
+    """DocumentOut's fields, for the models that extend it (cheaper than building a DocumentOut and dumping it)."""
+    return dict(id=doc_id(d.iri), iri=d.iri, number=d.number, type=d.type, issuer=d.issuer, date=d.date,
+                year=d.year, title=d.title, ingested=d.ingested, source_file=d.source_file)
+
+
 def doc_out(d: DocSummary) -> DocumentOut:
-    return DocumentOut(id=doc_id(d.iri), iri=d.iri, number=d.number, type=d.type, issuer=d.issuer, date=d.date,
-                       year=d.year, title=d.title, ingested=d.ingested, source_file=d.source_file)
+    return DocumentOut(**doc_fields(d))
 
 
 def provenance_out(p: Provenance) -> ProvenanceOut:

@@ -11,6 +11,7 @@ import threading
 from typing import Callable, TypeVar
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from graph.search_index import SearchIndex, build_index, default_index_path
 from graph.store import Store, StoreUnavailable
@@ -68,6 +69,14 @@ class StoreHolder:
                 self._index, self._disk_index_stale = None, True  # (the old one is left to requests using it)
             return result
 
+    def opened_store(self) -> Store | None:
+        """The store if it is already open (no blocking), else None."""
+        return self._store
+
+    def opened_index(self) -> SearchIndex | None:
+        """The search index if it is already open (no blocking), else None."""
+        return self._index
+
     def store(self) -> Store:
         if self._store is None:
             with self._lock:
@@ -107,14 +116,22 @@ class StoreHolder:
             self._store.close()
 
 
-def get_holder(request: Request) -> StoreHolder:
+# The dependencies are `async def` so that FastAPI calls them on the event loop: a plain `def` costs a
+# thread-pool round trip per dependency and request. Only the first use (opening the store or the
+# index, which blocks) goes to the thread pool.
+
+async def get_holder(request: Request) -> StoreHolder:
     return request.app.state.holder
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     """The store for this request; StoreUnavailable (-> 503) if it cannot be opened."""
-    return get_holder(request).store()
+    holder: StoreHolder = request.app.state.holder
+    store = holder.opened_store()
+    return store if store is not None else await run_in_threadpool(holder.store)
 
 
-def get_index(request: Request) -> SearchIndex:
-    return get_holder(request).index()
+async def get_index(request: Request) -> SearchIndex:
+    holder: StoreHolder = request.app.state.holder
+    index = holder.opened_index()
+    return index if index is not None else await run_in_threadpool(holder.index)

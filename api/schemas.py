@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from graph.search_index import MATCH_CAP
+
 
 class ErrorBody(BaseModel):
     code: str = Field(description="machine-readable: not_found, invalid_id, ambiguous_reference, store_unavailable …")
@@ -106,8 +108,14 @@ class SearchHitOut(BaseModel):
 
 
 class SearchPage(BaseModel):
+    """One page of hits. A broad query is cut at the first `total` matches (see `total_is_lower_bound`)."""
+
     query: str
-    total: int
+    total: int = Field(description="matches counted: exact, unless total_is_lower_bound")
+    total_is_lower_bound: bool = Field(
+        default=False, description=f"true when more entries match than a search looks at ({MATCH_CAP:,}): then `total` is "
+        "that cap, only the first matches in index order (named entities, then documents newest first) were "
+        "ranked, and pages past it are empty; add words to narrow the query")
     limit: int
     offset: int
     items: list[SearchHitOut]

@@ -184,7 +184,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.path:
         os.environ["CANCU_OXIGRAPH"] = args.path
-    serve(args.host, args.port, args.store, args.workers)
+    serve(args.host, args.port, args.store, args.workers, args.access_log)
     return 0
 
 
@@ -210,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--store", choices=["oxigraph", "neo4j"], default=None)
     sv.add_argument("--path", help="Oxigraph folder")
     sv.add_argument("--workers", type=int, default=1, help="worker processes (reads scale across cores; uploads need 1)")
+    sv.add_argument("--access-log", action="store_true", help="log every request (off: a proxy in front usually does)")
     sv.set_defaults(func=cmd_serve)
     return p
 

@@ -6,6 +6,11 @@ because 'đ' is a letter of its own that Unicode does not decompose ("bo thong t
 "Bộ Thông tin và Truyền thông", "dien" must find "Điện"). The index is derived data: rebuilt from the
 store after every load (`build_index`), written to a temporary file and swapped in atomically so a
 running API never reads a half-built index.
+
+Broad queries ('thu nghiem' matches every document) would otherwise cost O(matches) per request: a
+COUNT(*) and a bm25 sort over all of them (~25 ms at 100k documents). So a search looks at no more
+than MATCH_CAP matches, taken in index order (named entities first, then documents newest first);
+the API then says the total is a lower bound. A prefix index makes the short last word ("3"*) cheap.
 """
 
 from __future__ import annotations
@@ -19,7 +24,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from cancu.text import fold
+from graph.shared import document_order
 from graph.store import DocSummary
+
+MATCH_CAP = 1000  # matches a search counts and ranks at most (see the module docstring)
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
@@ -27,7 +35,7 @@ CREATE TABLE docs(iri TEXT PRIMARY KEY, key TEXT, number TEXT, type TEXT, issuer
                   date TEXT, year INTEGER, title TEXT, ingested INTEGER);
 CREATE INDEX docs_key ON docs(key);
 CREATE VIRTUAL TABLE fts USING fts5(kind UNINDEXED, iri UNINDEXED, label UNINDEXED,
-                                    number UNINDEXED, body, tokenize='unicode61');
+                                    number UNINDEXED, body, tokenize='unicode61', prefix='1 2 3');
 """
 
 
@@ -85,7 +93,10 @@ def _fill(conn: sqlite3.Connection, store: IndexSource) -> None:
 
     conn.executescript(SCHEMA)
     docs, rows = [], []
-    for d in store.documents():
+    for e in store.entities():  # entities first, then documents newest first: the order a capped search sees
+        labels = [x for x in (e.label, *e.alt_labels) if x]
+        rows.append((e.kind, e.iri, e.label or e.iri, None, " ".join(fold(x) for x in labels)))
+    for d in sorted(store.documents(), key=document_order):
         key = None
         if d.number:
             try:
@@ -96,9 +107,6 @@ def _fill(conn: sqlite3.Connection, store: IndexSource) -> None:
         label = d.number or d.title or d.iri
         body = " ".join(fold(x) for x in (d.number, d.type, d.title, d.issuer, str(d.year or "")) if x)
         rows.append(("document", d.iri, label, d.number, body))
-    for e in store.entities():
-        labels = [x for x in (e.label, *e.alt_labels) if x]
-        rows.append((e.kind, e.iri, e.label or e.iri, None, " ".join(fold(x) for x in labels)))
     conn.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?)", docs)
     conn.executemany("INSERT INTO fts(kind, iri, label, number, body) VALUES (?,?,?,?,?)", rows)
     conn.execute("INSERT INTO meta VALUES ('documents', ?)", (str(len(docs)),))
@@ -135,7 +143,11 @@ class SearchIndex:
             return self._conn.execute(sql, args).fetchall()
 
     def search(self, text: str, limit: int = 20, offset: int = 0, kinds: list[str] | None = None) -> tuple[int, list[SearchHit]]:
-        """Ranked hits (bm25, then kind, label, IRI for a stable order) and the total count."""
+        """(total, one page of hits) ranked by bm25, ties in index order (entities, then documents newest first).
+
+        Only the first MATCH_CAP matches in index order are counted and ranked: a total of MATCH_CAP means
+        "at least MATCH_CAP", and a page past it is empty. The columns are read for the page only.
+        """
         query = fts_query(text)
         if query is None:
             return 0, []
@@ -143,11 +155,16 @@ class SearchIndex:
         if kinds:
             where += f" AND kind IN ({','.join('?' * len(kinds))})"
             args += kinds
-        total = self._rows(f"SELECT COUNT(*) FROM fts WHERE {where}", tuple(args))[0][0]
-        rows = self._rows(
-            f"SELECT kind, iri, label, number, bm25(fts) AS r FROM fts WHERE {where} "
-            "ORDER BY r, kind, label, iri LIMIT ? OFFSET ?", (*args, limit, offset))
-        return total, [SearchHit(k, i, lab, num, round(-r, 6)) for k, i, lab, num, r in rows]
+        total = self._rows(f"SELECT COUNT(*) FROM (SELECT 1 FROM fts WHERE {where} LIMIT {MATCH_CAP})", tuple(args))[0][0]
+        page = self._rows(  # full-text matches come in rowid (index) order, so LIMIT keeps the first ones
+            f"SELECT id, r FROM (SELECT rowid AS id, bm25(fts) AS r FROM fts WHERE {where} LIMIT {MATCH_CAP}) "
+            "ORDER BY r, id LIMIT ? OFFSET ?", (*args, limit, offset))
+        if not page:
+            return total, []
+        cols = {row[0]: row[1:] for row in self._rows(
+            f"SELECT rowid, kind, iri, label, number FROM fts WHERE rowid IN ({','.join('?' * len(page))})",
+            tuple(i for i, _ in page))}
+        return total, [SearchHit(*cols[i], round(-r, 6)) for i, r in page]
 
     def keyed_documents(self, key_prefix: str = "") -> list[KeyedDoc]:
         """Documents with a number key starting with `key_prefix` ("749/" for "QĐ 749"), by key, year, IRI."""

@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from graph.search_index import SearchIndex
 from graph.store import DocSummary, LinkRow, Store
 
-from api.convert import doc_out, link_out
+from api.convert import doc_fields, doc_out, link_out
 from api.deps import get_index, get_store
 from api.errors import ApiError
 from api.lookup import get_document
@@ -37,7 +38,7 @@ def document_response(request: Request, doc: DocSummary, store: Store, fmt: str 
                                    ordinal=p.ordinal, text=p.text,
                                    task_id=task_id(p.iri) if p.kind in ("task", "indicator", "row") else None)
                       for p in store.provisions(doc.iri, with_text=text)]
-        return DocumentDetailOut(**doc_out(doc).model_dump(), provisions=provisions)
+        return DocumentDetailOut(**doc_fields(doc), provisions=provisions)
     return rdf_response(store, doc.iri, kind)
 
 
@@ -59,11 +60,14 @@ def list_documents(
 
 @router.get("/{doc_id}", response_model=DocumentDetailOut, responses={**ERRORS, 406: {"model": ErrorResponse},
             200: {"content": RDF_CONTENT}}, summary="One document: metadata and provisions (JSON, JSON-LD or Turtle)")
-def read_document(doc_id: str, request: Request, store: Store = Depends(get_store),
-                  index: SearchIndex = Depends(get_index),
-                  format: Annotated[str | None, Query(description="json | jsonld | ttl (overrides Accept)")] = None,
-                  text: Annotated[bool, Query(description="include each provision's text")] = False):
-    return document_response(request, get_document(doc_id, store, index), store, format, text)
+async def read_document(doc_id: str, request: Request, store: Store = Depends(get_store),
+                        index: SearchIndex = Depends(get_index),
+                        format: Annotated[str | None, Query(description="json | jsonld | ttl (overrides Accept)")] = None,
+                        text: Annotated[bool, Query(description="include each provision's text")] = False):
+    # async with one explicit thread-pool hop for the blocking store work: a plain `def` route with a
+    # response model costs two (the route, then FastAPI's validation of what it returned).
+    return await run_in_threadpool(
+        lambda: document_response(request, get_document(doc_id, store, index), store, format, text))
 
 
 def _page(doc: DocSummary, rows: list[LinkRow], outgoing: bool, relations: list[str], limit: int, offset: int) -> LinkPage:

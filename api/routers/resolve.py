@@ -11,11 +11,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from graph.search_index import SearchIndex
 from graph.store import Store
 
-from api.convert import doc_id, doc_out
+from api.convert import doc_fields, doc_id
 from api.deps import get_index, get_store
 from api.lookup import resolve
 from api.schemas import AmbiguousReference, Candidate, ErrorResponse, ResolvedDocument
@@ -29,12 +30,13 @@ router = APIRouter(tags=["resolve"])
                400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
     summary="Find a document by its number as written: 749/QĐ-TTg, 749/QD-TTg, Quyết định số 749/QĐ-TTg, QĐ 749",
 )
-def resolve_ref(
+async def resolve_ref(
     ref: Annotated[str, Query(min_length=1, max_length=200, description="the number as written")],
     year: Annotated[int | None, Query(ge=1945, le=2100, description="keep only documents of this year")] = None,
     store: Store = Depends(get_store), index: SearchIndex = Depends(get_index),
 ):
-    found = resolve(ref, year, store, index)
+    # async with one thread-pool hop for the store work: a `def` route would add a second one for validation.
+    found = await run_in_threadpool(resolve, ref, year, store, index)
     if len(found.candidates) == 1:
         d = found.candidates[0]
         return ResolvedDocument(ref=ref, key=found.key, id=doc_id(d.iri), iri=d.iri, number=d.number, type=d.type,
@@ -44,6 +46,6 @@ def resolve_ref(
         ref=ref, key=found.key,
         message=(f"{ref!r} is ambiguous: {len(found.candidates)} documents match (years {', '.join(years)}); "
                  "choose one by id, or add year="),
-        candidates=[Candidate(**doc_out(d).model_dump()) for d in found.candidates],
+        candidates=[Candidate(**doc_fields(d)) for d in found.candidates],
     )
     return JSONResponse(body.model_dump(), status_code=300)

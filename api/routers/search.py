@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from starlette.concurrency import run_in_threadpool
 
-from graph.search_index import SearchIndex, fts_query
+from graph.search_index import MATCH_CAP, SearchIndex, fts_query
 
 from api.convert import doc_id
 from api.deps import get_index
@@ -18,8 +19,11 @@ KINDS = ["document", "agency", "unit", "enterprise", "person", "platform", "prog
 
 
 @router.get("/search", response_model=SearchPage, responses={400: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
-            summary="Ranked search: 'bo thong tin' finds 'Bộ Thông tin và Truyền thông'")
-def search(
+            summary="Ranked search: 'bo thong tin' finds 'Bộ Thông tin và Truyền thông'",
+            description=f"Hits ranked by bm25, ties in index order (named entities, then documents newest first). "
+                        f"At most the first {MATCH_CAP:,} matches in that order are counted and ranked: beyond that "
+                        "`total_is_lower_bound` is true, so narrow a broad query rather than paging through it.")
+async def search(
     q: Annotated[str, Query(min_length=1, max_length=300, description="words, with or without diacritics")],
     kind: Annotated[list[str] | None, Query(description=f"only these kinds: {', '.join(KINDS)}")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -31,7 +35,8 @@ def search(
     bad = [k for k in kind or [] if k not in KINDS]
     if bad:
         raise ApiError(400, "invalid_kind", f"unknown kind(s): {', '.join(bad)}", KINDS)
-    total, hits = index.search(q, limit=limit, offset=offset, kinds=kind)
+    total, hits = await run_in_threadpool(index.search, q, limit=limit, offset=offset, kinds=kind)
     items = [SearchHitOut(kind=h.kind, iri=h.iri, id=doc_id(h.iri) if h.kind == "document" else None,
                           label=h.label, number=h.number, score=h.score) for h in hits]
-    return SearchPage(query=q, total=total, limit=limit, offset=offset, items=items)
+    return SearchPage(query=q, total=total, total_is_lower_bound=total >= MATCH_CAP, limit=limit, offset=offset,
+                      items=items)
