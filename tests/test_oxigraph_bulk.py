@@ -65,6 +65,20 @@ def test_a_graph_in_two_files_is_replaced_not_merged(tmp_path: Path) -> None:
     assert titles == {"bản mới"}
 
 
+def test_files_sharing_graphs_end_as_the_last_file_says(tmp_path: Path) -> None:
+    """A{1,2}, B{2,3}, C{3}: graph 1 from A, 2 from B, 3 from C, as per-file `load` in order would give."""
+    graph_c = "http://example.org/eli/vn/qd/2099/3/thu-nghiem"
+    a, b, c = tmp_path / "a.nq", tmp_path / "b.nq", tmp_path / "c.nq"
+    a.write_text(f'<{GRAPH_A}> <{TITLE}> "A1" <{GRAPH_A}> .\n<{GRAPH_B}> <{TITLE}> "A2" <{GRAPH_B}> .\n', encoding="utf-8")
+    b.write_text(f'<{GRAPH_B}> <{TITLE}> "B2" <{GRAPH_B}> .\n<{graph_c}> <{TITLE}> "B3" <{graph_c}> .\n', encoding="utf-8")
+    c.write_text(f'<{graph_c}> <{TITLE}> "C3" <{graph_c}> .\n', encoding="utf-8")
+    for workers in (1, 2, 3):
+        target = tmp_path / f"store{workers}"
+        build(target, [a, b, c], workers=workers)
+        got = {(q.graph_name.value, q.object.value) for q in OxigraphStore(target)._store}  # noqa: SLF001
+        assert got == {(GRAPH_A, "A1"), (GRAPH_B, "B2"), (graph_c, "C3")}
+
+
 def test_an_interrupted_build_leaves_no_store_and_the_next_build_finishes(tmp_path: Path) -> None:
     files = [write(tmp_path / "a.nq", GRAPH_A, "A"), tmp_path / "missing.nq", write(tmp_path / "b.nq", GRAPH_B, "B")]
 
