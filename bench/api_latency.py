@@ -304,7 +304,7 @@ def run(size: str = "10k", stores: tuple[str, ...] = ("oxigraph",), seconds: flo
                 out["results"][_key(store, w)] = measure(store, d, paths, seconds, clients, None, w)
                 write_result(f"api_latency_{size}", out)
         else:
-            from bench.store_load import load_ours, neo4j_server
+            from bench.store_load import neo4j_server
 
             srv = neo4j_server()
             data = d / "neo4j-api"
