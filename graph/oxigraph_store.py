@@ -82,6 +82,7 @@ class OxigraphStore(BatchedLinks):
     """`graph.store.Store` over pyoxigraph; `path=None` keeps everything in memory (tests)."""
 
     name = "oxigraph"
+    embedded = True  # in-process: calls hold the GIL and never wait on a network (see api.deps.run_store)
 
     def __init__(self, path: Path | None = None, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None

@@ -6,13 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from graph.search_index import SearchIndex
 from graph.store import DocSummary, LinkRow, Store
 
 from api.convert import doc_fields, doc_out, link_out
-from api.deps import get_index, get_store
+from api.deps import get_index, get_store, run_store
 from api.errors import ApiError
 from api.lookup import get_document
 from api.negotiation import JSON, rdf_response, representation
@@ -64,10 +63,10 @@ async def read_document(doc_id: str, request: Request, store: Store = Depends(ge
                         index: SearchIndex = Depends(get_index),
                         format: Annotated[str | None, Query(description="json | jsonld | ttl (overrides Accept)")] = None,
                         text: Annotated[bool, Query(description="include each provision's text")] = False):
-    # async with one explicit thread-pool hop for the blocking store work: a plain `def` route with a
-    # response model costs two (the route, then FastAPI's validation of what it returned).
-    return await run_in_threadpool(
-        lambda: document_response(request, get_document(doc_id, store, index), store, format, text))
+    # async, not `def`: a `def` route with a response model costs two thread-pool hops (the route, then
+    # FastAPI's validation of what it returned); run_store makes at most one.
+    return await run_store(store, lambda: document_response(request, get_document(doc_id, store, index), store,
+                                                            format, text))
 
 
 def _page(doc: DocSummary, rows: list[LinkRow], outgoing: bool, relations: list[str], limit: int, offset: int) -> LinkPage:

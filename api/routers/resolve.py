@@ -11,13 +11,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from graph.search_index import SearchIndex
 from graph.store import Store
 
 from api.convert import doc_fields, doc_id
-from api.deps import get_index, get_store
+from api.deps import get_index, get_store, run_store
 from api.lookup import resolve
 from api.schemas import AmbiguousReference, Candidate, ErrorResponse, ResolvedDocument
 
@@ -35,8 +34,8 @@ async def resolve_ref(
     year: Annotated[int | None, Query(ge=1945, le=2100, description="keep only documents of this year")] = None,
     store: Store = Depends(get_store), index: SearchIndex = Depends(get_index),
 ):
-    # async with one thread-pool hop for the store work: a `def` route would add a second one for validation.
-    found = await run_in_threadpool(resolve, ref, year, store, index)
+    # async: a `def` route would add a thread-pool hop for validation; run_store makes at most one.
+    found = await run_store(store, lambda: resolve(ref, year, store, index))
     if len(found.candidates) == 1:
         d = found.candidates[0]
         return ResolvedDocument(ref=ref, key=found.key, id=doc_id(d.iri), iri=d.iri, number=d.number, type=d.type,
