@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from cancu.iri import ELI_PATH, DocId
 from graph.store import DocSummary, LinkRow, Provenance
 
@@ -24,6 +26,7 @@ RELATION_LABELS: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=65536)  # pure, and a chain or a page converts the same hub IRIs again and again
 def doc_id(iri: str) -> str | None:
     """API id of a document IRI ('.../eli/vn/qd/2020/749/ttg' -> 'qd-2020-749-ttg'); None otherwise."""
     if ELI_PATH not in iri:
