@@ -302,7 +302,7 @@ def _title_end(text: str, pos: int, limit: int = 40, loose: bool = False) -> int
     L = len(text)
     while i < L and n < limit:
         c = text[i]
-        if c == " " or (c == "\n" and not text.startswith("\n", i + 1)):
+        if c == " " or (c == "\n" and not text.startswith("\n", i + 1) and not _in_table_row(text, i)):
             i += 1
             continue
         if c == ",":
@@ -340,6 +340,12 @@ def _title_end(text: str, pos: int, limit: int = 40, loose: bool = False) -> int
 _CAP_RE = re.compile(f"[{_UP}]")
 
 
+def _in_table_row(text: str, i: int) -> bool:
+    """Whether the line holding position `i` is a table row ("a | b | c"): its line break ends a name,
+    where in running text a single line break is only a wrapped line."""
+    return text.find("|", text.rfind("\n", 0, i) + 1, i) != -1
+
+
 def _enterprise_end(text: str, pos: int) -> int:
     """End of an enterprise name: up to the last capitalised syllable, gaps of ≤2 lowercase ones."""
     end = -1
@@ -347,7 +353,7 @@ def _enterprise_end(text: str, pos: int) -> int:
     i = pos
     for _ in range(12):
         m = _NEXT_SYL_RE.match(text, i)
-        if not m:
+        if not m or ("\n" in text[i:m.start(1)] and _in_table_row(text, i)):
             break
         w = m.group(1)
         if _CAP_RE.match(w) or w.isdigit():

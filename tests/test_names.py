@@ -175,3 +175,13 @@ def test_windows_edges_fictional() -> None:
     assert [(a, b, ent.id) for a, b, ent in _gazetteer_matches(text)] == _whole_text_matches(text)
     longer = "İ " + text  # lower-casing 'İ' adds a character: the windows are then found case-blind in the text
     assert [(a, b, ent.id) for a, b, ent in _gazetteer_matches(longer)] == _whole_text_matches(longer)
+
+
+def test_a_table_row_ends_a_name_at_its_line_break() -> None:
+    """In a table row the next line is the next row ("II | Nhóm …"), not the rest of the name; in running
+    text a single line break is a wrapped line and the name goes on (fictional names)."""
+    row = ("TT | Tên nền tảng | Doanh nghiệp nòng cốt\n1 | Nền tảng thử nghiệm A | Tập đoàn giả lập Một\n"
+           "II | Nhóm nền tảng thử nghiệm\n")
+    assert [m.text for m in find_mentions(row) if m.kind == "enterprise"] == ["Tập đoàn giả lập Một"]
+    wrapped = "Giao Tập đoàn Thử nghiệm\nGiả lập Một chủ trì thực hiện.\n"
+    assert [m.text for m in find_mentions(wrapped) if m.kind == "enterprise"] == ["Tập đoàn Thử nghiệm\nGiả lập Một"]
