@@ -13,7 +13,11 @@ Distributions (documents are generated in date order, 1995 → 2025):
 - a citation points at: a hub law (≈ 30 % of citations, Zipf over 30 laws, so the top laws are cited
   thousands of times at 100k), an earlier document chosen by preferential attachment (≈ 40 %),
   a recent earlier document (≈ 20 %), or a document outside the corpus (≈ 10 %, becomes a stub);
-- 1–5 articles (+ the entry-into-force article); an annex task table in ≈ 10 % of documents (3–25 rows).
+- 1–5 articles (+ the entry-into-force article); an annex task table in ≈ 10 % of documents (3–25 rows);
+- a platform table (the layout of tests/fixtures/platform_annex_fictional.txt: governing agency, focal
+  units, core enterprises) in ≈ 5 % of the decisions (QĐ) that have no task table, ≈ 2.5 % of documents.
+  It is drawn from a second random.Random derived from the seed, so every other document is the same as
+  before platform tables existed.
 
 Layout written: DIR/txt/NNN/*.txt (1,000 per folder), DIR/manifest.json. With --rdf (or
 `write_rdf`): DIR/rdf/part-NNNN.nq (N-Quads, one named graph per document, 500 documents per file,
@@ -93,6 +97,21 @@ FICTIONAL_UNITS = ["Sở Thử nghiệm Số {}", "Trung tâm Giả lập Dữ l
                    "Cục Mẫu Hạ tầng {}", "Ban Giả lập Điều phối {}"]
 PLATFORMS = ["Nền tảng thử nghiệm định danh giả lập", "Nền tảng thử nghiệm hóa đơn mẫu", "Nền tảng thử nghiệm học trực tuyến mẫu",
              "Nền tảng thử nghiệm bản đồ giả lập", "Nền tảng thử nghiệm thanh toán mẫu", "Nền tảng thử nghiệm y tế từ xa giả lập"]
+# Platform tables draw from PLATFORMS plus these (all fictional); PLATFORMS itself stays as it was, since
+# task tables pick from it and a longer list would change their text for the same seed.
+PLATFORM_CATALOGUE = PLATFORMS + [
+    "Nền tảng thử nghiệm dịch vụ công giả lập", "Nền tảng thử nghiệm chia sẻ dữ liệu mẫu",
+    "Nền tảng thử nghiệm truy xuất nguồn gốc giả lập", "Nền tảng thử nghiệm hội nghị trực tuyến mẫu",
+    "Nền tảng thử nghiệm quản lý văn bản giả lập", "Nền tảng thử nghiệm thương mại điện tử mẫu",
+]
+PLATFORM_SHARE = 0.05  # of the decisions without a task table
+PLATFORM_GROUPS = ["Nhóm nền tảng thử nghiệm phục vụ người dân", "Nhóm nền tảng giả lập phục vụ doanh nghiệp",
+                   "Nhóm nền tảng mẫu dùng chung"]  # a group row heads half of the tables, as in the fixture
+FOCAL_UNITS = ["Cục Giả lập Chuyển đổi số {}", "Trung tâm Thử nghiệm Dữ liệu {}", "Vụ Giả lập Tổng hợp {}",
+               "Viện Thử nghiệm Hạ tầng số {}"]  # no "Kế hoạch"/"Đề án": the ingest would read a programme name
+ENTERPRISES = [f"{kind} {tag}" for kind in ("Công ty thử nghiệm", "Tập đoàn giả lập", "Công ty cổ phần mẫu",
+                                             "Tổng công ty thử nghiệm")
+               for tag in ("Alpha", "Beta", "Gamma", "Delta", "Một", "Hai", "Ba", "Bốn", "Năm", "Sáu")]
 TASK_VERBS = ["Xây dựng", "Hoàn thiện", "Rà soát", "Triển khai", "Đánh giá", "Nâng cấp", "Tổ chức", "Nghiên cứu"]
 TASK_OBJECTS = ["quy chế thử nghiệm về chia sẻ dữ liệu mẫu", "{}", "hệ thống thông tin giả lập phục vụ báo cáo",
                 "chương trình đào tạo thử nghiệm kỹ năng số", "cơ sở dữ liệu mẫu về thủ tục hành chính",
@@ -149,6 +168,8 @@ class Generator:
 
     def __init__(self, n: int, seed: int) -> None:
         self.n, self.rng = n, random.Random(seed)
+        self.platform_rng = random.Random(f"platforms:{seed}")  # separate: the main stream stays as it was
+        self.platform_docs = 0
         self.agencies = _gazetteer_agencies()
         self.docs: list[Meta] = []
         self.laws: list[Meta] = []
@@ -301,6 +322,9 @@ class Generator:
         lines += ["", signer, ""]
         if annex:
             lines += self._annex(m)
+        elif m.type == "QĐ" and self.platform_rng.random() < PLATFORM_SHARE:
+            lines += self._platform_annex(m)
+            self.platform_docs += 1
         return self._path(m), "\n".join(lines)
 
     def _annex(self, m: Meta) -> list[str]:
@@ -313,6 +337,24 @@ class Generator:
             coord = ", ".join(self._agency() for _ in range(rng.randint(0, 3)))
             lines.append(f"{r}. | {rng.choice(TASK_VERBS)} {obj}. | {self._agency()} | {coord} | "
                          f"{rng.choice(PRODUCTS)} | {rng.randint(1, 12)}/{m.date.year + rng.randint(0, 2)}")
+        return lines + [""]
+
+    def _platform_annex(self, m: Meta) -> list[str]:
+        """A platform catalogue annex (only in decisions without a task annex, so that one keeps its id)."""
+        rng = self.platform_rng
+        lines = ["PHỤ LỤC", "", "DANH MỤC NỀN TẢNG SỐ THỬ NGHIỆM", "",
+                 f"(Kèm theo {m.type_name} số {m.number} {_long_date(m.date)} của {ISSUERS[m.issuer][1]})", "",
+                 "TT | Tên nền tảng | Cơ quan chủ quản | Đơn vị đầu mối của cơ quan chủ quản | Đơn vị đầu mối của Bộ | "
+                 "Doanh nghiệp nòng cốt"]
+        platforms = rng.sample(PLATFORM_CATALOGUE, rng.randint(2, 6))
+        if rng.random() < 0.5:
+            lines.append(f"I | {rng.choice(PLATFORM_GROUPS)} |  |  |  |")
+        for r, name in enumerate(platforms, 1):
+            focal = rng.choice(FOCAL_UNITS).format(rng.randint(1, 9)) if rng.random() < 0.8 else ""
+            ministry = rng.choice(FOCAL_UNITS).format(rng.randint(1, 9))
+            firms = rng.sample(ENTERPRISES, rng.randint(1, 3))
+            sep = "; " if rng.random() < 0.3 else ", "
+            lines.append(f"{r} | {name} | {rng.choice(self.agencies)} | {focal} | {ministry} | {sep.join(firms)}")
         return lines + [""]
 
     def _path(self, m: Meta) -> str:
@@ -344,8 +386,8 @@ def write_corpus(out: Path, n: int, seed: int) -> dict:
     for k in gen.attach:
         cited[k] = cited.get(k, 0) + 1
     manifest = {"n": n, "seed": seed, "bytes": size, "seconds": round(time.perf_counter() - t0, 2),
-                "laws": len(gen.laws), "top_cited_docs": sorted(cited.values(), reverse=True)[:5],
-                "synthetic_mark": SYNTH_MARK}
+                "laws": len(gen.laws), "platform_tables": gen.platform_docs,
+                "top_cited_docs": sorted(cited.values(), reverse=True)[:5], "synthetic_mark": SYNTH_MARK}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return manifest
 
