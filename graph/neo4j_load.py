@@ -3,26 +3,28 @@
 Why its own module: loading is a pipeline (parse, group, prepare rows, write) with its own costs, while
 the store's read side only needs the mapping helpers (`_compact`, `_local`) defined here.
 
-Per file: the quads are parsed and bucketed by graph on the caller's thread (so a bad file writes
-nothing); a worker thread turns the next chunks of whole graphs (up to `tx_quads` quads each) into rows
-while the current chunk is written in one transaction. Python and the server so work at the same time:
-profiling showed a warm server busy for less than half the load, the rest being Python-side grouping,
-JSON records and driver packing (neo4j-rust-ext packs the rows natively).
+Per file: a worker process parses the whole file and buckets its quads by graph (so a bad file writes
+nothing), then turns chunks of whole graphs (up to `tx_quads` quads each) into rows and queues them, up
+to `AHEAD` chunks ahead, while the caller writes each chunk in one transaction. A process, not a thread:
+profiling showed a warm server busy for less than a third of the load, the rest being Python-side
+parsing, grouping, JSON records and driver packing, which one interpreter runs on one core only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing as mp
+import queue
 import re
-from collections import defaultdict, deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+import orjson
 import pyoxigraph as ox
 from neo4j import Driver
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
@@ -69,22 +71,52 @@ def load(driver: Driver, path: Path, *, uri: str, user: str, database: str | Non
     `progress(graphs_done, graphs_total)` is called after each commit.
     """
     path = Path(path)
-    by_graph = _parse(path)
-    chunks = _chunks_by_size(by_graph, tx_quads)
-    done, total = 0, len(by_graph)
-    with ThreadPoolExecutor(1) as pool:  # rows of the next chunks are made while one is written
-        pending: deque[Future[_Prepared]] = deque()
+    rows: mp.Queue = _CTX.Queue(AHEAD)
+    worker = _CTX.Process(target=_produce, args=(str(path), tx_quads, rows), daemon=True)
+    worker.start()
+    try:
+        done, total, quads = 0, *_next(rows, worker)
+        while (prep := _next(rows, worker)) is not None:
+            done = _commit(driver, prep, path, done, total, uri, user, database, progress)
+    finally:
+        if worker.is_alive():  # the caller failed first: the rest of the file is not wanted
+            worker.kill()
+        worker.join()
+        rows.close()
+    return quads
+
+
+# fork: starts in milliseconds and, unlike spawn/forkserver, does not re-run the caller's __main__ (the CLI,
+# the API server) in the worker; safe here since the worker touches none of the caller's locks or connections.
+_CTX = mp.get_context("fork")
+
+
+def _produce(path: str, tx_quads: int, out: mp.Queue) -> None:
+    """Worker process: put (graphs, quads) of the file, then each chunk's _Prepared, then None; or a LoadError."""
+    try:
+        by_graph = _parse(Path(path))
+        out.put((len(by_graph), sum(len(qs) for qs in by_graph.values())))
+        for chunk in list(_chunks_by_size(by_graph, tx_quads, tx_quads // 5)):  # listed: sent graphs are dropped
+            out.put(_prepare([_graph_data(g, by_graph.pop(g)) for g in chunk]))
+        out.put(None)
+    except LoadError as exc:
+        out.put(exc)
+    except Exception as exc:  # noqa: BLE001 - a bug: surfaces in the caller, not a silent dead worker
+        out.put(RuntimeError(f"{path}: loader worker failed: {type(exc).__name__}: {exc}"))
+
+
+def _next(rows: mp.Queue, worker: Any) -> Any:
+    """The worker's next item; its error raised here, as is its death without one."""
+    while True:
         try:
-            for chunk in chunks:
-                pending.append(pool.submit(_prepare_graphs, [(g, by_graph[g]) for g in chunk]))
-                if len(pending) > AHEAD:
-                    done = _commit(driver, pending.popleft().result(), path, done, total, uri, user, database, progress)
-            while pending:
-                done = _commit(driver, pending.popleft().result(), path, done, total, uri, user, database, progress)
-        finally:
-            for f in pending:
-                f.cancel()
-    return sum(len(qs) for qs in by_graph.values())
+            item = rows.get(timeout=1.0)
+        except queue.Empty:
+            if not worker.is_alive() and rows.empty():
+                raise RuntimeError(f"loader worker exited with code {worker.exitcode} before finishing") from None
+            continue
+        if isinstance(item, Exception):
+            raise item
+        return item
 
 
 def _commit(driver: Driver, prep: _Prepared, path: Path, done: int, total: int, uri: str, user: str,
@@ -102,7 +134,7 @@ def _commit(driver: Driver, prep: _Prepared, path: Path, done: int, total: int, 
     except AuthError as exc:
         raise StoreUnavailable(f"Neo4j at {uri} refused user {user!r}: {one_line(exc)}") from None
     except Neo4jError as exc:
-        raise LoadError(f"{path}: Neo4j rejected graph {prep.graphs[0].iri}: {one_line(exc)}") from None
+        raise LoadError(f"{path}: Neo4j rejected graph {prep.graphs[0][0]}: {one_line(exc)}") from None
     done += len(prep.graphs)
     if progress:
         progress(done, total)
@@ -204,14 +236,16 @@ def _attach_provenance(data: _GraphData, objects: dict[tuple[str, str], list[str
                     data.edges[(s, rel, target)].extend(product(provisions, quotes, starts, ends))
 
 
-def _chunks_by_size(by_graph: dict[str, set[ox.Quad]], limit: int) -> Iterator[list[str]]:
-    """Graph IRIs in chunks of whole graphs of up to `limit` quads (a bigger graph alone)."""
+def _chunks_by_size(by_graph: dict[str, set[ox.Quad]], limit: int, first: int | None = None) -> Iterator[list[str]]:
+    """Graph IRIs in chunks of whole graphs of up to `limit` quads (a bigger graph alone); the first chunk up to
+    `first` quads, so the writer, idle until then, starts sooner."""
     chunk: list[str] = []
     size = 0
+    cap = limit if first is None else first
     for g, quads in by_graph.items():
-        if chunk and size + len(quads) > limit:
+        if chunk and size + len(quads) > cap:
             yield chunk
-            chunk, size = [], 0
+            chunk, size, cap = [], 0, limit
         chunk.append(g)
         size += len(quads)
     if chunk:
@@ -255,6 +289,9 @@ def _finish(uri: str, merged: dict[str, list[Any]]) -> dict[str, Any]:
     """One value as a scalar, several as a sorted list (homogeneous: mixed types become lexical strings)."""
     props: dict[str, Any] = {"uri": uri}
     for key, values in merged.items():
+        if len(values) == 1:  # the common case
+            props[key] = values[0]
+            continue
         if not values:
             continue
         if len({type(v) for v in values}) > 1:  # Neo4j lists are homogeneous
@@ -268,7 +305,7 @@ def _add_records(merged: dict[str, list[Any]], records: Iterable[dict[str, list[
     for per in records:
         for key, values in per.items():
             if key != "@type":
-                merged[_local(key)].extend(_prop_value(v) for v in values)
+                merged[_local(key)].extend([_prop_value(v) if type(v) is dict else v for v in values])
 
 
 def _properties(uri: str, records: Iterable[dict[str, list[Any]]]) -> dict[str, Any]:
@@ -292,32 +329,34 @@ def _merged_properties(uri: str, current: dict[str, Any], records: Iterable[dict
 
 
 def _record_json(per: dict[str, list[Any]]) -> str:
-    return json.dumps(per, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """Canonical JSON (sorted keys, compact, UTF-8), so equal records compare equal as text.
+
+    orjson is several times faster; json covers what orjson rejects (ints past 64 bits, lone surrogates).
+    """
+    try:
+        return orjson.dumps(per, option=orjson.OPT_SORT_KEYS).decode()
+    except (orjson.JSONEncodeError, UnicodeDecodeError):
+        return json.dumps(per, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 @dataclass
 class _Prepared:
-    """A chunk's rows, computed without the database (so the next chunk is prepared while one is written)."""
+    """A chunk's rows, computed without the database (in the worker process, while a chunk is written)."""
 
-    graphs: list[_GraphData]
+    graphs: list[tuple[str, int]]  # (graph IRI, triples)
     records: dict[str, dict[str, str]]  # subject -> graph -> record JSON
-    parsed: dict[str, list[dict[str, list[Any]]]]  # subject -> the chunk's records
+    fresh: dict[str, list[Any]]  # subject -> [extra labels, properties] if its node is new (the common case)
     objects: set[str]  # edge targets that are no subject of the chunk
     rels: list[tuple[str, str, str, dict[str, Any]]]  # (subject, type, object, properties)
 
 
-def _prepare_graphs(graphs: list[tuple[str, set[ox.Quad]]]) -> _Prepared:
-    """A chunk's rows from its graphs' quads (run on the worker thread)."""
-    return _prepare([_graph_data(g, quads) for g, quads in graphs])
-
-
 def _prepare(chunk: list[_GraphData]) -> _Prepared:
-    records: dict[str, dict[str, str]] = defaultdict(dict)
-    parsed: dict[str, list[dict[str, list[Any]]]] = defaultdict(list)
+    records: dict[str, dict[str, str]] = {}
+    parsed: dict[str, list[dict[str, list[Any]]]] = defaultdict(list)  # the records before JSON
     for g in chunk:
         for s, per in g.contrib.items():
-            rec = {k: sorted(v, key=_value_key) for k, v in per.items()}
-            records[s][g.iri] = _record_json(rec)
+            rec = {k: v if len(v) == 1 else sorted(v, key=_value_key) for k, v in per.items()}
+            records.setdefault(s, {})[g.iri] = _record_json(rec)
             parsed[s].append(rec)
     rels = []
     for g in chunk:
@@ -329,7 +368,8 @@ def _prepare(chunk: list[_GraphData]) -> _Prepared:
                              start=[x[2] for x in prov], end=[x[3] for x in prov])
             rels.append((s, _local(p), o, props))
     objects = {o for g in chunk for (_, _, o) in g.edges} - records.keys()
-    return _Prepared(chunk, records, parsed, objects, rels)
+    fresh = {s: [sorted(_labels(recs) - {"Resource"}), _properties(s, recs)] for s, recs in parsed.items()}
+    return _Prepared([(g.iri, g.triples) for g in chunk], records, fresh, objects, rels)
 
 
 def _write_chunk(tx: Any, prep: _Prepared) -> None:
@@ -342,8 +382,8 @@ def _write_chunk(tx: Any, prep: _Prepared) -> None:
     records. Nodes are written only when their properties or labels change. Each node is looked up once
     (by `uri`); relationships are then created between node ids, all types in one statement.
     """
-    chunk, new, new_recs = prep.graphs, prep.records, prep.parsed
-    gs = [g.iri for g in chunk]
+    chunk, new = prep.graphs, prep.records
+    gs = [g for g, _ in chunk]
     old: dict[str, dict[str, str]] = defaultdict(dict)  # subject -> graph -> record JSON (chunk graphs only)
     for r in tx.run("UNWIND $gs AS g MATCH (:NamedGraph {iri: g})-[a:ASSERTS]->(n:Resource) "
                     "RETURN g, n.uri AS u, a.src AS src", gs=gs):
@@ -379,10 +419,10 @@ def _write_chunk(tx: Any, prep: _Prepared) -> None:
     for s in subjects:
         if s in old and old[s] == new.get(s, {}):
             continue  # same records as before: same properties and labels
-        recs = new_recs.get(s, [])
-        if s not in current:
-            creates.append([sorted(_labels(recs) - {"Resource"}), _properties(s, recs)])
+        if s not in current:  # then the chunk asserts it (a node of an old record exists)
+            creates.append(prep.fresh[s])
             continue
+        recs = [json.loads(src) for src in new.get(s, {}).values()]  # nodes already stored: rare on a fresh load
         labels_before, props_before = current[s]
         props_before = {k: _native(v) for k, v in props_before.items()}
         if s in old:  # recompute from every graph's record
@@ -406,7 +446,7 @@ def _write_chunk(tx: Any, prep: _Prepared) -> None:
                rows=batch)
     gids = {r["g"]: r["i"] for r in tx.run(
         "UNWIND $rows AS r MERGE (x:NamedGraph {iri: r[0]}) SET x.triples = r[1] RETURN r[0] AS g, id(x) AS i",
-        rows=[[g.iri, g.triples] for g in chunk])}
+        rows=[list(g) for g in chunk])}
     rels: list[list[Any]] = [[gids[g], ids[s], "ASSERTS", {"src": src}] for s, per in new.items() for g, src in per.items()]
     rels += [[ids[s], ids[o], t, props] for s, t, o, props in prep.rels]
     by_type: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = defaultdict(list)

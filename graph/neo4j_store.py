@@ -22,7 +22,7 @@ nobody asserts or references is deleted. Each transaction holds whole graphs onl
 never leaves half a document, and re-running the load finishes the job. Per transaction (default up to
 50,000 quads of whole graphs) each node is looked up once by `uri`, new nodes are created grouped by label
 set, relationships by type between node ids; graph.neo4j_load does the writing, preparing the next
-chunks' rows on a worker thread while one is written.
+chunks' rows in a worker process while one is written.
 
 Reading: documents and entities are found by label (token index) and `uri` (unique constraint), their
 values taken from the ASSERTS records so the own-graph rule and lexical forms match the Oxigraph store
