@@ -9,13 +9,16 @@ own histogram); without wrk, an asyncio httpx client with the same bounds. Endpo
 - resolve: GET /resolve?ref=N/QĐ-XXX           (look-up by number as written)
 - bases:   GET /documents/{id}/legal-bases     (one hop of căn cứ, with provenance)
 - chain3:  GET /documents/{id}/chain?direction=up&depth=3   (legal-bases chain, transitive, both stores)
-- agency:  GET /agencies/{id}                  (platform/agency connections: documents issued, tasks and
-           platforms by role; the synthetic corpus has no platform tables, so agency pages stand in)
+- platform: GET /platforms/{id}                (platform connections: governing agency, focal units, core
+           enterprises, with provenance; from the synthetic corpus's platform tables; a corpus made before
+           those existed has none, and the endpoint is reported "not measurable: no platforms in this corpus")
+- agency:  GET /agencies/{id}                  (agency connections: documents issued, tasks and platforms by role)
 - search:  GET /search?q=…                     (SQLite FTS5 index)
 - sparql:  GET /sparql (one-hop SELECT of a document's bases and their titles; Oxigraph only)
 The API runs as `cancu serve --workers N` (N = 1 and 2 by default, measured side by side); RSS is that
 of the whole process tree (uvicorn's supervisor and its workers, psutil) after each endpoint; the peak
-is reported. The agency ids are those the API lists (/agencies), drawn once the server is up.
+is reported. The agency and platform ids are those the API lists (/agencies, /platforms), drawn once the
+server is up.
 """
 
 from __future__ import annotations
@@ -92,20 +95,22 @@ def sample_paths(d: Path, n: int = 2000, seed: int = 1) -> dict[str, list[str]]:
         "resolve": [f"/resolve?ref={q(r[1])}" for r in picks if r[1]],
         "bases": [f"/documents/{r[0]}/legal-bases" for r in with_bases],
         "chain3": [f"/documents/{r[0]}/chain?direction=up&depth=3" for r in with_bases],
-        "agency": [],  # filled from /agencies once the server is up (agency_paths)
+        "platform": [],  # filled from /platforms once the server is up (listed_paths)
+        "agency": [],  # filled from /agencies once the server is up (listed_paths)
         "search": [f"/search?q={q(rng.choice(words))}%20{rng.randint(1, 9)}" for _ in range(500)],
         "sparql": [f"/sparql?query={q(one.format(iri(r[0])))}" for r in with_bases],
     }
 
 
-def agency_paths(port: int, n: int = 500, seed: int = 2) -> list[str]:
-    """/agencies/{id} for agencies and units the API lists, in a seeded random order."""
+def listed_paths(port: int, route: str, n: int = 500, seed: int = 2) -> list[str]:
+    """/{route}/{id} for items the API itself lists at /{route} (agencies, platforms), in a seeded random
+    order: ids as the API makes them, and only ones this store holds ([] when it lists none)."""
     import httpx
 
-    r = httpx.get(f"http://127.0.0.1:{port}/agencies", params={"limit": 200}, timeout=120)
+    r = httpx.get(f"http://127.0.0.1:{port}/{route}", params={"limit": 200}, timeout=120)
     ids = [it["id"] for it in r.json().get("items", [])]
     rng = random.Random(seed)
-    return [f"/agencies/{rng.choice(ids)}" for _ in range(n)] if ids else []
+    return [f"/{route}/{rng.choice(ids)}" for _ in range(n)] if ids else []
 
 
 def start_api(store: str, data: Path, port: int, env_extra: dict[str, str], workers: int = 1) -> subprocess.Popen:
@@ -230,8 +235,13 @@ def measure(store: str, data: Path, paths: dict[str, list[str]], seconds: float,
     out: dict[str, Any] = {"store": store, "workers": workers, "clients": clients, "seconds_per_endpoint": seconds,
                            "endpoints": {}}
     try:
-        ag = agency_paths(port) or ["/agencies/none"]
-        paths = {**{k: v for k, v in paths.items() if k != "agency"}, "agency": ag}  # last: slowest
+        listed = {"platform": listed_paths(port, "platforms"),
+                  "agency": listed_paths(port, "agencies") or ["/agencies/none"]}  # last: slowest
+        if not listed["platform"]:
+            del listed["platform"]
+            out["endpoints"]["platform"] = {"not_measurable": "no platforms in this corpus"}
+            print(f"  {store:8s} platform: not measurable (no platforms in this corpus)")
+        paths = {**{k: v for k, v in paths.items() if k not in ("platform", "agency")}, **listed}
         out["warm"] = warm(port, paths)
         for _ in range(workers * 4):  # every worker opens its store and index before the clock starts
             warm(port, paths)
@@ -304,22 +314,23 @@ def run(size: str = "10k", stores: tuple[str, ...] = ("oxigraph",), seconds: flo
                 out["results"][_key(store, w)] = measure(store, d, paths, seconds, clients, None, w)
                 write_result(f"api_latency_{size}", out)
         else:
-            from bench.store_load import neo4j_server
+            from bench.store_load import _rdf_files, loaded_neo4j, neo4j_server
 
             srv = neo4j_server()
-            data = d / "neo4j-api"
-            shutil.rmtree(data, ignore_errors=True)
-            state = d / "neo4j-api.state.json"
+            kept = loaded_neo4j(d)  # the database bench.store_load's own load left, if it is this corpus
+            data = kept or d / "neo4j-api"
+            if not kept:
+                shutil.rmtree(data, ignore_errors=True)
+            state = d / f"{data.name}.state.json"
             info = srv.start(state, 180.0, data)
             try:
-                from graph.neo4j_store import Neo4jStore
+                if not kept:
+                    from graph.neo4j_store import Neo4jStore
 
-                st = Neo4jStore(info["uri"], info["user"], info["password"])
-                from bench.store_load import _rdf_files
-
-                for f in _rdf_files(d):
-                    st.load(f)
-                st.close()
+                    st = Neo4jStore(info["uri"], info["user"], info["password"])
+                    for f in _rdf_files(d):
+                        st.load(f)
+                    st.close()
                 env = {"NEO4J_URI": info["uri"], "NEO4J_USER": info["user"], "NEO4J_PASSWORD": info["password"]}
                 for w in workers:
                     out["results"][_key(store, w)] = measure(store, d, paths, seconds, clients, env, w)

@@ -25,7 +25,8 @@ from bench.common import RESULTS, machine, read_result
 SIZE_ORDER = ["1k", "10k", "100k"]
 ENDPOINTS = (("lookup", "document look-up", 50), ("resolve", "look-up by number", 50),
              ("bases", "legal bases (1 hop)", None), ("chain3", "legal-bases chain depth 3 (/chain)", 200),
-             ("agency", "agency connections (/agencies/{id})", None), ("search", "search", None),
+             ("agency", "agency connections (/agencies/{id})", None),
+             ("platform", "platform connections (/platforms/{id})", None), ("search", "search", None),
              ("sparql", "SPARQL one-hop SELECT", None))
 
 
@@ -200,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-neo4j", action="store_true")
     ap.add_argument("--with-neo4j", action="store_true", help="with --quick: also Neo4j and the peer (≈ +2 min)")
     ap.add_argument("--seconds", type=float, default=20, help="load per API endpoint and worker count")
+    ap.add_argument("--peer-seconds", type=float, default=900, help="bound on the rdflib-neo4j load per size")
+    ap.add_argument("--no-bulk-reference", action="store_true", help="skip the raw pyoxigraph bulk_load reference")
     ap.add_argument("--summary-only", action="store_true")
     a = ap.parse_args(argv)
     t0 = time.perf_counter()
@@ -216,8 +219,8 @@ def main(argv: list[str] | None = None) -> int:
             ingest_speed.run("1k", limit_mb=40, seconds=60, do_profile=True)
         for s in sizes:
             neo = not a.skip_neo4j and (not a.quick or a.with_neo4j)
-            store_load.run(s, neo4j=neo, peer_seconds=60 if a.quick else 900, ox_budget=120 if a.quick else 900,
-                           bulk_reference=not a.quick)
+            store_load.run(s, neo4j=neo, peer_seconds=60 if a.quick else a.peer_seconds,
+                           ox_budget=120 if a.quick else 900, bulk_reference=not (a.quick or a.no_bulk_reference))
             api_latency.run(s, ("oxigraph",) if not neo else ("oxigraph", "neo4j"),
                             seconds=2 if a.quick else a.seconds)
     print(summary())

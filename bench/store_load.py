@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
 import shutil
 import sys
@@ -37,6 +38,7 @@ from bench.common import ROOT, SIZES, corpus_dir, dir_size, machine, peak_rss_mb
 
 TARGET_OXIGRAPH_TPS = 200_000
 TARGET_RATIO = 3.0
+LOADED_MARK = "cancu-loaded.json"  # written into our loader's database when it holds the whole corpus
 
 
 def _rdf_files(d: Path) -> list[Path]:
@@ -69,8 +71,6 @@ def _oxigraph_child(d: str, store_path: str, index_path: str, out: str) -> None:
     """In a fresh interpreter (so its peak RSS is the loader's own): what `cancu load` does for a new
     Oxigraph store, i.e. graph.oxigraph_bulk.build over every file (each checked whole, then bulk-loaded
     into a staging directory that becomes the store), then the real graph.search_index.build_index."""
-    import json
-
     from graph.oxigraph_bulk import build
     from graph.oxigraph_store import OxigraphStore
     from graph.search_index import build_index
@@ -103,7 +103,6 @@ def _oxigraph_child(d: str, store_path: str, index_path: str, out: str) -> None:
 def load_oxigraph(d: Path, store_path: Path, budget: float = 900) -> dict[str, Any]:
     """Load every RDF file of corpus `d` into a fresh on-disk Oxigraph store and build the search index,
     with the project's own code, in a child interpreter bounded by `budget` seconds."""
-    import json
     import subprocess
 
     shutil.rmtree(store_path, ignore_errors=True)
@@ -160,17 +159,22 @@ def neo4j_server() -> Any:
     return mod
 
 
-def with_fresh_neo4j(work: Callable[[dict, Path], dict[str, Any]], data: Path) -> dict[str, Any]:
-    """Start a fresh Neo4j with its data in `data`, run work(info, data), stop it, delete `data`."""
+def with_fresh_neo4j(work: Callable[[dict, Path], dict[str, Any]], data: Path, keep: bool = False) -> dict[str, Any]:
+    """Start a fresh Neo4j with its data in `data`, run work(info, data), stop it, delete `data` (unless
+    `keep` and the work finished: the API benchmark then serves from it)."""
     srv = neo4j_server()
     shutil.rmtree(data, ignore_errors=True)
     state = data.parent / f"{data.name}.state.json"
     info = srv.start(state, 180.0, data)
+    done = False
     try:
-        return work(info, data)
+        result = work(info, data)
+        done = True
+        return result
     finally:
         srv.stop(state, quiet=True)
-        shutil.rmtree(data, ignore_errors=True)
+        if not (keep and done):
+            shutil.rmtree(data, ignore_errors=True)
 
 
 def _counts(driver: Any, peer: bool) -> dict[str, int]:
@@ -209,11 +213,12 @@ def load_ours(d: Path, data: Path) -> dict[str, Any]:
             dt = time.perf_counter() - t0
         counts = _counts(store._driver, peer=False)  # noqa: SLF001
         store.close()
+        (data / LOADED_MARK).write_text(json.dumps({"quads": quads}))
         return {"store": "neo4j (cancu loader)", "quads": quads, "seconds": round(dt, 2),
                 "triples_s": round(quads / dt), "neo4j_peak_rss_mb": rss.peak, "python_peak_rss_mb": peak_rss_mb(),
                 "disk_mb": round(dir_size(data) / 1e6, 1), "counts": counts, "server": info.get("version")}
 
-    return with_fresh_neo4j(work, data)
+    return with_fresh_neo4j(work, data, keep=True)
 
 
 def nt_files(d: Path) -> list[Path]:
@@ -265,6 +270,17 @@ def load_peer(d: Path, data: Path, budget: float) -> dict[str, Any]:
                 "neo4j_peak_rss_mb": rss.peak, "disk_mb": round(dir_size(data) / 1e6, 1), "counts": counts}
 
     return with_fresh_neo4j(work, data)
+
+
+def loaded_neo4j(d: Path) -> Path | None:
+    """The database our loader left in `d/neo4j-ours` if it holds every quad of this corpus (so the API
+    benchmark can serve from it instead of loading 24M quads again), else None."""
+    mark = d / "neo4j-ours" / LOADED_MARK
+    try:
+        quads = json.loads(mark.read_text())["quads"]
+        return mark.parent if quads == json.loads((d / "rdf.json").read_text())["quads"] else None
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def run(size: str = "10k", neo4j: bool = True, peer_seconds: float = 600, ox_budget: float = 900,
