@@ -141,6 +141,6 @@ async def run_store(store: Store, fn: Callable[[], T]) -> T:
     """Run short store work for a request. The embedded store answers in about a millisecond of CPU with
     the GIL held, so a thread hop (a quarter of a look-up's cost) buys nothing: run it on the loop. A
     network store waits on I/O: run it in the thread pool so the loop serves other requests meanwhile."""
-    if getattr(store, "embedded", False):
+    if store.embedded:
         return fn()
     return await run_in_threadpool(fn)

@@ -78,6 +78,7 @@ class Neo4jStore(BatchedLinks):
     """`graph.store.Store` over a Neo4j server (5.x; a single server, a cluster or Aura via neo4j+s://)."""
 
     name = "neo4j"
+    embedded = False  # every call is a Bolt round trip
 
     def __init__(self, uri: str | None = None, user: str | None = None, password: str | None = None,
                  database: str | None = None, *, ensure_schema: bool = True, tx_quads: int = 50_000) -> None:

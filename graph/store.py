@@ -199,6 +199,7 @@ class BatchedLinks:
 @runtime_checkable
 class Store(Protocol):
     name: str
+    embedded: bool  # in-process: calls hold the GIL and never wait on a network (api.deps.run_store)
 
     def load(self, path: Path) -> int:
         """Load an N-Quads or TriG file, replacing each named graph in it; return quads loaded."""
