@@ -29,6 +29,7 @@ import pyoxigraph as ox
 from neo4j import Driver
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
+from graph.rdf_files import read_quads
 from graph.store import LoadError, StoreUnavailable
 
 CC = "https://w3id.org/cancu/ontology#"
@@ -44,7 +45,6 @@ IRI_AS_PROPERTY = {CC + "linkRelation"}  # objects are vocabulary terms, not thi
 RESERVED = {"uri", "graphs", "_src"}
 BATCH = 10_000  # rows per UNWIND
 AHEAD = 2  # chunks prepared ahead of the one being written
-_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 _INTEGER = re.compile(r"-?(0|[1-9]\d*)")
 
 
@@ -156,23 +156,11 @@ def _local(iri: str) -> str:
 
 
 def _parse(path: Path) -> dict[str, set[ox.Quad]]:
-    """The file's quads by graph IRI, sorted by graph (same input rules as the Oxigraph store: .nq/.trig,
-    every triple inside a named graph, duplicates counted once)."""
-    fmt = _FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise LoadError(f"{path}: unsupported file type {path.suffix!r} (expected .nq or .trig)")
+    """The file's quads by graph IRI, sorted by graph (graph.rdf_files decides what a loadable file is;
+    duplicates counted once)."""
     by_graph: dict[str, set[ox.Quad]] = defaultdict(set)
-    try:
-        for q in ox.parse(path=str(path), format=fmt):
-            g = q.graph_name
-            if type(g) is not ox.NamedNode:
-                raise LoadError(f"{path}: triple outside a named graph ({q.subject} {q.predicate} …); every triple "
-                                "must be in its document's graph so it can be replaced on re-load")
-            by_graph[g.value].add(q)
-    except FileNotFoundError:
-        raise LoadError(f"{path}: no such file") from None
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise LoadError(f"{path}: {exc}") from None
+    for q in read_quads(path):
+        by_graph[q.graph_name.value].add(q)
     return dict(sorted(by_graph.items()))
 
 
