@@ -211,6 +211,7 @@ def _safe_counts(driver: Any, peer: bool) -> dict[str, Any]:
 def load_ours(d: Path, data: Path) -> dict[str, Any]:
     """graph.neo4j_store.Neo4jStore.load over every RDF file, on a fresh server."""
     def work(info: dict, data: Path) -> dict[str, Any]:
+        from graph.neo4j_load import MAPPING
         from graph.neo4j_store import Neo4jStore
 
         store = Neo4jStore(info["uri"], info["user"], info["password"])
@@ -223,7 +224,7 @@ def load_ours(d: Path, data: Path) -> dict[str, Any]:
             dt = time.perf_counter() - t0
         counts = _safe_counts(store._driver, peer=False)  # noqa: SLF001
         store.close()
-        (data / LOADED_MARK).write_text(json.dumps({"quads": quads}))
+        (data / LOADED_MARK).write_text(json.dumps({"quads": quads, "mapping": MAPPING}))
         return {"store": "neo4j (cancu loader)", "quads": quads, "seconds": round(dt, 2),
                 "triples_s": round(quads / dt), "neo4j_peak_rss_mb": rss.peak, "python_peak_rss_mb": peak_rss_mb(),
                 "disk_mb": round(dir_size(data) / 1e6, 1), "counts": counts, "server": info.get("version")}
@@ -284,11 +285,14 @@ def load_peer(d: Path, data: Path, budget: float) -> dict[str, Any]:
 
 def loaded_neo4j(d: Path) -> Path | None:
     """The database our loader left in `d/neo4j-ours` if it holds every quad of this corpus (so the API
-    benchmark can serve from it instead of loading 24M quads again), else None."""
+    benchmark can serve from it instead of loading 24M quads again) with this loader version, else None."""
+    from graph.neo4j_load import MAPPING
+
     mark = d / "neo4j-ours" / LOADED_MARK
     try:
-        quads = json.loads(mark.read_text())["quads"]
-        return mark.parent if quads == json.loads((d / "rdf.json").read_text())["quads"] else None
+        loaded = json.loads(mark.read_text())
+        whole = loaded["quads"] == json.loads((d / "rdf.json").read_text())["quads"]
+        return mark.parent if whole and loaded.get("mapping") == MAPPING else None
     except (OSError, ValueError, KeyError):
         return None
 

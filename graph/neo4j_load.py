@@ -42,7 +42,8 @@ PREFIXES = {"cc": CC, "eli": ELI, "skos": "http://www.w3.org/2004/02/skos/core#"
 INT_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
                                "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "gYear")}
 IRI_AS_PROPERTY = {CC + "linkRelation"}  # objects are vocabulary terms, not things worth a node
-RESERVED = {"uri", "graphs", "_src"}
+RESERVED = {"uri", "graphs", "_src", "_view"}
+MAPPING = 2  # what the loader writes; bump on change: Neo4jStore refuses graphs written by another mapping
 BATCH = 10_000  # rows per UNWIND
 AHEAD = 2  # chunks prepared ahead of the one being written
 _INTEGER = re.compile(r"-?(0|[1-9]\d*)")
@@ -316,6 +317,35 @@ def _merged_properties(uri: str, current: dict[str, Any], records: Iterable[dict
     return _finish(uri, merged)
 
 
+def _view_id(v: Any) -> Any:
+    return tuple(v.items()) if type(v) is dict else v
+
+
+def _view_order(v: Any) -> tuple:
+    return (*_value_key(v), "@d" in v) if type(v) is dict else _value_key(v)
+
+
+def _union(recs: Iterable[dict[str, list[Any]]]) -> dict[str, list[Any]]:
+    """Per key, the distinct values of all records, in one stable order (so arrival order leaves no trace)."""
+    merged: dict[str, dict[Any, Any]] = defaultdict(dict)
+    for rec in recs:
+        for key, values in rec.items():
+            seen = merged[key]
+            for v in values:
+                seen[_view_id(v)] = v
+    return {k: sorted(vals.values(), key=_view_order) for k, vals in sorted(merged.items())}
+
+
+def _view(own: dict[str, list[Any]] | None, union: dict[str, list[Any]]) -> str:
+    """The node's `_view`: [what its own graph says (or null), the union of what all graphs say], as JSON.
+
+    Why: every answer rule (own graph wins, else the smallest value; the union for lists and types) needs
+    only these two records, so readers take one property instead of one ASSERTS record per graph (a hub
+    cited by thousands of documents has thousands).
+    """
+    return _record_json([own, union])  # type: ignore[arg-type]
+
+
 def _record_json(per: dict[str, list[Any]]) -> str:
     """Canonical JSON (sorted keys, compact, UTF-8), so equal records compare equal as text.
 
@@ -340,12 +370,12 @@ class _Prepared:
 
 def _prepare(chunk: list[_GraphData]) -> _Prepared:
     records: dict[str, dict[str, str]] = {}
-    parsed: dict[str, list[dict[str, list[Any]]]] = defaultdict(list)  # the records before JSON
+    parsed: dict[str, dict[str, dict[str, list[Any]]]] = defaultdict(dict)  # the records before JSON
     for g in chunk:
         for s, per in g.contrib.items():
             rec = {k: v if len(v) == 1 else sorted(v, key=_value_key) for k, v in per.items()}
             records.setdefault(s, {})[g.iri] = _record_json(rec)
-            parsed[s].append(rec)
+            parsed[s][g.iri] = rec
     rels = []
     for g in chunk:
         for (s, p, o), prov in g.edges.items():
@@ -356,7 +386,9 @@ def _prepare(chunk: list[_GraphData]) -> _Prepared:
                              start=[x[2] for x in prov], end=[x[3] for x in prov])
             rels.append((s, _local(p), o, props))
     objects = {o for g in chunk for (_, _, o) in g.edges} - records.keys()
-    fresh = {s: [sorted(_labels(recs) - {"Resource"}), _properties(s, recs)] for s, recs in parsed.items()}
+    fresh = {s: [sorted(_labels(recs.values()) - {"Resource"}),
+                 {**_properties(s, recs.values()), "_view": _view(recs.get(s), _union(recs.values()))}]
+             for s, recs in parsed.items()}
     return _Prepared([(g.iri, g.triples) for g in chunk], records, fresh, objects, rels)
 
 
@@ -397,11 +429,11 @@ def _write_chunk(tx: Any, prep: _Prepared) -> None:
         ids.update((r["u"], r["i"]) for r in tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, id(n) AS i",
                                                     us=batch))
     recompute = sorted(s for s in old if old[s] != new.get(s, {}))  # a replaced graph now says something else
-    others: dict[str, list[dict[str, list[Any]]]] = defaultdict(list)
+    others: dict[str, dict[str, dict[str, list[Any]]]] = defaultdict(dict)
     for batch in _batches(recompute):
-        for r in tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u})<-[a:ASSERTS]-(:NamedGraph) RETURN u, a.src AS src",
-                        us=batch):  # the chunk's own records were deleted above: these are the other graphs'
-            others[r["u"]].append(json.loads(r["src"]))
+        for r in tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u})<-[a:ASSERTS]-(g:NamedGraph) "
+                        "RETURN u, g.iri AS g, a.src AS src", us=batch):  # the chunk's records were deleted above
+            others[r["u"]][r["g"]] = json.loads(r["src"])
     creates: list[list[Any]] = []
     updates: list[list[Any]] = []
     for s in subjects:
@@ -410,14 +442,17 @@ def _write_chunk(tx: Any, prep: _Prepared) -> None:
         if s not in current:  # then the chunk asserts it (a node of an old record exists)
             creates.append(prep.fresh[s])
             continue
-        recs = [json.loads(src) for src in new.get(s, {}).values()]  # nodes already stored: rare on a fresh load
+        recs = {g: json.loads(src) for g, src in new.get(s, {}).items()}  # nodes already stored: rare on a fresh load
         labels_before, props_before = current[s]
         props_before = {k: _native(v) for k, v in props_before.items()}
         if s in old:  # recompute from every graph's record
-            all_recs = others.get(s, []) + recs
-            labels, props = _labels(all_recs), _properties(s, all_recs)
+            every = {**others.get(s, {}), **recs}
+            labels, props = _labels(every.values()), _properties(s, every.values())
+            props["_view"] = _view(every.get(s), _union(every.values()))
         else:  # only adding: merge into what the node has
-            labels, props = labels_before | _labels(recs), _merged_properties(s, props_before, recs)
+            own, union = json.loads(props_before["_view"]) if "_view" in props_before else (None, {})
+            labels, props = labels_before | _labels(recs.values()), _merged_properties(s, props_before, recs.values())
+            props["_view"] = _view(recs.get(s, own), _union([union, *recs.values()]))
         if labels != labels_before or props != props_before:
             updates.append([ids[s], props, sorted(labels - labels_before), sorted(labels_before - labels)])
     creates += [[[], {"uri": o}] for o in objects if o not in ids]  # objects no graph says anything about yet
@@ -433,8 +468,8 @@ def _write_chunk(tx: Any, prep: _Prepared) -> None:
         tx.run("UNWIND $rows AS r MATCH (n) WHERE id(n) = r[0] SET n = r[1] SET n:$(r[2]) REMOVE n:$(r[3])",
                rows=batch)
     gids = {r["g"]: r["i"] for r in tx.run(
-        "UNWIND $rows AS r MERGE (x:NamedGraph {iri: r[0]}) SET x.triples = r[1] RETURN r[0] AS g, id(x) AS i",
-        rows=[list(g) for g in chunk])}
+        "UNWIND $rows AS r MERGE (x:NamedGraph {iri: r[0]}) SET x.triples = r[1], x.mapping = $m "
+        "RETURN r[0] AS g, id(x) AS i", rows=[list(g) for g in chunk], m=MAPPING)}
     rels: list[list[Any]] = [[gids[g], ids[s], "ASSERTS", {"src": src}] for s, per in new.items() for g, src in per.items()]
     rels += [[ids[s], ids[o], t, props] for s, t, o, props in prep.rels]
     by_type: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = defaultdict(list)

@@ -25,8 +25,9 @@ set, relationships by type between node ids; graph.neo4j_load does the writing, 
 chunks' rows in a worker process while one is written.
 
 Reading: documents and entities are found by label (token index) and `uri` (unique constraint), their
-values taken from the ASSERTS records so the own-graph rule and lexical forms match the Oxigraph store
-exactly; provisions walk `is_part_of` in, roles follow the relationship types of graph.store.ROLE_PROPERTIES.
+values taken from the node's `_view` (what its own graph says and the union over all graphs, kept by the
+loader from the ASSERTS records) so the own-graph rule and lexical forms match the Oxigraph store exactly
+at the cost of one property per node, however many graphs mention it; provisions walk `is_part_of` in, roles follow the relationship types of graph.store.ROLE_PROPERTIES.
 There is no SPARQL here: the API answers 501 for /sparql and serves JSON only for this backend.
 
 Answers equal the Oxigraph store's (contract tests): where graphs disagree on a document property, the
@@ -108,6 +109,17 @@ class Neo4jStore(BatchedLinks):
             with self._guard():
                 for stmt in SCHEMA:
                     self._driver.execute_query(stmt, database_=self.database)
+        self._check_mapping()
+
+    def _check_mapping(self) -> None:
+        """Refuse a database holding graphs another loader version wrote: its nodes lack what reads need."""
+        old = self._read("MATCH (g:NamedGraph) WHERE g.mapping IS NULL OR g.mapping <> $m RETURN g.iri AS g LIMIT 1",
+                         m=neo4j_load.MAPPING)
+        if old:
+            self._driver.close()
+            raise StoreUnavailable(
+                f"Neo4j at {self.uri} holds graphs written by another cancu loader version (e.g. {old[0]['g']}): "
+                "empty the database (MATCH (n) CALL (n) {DETACH DELETE n} IN TRANSACTIONS) and load again")
 
     @contextmanager
     def _guard(self, what: str = "") -> Iterator[None]:
@@ -191,7 +203,7 @@ class Neo4jStore(BatchedLinks):
     def _doc_srcs(self) -> list[tuple[str, dict[str, Any]]]:
         """(uri, per-graph record) of every node typed cc:LegalDocument in some graph, sorted by uri."""
         rows = self._read("MATCH (n:LegalDocument) RETURN n.uri AS u, " + _SRC("n") + " ORDER BY u")
-        return [(r["u"], src) for r in rows if CC + "LegalDocument" in _types(src := _src_map(r["src"]))]
+        return [(r["u"], src) for r in rows if CC + "LegalDocument" in _types(src := _src_map(r["src"], r["u"]))]
 
     def documents(self) -> list[DocSummary]:
         """Every document node, stubs included, sorted by IRI (for the search index and listings)."""
@@ -203,7 +215,7 @@ class Neo4jStore(BatchedLinks):
             cls = CC + ("Task" if kind == "task" else "Indicator")
             out = []
             for r in self._read(f"MATCH (n:{_local(cls)}) RETURN n.uri AS u, " + _SRC("n") + " ORDER BY u"):
-                src = _src_map(r["src"])
+                src = _src_map(r["src"], r["u"])
                 if cls not in _types(src):
                     continue
                 texts, labels = _all(src, "cc:text"), _all(src, "cc:label")
@@ -215,7 +227,7 @@ class Neo4jStore(BatchedLinks):
         labels = "|".join(sorted(_local(c) for c in wanted))
         out = []
         for r in self._read(f"MATCH (n:{labels}) RETURN n.uri AS u, " + _SRC("n") + " ORDER BY u"):
-            src = _src_map(r["src"])
+            src = _src_map(r["src"], r["u"])
             kinds = [k for cls, k in wanted.items() if cls in _types(src)]
             if not kinds:
                 continue
@@ -248,7 +260,7 @@ class Neo4jStore(BatchedLinks):
             "RETURN x.uri AS u, " + _SRC("x") + ", [(x)-[:is_part_of]->(p) | p.uri] AS parents", iri=iri)
         out = []
         for r in rows:
-            src = _src_map(r["src"])
+            src = _src_map(r["src"], r["u"])
             types = _types(src)
             if not types or not r["parents"]:
                 continue
@@ -269,7 +281,7 @@ class Neo4jStore(BatchedLinks):
             "[(u)-[:subOrganizationOf]->(n) | u.uri] AS units", iri=iri)
         if not rows:
             return None
-        src = _src_map(rows[0]["src"])
+        src = _src_map(rows[0]["src"], iri)
         kind = kind_of(_types(src), {**ROW_KINDS, **ENTITY_KINDS}, "")
         if not kind:
             return None
@@ -333,7 +345,7 @@ class Neo4jStore(BatchedLinks):
         out = {}
         for batch in _batches(sorted(set(iris))):
             for r in self._read("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, " + _SRC("n"), us=batch):
-                src = _src_map(r["src"])
+                src = _src_map(r["src"], r["u"])
                 types = _types(src)
                 label = next((lab for k in LABEL_KEYS if (lab := pick(_by_graph(src, k), r["u"])) is not None), None)
                 if types or label is not None:
@@ -375,18 +387,25 @@ def _lexical(v: Any) -> str:
 
 
 def _SRC(var: str) -> str:  # noqa: N802 - a Cypher fragment
-    """Cypher returning node `var`'s per-graph records as `src`: [[graph IRI, record JSON], …]."""
-    return f"[({var})<-[src_a:ASSERTS]-(src_g:NamedGraph) | [src_g.iri, src_a.src]] AS src"
+    """Cypher returning node `var`'s resolved records (graph.neo4j_load._view) as `src`."""
+    return f"{var}._view AS src"
 
 
-def _src_map(rows: list[list[str]] | None) -> dict[str, dict[str, list[Any]]]:
-    """graph IRI -> what that graph says about the node (literals by compacted predicate, "@type")."""
-    return {g: json.loads(rec) for g, rec in rows or []}
+_UNION = ""  # the key of the union record in _src_map's answer: no graph IRI is empty
 
 
-def _summary(iri: str, rows: list[list[str]] | None) -> DocSummary | None:
-    """DocSummary from a node's per-graph records, with the Oxigraph store's rule for disagreeing graphs."""
-    return _summary_of(iri, _src_map(rows))
+def _src_map(view: str | None, uri: str) -> dict[str, dict[str, list[Any]]]:
+    """{own graph IRI: what it says, "": what all graphs say}: enough for every rule below (`pick`, `_all`,
+    `_summary_of`) to give what the per-graph records would (own ⊆ union; no view: nothing asserted)."""
+    if not view:
+        return {}
+    own, union = json.loads(view)
+    return {uri: own, _UNION: union} if own else {_UNION: union}
+
+
+def _summary(iri: str, view: str | None) -> DocSummary | None:
+    """DocSummary from a node's resolved records, with the Oxigraph store's rule for disagreeing graphs."""
+    return _summary_of(iri, _src_map(view, iri))
 
 
 def _summary_of(iri: str, src: dict[str, Any]) -> DocSummary | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from graph import neo4j_load
 from graph.neo4j_store import Neo4jStore
 from graph.store import LoadError, StoreUnavailable
 from neo4j_server import start_server, stop_server, wipe
@@ -41,6 +42,17 @@ def dump(store: Neo4jStore) -> tuple[list[str], list[str]]:
     rels = store.cypher_read("MATCH (a)-[r]->(b) RETURN a.uri AS a, type(r) AS t, b.uri AS b, properties(r) AS p")
     norm = [json.dumps({**n, "l": sorted(n["l"])}, sort_keys=True, default=str) for n in nodes]
     return sorted(norm), sorted(json.dumps(r, sort_keys=True, default=str) for r in rels)
+
+
+def assert_views_follow_records(store: Neo4jStore) -> None:
+    """Every node's `_view` is what its per-graph ASSERTS records give now: own graph's record and the union."""
+    rows = store.cypher_read("MATCH (n:Resource) RETURN n.uri AS u, n._view AS v, "
+                             "[(n)<-[a:ASSERTS]-(g:NamedGraph) | [g.iri, a.src]] AS recs")
+    assert rows
+    for r in rows:
+        recs = {g: json.loads(src) for g, src in r["recs"]}
+        expected = [recs.get(r["u"]), neo4j_load._union(recs.values())] if recs else None
+        assert (json.loads(r["v"]) if r["v"] else None) == expected, r["u"]
 
 
 def test_load_twice_gives_same_counts(neo4j_store: Neo4jStore) -> None:
@@ -78,6 +90,7 @@ def test_replacing_one_graph_changes_only_its_statements(neo4j_store: Neo4jStore
     assert neo4j_store.document(NQ2020) is None  # its stub lived only in D1's graph
     assert neo4j_store.cypher_read("MATCH (n:Resource {uri: $u}) RETURN n", {"u": NQ2020}) == []
     assert (neo4j_store.document(D2), neo4j_store.links_from(D2), neo4j_store.document(NQ2021)) == d2_before
+    assert_views_follow_records(neo4j_store)
     replaced = dump(neo4j_store)
     # Replacing a graph must leave exactly what a fresh load of the new data gives.
     fresh = subset(tmp_path, "fresh.nq", {D2, GAZ})
@@ -100,10 +113,23 @@ def test_stub_becomes_full_document_and_keeps_incoming_links(neo4j_store: Neo4jS
     assert [(r.source.iri, r.relation, r.provenance) for r in after] == [
         (D1, "based_on", incoming[0].provenance)]
     assert neo4j_store.cypher_read("MATCH (n {uri: $u}) RETURN count(n) AS n", {"u": D2}) == [{"n": 1}]
+    assert_views_follow_records(neo4j_store)
     in_pieces = dump(neo4j_store)
     wipe(neo4j_store)
     neo4j_store.load(MINI)
     assert dump(neo4j_store) == in_pieces  # order of arrival does not matter
+
+
+def test_database_of_another_loader_version_is_refused(neo4j_server, neo4j_store) -> None:  # type: ignore[no-untyped-def]
+    neo4j_store.load(MINI)
+    Neo4jStore(neo4j_server.uri, neo4j_server.user, neo4j_server.password).close()  # same version: opens
+    neo4j_store._driver.execute_query("MATCH (g:NamedGraph {iri: $g}) REMOVE g.mapping", g=D1)  # as the old loader wrote
+    try:
+        with pytest.raises(StoreUnavailable) as old:
+            Neo4jStore(neo4j_server.uri, neo4j_server.user, neo4j_server.password)
+    finally:
+        wipe(neo4j_store)  # the next test's store must open
+    assert "another cancu loader version" in str(old.value) and D1 in str(old.value) and "\n" not in str(old.value)
 
 
 def test_bad_credentials_and_unreachable_server_are_one_line(neo4j_server, neo4j_store) -> None:  # type: ignore[no-untyped-def]
