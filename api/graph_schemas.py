@@ -113,11 +113,16 @@ class ItemOut(BaseModel):
     kind: str
     label: str | None
     alt_labels: list[str]
-    legal_basis: list[LegalBasisOut]
+    legal_basis: list[LegalBasisOut] = Field(description="one page (limit/offset): approving documents first, "
+                                             "then the documents whose annex lists the item, by IRI")
+    legal_basis_total: int = Field(description="legal-basis documents in all pages")
+    limit: int
+    offset: int
     agencies: list[RoleOut] = Field(description="governing agency, focal units …, with provenance")
     enterprises: list[RoleOut]
     related: list[RoleOut] = Field(description="programmes naming this platform, platforms a programme names")
-    tasks_total: int = Field(description="annex rows (tasks, indicators) of the approving documents; list: tasks_href")
+    tasks_total: int = Field(description="annex rows (tasks, indicators) of the legal-basis documents, all pages; "
+                                         "the first document's rows: tasks_href")
     tasks_href: str | None = None
 
 

@@ -7,7 +7,7 @@ document reached twice is expanded once, so cycles end) and a node cap (the answ
 
 from __future__ import annotations
 
-from graph.store import DocSummary, EntityDetail, EntityRole, LinkRow, Store
+from graph.store import DocSummary, EntityDetail, EntityRole, LinkRow, Provenance, Store
 
 from api.convert import RELATION_LABELS, doc_id, doc_out, link_out, provenance_out
 from api.graph_schemas import (ChainEdgeOut, ChainNodeOut, ChainOut, EntityOut, LegalBasisOut, RelationGroupOut,
@@ -102,10 +102,12 @@ def role_out(r: EntityRole) -> RoleOut:
                    provenance=[provenance_out(p) for p in r.provenance])
 
 
-def legal_basis(store: Store, doc: DocSummary, role: str, prov: list) -> LegalBasisOut:
-    """The document and its own legal bases (one hop: /documents/{id}/chain goes further)."""
-    bases = [link_out(r, True) for r in store.links_from(doc.iri, ["based_on"])]
-    return LegalBasisOut(document=doc_out(doc), role=role, provenance=[provenance_out(p) for p in prov], legal_bases=bases)
+def legal_bases(store: Store, docs: list[tuple[DocSummary, str, list[Provenance]]]) -> list[LegalBasisOut]:
+    """Each (document, role, provenance) with the document's own legal bases (one hop: /documents/{id}/chain
+    goes further), read for all of them in one store call: an item may be listed in hundreds of documents."""
+    found = store.links_from_many([d.iri for d, _, _ in docs], ["based_on"]) if docs else {}
+    return [LegalBasisOut(document=doc_out(d), role=role, provenance=[provenance_out(p) for p in prov],
+                          legal_bases=[link_out(r, True) for r in found[d.iri]]) for d, role, prov in docs]
 
 
 def succession(store: Store, start: EntityDetail) -> list[SuccessionOut]:

@@ -376,6 +376,24 @@ class Neo4jStore(BatchedLinks):
     def close(self) -> None:
         self._driver.close()
 
+    # ---- batched look-ups for pages listing many documents -------------------------------------
+
+    def documents_many(self, iris: list[str]) -> dict[str, DocSummary]:
+        """See Store.documents_many."""
+        return self._summaries(iris)
+
+    def row_counts(self, iris: list[str]) -> dict[str, int]:
+        """See Store.row_counts: `provisions`' walk, counted in Cypher. A row is told by its labels (the local
+        names of its rdf:types) rather than by decoding every part's records."""
+        out = {i: 0 for i in iris}
+        for batch in _batches(sorted(out)):
+            for r in self._read(
+                    "UNWIND $ds AS d MATCH (doc:Resource {uri: d}) MATCH (x:Resource)-[:is_part_of*1..]->(doc) "
+                    "WHERE any(l IN labels(x) WHERE l IN $rows) RETURN d, count(DISTINCT x) AS n",
+                    ds=batch, rows=sorted(_local(t) for t in ROW_KINDS)):
+                out[r["d"]] = r["n"]
+        return out
+
 
 # ---- rows -> answers -----------------------------------------------------------------------------
 

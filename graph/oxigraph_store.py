@@ -484,6 +484,24 @@ class OxigraphStore(BatchedLinks):
                 pass
         self._store = None  # type: ignore[assignment]
 
+    # ---- batched look-ups for pages listing many documents -------------------------------------
+
+    def documents_many(self, iris: list[str]) -> dict[str, DocSummary]:
+        """See Store.documents_many."""
+        return self._summaries(iris)
+
+    def row_counts(self, iris: list[str]) -> dict[str, int]:
+        """See Store.row_counts: one aggregate per 500 IRIs. The row types are tested with FILTER EXISTS,
+        not joined on VALUES (which Oxigraph plans from every typed node: 100x slower)."""
+        out = {i: 0 for i in iris}
+        types = ", ".join(f"<{t}>" for t in ROW_KINDS)
+        for chunk in _chunks(sorted(i for i in out if _valid_iri(i)), 500):
+            values = " ".join(f"<{i}>" for i in chunk)
+            for r in self._select(f"SELECT ?d (COUNT(DISTINCT ?x) AS ?n) WHERE {{ VALUES ?d {{ {values} }} "
+                                  f"?x eli:is_part_of+ ?d FILTER EXISTS {{ ?x a ?t FILTER(?t IN ({types})) }} }} GROUP BY ?d"):
+                out[r["d"].value] = int(r["n"].value)
+        return out
+
 
 # ---- helpers shared with the API and the tests -----------------------------------------------
 

@@ -270,4 +270,12 @@ class Store(Protocol):
     def links_to_many(self, iris: list[str], relations: list[str] | None = None) -> dict[str, list[LinkRow]]:
         """`links_to` of every IRI at once (a key per IRI), in a fixed number of queries."""
 
+    def documents_many(self, iris: list[str]) -> dict[str, DocSummary]:
+        """`document` of every IRI at once, keyed by IRI; IRIs that name no document are left out. A page
+        listing hundreds of documents asks once instead of once per document."""
+
+    def row_counts(self, iris: list[str]) -> dict[str, int]:
+        """How many annex rows (kind task, indicator or row) `provisions` would list for each IRI, a key per
+        IRI (0 for none or an unknown IRI), without reading the provisions themselves."""
+
     def close(self) -> None: ...

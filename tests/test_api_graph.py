@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from graph.oxigraph_store import OxigraphStore
+from graph.store import EntityRole, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 FICTIONAL = ROOT / "tests" / "fixtures" / "platform_annex_fictional.txt"
@@ -153,6 +154,45 @@ def test_programme_with_legal_basis(client: TestClient) -> None:
     assert_error(client.get("/programmes/chuong-trinh-khong-co"), 404, "not_found")
 
 
+def _one_by_one(store: Store, iri: str, kind: str) -> tuple[list[str], int]:
+    """An item's legal-basis documents in answer order and their annex rows, read one document at a time
+    (what the endpoint answered before it batched and paged): the reference for the batched answer."""
+    def approving(roles: list[EntityRole]) -> list[str]:
+        return [r.entity_iri for r in roles if r.entity_kind == "document" and r.role == "approves"
+                and store.document(r.entity_iri) is not None]
+
+    out_roles, in_roles = store.roles(iri, "out"), store.roles(iri, "in")
+    docs = approving(in_roles)
+    if kind == "platform":
+        for r in (r for r in out_roles + in_roles if r.role == "names_platform"):
+            docs += [d for d in approving(store.roles(r.entity_iri, "in", ["approves"])) if d not in docs]
+    docs += [d for d in sorted({p.document for r in out_roles for p in r.provenance} - set(docs)) if store.document(d)]
+    return docs, sum(1 for d in docs for p in store.provisions(d) if p.kind in ("task", "indicator", "row"))
+
+
+def assert_pages_are_the_whole(c: TestClient, route: str, item_id: str) -> int:
+    """The whole legal basis of an item (limit=500) is its documents read one at a time, tasks_total their
+    rows; pages of 1 are slices of it with every other field unchanged. Returns legal_basis_total."""
+    whole = c.get(f"/{route}/{item_id}", params={"limit": 500}).json()
+    docs, rows = _one_by_one(c.app.state.holder.store(), whole["iri"], whole["kind"])
+    assert [b["document"]["iri"] for b in whole["legal_basis"]] == docs, item_id
+    assert (whole["legal_basis_total"], whole["tasks_total"]) == (len(docs), rows), item_id
+    pages = [c.get(f"/{route}/{item_id}", params={"limit": 1, "offset": o}).json() for o in range(len(docs) + 1)]
+    assert [b for page in pages for b in page["legal_basis"]] == whole["legal_basis"], item_id
+    rest = {k: v for k, v in whole.items() if k not in ("legal_basis", "limit", "offset")}
+    assert all({k: v for k, v in page.items() if k in rest} == rest for page in pages), item_id
+    assert [(page["limit"], page["offset"]) for page in pages] == [(1, o) for o in range(len(docs) + 1)]
+    return whole["legal_basis_total"]
+
+
+def test_items_answer_what_one_by_one_reads(client: TestClient) -> None:
+    """Every programme and platform of the corpus (the programmes approved by 749/QĐ-TTg …)."""
+    items = [(route, i["id"]) for route in ("programmes", "platforms")
+             for i in client.get(f"/{route}", params={"limit": 500}).json()["items"]]
+    assert sum(assert_pages_are_the_whole(client, route, item_id) for route, item_id in items) > 0
+    assert_error(client.get(f"/{items[0][0]}/{items[0][1]}", params={"limit": 0}), 422, "invalid_request")
+
+
 def test_tasks_of_03_led_by_bkhcn(client: TestClient) -> None:
     page = client.get("/tasks", params={"document": "nq-2025-03-cp", "lead": BKHCN, "limit": 500}).json()
     assert page["total"] > 0 and len(page["items"]) == page["total"]
@@ -263,6 +303,19 @@ def test_upload_ingests_fictional_document(writable: TestClient) -> None:
     assert ent["platforms"]["total"] == 2 and ent["counts"] == {"core_enterprise": 2}
     again = _post(writable, FICTIONAL.read_bytes(), "gia-lap.txt").json()
     assert again["replaced"] is True and again["quads"] == body["quads"]  # graph replaced, not doubled
+
+
+def test_platform_listed_in_several_documents_is_paged(writable: TestClient) -> None:
+    """Three fictional decisions list the same platform: its legal basis comes in pages with one total."""
+    for number in ("9001", "9002", "9003"):
+        text = FICTIONAL.read_text(encoding="utf-8").replace("9001", number)
+        assert _post(writable, text.encode(), f"gia-lap-{number}.txt").status_code == 201
+    assert assert_pages_are_the_whole(writable, "platforms", "nen-tang-thu-nghiem-a") == 3
+    page = writable.get("/platforms/nen-tang-thu-nghiem-a", params={"limit": 2, "offset": 1}).json()
+    first = writable.get("/platforms/nen-tang-thu-nghiem-a", params={"limit": 1}).json()
+    ids = {b["document"]["id"] for b in page["legal_basis"] + first["legal_basis"]}
+    assert ids == {"qd-2099-9001-test", "qd-2099-9002-test", "qd-2099-9003-test"}
+    assert (page["legal_basis_total"], page["limit"], page["offset"]) == (3, 2, 1) and page["tasks_total"] > 0
 
 
 def test_upload_limits_leave_store_unchanged(writable: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -81,6 +81,14 @@ def assert_many_is_per_iri(store: Store, iris: list[str]) -> None:
         assert store.links_to_many(iris, rels) == {i: store.links_to(i, rels) for i in iris}, rels
 
 
+def assert_bulk_is_per_iri(store: Store, iris: list[str]) -> None:
+    """documents_many and row_counts over all `iris` at once answer what document / provisions answer."""
+    assert store.documents_many(iris) == {i: d for i in iris if (d := store.document(i)) is not None}
+    assert store.row_counts(iris) == {i: sum(p.kind in ("task", "indicator", "row") for p in store.provisions(i))
+                                      for i in iris}
+    assert store.documents_many([]) == {} and store.row_counts([]) == {}
+
+
 def assert_pages_are_slices(store: Store, iri: str, direction: str) -> None:
     """A page of roles is the slice of the whole sorted list; role_counts counts that list per role."""
     for roles in ROLE_FILTERS:
@@ -95,6 +103,9 @@ def assert_same(a: Store, b: Store, iris: list[str]) -> None:
     for rels in RELATION_FILTERS:
         assert a.links_from_many(iris, rels) == b.links_from_many(iris, rels), rels
         assert a.links_to_many(iris, rels) == b.links_to_many(iris, rels), rels
+    for store in (a, b):
+        assert_bulk_is_per_iri(store, iris)
+    assert a.documents_many(iris) == b.documents_many(iris) and a.row_counts(iris) == b.row_counts(iris)
     for key in _keys(a, iris):
         assert a.documents_by_key(key) == b.documents_by_key(key), key
     for iri in iris:
@@ -212,7 +223,8 @@ def test_corpus_provisions_and_misses_are_answered_alike(real: tuple[Store, Stor
 
 
 def test_corpus_batched_links_are_the_per_document_links(real: tuple[Store, Store]) -> None:
-    """Every document of the corpus in one batch (plus a miss, a non-IRI and a repeat), on both stores."""
+    """Every document of the corpus in one batch (plus a miss, a non-IRI and a repeat), on both stores: links,
+    summaries and row counts."""
     oxi, neo = real
     docs = [d.iri for d in oxi.documents()]
     iris = docs + ["http://127.0.0.1:8000/eli/vn/qd/2099/1/none", "not an iri", docs[0]]
@@ -220,6 +232,9 @@ def test_corpus_batched_links_are_the_per_document_links(real: tuple[Store, Stor
     for store in (oxi, neo):
         assert_many_is_per_iri(store, iris)
         assert store.links_from_many([]) == {}
+        assert_bulk_is_per_iri(store, iris)
+    assert sum(oxi.row_counts(docs).values()) > 100  # the corpus's annexes have rows
+    assert oxi.documents_many(iris) == neo.documents_many(iris) and oxi.row_counts(iris) == neo.row_counts(iris)
     for rels in RELATION_FILTERS:
         assert oxi.links_from_many(iris, rels) == neo.links_from_many(iris, rels), rels
         assert oxi.links_to_many(iris, rels) == neo.links_to_many(iris, rels), rels

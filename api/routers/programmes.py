@@ -1,24 +1,28 @@
 """/programmes, /platforms and /tasks: each item with everything connected to it, with provenance.
 
 A programme's legal basis is the document that approves it (cc:approves) and that document's own
-legal bases; a platform's is reached through the programme that names it (cc:namesPlatform). A task
-is an annex row; its legal basis is the document the annex belongs to.
+legal bases; a platform's is reached through the programme that names it (cc:namesPlatform), and
+includes the documents whose annex lists it. That can be hundreds of catalogue documents, so the legal
+basis comes in pages (limit/offset) with its total. A task is an annex row; its legal basis is the
+document the annex belongs to.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from cancu.iri import DocId
-from graph.store import EntityRole, Store
+from graph.shared import provenance_key
+from graph.store import EntityRole, Provenance, Store
 
-from api.convert import doc_out
+from api.convert import doc_id, doc_out
 from api.deps import get_index, get_store
 from api.errors import ApiError
-from api.graph_schemas import EntityPage, ItemOut, LegalBasisOut, ProvisionOut, TaskOut, TaskPage, TaskSummaryOut
-from api.graph_views import legal_basis, role_out
+from api.graph_schemas import EntityPage, ItemOut, ProvisionOut, TaskOut, TaskPage, TaskSummaryOut
+from api.graph_views import legal_bases, role_out
 from api.ids import find_entity, near_entities, task_id, task_iri
 from api.lookup import get_document
 from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, get_entity, list_entities, rdf, wants_rdf
@@ -29,42 +33,59 @@ ROW_KINDS = ("task", "indicator", "row")
 AGENCY_KINDS = ("agency", "unit")
 
 
-def _approving(store: Store, in_roles: list[EntityRole]) -> list[LegalBasisOut]:
-    out = []
-    for r in in_roles:
-        if r.entity_kind == "document" and r.role == "approves":
-            doc = store.document(r.entity_iri)
-            if doc is not None:
-                out.append(legal_basis(store, doc, r.role, list(r.provenance)))
-    return out
+Basis = tuple[str, str, list[Provenance]]  # (document IRI, role, provenance) of one legal-basis entry
 
 
-def _item(store: Store, iri: str) -> ItemOut:
+def _approving(in_roles: list[EntityRole], seen: set[str]) -> list[Basis]:
+    """The documents that approve the subject of `in_roles`, those in `seen` left out."""
+    return [(r.entity_iri, r.role, list(r.provenance)) for r in in_roles
+            if r.entity_kind == "document" and r.role == "approves" and r.entity_iri not in seen]
+
+
+def _listing(out_roles: list[EntityRole], seen: set[str]) -> list[Basis]:
+    """The documents whose annex rows name the item (a platform in a catalogue), by IRI, each with its
+    first row as provenance: the documents the role edges were asserted in, `seen` left out."""
+    prov: dict[str, set[Provenance]] = defaultdict(set)
+    for r in out_roles:
+        for p in r.provenance:
+            prov[p.document].add(p)
+    return [(d, "lists", [min(ps, key=lambda p: (p.start or 0, p.provision or "", provenance_key(p)))])
+            for d, ps in sorted(prov.items()) if d not in seen]
+
+
+def _bases(store: Store, kind: str, out_roles: list[EntityRole], in_roles: list[EntityRole],
+           related: list[EntityRole]) -> list[Basis]:
+    """Every legal-basis entry in answer order: approving documents (for a platform also those approving
+    the programmes that name it), then the documents listing it. One store call per naming programme."""
+    bases = _approving(in_roles, set())
+    if kind == "platform":
+        for r in related:
+            bases += _approving(store.roles(r.entity_iri, "in", ["approves"]), {b[0] for b in bases})
+    return bases + _listing(out_roles, {b[0] for b in bases})
+
+
+def _item(store: Store, iri: str, limit: int, offset: int) -> ItemOut:
+    """The item with one page of its legal basis, every other part whole. The store is asked a fixed number
+    of times (plus once per programme naming a platform) however many documents list the item: summaries,
+    legal bases and row counts are read in bulk."""
     ent = store.entity(iri)
     assert ent is not None
-    out_roles, in_roles = store.roles(iri, "out"), store.roles(iri, "in")
-    bases = _approving(store, in_roles)
+    out_roles, in_roles = store.roles(iri, "out"), store.roles(iri, "in", ["approves", "names_platform"])
     related = [r for r in out_roles + in_roles if r.role == "names_platform"]
-    if ent.kind == "platform":  # through the programmes that name it
-        for r in related:
-            bases += [b for b in _approving(store, store.roles(r.entity_iri, "in", ["approves"]))
-                      if b.document.iri not in {x.document.iri for x in bases}]
-    listed = sorted({p.document for r in out_roles for p in r.provenance} - {b.document.iri for b in bases})
-    for d in listed:  # the document whose annex row lists it (a platform in a catalogue)
-        doc = store.document(d)
-        if doc is not None:
-            prov = [p for r in out_roles for p in r.provenance if p.document == d]
-            bases.append(legal_basis(store, doc, "lists", sorted(set(prov), key=lambda p: (p.start or 0, p.provision or ""))[:1]))
-    rows = 0
-    for b in bases:
-        rows += sum(1 for p in store.provisions(b.document.iri) if p.kind in ROW_KINDS)
-    first = bases[0].document.id if bases else None
+    entries = _bases(store, ent.kind, out_roles, in_roles, related)
+    docs = store.documents_many([d for d, _, _ in entries])
+    entries = [e for e in entries if e[0] in docs]
+    rows = store.row_counts([d for d, _, _ in entries])
+    page = entries[offset:offset + limit]
+    tasks = sum(rows[d] for d, _, _ in entries)
+    first = doc_id(entries[0][0]) if entries else None
     return ItemOut(id=iri.rsplit("/", 1)[1], iri=iri, kind=ent.kind, label=ent.label, alt_labels=list(ent.alt_labels),
-                   legal_basis=bases,
+                   legal_basis=legal_bases(store, [(docs[d], role, prov) for d, role, prov in page]),
+                   legal_basis_total=len(entries), limit=limit, offset=offset,
                    agencies=[role_out(r) for r in out_roles if r.entity_kind in AGENCY_KINDS],
                    enterprises=[role_out(r) for r in out_roles if r.entity_kind == "enterprise"],
-                   related=[role_out(r) for r in related], tasks_total=rows,
-                   tasks_href=f"/tasks?document={first}" if first and rows else None)
+                   related=[role_out(r) for r in related], tasks_total=tasks,
+                   tasks_href=f"/tasks?document={first}" if first and tasks else None)
 
 
 def _list(kind: str):
@@ -74,10 +95,11 @@ def _list(kind: str):
 
 
 def _detail(kind: str, what: str):
-    def handler(item_id: str, request: Request, store: Store = Depends(get_store), format: Format = None):
+    def handler(item_id: str, request: Request, store: Store = Depends(get_store), format: Format = None,
+                limit: Limit = 50, offset: Offset = 0):
         ent = get_entity(store, item_id, [kind], what)
         rdf_kind = wants_rdf(request, format)
-        return rdf(store, ent.iri, rdf_kind) if rdf_kind else _item(store, ent.iri)
+        return rdf(store, ent.iri, rdf_kind) if rdf_kind else _item(store, ent.iri, limit, offset)
     return handler
 
 
@@ -86,7 +108,8 @@ for _kind, _path, _what in (("programme", "programmes", "programme"), ("platform
                          summary=f"List {_path} (q= filters by name)")
     router.add_api_route(f"/{_path}/{{item_id}}", _detail(_kind, _what), methods=["GET"], response_model=ItemOut,
                          responses={**ERRORS, 200: {"content": RDF_CONTENT}},
-                         summary=f"One {_what}: legal basis, agencies and enterprises with their roles, with provenance")
+                         summary=f"One {_what}: legal basis in pages (limit/offset; legal_basis_total counts all), "
+                                 f"agencies and enterprises with their roles, with provenance")
 
 
 def _row_key(iri: str) -> tuple:
@@ -166,7 +189,7 @@ def read_task(task_id: str, request: Request, store: Store = Depends(get_store),
     return TaskOut(id=task_id.strip().lower(), iri=iri, kind=ent.kind, row_label=(attrs.pop("row_label", None) or [None])[0],
                    text=ent.label, annex=annex, document=doc_out(doc) if doc else None, attributes=attrs,
                    agencies=[role_out(r) for r in store.roles(iri, "out")],
-                   legal_basis=[legal_basis(store, doc, "contains", [])] if doc else [])
+                   legal_basis=legal_bases(store, [(doc, "contains", [])]) if doc else [])
 
 
 
