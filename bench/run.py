@@ -110,6 +110,13 @@ def summary() -> str:
         add("", f"load Neo4j, rdflib-neo4j 1.1 ({nsz})", _num(peer.get("triples_s"), "triples/s"))
         ratio = nload.get("ratio_ours_vs_peer")
         add("neo4j_ratio", "Neo4j: ours / rdflib-neo4j", _num(ratio, "×"), "≥ 3×", _met(ratio, 3, True))
+        csz, ceil = _largest("neo4j_ceiling")
+        if ceil:
+            best = max(ceil["minimal"], key=lambda m: m["triples_s"])
+            add("", f"  same run ({csz}): peer / ours / minimal writer (prepared rows; MERGE nodes, CREATE relationships; "
+                f"{best['writers']} session(s)), triples/s",
+                f"{_num(ceil['peer']['triples_s'])} / {_num(ceil['ours']['triples_s'])} / {_num(best['triples_s'])}: "
+                f"ours {_num(ceil['ours_vs_peer'], '×')}, ceiling {_num(ceil['ceiling_vs_peer'], '×')} the peer")
     else:
         note = (read_result("neo4j_status") or {}).get("note", "not run")
         add("neo4j_ratio", "Neo4j: ours / rdflib-neo4j", f"not measured in this run: {note}", "≥ 3×", "—")
@@ -209,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.quick:
         os.environ["CANCU_BENCH_TAG"] = "_quick"
     if not a.summary_only:
-        from bench import api_latency, ingest_speed, store_load
+        from bench import api_latency, ingest_speed, neo4j_ceiling, store_load
 
         sizes = ["1k"] if a.quick else a.sizes.split(",")
         print(machine())
@@ -221,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
             neo = not a.skip_neo4j and (not a.quick or a.with_neo4j)
             store_load.run(s, neo4j=neo, peer_seconds=60 if a.quick else a.peer_seconds,
                            ox_budget=120 if a.quick else 900, bulk_reference=not (a.quick or a.no_bulk_reference))
+            if neo and s == "10k":  # what any Bolt loader could reach here, next to the peer and ours
+                neo4j_ceiling.run(s, [1, 2], a.peer_seconds)
             api_latency.run(s, ("oxigraph",) if not neo else ("oxigraph", "neo4j"),
                             seconds=2 if a.quick else a.seconds)
     print(summary())
