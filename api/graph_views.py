@@ -7,9 +7,13 @@ document reached twice is expanded once, so cycles end) and a node cap (the answ
 
 from __future__ import annotations
 
+import asyncio
+from functools import partial
+
 from graph.store import DocSummary, EntityDetail, EntityRole, LinkRow, Provenance, Store
 
-from api.convert import RELATION_LABELS, doc_id, doc_out, link_out, provenance_out
+from api.convert import RELATION_LABELS, doc_fields, doc_id, doc_out, link_out, provenance_out
+from api.deps import run_store
 from api.graph_schemas import (ChainEdgeOut, ChainNodeOut, ChainOut, EntityOut, LegalBasisOut, RelationGroupOut,
                                RoleOut, SuccessionOut)
 from api.ids import entity_href, entity_id, task_id
@@ -42,10 +46,14 @@ def split_label(label: str) -> tuple[str, str]:
     return label, label
 
 
-def chain(store: Store, start: DocSummary, up: bool, depth: int, relations: list[str],
-          max_nodes: int = MAX_NODES) -> ChainOut:
+async def chain(store: Store, start: DocSummary, up: bool, depth: int, relations: list[str],
+                max_nodes: int = MAX_NODES) -> ChainOut:
     """Breadth-first over links_from (up) or links_to (down); each document expanded once, one store
-    call per level (links_*_many) rather than one per document."""
+    call per level (links_*_many) rather than one per document.
+
+    The embedded store runs on the event loop (api.deps.run_store), so the walk lets the loop run between
+    levels: otherwise a response too large for the socket waits for the next loop turn, behind every
+    queued chain (under 50 clients p99 went from ~0.7 s to ~2.5 s without these pauses)."""
     seen: dict[str, int] = {start.iri: 0}
     nodes: dict[str, DocSummary] = {start.iri: start}
     edges: dict[tuple[str, str, str], LinkRow] = {}
@@ -53,7 +61,7 @@ def chain(store: Store, start: DocSummary, up: bool, depth: int, relations: list
     links_many = store.links_from_many if up else store.links_to_many
     for level in range(1, depth + 1):
         nxt: list[str] = []
-        found = links_many(frontier, relations)
+        found = await run_store(store, partial(links_many, frontier, relations))
         for iri in frontier:
             for row in found[iri]:
                 other = row.target if up else row.source
@@ -68,7 +76,8 @@ def chain(store: Store, start: DocSummary, up: bool, depth: int, relations: list
         frontier = nxt
         if not frontier:
             break
-    node_out = [ChainNodeOut(**doc_out(d).model_dump(), depth=seen[i]) for i, d in nodes.items()]
+        await asyncio.sleep(0)
+    node_out = [ChainNodeOut(**doc_fields(d), depth=seen[i]) for i, d in nodes.items()]
     node_out.sort(key=lambda n: (n.depth, n.number or n.title or "", n.iri))
     edge_out = [ChainEdgeOut(source=s, source_id=doc_id(s), target=t, target_id=doc_id(t), relation=r,
                              relation_label=RELATION_LABELS.get(r, r),

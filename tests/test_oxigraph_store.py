@@ -10,9 +10,10 @@ import pyoxigraph as ox
 import pytest
 
 from graph import open_store
-from graph.oxigraph_store import NotAcceptable, OxigraphStore, is_update
+from graph.oxigraph_store import NotAcceptable, OxigraphStore, SummaryMemo, is_update
+from graph.shared import provenance_key
 from graph.search_index import SearchIndex, build_index
-from graph.store import LoadError, Store, StoreUnavailable
+from graph.store import DocSummary, LoadError, Provenance, Store, StoreUnavailable
 
 FIXTURE = Path(__file__).parent / "fixtures" / "api_fixture.trig"
 B = "http://127.0.0.1:8000"
@@ -223,3 +224,48 @@ def test_search_index_folds_diacritics(tmp_path: Path, store: OxigraphStore) -> 
     assert [k.iri for k in index.keyed_documents("77/")] == [D2020, D2]
     rebuilt = build_index(store, tmp_path / "search.sqlite")  # rebuilding replaces the file
     assert rebuilt.count() == 7
+
+
+TRICKY = f"""@prefix cc: <https://w3id.org/cancu/ontology#> . @prefix eli: <http://data.europa.eu/eli/ontology#> .
+<{B}/eli/vn/qd/2023/1/test> {{
+  <{B}/eli/vn/qd/2023/1/test> a cc:LegalDocument ; cc:number "1/QĐ-TEST" ; eli:based_on <{D2}> ;
+    cc:qualifiedLink <{B}/eli/vn/qd/2023/1/test/link/1>, <{B}/eli/vn/qd/2023/1/test/link/2> .
+  <{B}/eli/vn/qd/2023/1/test/link/1> cc:linkRelation eli:based_on ; cc:linkTarget <{D2}> ;
+    cc:quote "12 34 <x> \\u001f 𝔸 \\"q\\"\\nend", "Căn cứ" ; cc:charStart 5 ; cc:inProvision [ cc:label "?" ] .
+  <{B}/eli/vn/qd/2023/1/test/link/2> cc:linkRelation eli:cites ; cc:linkTarget <{D2}> ; cc:quote "body" .
+}}"""
+
+
+def test_link_provenance_gives_every_combination_of_a_links_values(tmp_path: Path, store: OxigraphStore) -> None:
+    """Two quotes (one holding spaces, digits, a control and a non-BMP character) and no cc:charEnd make two
+    provenance entries, as the OPTIONAL joins did; a blank-node provision counts as none; the cites link does
+    not leak into based_on."""
+    src = tmp_path / "tricky.trig"
+    src.write_text(TRICKY, encoding="utf-8")
+    store.load(src)
+    doc = f"{B}/eli/vn/qd/2023/1/test"
+    want = [Provenance(document=doc, quote=q, start=5) for q in ("12 34 <x> \x1f 𝔸 \"q\"\nend", "Căn cứ")]
+    [row] = store.links_from(doc, ["based_on"])
+    assert (row.target.iri, row.provenance) == (D2, tuple(sorted(want, key=provenance_key)))
+    assert [r.provenance for r in store.links_to(D2, ["based_on"]) if r.source.iri == doc] == [row.provenance]
+    assert store.links_from(doc, ["cites"]) == []  # a cc:Link without the eli:cites edge makes no row
+
+
+def test_link_summaries_are_forgotten_when_a_graph_is_replaced(tmp_path: Path, store: OxigraphStore) -> None:
+    """links_* remember the summaries of link ends (SummaryMemo); a load must not leave them stale."""
+    assert [r.target.number for r in store.links_from(D1, ["based_on"]) if r.target.iri == D2] == ["77/NQ-TEST"]
+    src = tmp_path / "d2.trig"
+    src.write_text(f"<{D2}> {{ <{D2}> a <https://w3id.org/cancu/ontology#LegalDocument> ; "
+                   f"<https://w3id.org/cancu/ontology#number> \"78/NQ-TEST\" . }}", encoding="utf-8")
+    store.load(src)
+    assert [r.target.number for r in store.links_from(D1, ["based_on"]) if r.target.iri == D2] == ["78/NQ-TEST"]
+
+
+def test_summary_memo_drops_the_least_recently_used() -> None:
+    memo = SummaryMemo(2)
+    memo.put_many({"a": DocSummary("a"), "b": None})
+    assert memo.get_many(["a"]) == ({"a": DocSummary("a")}, [])  # "a" is now the most recent
+    memo.put_many({"c": DocSummary("c")})
+    assert memo.get_many(["c", "b", "a", "a"]) == ({"c": DocSummary("c"), "a": DocSummary("a")}, ["b"])
+    memo.clear()
+    assert memo.get_many(["a"]) == ({}, ["a"])
