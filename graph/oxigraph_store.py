@@ -57,7 +57,8 @@ _DOC_PROPS = {
 _LEGAL_DOC = CC + "LegalDocument"
 _LINK_PREDICATES = ", ".join(f"<{CC}{p}>" for p in ("linkRelation", "linkTarget", "inProvision", "quote", "charStart",
                                                    "charEnd"))  # what `_provenance` reads of a cc:Link
-_SUMMARY_PREDICATES = ", ".join(f"<{p}>" for p in [*_DOC_PROPS, RDF_TYPE])  # what `_summaries` scans for
+_SUMMARY_PREDICATE_NODES = [ox.NamedNode(p) for p in (*_DOC_PROPS, RDF_TYPE)]  # what `_summaries` reads
+_SUMMARY_PREDICATES = ", ".join(str(p) for p in _SUMMARY_PREDICATE_NODES)
 # What `provisions` reads of each part, by property IRI -> its key ("t": the types `kind_of` chooses from).
 _PROVISION_PROPS = {RDF_TYPE: "t", ELI + "is_part_of": "parent", CC + "label": "label", CC + "heading": "heading",
                     CC + "ordinal": "ordinal"}
@@ -254,24 +255,21 @@ class OxigraphStore(BatchedLinks):
     def _summaries(self, iris: Iterable[str]) -> dict[str, DocSummary]:
         """Summaries by IRI: per property the document's own graph wins, else the smallest value of any graph.
 
-        The own graph is one scan per document (`GRAPH ?d { ?d ?p ?o }`, kept by predicate): one index seek,
-        where a quad look-up per property cost nine (~1.5x cheaper for a batch, as cheap for one). Other graphs
-        are read only where the own graph is silent, aggregated in SPARQL, so a stub described by thousands
-        of citing graphs stays one row per property.
+        The own graph is one scan per document: for one document by quad pattern (no SPARQL to parse and
+        plan: the look-up endpoint's cost), for several by `GRAPH ?d { ?d ?p ?o }` under VALUES (one index
+        seek each, where a look-up per property cost nine). Other graphs are read only where the own graph is
+        silent, aggregated in SPARQL, so a stub described by thousands of citing graphs stays one row per
+        property.
         """
         docs = sorted({i for i in iris if _valid_iri(i)})
         own: dict[str, dict[str, str]] = defaultdict(dict)
         typed: set[str] = set()  # typed cc:LegalDocument in their own graph
-        for chunk in _chunks(docs, 500):
-            values = " ".join(f"<{i}>" for i in chunk)
-            _, rows = self._rows(f"SELECT ?d ?p ?o WHERE {{ VALUES ?d {{ {values} }} GRAPH ?d {{ ?d ?p ?o }} "
-                                 f"FILTER(?p IN ({_SUMMARY_PREDICATES}) && !isBlank(?o)) }}")
-            for d, p, o in rows:
-                if p.value == RDF_TYPE:
-                    if o.value == _LEGAL_DOC:
-                        typed.add(d.value)
-                elif p.value not in own[d.value] or o.value < own[d.value][p.value]:
-                    own[d.value][p.value] = o.value
+        for d, p, o in self._own_statements(docs):
+            if p.value == RDF_TYPE:
+                if o.value == _LEGAL_DOC:
+                    typed.add(d.value)
+            elif p.value not in own[d.value] or o.value < own[d.value][p.value]:
+                own[d.value][p.value] = o.value
         typed |= self._typed_documents([d for d in docs if d not in typed])
         rest = [d for d in docs if d in typed and len(own[d]) < len(_DOC_PROPS)]
         props = ", ".join(f"<{p}>" for p in _DOC_PROPS)
@@ -283,6 +281,24 @@ class OxigraphStore(BatchedLinks):
             ):
                 own[r["d"].value].setdefault(r["p"].value, r["v"].value)
         return {iri: _summary(iri, own[iri]) for iri in docs if iri in typed}
+
+    def _own_statements(self, docs: list[str]) -> Iterable[tuple[ox.NamedNode, ox.NamedNode, ox.Term]]:
+        """(document, predicate, object) of what each document's own graph says of it, summary predicates only,
+        blank objects left out (as MIN(STR(?o)) would: a blank node has no STR)."""
+        if len(docs) == 1:  # one index look-up per predicate: a document's own graph says much else of it
+            node = ox.NamedNode(docs[0])
+            try:
+                quads = [q for p in _SUMMARY_PREDICATE_NODES for q in self._store.quads_for_pattern(node, p, None, node)]
+            except (OSError, RuntimeError) as exc:
+                raise StoreUnavailable(f"Oxigraph read failed: {exc}") from exc
+            return [(node, q.predicate, q.object) for q in quads if not isinstance(q.object, ox.BlankNode)]
+        out: list[tuple[ox.NamedNode, ox.NamedNode, ox.Term]] = []
+        for chunk in _chunks(docs, 500):
+            values = " ".join(f"<{i}>" for i in chunk)
+            _, rows = self._rows(f"SELECT ?d ?p ?o WHERE {{ VALUES ?d {{ {values} }} GRAPH ?d {{ ?d ?p ?o }} "
+                                 f"FILTER(?p IN ({_SUMMARY_PREDICATES}) && !isBlank(?o)) }}")
+            out.extend(rows)
+        return out
 
     def _typed_documents(self, iris: list[str]) -> set[str]:
         """Those of `iris` typed cc:LegalDocument in any graph (a stub is typed only by the documents citing it)."""
