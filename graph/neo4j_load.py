@@ -448,7 +448,8 @@ def _write_chunk(tx: Any, prep: _Prepared) -> None:
         if s in old:  # recompute from every graph's record
             every = {**others.get(s, {}), **recs}
             labels, props = _labels(every.values()), _properties(s, every.values())
-            props["_view"] = _view(every.get(s), _union(every.values()))
+            if every:  # a node no graph asserts any more has no view, as if only ever referenced
+                props["_view"] = _view(every.get(s), _union(every.values()))
         else:  # only adding: merge into what the node has
             own, union = json.loads(props_before["_view"]) if "_view" in props_before else (None, {})
             labels, props = labels_before | _labels(recs.values()), _merged_properties(s, props_before, recs.values())

@@ -120,6 +120,30 @@ def test_stub_becomes_full_document_and_keeps_incoming_links(neo4j_store: Neo4jS
     assert dump(neo4j_store) == in_pieces  # order of arrival does not matter
 
 
+def test_node_left_only_referenced_after_a_replace_is_as_if_never_asserted(neo4j_store: Neo4jStore,
+                                                                            tmp_path: Path) -> None:
+    """Graph A says what X is; graph B only points at X. When A is replaced by a version silent on X, X must be
+    exactly the bare referenced node a fresh load gives (no leftover properties, labels or _view)."""
+    x, a, b = f"{BASE}/eli/vn/qd/2024/9901/test", f"{BASE}/eli/vn/qd/2024/9902/test", f"{BASE}/eli/vn/qd/2024/9903/test"
+    typ, cites = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://data.europa.eu/eli/ontology#cites"
+    doc = "https://w3id.org/cancu/ontology#LegalDocument"
+    graph_a = [f"<{a}> <{typ}> <{doc}> <{a}> .", f"<{x}> <{typ}> <{doc}> <{a}> .", f"<{a}> <{cites}> <{x}> <{a}> ."]
+    graph_b = [f"<{b}> <{typ}> <{doc}> <{b}> .", f"<{b}> <{cites}> <{x}> <{b}> ."]
+    a_silent = [f"<{a}> <{typ}> <{doc}> <{a}> ."]
+    (first := tmp_path / "first.nq").write_text("\n".join(graph_a + graph_b) + "\n", encoding="utf-8")
+    (second := tmp_path / "second.nq").write_text("\n".join(a_silent) + "\n", encoding="utf-8")
+    (fresh := tmp_path / "fresh.nq").write_text("\n".join(a_silent + graph_b) + "\n", encoding="utf-8")
+    neo4j_store.load(first)
+    assert neo4j_store.document(x) is not None
+    neo4j_store.load(second)
+    assert neo4j_store.document(x) is None
+    assert_views_follow_records(neo4j_store)
+    replaced = dump(neo4j_store)
+    wipe(neo4j_store)
+    neo4j_store.load(fresh)
+    assert dump(neo4j_store) == replaced
+
+
 def test_database_of_another_loader_version_is_refused(neo4j_server, neo4j_store) -> None:  # type: ignore[no-untyped-def]
     neo4j_store.load(MINI)
     Neo4jStore(neo4j_server.uri, neo4j_server.user, neo4j_server.password).close()  # same version: opens
