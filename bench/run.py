@@ -138,7 +138,8 @@ def summary() -> str:
                 continue
             p50, p95, rps = (_ep(api, key_store, ep, f) for f in ("p50_ms", "p95_ms", "req_s"))
             tmo = _ep(api, key_store, ep, "errors_timeout") or 0
-            add(ep if target else "", f"{label}: {name} p50/p95/p99 @ {c} clients ({asz})",
+            slow = " (no request finished in the window: measured over 60 s)" if _ep(api, key_store, ep, "extended") else ""
+            add(ep if target else "", f"{label}: {name} p50/p95/p99 @ {c} clients ({asz}){slow}",
                 f"{p50:,.1f} / {p95:,.1f} / {p99:,.1f} ms, {rps:,.0f} req/s" + (f", {tmo} timeouts" if tmo else ""),
                 tgt, _met(p99, target, False) if target else "")
         rss = res.get("api_peak_rss_mb")
