@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import SIZES, corpus_dir, machine, write_result
-from bench.store_load import _rdf_files, load_peer, with_fresh_neo4j
+from bench.store_load import _rdf_files, load_ours, load_peer, with_fresh_neo4j
 
 
 def _prepared(files: list[Path], tx_quads: int = 50_000) -> tuple[list[Any], int]:
@@ -103,20 +103,6 @@ def _ceiling(chunks: list[Any], quads: int, writers: int, data: Path) -> dict[st
     return with_fresh_neo4j(work, data)
 
 
-def _ours(files: list[Path], data: Path) -> dict[str, Any]:
-    def work(info: dict, _data: Path) -> dict[str, Any]:
-        from graph.neo4j_store import Neo4jStore
-
-        store = Neo4jStore(info["uri"], info["user"], info["password"])
-        t0 = time.perf_counter()
-        quads = sum(store.load(f) for f in files)
-        dt = time.perf_counter() - t0
-        store.close()
-        return {"quads": quads, "seconds": round(dt, 2), "triples_s": round(quads / dt)}
-
-    return with_fresh_neo4j(work, data)
-
-
 def run(size: str, writers: list[int], peer_seconds: float) -> dict[str, Any]:
     from bench.synth import ensure
 
@@ -126,7 +112,7 @@ def run(size: str, writers: list[int], peer_seconds: float) -> dict[str, Any]:
     work = d / "neo4j-ceiling"
     chunks, quads = _prepared(files)
     out: dict[str, Any] = {"machine": machine(), "size": size, "quads": quads,
-                           "peer": load_peer(d, work, peer_seconds), "ours": _ours(files, work)}
+                           "peer": load_peer(d, work, peer_seconds), "ours": load_ours(d, work)}
     out["minimal"] = [_ceiling(chunks, quads, w, work) for w in writers]
     best = max(m["triples_s"] for m in out["minimal"])
     out["ceiling_vs_peer"] = round(best / out["peer"]["triples_s"], 2)
