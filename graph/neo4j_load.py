@@ -368,27 +368,38 @@ class _Prepared:
     rels: list[tuple[str, str, str, dict[str, Any]]]  # (subject, type, object, properties)
 
 
+def _record(per: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """One graph's contribution to one node, values in a stable order (its JSON is the ASSERTS `src`)."""
+    return {k: v if len(v) == 1 else sorted(v, key=_value_key) for k, v in per.items()}
+
+
+def _rel_props(graph: str, prov: list[tuple[str, str, int, int]]) -> dict[str, Any]:
+    """A relationship's properties: its graph, and its provenance as parallel sorted lists if it has any."""
+    props: dict[str, Any] = {"graph": graph}
+    if prov:
+        prov = sorted(set(prov), key=lambda x: (x[2], x[0], x[1], x[3]))
+        props.update(provision=[x[0] for x in prov], quote=[x[1] for x in prov],
+                     start=[x[2] for x in prov], end=[x[3] for x in prov])
+    return props
+
+
+def _node_row(s: str, recs: dict[str, dict[str, list[Any]]]) -> list[Any]:
+    """[extra labels, properties] of node `s` from every graph's record about it (graph IRI -> record)."""
+    return [sorted(_labels(recs.values()) - {"Resource"}),
+            {**_properties(s, recs.values()), "_view": _view(recs.get(s), _union(recs.values()))}]
+
+
 def _prepare(chunk: list[_GraphData]) -> _Prepared:
     records: dict[str, dict[str, str]] = {}
     parsed: dict[str, dict[str, dict[str, list[Any]]]] = defaultdict(dict)  # the records before JSON
     for g in chunk:
         for s, per in g.contrib.items():
-            rec = {k: v if len(v) == 1 else sorted(v, key=_value_key) for k, v in per.items()}
+            rec = _record(per)
             records.setdefault(s, {})[g.iri] = _record_json(rec)
             parsed[s][g.iri] = rec
-    rels = []
-    for g in chunk:
-        for (s, p, o), prov in g.edges.items():
-            props: dict[str, Any] = {"graph": g.iri}
-            if prov:
-                prov = sorted(set(prov), key=lambda x: (x[2], x[0], x[1], x[3]))
-                props.update(provision=[x[0] for x in prov], quote=[x[1] for x in prov],
-                             start=[x[2] for x in prov], end=[x[3] for x in prov])
-            rels.append((s, _local(p), o, props))
+    rels = [(s, _local(p), o, _rel_props(g.iri, prov)) for g in chunk for (s, p, o), prov in g.edges.items()]
     objects = {o for g in chunk for (_, _, o) in g.edges} - records.keys()
-    fresh = {s: [sorted(_labels(recs.values()) - {"Resource"}),
-                 {**_properties(s, recs.values()), "_view": _view(recs.get(s), _union(recs.values()))}]
-             for s, recs in parsed.items()}
+    fresh = {s: _node_row(s, recs) for s, recs in parsed.items()}
     return _Prepared([(g.iri, g.triples) for g in chunk], records, fresh, objects, rels)
 
 

@@ -50,7 +50,7 @@ from neo4j.exceptions import (AuthError, ClientError, ConfigurationError, Cypher
 
 from cancu.text import fold
 from cancu.vocab import RELATION_PROPERTIES
-from graph import neo4j_load
+from graph import neo4j_import, neo4j_load
 from graph.neo4j_load import CC, PREFIXES, _batches, _compact, _local, one_line
 from graph.shared import ATTRIBUTES as ATTRIBUTE_IRIS
 from graph.shared import ENTITY_KINDS, PROVISION_KINDS, ROW_KINDS, document_order, kind_of, link_key, pick, provenance_key
@@ -109,6 +109,7 @@ class Neo4jStore(BatchedLinks):
             with self._guard():
                 for stmt in SCHEMA:
                     self._driver.execute_query(stmt, database_=self.database)
+                neo4j_import.settle(self._driver, self.database)  # a fresh import's last step, if one is pending
         self._check_mapping()
 
     def _check_mapping(self) -> None:
