@@ -126,6 +126,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     if not files:
         _err(f"nothing to load in {', '.join(args.paths)} (run `cancu ingest` first)")
         return 2
+    if args.neo4j_import:
+        return _import_neo4j(files, args)
     if kind in (None, "oxigraph") and not config.oxigraph_path().exists():
         return _build_oxigraph(files)
     try:
@@ -154,6 +156,27 @@ def cmd_load(args: argparse.Namespace) -> int:
     print(f"loaded {len(files) - errors} files, {quads} quads into {status.backend}: "
           f"{status.documents} documents, {status.triples} triples; {errors} errors", file=sys.stderr)
     return 1 if errors else 0
+
+
+def _import_neo4j(files: list[Path], args: argparse.Namespace) -> int:
+    """A new Neo4j database from every file, offline (graph.neo4j_import): all files or none."""
+    from graph.neo4j_import import import_files
+    from graph.store import LoadError, StoreUnavailable
+
+    try:
+        r = import_files(files, Path(args.neo4j_import), lib=args.neo4j_lib and Path(args.neo4j_lib),
+                         database=args.neo4j_database)
+    except LoadError as exc:
+        _err(f"{exc} (nothing imported)")
+        return 1
+    except StoreUnavailable as exc:
+        _err(str(exc))
+        return 2
+    print(f"imported {r.files} files, {r.quads} quads, {r.graphs} graphs into database {args.neo4j_database} of "
+          f"{args.neo4j_import}: {r.nodes} nodes, {r.relationships} relationships in "
+          f"{r.seconds_prepare + r.seconds_import:.1f} s; start Neo4j: its first cancu open builds the indexes",
+          file=sys.stderr)
+    return 0
 
 
 def _build_oxigraph(files: list[Path]) -> int:
@@ -203,6 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("--store", choices=["oxigraph", "neo4j"], default=None, help="default: $CANCU_STORE or oxigraph")
     sl.add_argument("--path", help="Oxigraph folder (default: data/oxigraph, or $CANCU_OXIGRAPH)")
     sl.add_argument("--neo4j", metavar="BOLT_URI", help="load into Neo4j at this URI (NEO4J_USER, NEO4J_PASSWORD)")
+    sl.add_argument("--neo4j-import", metavar="NEO4J_HOME",
+                    help="first load of a new Neo4j database, offline, with neo4j-admin import (server stopped; "
+                         "an existing database is refused; conf from $NEO4J_CONF or NEO4J_HOME/conf)")
+    sl.add_argument("--neo4j-lib", metavar="DIR", help="Neo4j jars for --neo4j-import (default NEO4J_HOME/lib)")
+    sl.add_argument("--neo4j-database", default="neo4j", help="database for --neo4j-import (default neo4j)")
     sl.set_defaults(func=cmd_load)
     sv = sub.add_parser("serve", help="serve the API (default http://127.0.0.1:8000)")
     sv.add_argument("--host", default="127.0.0.1")

@@ -20,6 +20,7 @@ open puts them back (`settle`), right after it creates the schema, before anythi
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import multiprocessing as mp
 import os
@@ -27,6 +28,7 @@ import pickle
 import re
 import shutil
 import subprocess
+import time
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -42,6 +44,29 @@ ARRAY = "\x1f"  # array delimiter in the CSV (unit separator): a value holding i
 SETTLE_LABEL = "CancuImport"
 LONG = (-(2**63), 2**63 - 1)
 _CTX = mp.get_context("fork")  # see graph.neo4j_load._CTX
+_MULTILINE = re.compile(r"[\n\r]")  # rows holding these go to `-ml` files: only those are parsed the slow way
+ML_PART_BYTES = 3 << 20  # the importer's multi-line reader cannot follow a row across its 4 MiB read buffer
+
+
+class _Parts:
+    """Rows with line breaks, in files of at most ML_PART_BYTES (`<stem>-ml<n>.csv`), opened on first use."""
+
+    def __init__(self, out: Path, stem: str) -> None:
+        self.out, self.stem, self.n, self.size, self.f = out, stem, 0, 0, None
+
+    def write(self, row: str) -> None:
+        data = row.encode("utf-8")
+        if self.f is None or self.size + len(data) > ML_PART_BYTES:
+            self.close()
+            self.f = open(self.out / f"{self.stem}-ml{self.n}.csv", "wb")
+            self.n, self.size = self.n + 1, 0
+        self.f.write(data)
+        self.size += len(data)
+
+    def close(self) -> None:
+        if self.f is not None:
+            self.f.close()
+            self.f = None
 
 
 @dataclass
@@ -57,6 +82,7 @@ class ImportReport:
     seconds_import: float = 0.0
     importer: str = ""
     settle_types: list[str] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 def _q(s: str) -> str:
@@ -117,6 +143,7 @@ def _split_file(job: tuple[int, str, str, int]) -> dict[str, Any]:
     per_bucket: list[dict[str, dict[str, dict[str, list[Any]]]]] = [defaultdict(dict) for _ in range(buckets)]
     settle: set[str] = set()
     rels = 0
+    prov_ml = _Parts(out, f"prov-{idx}")
     with open(out / f"rel-{idx}.csv", "w", encoding="utf-8", newline="") as plain, \
             open(out / f"prov-{idx}.csv", "w", encoding="utf-8", newline="") as prov, \
             open(out / f"asserts-{idx}.csv", "w", encoding="utf-8", newline="") as asserts:
@@ -145,7 +172,9 @@ def _split_file(job: tuple[int, str, str, int]) -> dict[str, Any]:
                     else:
                         cells.append(_cell(props[key], typ, where))
                 cells += [_cell(props["start"], "long[]", where), _cell(props["end"], "long[]", where)]
-                prov.write(head + "," + ",".join(cells) + "\n")
+                row = head + "," + ",".join(cells) + "\n"
+                (prov_ml if _MULTILINE.search(row, 0, len(row) - 1) else prov).write(row)
+    prov_ml.close()
     for k, part in enumerate(per_bucket):
         with open(out / f"b{k}" / f"f{idx}.pkl", "wb") as f:
             pickle.dump(dict(part), f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -165,6 +194,7 @@ def _merge_bucket(job: tuple[int, str, int]) -> dict[str, Any]:
     shutil.rmtree(out / f"b{k}")
     shapes: dict[str, tuple[tuple[str, str], ...]] = {}
     handles: dict[str, Any] = {}
+    multiline: dict[str, _Parts] = {}
     try:
         for uri, recs in nodes.items():
             labels, props = nl._node_row(uri, recs) if recs else ([], {"uri": uri})
@@ -174,16 +204,21 @@ def _merge_bucket(job: tuple[int, str, int]) -> dict[str, Any]:
             except TypeError:
                 raise LoadError(f"{where}: a property value of a type the import cannot carry") from None
             sid = hashlib.blake2s(repr(shape).encode(), digest_size=6).hexdigest()
-            if sid not in handles:
-                shapes[sid] = shape
-                handles[sid] = open(out / f"nodes-{sid}-b{k}.csv", "w", encoding="utf-8", newline="")
-            lab = ARRAY.join(["Resource", *labels])
+            shapes[sid] = shape
             if any(ARRAY in x for x in labels):
                 raise LoadError(f"{where}: a type name holds U+001F, which the import format cannot carry")
-            cells = [_q(uri), _q(lab)] + [_cell(props[key], typ, where) for key, typ in shape]
-            handles[sid].write(",".join(cells) + "\n")
+            cells = [_q(uri), _q(ARRAY.join(["Resource", *labels]))] + [_cell(props[key], typ, where) for key, typ in shape]
+            row = ",".join(cells)
+            if _MULTILINE.search(row):
+                if sid not in multiline:
+                    multiline[sid] = _Parts(out, f"nodes-{sid}-b{k}")
+                multiline[sid].write(row + "\n")
+                continue
+            if sid not in handles:
+                handles[sid] = open(out / f"nodes-{sid}-b{k}.csv", "w", encoding="utf-8", newline="")
+            handles[sid].write(row + "\n")
     finally:
-        for h in handles.values():
+        for h in [*handles.values(), *multiline.values()]:
             h.close()
     return {"bucket": k, "nodes": len(nodes), "shapes": shapes}
 
@@ -201,9 +236,12 @@ def write_csv(files: Iterable[Path], out: Path, workers: int | None = None) -> t
     for k in range(buckets):
         (out / f"b{k}").mkdir(parents=True)
     jobs = [(i, str(f), str(out), buckets) for i, f in enumerate(files)]
-    with _CTX.Pool(workers) as pool:
+    t0 = time.perf_counter()
+    with _CTX.Pool(workers, initializer=gc.disable) as pool:  # see graph.neo4j_load._produce
         split = sorted(pool.imap_unordered(_split_file, jobs), key=lambda r: r["idx"])
+        t1 = time.perf_counter()
         merged = list(pool.imap_unordered(_merge_bucket, [(k, str(out), len(files)) for k in range(buckets)]))
+    t2 = time.perf_counter()
     seen: dict[str, str] = {}
     graphs: list[tuple[str, int]] = []
     for r in split:
@@ -229,18 +267,23 @@ def write_csv(files: Iterable[Path], out: Path, workers: int | None = None) -> t
         header = out / f"nodes-{sid}-header.csv"
         header.write_text(",".join([_q("uri:ID(R)"), _q(":LABEL")] + [_q(f"{k}:{t}") for k, t in shape]) + "\n",
                           encoding="utf-8")
-        parts = sorted(out.glob(f"nodes-{sid}-b*.csv"))
-        args.append("--nodes=" + ",".join(str(p) for p in [header, *parts]))
+        args.append("--nodes=" + ",".join(str(p) for p in [header, *sorted(out.glob(f"nodes-{sid}-b*.csv"))]))
     for name, header in (("rel", REL_HEADER), ("prov", PROV_HEADER)):
         (out / f"{name}-header.csv").write_text(header + "\n", encoding="utf-8")
-        args.append(f"--relationships={out / f'{name}-header.csv'}," + ",".join(
-            str(out / f"{name}-{i}.csv") for i in range(len(files))))
+        parts = [p for p in sorted(out.glob(f"{name}-*.csv")) if p.name != f"{name}-header.csv" and p.stat().st_size]
+        if parts:
+            args.append(f"--relationships={out / f'{name}-header.csv'}," + ",".join(str(p) for p in parts))
     (out / "asserts-header.csv").write_text(ASSERTS_HEADER + "\n", encoding="utf-8")
     args.append(f"--relationships=ASSERTS={out / 'asserts-header.csv'}," + ",".join(
         str(out / f"asserts-{i}.csv") for i in range(len(files))))
+    multiline = sorted(str(p) for p in out.glob("*-ml*.csv"))
+    if multiline:  # v2: only these files are read as multi-line CSV (v1 slows the whole import ~3x)
+        args += ["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(multiline)]
     report = ImportReport(files=len(files), graphs=len(graphs), quads=sum(n for _, n in graphs),
                           nodes=sum(m["nodes"] for m in merged) + len(graphs),
-                          relationships=sum(r["rels"] for r in split), settle_types=settle)
+                          relationships=sum(r["rels"] for r in split), settle_types=settle,
+                          phases={"split": round(t1 - t0, 2), "merge": round(t2 - t1, 2),
+                                  "write_rest": round(time.perf_counter() - t2, 2)})
     return report, args
 
 
@@ -264,30 +307,41 @@ def run_importer(args: list[str], home: Path, *, lib: Path | None = None, conf: 
         raise StoreUnavailable(f"no Neo4j import tool in {lib} (pass the Neo4j jars' directory)")
     conf = Path(conf) if conf else Path(os.environ.get("NEO4J_CONF") or Path(home) / "conf")
     cmd = [_java(), "-cp", f"{lib}/*", "org.neo4j.cli.AdminTool", "database", "import", "full", database,
-           "--id-type=string", f"--array-delimiter=U+{ord(ARRAY):04X}", "--multiline-fields-format=v1",
-           "--multiline-fields=true", "--bad-tolerance=0", "--skip-bad-entries-logging=true", *args]
+           "--verbose", "--id-type=string", f"--array-delimiter=U+{ord(ARRAY):04X}", "--bad-tolerance=0",
+           "--skip-bad-entries-logging=true", *args]
     if report_file:
         cmd.append(f"--report-file={report_file}")
-    env = {**os.environ, "NEO4J_HOME": str(Path(home).resolve()), "NEO4J_CONF": str(conf.resolve())}
+    home = Path(home).resolve()
+    made = [d for d in (home / "data" / "databases" / database, home / "data" / "transactions" / database)
+            if not d.exists()]
+    env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(conf.resolve())}
     res = subprocess.run(cmd, capture_output=True, text=True, env=env)
     text = (res.stdout + "\n" + res.stderr).strip()
     if res.returncode != 0:
-        reason = next((ln for ln in reversed(text.splitlines()) if ln.strip() and not ln.startswith(("\tat ", "at "))),
-                      f"exit code {res.returncode}")
-        for line in text.splitlines():
-            if "already exist" in line or "not empty" in line.lower():
-                reason = line
-                break
-        reason = re.sub(r"\s+", " ", reason)[:300]
-        raise LoadError(f"Neo4j import into {home} (database {database}) failed: {reason}")
+        for d in made:  # a failed import leaves unusable store files: remove what it created, nothing else
+            shutil.rmtree(d, ignore_errors=True)
+        if re.search(r"already exist", text):
+            raise LoadError(f"Neo4j database {database} already exists in {home}: an import only makes a new one "
+                            "(to add to it, use `cancu load --neo4j`)")
+        raise LoadError(f"Neo4j import into {home} (database {database}) failed: {_reason(text, res.returncode)}")
     return text[text.rfind("IMPORT DONE"):] if "IMPORT DONE" in text else text[-500:]
+
+
+def _reason(text: str, code: int) -> str:
+    """The importer's cause in one line (it prints a generic line last and the cause in the stack trace)."""
+    lines = text.splitlines()
+    causes = [ln.split(":", 1)[1] for ln in lines if ln.startswith("Caused by:")]
+    errors = [ln for ln in lines if re.search(r"error|exception", ln, re.I) and not ln.lstrip().startswith("at ")]
+    last = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("at ")][-1:]
+    reason = (causes[-1:] or errors[:1] or last or [f"exit code {code}"])[0]
+    return re.sub(r"\s+", " ", reason).strip()[:300]
 
 
 def import_files(files: Iterable[Path], home: Path, *, lib: Path | None = None, conf: Path | None = None,
                  database: str = "neo4j", workdir: Path | None = None, workers: int | None = None) -> ImportReport:
     """Write the CSV (in `workdir`, default `home/import-cancu`, deleted after) and run the importer."""
-    import time
-
+    if not Path(home).is_dir():
+        raise StoreUnavailable(f"{home}: no such directory (NEO4J_HOME of the Neo4j to import into)")
     work = Path(workdir) if workdir else Path(home) / "import-cancu"
     t0 = time.perf_counter()
     try:

@@ -50,6 +50,7 @@ def dump(store: Neo4jStore) -> tuple[dict[Any, Any], Counter]:
 
 def _imported(tmp_path: Path, files: list[Path]) -> tuple[Path, Any]:
     data = tmp_path / "neo4j-import"
+    (data / "home").mkdir(parents=True, exist_ok=True)
     report = import_files(files, data / "home", lib=_neo4j_jars(), conf=data)
     return data, report
 
@@ -85,7 +86,7 @@ def test_import_refuses_an_existing_database_and_keeps_it(tmp_path: Path) -> Non
                      'nghiệm A" <https://example.org/doc/A> .\n', encoding="utf-8")
     data, _ = _imported(tmp_path, [first])
     before = sorted(p.name for p in (data / "home" / "data" / "databases" / "neo4j").iterdir())
-    with pytest.raises(LoadError, match=r"neo4j-import/home.*(exist|not empty)"):
+    with pytest.raises(LoadError, match=r"database neo4j already exists in .*neo4j-import/home"):
         _imported(tmp_path, [first])
     assert sorted(p.name for p in (data / "home" / "data" / "databases" / "neo4j").iterdir()) == before
 
@@ -105,3 +106,43 @@ def test_import_of_a_bad_file_names_it_and_writes_nothing(tmp_path: Path) -> Non
     with pytest.raises(LoadError, match=r"bad\.nq"):
         _imported(tmp_path, [bad])
     assert not (tmp_path / "neo4j-import" / "home" / "data").exists()
+
+
+def test_a_failed_import_names_the_cause_and_leaves_no_store_files(tmp_path: Path) -> None:
+    from graph.neo4j_import import run_importer
+
+    nodes, rels = tmp_path / "n.csv", tmp_path / "r.csv"
+    nodes.write_text('"uri:ID(R)",":LABEL"\n"https://example.org/a","Resource"\n', encoding="utf-8")
+    rels.write_text('":START_ID(R)",":END_ID(R)",":TYPE"\n"https://example.org/a","https://example.org/none","x"\n',
+                    encoding="utf-8")
+    home = tmp_path / "home"
+    home.mkdir()
+    with pytest.raises(LoadError, match=r"failed: .*https://example.org/none"):
+        run_importer([f"--nodes={nodes}", f"--relationships={rels}"], home, lib=_neo4j_jars(), conf=tmp_path)
+    assert not (home / "data" / "databases" / "neo4j").exists()
+    assert not (home / "data" / "transactions" / "neo4j").exists()
+
+
+def test_cli_imports_once_and_refuses_the_second_time(corpus_rdf: list[Path], tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    home.mkdir()
+    cmd = [sys.executable, "-m", "cancu.cli", "load", str(corpus_rdf[0].parent), "--neo4j-import", str(home),
+           "--neo4j-lib", str(_neo4j_jars())]
+    env = {**__import__("os").environ, "NEO4J_CONF": str(tmp_path)}
+    first = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert f"imported {len(corpus_rdf)} files" in first.stderr
+    store_files = sorted(p.name for p in (home / "data" / "databases" / "neo4j").iterdir())
+    again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
+    assert again.returncode == 1 and "nothing imported" in again.stderr and "Traceback" not in again.stderr
+    assert sorted(p.name for p in (home / "data" / "databases" / "neo4j").iterdir()) == store_files
+
+
+def test_import_into_a_missing_home_is_one_line(tmp_path: Path) -> None:
+    from graph.store import StoreUnavailable
+
+    with pytest.raises(StoreUnavailable, match=r"nope: no such directory"):
+        import_files([tmp_path / "a.nq"], tmp_path / "nope")
