@@ -3,7 +3,8 @@
     python -m bench.neo4j_ceiling --size 10k [--writers 1,2]
 
 Why: the Neo4j target is 3x rdflib-neo4j. This measures, in one run on fresh servers of the same
-version and settings, (1) the peer, (2) our loader, and (3) a minimal writer that sends the very
+version and settings, (1) the peer, (2) our loader, (2b) our offline import (graph.neo4j_import, clock
+until the started server answers with its indexes online), and (3) a minimal writer that sends the very
 nodes and relationships our loader creates, prepared in advance (parsing, grouping, JSON, properties
 all done before the clock starts), with nothing but `UNWIND … CREATE` of nodes (objects: `MERGE` on
 `uri`, since hubs recur across chunks) and `CREATE` of relationships between returned ids, in
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import SIZES, corpus_dir, machine, write_result
-from bench.store_load import _rdf_files, load_ours, load_peer, with_fresh_neo4j
+from bench.store_load import _rdf_files, load_ours, load_ours_import, load_peer, with_fresh_neo4j
 
 
 def _prepared(files: list[Path], tx_quads: int = 50_000) -> tuple[list[Any], int]:
@@ -112,11 +113,13 @@ def run(size: str, writers: list[int], peer_seconds: float) -> dict[str, Any]:
     work = d / "neo4j-ceiling"
     chunks, quads = _prepared(files)
     out: dict[str, Any] = {"machine": machine(), "size": size, "quads": quads,
-                           "peer": load_peer(d, work, peer_seconds), "ours": load_ours(d, work)}
+                           "peer": load_peer(d, work, peer_seconds), "ours": load_ours(d, work),
+                           "import": load_ours_import(d, work)}
     out["minimal"] = [_ceiling(chunks, quads, w, work) for w in writers]
     best = max(m["triples_s"] for m in out["minimal"])
     out["ceiling_vs_peer"] = round(best / out["peer"]["triples_s"], 2)
     out["ours_vs_peer"] = round(out["ours"]["triples_s"] / out["peer"]["triples_s"], 2)
+    out["import_vs_peer"] = round(out["import"]["triples_s"] / out["peer"]["triples_s"], 2)
     write_result(f"neo4j_ceiling_{size}", out)
     return out
 
@@ -129,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     r = run(args.size, [int(w) for w in args.writers.split(",")], args.peer_seconds)
     print(f"{r['size']}: peer {r['peer']['triples_s']:,}/s, ours {r['ours']['triples_s']:,}/s "
-          f"({r['ours_vs_peer']}x), minimal writer " +
+          f"({r['ours_vs_peer']}x), offline import {r['import']['triples_s']:,}/s ({r['import_vs_peer']}x), "
+          "minimal writer " +
           ", ".join(f"{m['writers']} session(s) {m['triples_s']:,}/s" for m in r["minimal"]) +
           f" -> ceiling {r['ceiling_vs_peer']}x the peer")
     return 0

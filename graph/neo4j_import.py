@@ -28,6 +28,7 @@ import pickle
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 import zlib
 from collections import defaultdict
@@ -309,13 +310,17 @@ def run_importer(args: list[str], home: Path, *, lib: Path | None = None, conf: 
     cmd = [_java(), "-cp", f"{lib}/*", "org.neo4j.cli.AdminTool", "database", "import", "full", database,
            "--verbose", "--id-type=string", f"--array-delimiter=U+{ord(ARRAY):04X}", "--bad-tolerance=0",
            "--skip-bad-entries-logging=true", *args]
-    if report_file:
-        cmd.append(f"--report-file={report_file}")
+    scratch = None if report_file else tempfile.TemporaryDirectory(prefix="cancu-import-")
+    cmd.append(f"--report-file={report_file or Path(scratch.name) / 'import.report'}")  # else it lands in the cwd
     home = Path(home).resolve()
     made = [d for d in (home / "data" / "databases" / database, home / "data" / "transactions" / database)
             if not d.exists()]
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(conf.resolve())}
-    res = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    try:
+        res = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    finally:
+        if scratch:
+            scratch.cleanup()
     text = (res.stdout + "\n" + res.stderr).strip()
     if res.returncode != 0:
         for d in made:  # a failed import leaves unusable store files: remove what it created, nothing else
