@@ -259,7 +259,8 @@ def load_ours_import(d: Path, data: Path) -> dict[str, Any]:
                 "quads": report.quads, "seconds": round(t3 - t0, 2), "triples_s": round(report.quads / (t3 - t0)),
                 "phases_s": {"csv": report.seconds_prepare, "importer": report.seconds_import,
                              "server_start": round(t2 - t1, 2), "schema_settle_indexes": round(t3 - t2, 2)},
-                "nodes": report.nodes, "relationships": report.relationships, "settled_types": report.settle_types,
+                "csv_phases_s": report.phases, "nodes": report.nodes, "relationships": report.relationships,
+                "settled_types": report.settle_types,
                 "children_peak_rss_mb": peak_rss_mb(children=True), "disk_mb": round(dir_size(data) / 1e6, 1),
                 "counts": counts, "server": info.get("version")}
     finally:

@@ -225,7 +225,7 @@ def _merge_bucket(job: tuple[int, str, int]) -> dict[str, Any]:
 
 
 def write_csv(files: Iterable[Path], out: Path, workers: int | None = None) -> tuple[ImportReport, list[str]]:
-    """Every file as importer input in `out` (emptied first); returns the report and the importer's arguments.
+    """Every file as importer input in `out` (a new or empty directory); the report and the importer's arguments.
 
     A graph found in two files is refused (the online loader would let the later file replace it; an
     import has no "later").
@@ -233,7 +233,8 @@ def write_csv(files: Iterable[Path], out: Path, workers: int | None = None) -> t
     files = [Path(f) for f in files]
     workers = max(1, min(workers or os.cpu_count() or 1, max(1, len(files))))
     buckets = max(4, 4 * workers)
-    shutil.rmtree(out, ignore_errors=True)
+    if out.exists() and any(out.iterdir()):
+        raise ValueError(f"{out}: not empty (write_csv writes into a directory of its own)")
     for k in range(buckets):
         (out / f"b{k}").mkdir(parents=True)
     jobs = [(i, str(f), str(out), buckets) for i, f in enumerate(files)]
@@ -344,10 +345,10 @@ def _reason(text: str, code: int) -> str:
 
 def import_files(files: Iterable[Path], home: Path, *, lib: Path | None = None, conf: Path | None = None,
                  database: str = "neo4j", workdir: Path | None = None, workers: int | None = None) -> ImportReport:
-    """Write the CSV (in `workdir`, default `home/import-cancu`, deleted after) and run the importer."""
+    """Write the CSV (in a new directory under `workdir`, default `home`, deleted after) and run the importer."""
     if not Path(home).is_dir():
         raise StoreUnavailable(f"{home}: no such directory (NEO4J_HOME of the Neo4j to import into)")
-    work = Path(workdir) if workdir else Path(home) / "import-cancu"
+    work = Path(tempfile.mkdtemp(prefix="cancu-import-", dir=workdir or home))
     t0 = time.perf_counter()
     try:
         report, args = write_csv(files, work, workers)

@@ -390,13 +390,13 @@ def _rel_props(graph: str, prov: list[tuple[str, str, int, int]]) -> dict[str, A
 
 def _node_row(s: str, recs: dict[str, dict[str, list[Any]]]) -> list[Any]:
     """[extra labels, properties] of node `s` from every graph's record about it (graph IRI -> record)."""
-    if len(recs) == 1:  # the common case, made cheap: one graph, one value per key, no two keys alike
+    if len(recs) == 1:  # the common case, made cheap: one graph, one value per key but types, no two keys alike
         ((g, rec),) = recs.items()
-        if all(len(v) == 1 for v in rec.values()):
+        if all(len(v) == 1 or k == "@type" for k, v in rec.items()):  # a record's types are distinct and sorted
             props: dict[str, Any] = {"uri": s}
-            for key, (v,) in rec.items():
+            for key, values in rec.items():
                 if key != "@type":
-                    name = _local(key)
+                    name, v = _local(key), values[0]
                     if name in props:
                         break  # two predicates with one local name: merged by the general rule below
                     props[name] = _prop_value(v) if type(v) is dict else v

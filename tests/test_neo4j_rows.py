@@ -20,6 +20,7 @@ def general(s: str, recs: dict[str, dict[str, list[Any]]]) -> list[Any]:
 @pytest.mark.parametrize("s, recs", [
     (X + "a", {X + "a": {"@type": [CC + "Platform"], "skos:prefLabel": ["Nền tảng thử nghiệm A"]}}),
     (X + "a", {X + "g": {"@type": [CC + "Platform"], "skos:prefLabel": ["Nền tảng thử nghiệm A"]}}),
+    (X + "d", {X + "d": {"@type": [CC + "Decision", CC + "LegalDocument"], "cc:number": ["1/QĐ-X"]}}),
     (X + "d", {X + "d": {"eli:date_document": [{"@d": "2022-03-01"}], "cc:year": [2022], "cc:number": ["1/QĐ-X"]}}),
     (X + "d", {X + "d": {"eli:date_document": [{"@d": "2022-02-30"}]}}),  # not a date: kept as text
     (X + "r", {X + "g": {"@type": [X + "Resource"], "cc:linkRelation": [{"@id": X + "rel"}]}}),
