@@ -224,6 +224,20 @@ def _merge_bucket(job: tuple[int, str, int]) -> dict[str, Any]:
     return {"bucket": k, "nodes": len(nodes), "shapes": shapes}
 
 
+def _graphs_once(split: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """(graph, triples) of every file, in file order; LoadError for a graph found in two files."""
+    seen: dict[str, str] = {}
+    graphs: list[tuple[str, int]] = []
+    for r in split:
+        for g, n in r["graphs"]:
+            if g in seen:
+                raise LoadError(f"{r['path']}: graph {g} is also in {seen[g]}; an import needs each graph in "
+                                "one file (or load them one after another with `cancu load --neo4j`)")
+            seen[g] = r["path"]
+            graphs.append((g, n))
+    return graphs
+
+
 def write_csv(files: Iterable[Path], out: Path, workers: int | None = None) -> tuple[ImportReport, list[str]]:
     """Every file as importer input in `out` (a new or empty directory); the report and the importer's arguments.
 
@@ -241,18 +255,10 @@ def write_csv(files: Iterable[Path], out: Path, workers: int | None = None) -> t
     t0 = time.perf_counter()
     with _CTX.Pool(workers, initializer=gc.disable) as pool:  # see graph.neo4j_load._produce
         split = sorted(pool.imap_unordered(_split_file, jobs), key=lambda r: r["idx"])
+        graphs = _graphs_once(split)
         t1 = time.perf_counter()
         merged = list(pool.imap_unordered(_merge_bucket, [(k, str(out), len(files)) for k in range(buckets)]))
     t2 = time.perf_counter()
-    seen: dict[str, str] = {}
-    graphs: list[tuple[str, int]] = []
-    for r in split:
-        for g, n in r["graphs"]:
-            if g in seen:
-                raise LoadError(f"{r['path']}: graph {g} is also in {seen[g]}; an import needs each graph in "
-                                "one file (or load them one after another with `cancu load --neo4j`)")
-            seen[g] = r["path"]
-            graphs.append((g, n))
     with open(out / "graphs.csv", "w", encoding="utf-8", newline="") as f:
         f.write(GRAPHS_HEADER + "\n")
         f.writelines(f'{_q(g)},"NamedGraph",{n},{nl.MAPPING}\n' for g, n in graphs)
