@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import json
 import multiprocessing as mp
 import os
 import pickle
@@ -36,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+import orjson
 from neo4j import Driver
 
 from graph import neo4j_load as nl
@@ -90,16 +92,19 @@ def _q(s: str) -> str:
     return '"' + s.replace('"', '""') + '"'
 
 
+_TYPES = {str: "string", int: "long", dt.date: "date"}  # what graph.neo4j_load's properties hold
+
+
 def _type_of(v: Any) -> str:
-    if isinstance(v, list):
-        return _type_of(v[0]) + "[]"
-    if isinstance(v, bool):  # never made by the loader; refused rather than stored as a long
-        raise TypeError("boolean")
-    if isinstance(v, int):
-        return "long"
-    if isinstance(v, dt.date):
-        return "date"
-    return "string"
+    """The importer's type of a property value; TypeError for anything else (never made by the loader)."""
+    t = type(v)
+    if t is list:
+        return _TYPES[type(v[0])] + "[]" if type(v[0]) in _TYPES else _raise(v)
+    return _TYPES[t] if t in _TYPES else _raise(v)
+
+
+def _raise(v: Any) -> str:
+    raise TypeError(type(v).__name__)
 
 
 def _scalar(v: Any, where: str) -> str:
@@ -123,6 +128,14 @@ def _cell(v: Any, typ: str, where: str) -> str:
         return _q(joined) if typ == "string[]" else joined
     s = _scalar(v, where)
     return _q(s) if typ == "string" else s
+
+
+_LONG_DIGITS = re.compile(r"\d{19}")
+
+
+def _loads(src: str) -> Any:
+    """A record back from its JSON: orjson, but json where a number may pass 64 bits (orjson makes it a float)."""
+    return json.loads(src) if _LONG_DIGITS.search(src) else orjson.loads(src)
 
 
 def _bucket(uri: str, buckets: int) -> int:
@@ -152,9 +165,9 @@ def _split_file(job: tuple[int, str, str, int]) -> dict[str, Any]:
             data = nl._graph_data(g, by_graph.pop(g))
             gq = _q(g)
             for s, per in data.contrib.items():
-                rec = nl._record(per)
-                per_bucket[_bucket(s, buckets)][s][g] = rec
-                asserts.write(f"{gq},{_q(s)},{_q(nl._record_json(rec))}\n")
+                src = nl._record_json(nl._record(per))  # the ASSERTS record; as text, it also pickles fast
+                per_bucket[_bucket(s, buckets)][s][g] = src
+                asserts.write(f"{gq},{_q(s)},{_q(src)}\n")
             for (s, p, o), provenance in data.edges.items():
                 per_bucket[_bucket(o, buckets)].setdefault(o, {})
                 props = nl._rel_props(g, provenance)
@@ -194,18 +207,22 @@ def _merge_bucket(job: tuple[int, str, int]) -> dict[str, Any]:
                 nodes.setdefault(uri, {}).update(recs)
     shutil.rmtree(out / f"b{k}")
     shapes: dict[str, tuple[tuple[str, str], ...]] = {}
+    sids: dict[tuple[tuple[str, str], ...], str] = {}
     handles: dict[str, Any] = {}
     multiline: dict[str, _Parts] = {}
     try:
         for uri, recs in nodes.items():
-            labels, props = nl._node_row(uri, recs) if recs else ([], {"uri": uri})
+            labels, props = nl._node_row(uri, {g: _loads(src) for g, src in recs.items()}) if recs else \
+                ([], {"uri": uri})
             where = f"node {uri}"
             try:
                 shape = tuple(sorted((key, _type_of(v)) for key, v in props.items() if key != "uri"))
             except TypeError:
                 raise LoadError(f"{where}: a property value of a type the import cannot carry") from None
-            sid = hashlib.blake2s(repr(shape).encode(), digest_size=6).hexdigest()
-            shapes[sid] = shape
+            sid = sids.get(shape)
+            if sid is None:  # a name that is the same in every bucket, so the parent can group the parts
+                sid = sids[shape] = hashlib.blake2s(repr(shape).encode(), digest_size=6).hexdigest()
+                shapes[sid] = shape
             if any(ARRAY in x for x in labels):
                 raise LoadError(f"{where}: a type name holds U+001F, which the import format cannot carry")
             cells = [_q(uri), _q(ARRAY.join(["Resource", *labels]))] + [_cell(props[key], typ, where) for key, typ in shape]

@@ -146,3 +146,13 @@ def test_import_into_a_missing_home_is_one_line(tmp_path: Path) -> None:
 
     with pytest.raises(StoreUnavailable, match=r"nope: no such directory"):
         import_files([tmp_path / "a.nq"], tmp_path / "nope")
+
+
+def test_an_integer_past_64_bits_is_refused_by_name(tmp_path: Path) -> None:
+    big = tmp_path / "big.nq"
+    big.write_text('<https://example.org/x> <https://w3id.org/cancu/ontology#year> '
+                   '"123456789012345678901234567890"^^<http://www.w3.org/2001/XMLSchema#integer> <https://example.org/g> .\n',
+                   encoding="utf-8")
+    with pytest.raises(LoadError, match=r"node https://example.org/x: integer 123456789012345678901234567890 does not fit"):
+        _imported(tmp_path, [big])
+    assert not (tmp_path / "neo4j-import" / "home" / "data").exists()
