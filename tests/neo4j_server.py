@@ -68,6 +68,16 @@ def stop_server(state: Path) -> None:
     subprocess.run([sys.executable, str(SCRIPT), "stop", "--state", str(state)], capture_output=True, timeout=120)
 
 
+def require_java(why: str = "") -> None:
+    """No Java: the Neo4j tests skip with one line, except in CI, where a Neo4j test that cannot run fails."""
+    if has_java():
+        return
+    reason = " ".join(x for x in ("no Java found (install a JDK 17+ or set JAVA_HOME)", why) if x)
+    if _in_ci():
+        pytest.fail(f"Neo4j is required in CI: {reason}", pytrace=False)
+    pytest.skip(f"Neo4j tests skipped: {reason}")
+
+
 @pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jInfo]:
     """A Neo4j for the whole session: NEO4J_URI if set, else a private one stopped at the end."""
@@ -76,11 +86,7 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jInfo
         wipe_ok = os.environ.get("NEO4J_ALLOW_WIPE") == "1" or _started_by_script(uri)
         yield Neo4jInfo(uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""), wipe_ok)
         return
-    if not has_java():
-        reason = "no Java found (install a JDK 17+ or set JAVA_HOME) and NEO4J_URI is not set"
-        if _in_ci():
-            pytest.fail(f"Neo4j is required in CI: {reason}", pytrace=False)
-        pytest.skip(f"Neo4j tests skipped: {reason}")
+    require_java("and NEO4J_URI is not set")
     state = tmp_path_factory.mktemp("neo4j") / "state.json"
     try:
         info = start_server(state)

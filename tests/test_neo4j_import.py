@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from neo4j_server import ROOT, corpus_rdf, neo4j_server, neo4j_store, start_server, stop_server  # noqa: F401
+from neo4j_server import (ROOT, corpus_rdf, neo4j_server, neo4j_store, require_java, start_server,  # noqa: F401
+                          stop_server)
 
 from graph.neo4j_import import SETTLE_LABEL, import_files
 from graph.neo4j_store import Neo4jStore
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.neo4j
 
 
 def _neo4j_jars() -> Path:
+    require_java()
     spec = importlib.util.spec_from_file_location("cancu_neo4j_server", ROOT / "scripts" / "neo4j_server.py")
     mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(mod)  # type: ignore[union-attr]
