@@ -71,6 +71,12 @@ class _Parts:
             self.f.close()
             self.f = None
 
+    def __enter__(self) -> "_Parts":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 @dataclass
 class ImportReport:
@@ -154,11 +160,11 @@ def _split_file(job: tuple[int, str, str, int]) -> dict[str, Any]:
     path, out = Path(path_s), Path(out_s)
     by_graph = nl._parse(path)
     graphs = [(g, len(q)) for g, q in by_graph.items()]
-    per_bucket: list[dict[str, dict[str, dict[str, list[Any]]]]] = [defaultdict(dict) for _ in range(buckets)]
+    per_bucket: list[dict[str, dict[str, str]]] = [defaultdict(dict) for _ in range(buckets)]  # IRI -> graph -> src
     settle: set[str] = set()
     rels = 0
     prov_ml = _Parts(out, f"prov-{idx}")
-    with open(out / f"rel-{idx}.csv", "w", encoding="utf-8", newline="") as plain, \
+    with prov_ml, open(out / f"rel-{idx}.csv", "w", encoding="utf-8", newline="") as plain, \
             open(out / f"prov-{idx}.csv", "w", encoding="utf-8", newline="") as prov, \
             open(out / f"asserts-{idx}.csv", "w", encoding="utf-8", newline="") as asserts:
         for g in list(by_graph):
@@ -188,7 +194,6 @@ def _split_file(job: tuple[int, str, str, int]) -> dict[str, Any]:
                 cells += [_cell(props["start"], "long[]", where), _cell(props["end"], "long[]", where)]
                 row = head + "," + ",".join(cells) + "\n"
                 (prov_ml if _MULTILINE.search(row, 0, len(row) - 1) else prov).write(row)
-    prov_ml.close()
     for k, part in enumerate(per_bucket):
         with open(out / f"b{k}" / f"f{idx}.pkl", "wb") as f:
             pickle.dump(dict(part), f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -200,7 +205,7 @@ def _merge_bucket(job: tuple[int, str, int]) -> dict[str, Any]:
     """Phase 2, one bucket: every node whose IRI hashes here, merged over all files, as CSV by property types."""
     k, out_s, files = job
     out = Path(out_s)
-    nodes: dict[str, dict[str, dict[str, list[Any]]]] = {}
+    nodes: dict[str, dict[str, str]] = {}  # IRI -> graph -> record JSON ({} for a node only referenced)
     for i in range(files):
         with open(out / f"b{k}" / f"f{i}.pkl", "rb") as f:
             for uri, recs in pickle.load(f).items():
