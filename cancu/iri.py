@@ -49,7 +49,7 @@ class DocId:
         m = re.fullmatch(rf"luat-(\d{{4}}-\d\d-\d\d|\d{{4}}|{UNDATED})-([a-z0-9-]+)", doc_id)
         if m:
             return cls("luat", m[1], m[2])
-        m = re.fullmatch(rf"([a-z]+)-(\d{{4}}|{UNDATED})-(\d{{1,5}}[a-z]?)-([a-z0-9-]+)", doc_id)
+        m = re.fullmatch(rf"([a-z]+)-(\d{{4}}|{UNDATED})-(\d{{1,5}}(?:\.\d{{1,3}})?[a-z]?)-([a-z0-9-]+)", doc_id)
         if not m:
             raise ValueError(f"not a document id: {doc_id!r} (expected e.g. 'qd-2020-749-ttg')")
         return cls(m[1], m[2], m[3], m[4])

@@ -40,8 +40,14 @@ TYPE_CODES: dict[str, tuple[str, str]] = {
     "VBHN": ("Văn bản hợp nhất", "vbhn"),
     "CV": ("Công văn", "cv"),
 }
+# Type names written in full that share a code's class and IRI slug: a code (Bộ luật) or the Constitution is
+# a law of the National Assembly, named like one, numbered like one.
+TYPE_ALIASES: dict[str, str] = {"Bộ luật": "L", "Hiến pháp": "L"}
+LAW_TYPES = frozenset(("Luật", *TYPE_ALIASES))  # documents identified by name and date of adoption
+TYPE_NAMES: tuple[str, ...] = tuple(sorted({n for n, _ in TYPE_CODES.values()} | set(TYPE_ALIASES), key=len, reverse=True))
 TYPE_BY_NAME: dict[str, str] = {fold(name): code for code, (name, _) in TYPE_CODES.items()}
-TYPE_BY_NAME.update({"van ban": "CV", "cong van": "CV", "bo luat": "L", "hien phap": "L"})
+TYPE_BY_NAME.update({fold(name): code for name, code in TYPE_ALIASES.items()})
+TYPE_BY_NAME.update({"van ban": "CV", "cong van": "CV"})
 _CODE_BY_FOLD = {fold(code): code for code in TYPE_CODES}
 
 # A block of the number after a slash: starts upper-case, no spaces ("QĐ", "TTg", "BLĐTBXH", "TT&TT").
@@ -49,7 +55,7 @@ _TOKEN = r"[A-ZĐ][A-Za-zĐđ0-9&]*(?![\w])"
 _SLASH = r"[ \t]?/[ \t]*(?:\n[ \t]*)?"
 _DASH = r"[-–](?:[ \t]*\n[ \t]*)?"
 STATE_RE = re.compile(
-    rf"(?<![\w/.-])(?P<num>\d{{1,5}}[a-z]?){_SLASH}(?:(?P<year>(?:19|20)\d\d){_SLASH})?"
+    rf"(?<![\w/.-])(?P<num>\d{{1,5}}(?:\.\d{{1,3}})?[a-z]?){_SLASH}(?:(?P<year>(?:19|20)\d\d){_SLASH})?"
     rf"(?P<codes>{_TOKEN}(?:{_DASH}{_TOKEN})*)"
 )
 PARTY_RE = re.compile(

@@ -166,5 +166,5 @@ TYPE_CLASSES: dict[str, URIRef] = {
     "Chỉ thị": CC.Directive, "Kế hoạch": CC.Plan, "Hướng dẫn": CC.Guidance, "Thông báo": CC.Notice,
     "Báo cáo": CC.Report, "Tờ trình": CC.Submission, "Đề án": CC.Scheme, "Công điện": CC.Dispatch,
     "Kết luận": CC.Conclusion, "Quy chế": CC.Regulation, "Văn bản hợp nhất": CC.ConsolidatedText,
-    "Công văn": CC.OfficialLetter, "Nghị quyết liên tịch": CC.Resolution,
+    "Công văn": CC.OfficialLetter, "Nghị quyết liên tịch": CC.Resolution, "Bộ luật": CC.Law, "Hiến pháp": CC.Law,
 }

@@ -27,10 +27,17 @@ _TYPE_WORD = re.compile(
 )
 # A law cited by name: from "Luật"/"Bộ luật" to its number or date (one PDF line break allowed).
 LAW_RE = re.compile(  # (?=[BLl]) lets the engine skip to where a title can start
-    r"(?=[BLl])(?<![\w])(?P<title>(?:Bộ\s+)?[Ll]uật\s+(?!số\b)"
+    r"(?=[BLl])(?<![\w])(?P<title>(?:Bộ\s+)?[Ll]uật\s+(?!số\b|này\b)"
     r"(?:(?!Nghị quyết|Nghị định|Quyết định|Thông tư|Chỉ thị|Luật số)(?:[^;:()\n\d.]|\n(?!Căn cứ))){1,160}?)"
-    r"(?=\s+(?:số\s+\d+/\d{4}/QH\d+\s*)?ngày\s+\d{1,2}\s+tháng|\s+số\s+\d+/\d{4}/QH\d+)"
+    r"(?=\s+(?:số\s+\d+/\d{4}/QH\d+\s*)?ngày\s+\d{1,2}\s+tháng|\s+số\s+\d+/\d{4}/QH\d+|\s+năm\s+(?:19|20)\d\d(?!\d))"
 )
+_LAW_YEAR = re.compile(r"\s+năm\s+((?:19|20)\d\d)(?!\d)")  # "Bộ luật Dân sự năm 2015": name and year
+# The Constitution, cited by name, with its year when the text gives one ("… Việt Nam năm 1992")
+CONSTITUTION_RE = re.compile(
+    r"(?<![\w])Hiến\s+pháp(?:\s+nước\s+Cộng\s+h[òo]à\s+xã\s+hội\s+chủ\s+nghĩa\s+Việt\s+Nam)?"
+    r"(?:\s+năm\s+(?P<year>(?:19|20)\d\d))?(?![\w])"
+)
+CONSTITUTION = "Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam"
 _ISSUER_AFTER = re.compile(
     r"^\s*của\s+(?:Bộ trưởng\s+|Thủ trưởng\s+)?(?P<who>[^,;.()]{2,120}?)"
     r"(?=\s+(?:về|ban hành|Ban hành|quy định|Quy định|phê duyệt|hướng dẫn|sửa đổi|thực hiện|tại|để|nhằm|đã|trong)\b|[,;.(]|$)"
@@ -124,6 +131,7 @@ class Found:
     type: str | None
     date: str | None
     issuer: str | None
+    year: int | None = None  # a year the text gives without a full date ("Hiến pháp … năm 1992")
 
 
 def find_refs(text: str, offset: int = 0) -> list[Found]:
@@ -139,7 +147,13 @@ def find_refs(text: str, offset: int = 0) -> list[Found]:
             number = DocNumber.parse(nm[1])
             tail = tail[nm.end():]
         date = _date_at(tail)
-        found.append(Found(offset + m.start(), offset + m.end(), number, _law_title(title), "Luật", date, "Quốc hội"))
+        ym = None if date else _LAW_YEAR.match(tail)
+        found.append(Found(offset + m.start(), offset + m.end(), number, _law_title(title), "Luật", date, "Quốc hội",
+                           int(ym[1]) if ym else None))
+    if "Hiến" in text:
+        for m in CONSTITUTION_RE.finditer(text):
+            found.append(Found(offset + m.start(), offset + m.end(), None, CONSTITUTION, "Hiến pháp", None, "Quốc hội",
+                               int(m["year"]) if m["year"] else None))
     for number, s, e in find_numbers(text):
         if any(f.start - offset <= s < f.end - offset + 40 and f.number == number for f in found):
             continue  # the number of a law already found by name
@@ -276,16 +290,18 @@ def _relation(text: str, f: Found, sentence: str, s_end: int) -> str:
 
 
 def _to_ref(f: Found, quote: str, relation: str, nested: bool = False, provision: str | None = None) -> Ref:
-    year = f.number.year if f.number and f.number.year else (int(f.date[:4]) if f.date else None)
+    year = f.number.year if f.number and f.number.year else (int(f.date[:4]) if f.date else f.year)
     return Ref(text=quote, relation=relation, number=str(f.number) if f.number else None, type=f.type,
                issuer=f.issuer, date=f.date, year=year, title=f.title, provision=provision,
                start=f.start, end=f.end, nested=nested)
 
 
+_STATEMENT = re.compile(r"^[ \t]*(Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|Trên cơ sở|Theo|Xét|\[\.\.\.\])", re.MULTILINE)
+
+
 def _statements(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     """Preamble statements; a PDF line that does not open a new statement continues the previous one."""
-    opener = re.compile(r"^(Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|Trên cơ sở|Theo|Xét|\[\.\.\.\])", re.MULTILINE)
-    marks = [(m[1], start + m.start()) for m in opener.finditer(text[start:end])]
+    marks = [(m[1], start + m.start(1)) for m in _STATEMENT.finditer(text[start:end])]
     out = []
     for i, (kind, s) in enumerate(marks):
         e = marks[i + 1][1] if i + 1 < len(marks) else end

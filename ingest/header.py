@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
-from cancu.numbers import TYPE_CODES, DocNumber, find_numbers
+from cancu.numbers import LAW_TYPES, TYPE_NAMES, DocNumber, find_numbers
 from cancu.text import fold, squash
 from ingest.dates import LONG_DATE, iso, parse_short
 from ingest.models import Signer
@@ -27,15 +27,30 @@ _META_KEYS = {
 }
 _META_LINE = re.compile(rf"^({'|'.join(_META_KEYS)})[ \t]+(.+?)[ \t]*$", re.MULTILINE)
 _PAGE_DATE = re.compile(r"^Thứ \w+, Ngày \d{1,2}/\d{1,2}/\d{4}\s*$")
-_NUMBER_LINE = re.compile(r"^(?:[^\n|]*\|\s*)?Số\s*:?[ \t]+(?P<rest>[^\n|]+)", re.MULTILINE)
-_PLACE_DATE = re.compile(
-    r"^(?:[^\n|]*\|\s*)?(?P<place>[A-ZĐÀ-Ỹ][^\n,|]{1,40}),\s*" + LONG_DATE.pattern, re.MULTILINE | re.IGNORECASE
+# "Số: 158/2025/NĐ-CP", and with the type before it: "Luật số: 41/2024/QH15", "Nghị quyết số: 78/2025/UBTVQH15"
+NUMBER_LINE = re.compile(
+    rf"^[ \t]*(?:[^\n|]*\|\s*)?(?:Số\s*:?|(?:{'|'.join(TYPE_NAMES)})[ \t]+số[ \t]*:)[ \t]+(?P<rest>[^\n|]+)", re.MULTILINE
 )
-_TYPE_WORDS = sorted({name for name, _ in TYPE_CODES.values()}, key=len, reverse=True)
-_TYPE_LINE = re.compile(rf"^\s*({'|'.join(w.upper() for w in _TYPE_WORDS)})\s*$", re.MULTILINE)
+HEAD = 6000  # the letterhead block stands in the first pages, sometimes printed after the preamble (GUIDE §8)
+_PLACE_DATE = re.compile(
+    r"^[ \t]*(?:[^\n|]*\|\s*)?(?P<place>[A-ZĐÀ-Ỹ][^\n,|]{1,40}),\s*" + LONG_DATE.pattern, re.MULTILINE | re.IGNORECASE
+)
+# The type line over the title; a consolidated text keeps the footnote mark of its first note ("NGHỊ ĐỊNH1")
+_TYPE_LINE = re.compile(
+    rf"^[ \t]*({'|'.join(w.upper() for w in TYPE_NAMES)})\d{{0,2}}(?:[ \t]+(?P<same_line>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ ,-]+?))?[ \t]*$",
+    re.MULTILINE,
+)
+# Laws and National Assembly resolutions are dated by their adoption: "Luật này đã được Quốc hội … thông qua ngày …"
+_ADOPTED = re.compile(
+    rf"(?:{'|'.join(TYPE_NAMES)})\s+này\s+(?:đã\s+)?được\s+(?:Quốc\s+hội|Ủy\s+ban\s+[Tt]hường\s+vụ\s+Quốc\s+hội)"
+    r"[^.;]{0,300}?thông\s+qua\s+" + LONG_DATE.pattern, re.IGNORECASE
+)
+# A consolidated text authenticates itself at its end: "BỘ TÀI CHÍNH / Số: 06/VBHN-BTC / XÁC THỰC VĂN BẢN HỢP NHẤT"
+_AUTHENTICATION = re.compile(r"^\s*XÁC\s+THỰC\s+VĂN\s+BẢN\s+HỢP\s+NHẤT\s*$", re.MULTILINE)
+CONSOLIDATED = "Văn bản hợp nhất"
 _VV_LINE = re.compile(r"^\s*V/v[ \t]+(?P<title>.+)$", re.MULTILINE)
 _NATIONAL = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")
-_PREAMBLE_START = re.compile(r"^(Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị)\b", re.MULTILINE)
+_PREAMBLE_START = re.compile(r"^[ \t]*(Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị)\b", re.MULTILINE)
 _PROPOSER = re.compile(r"^(?:\[\.\.\.\]\s*|Theo\s+|Xét\s+)đề nghị của\s+(?P<who>.+?)(?:\s+tại\s|[;,.]?\s*$)", re.MULTILINE | re.DOTALL)
 _IN_FORCE_SIGNING = re.compile(r"có hiệu lực(?: thi hành)?(?: kể)? từ ngày ký(?: ban hành)?", re.IGNORECASE)
 _IN_FORCE_DATE = re.compile(r"này có hiệu lực(?: thi hành)?(?: kể)? từ ngày\s+" + LONG_DATE.pattern[len("ngày\\s+"):], re.IGNORECASE)
@@ -161,27 +176,30 @@ class IssuerNamer:
 def _from_document(body: str, offset: int, issuer_name: IssuerNamer) -> Header:
     """Header fields read from the document itself (letterhead, Số line, date line, title, signature)."""
     own = Header()
-    num_m = _NUMBER_LINE.search(body[:3000])
+    num_m = NUMBER_LINE.search(body[:HEAD])
     if num_m:
         hit = next(find_numbers(num_m["rest"]), None)
         if hit:
             own.number = str(hit[0])
-    pd = _PLACE_DATE.search(body[:3000])
+    pd = _PLACE_DATE.search(body, num_m.end(), num_m.end() + 600) if num_m else None
+    pd = pd or _PLACE_DATE.search(body[:HEAD])
     if pd:
         own.place = pd["place"].strip()
         own.date_issued = iso(pd[2], pd[3], pd[4])
-    nat = _NATIONAL.search(body[:3000])
+    consolidated = _authentication(body, offset, issuer_name)
+    nat = _NATIONAL.search(body[:HEAD])
     cut = min(x for x in (nat.start() if nat else None, num_m.start() if num_m else None, 3000) if x is not None)
     letter_lines = [
         ln.split("|")[0].strip() for ln in body[:cut].splitlines()
         if ln.strip() and not re.fullmatch(r"[-–_\s]+|\[\.\.\.\]", ln.strip()) and "ĐẢNG CỘNG SẢN" not in ln
-    ]
+    ][-4:]  # the body's name closes the letterhead; earlier lines may be a preamble printed before it
     own.issuer = issuer_name.letterhead(letter_lines)
-    type_m = _TYPE_LINE.search(body[:4000])
+    type_m = _TYPE_LINE.search(body[:HEAD])
     vv = _VV_LINE.search(body[:3000])
     if type_m:
-        own.type = next(w for w in _TYPE_WORDS if w.upper() == type_m[1].strip())
-        own.title = _title_after(body, type_m.end())
+        own.type = next(w for w in TYPE_NAMES if w.upper() == type_m[1].strip())
+        own.title = squash(f"{type_m['same_line']} {_title_after(body, type_m.end()) or ''}") if type_m["same_line"] \
+            else _title_after(body, type_m.end())
     elif vv:
         own.type, own.title = "Công văn", squash(vv["title"])
     pre = _PREAMBLE_START.search(body)
@@ -193,8 +211,49 @@ def _from_document(body: str, offset: int, issuer_name: IssuerNamer) -> Header:
     if m:
         own.date_in_force = iso(m[1], m[2], m[3])
     own.signature = find_signature(body, offset)
+    if not own.date_issued and own.type in (*LAW_TYPES, "Nghị quyết", "Pháp lệnh"):
+        adopted = _last(_ADOPTED, body)
+        if adopted:
+            own.date_issued = iso(adopted[1], adopted[2], adopted[3])
+    if consolidated:
+        if own.type and own.title:  # the title of what it consolidates: "Nghị định Quy định chi tiết …"
+            own.title = f"{own.type} {own.title[0].lower()}{own.title[1:]}" if own.title[:1].isupper() and not own.title.isupper() else f"{own.type} {own.title}"
+        own.number, own.date_issued, own.place, own.issuer, own.signature = consolidated
+        own.type, own.date_in_force = CONSOLIDATED, None
     own.signer = own.signature.name if own.signature else None
     return own
+
+
+def _last(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The last match of `rx` in `text` (a closing formula stands at the end)."""
+    found = None
+    for found in rx.finditer(text):
+        pass
+    return found
+
+
+def _authentication(body: str, offset: int, issuer_name: IssuerNamer
+                    ) -> tuple[str, str | None, str | None, str | None, Signer | None] | None:
+    """A consolidated text's own number, date, place, issuer and signer, from its closing authentication block:
+    the issuer and "Số: N/VBHN-…" stand just before "XÁC THỰC VĂN BẢN HỢP NHẤT", the place-date line and the
+    signature after it. None when the text has no such block or no VBHN number in it."""
+    mark = _last(_AUTHENTICATION, body)
+    if not mark:
+        return None
+    lo = max(0, mark.start() - 600)
+    numbers = [m for m in NUMBER_LINE.finditer(body, lo, min(len(body), mark.end() + 300))]
+    hits = [h for m in numbers for h in find_numbers(m["rest"]) if h[0].type_code == "VBHN"]
+    if not hits:
+        return None
+    number = hits[-1][0]
+    num_line = next(m for m in numbers if any(h[0] == number for h in find_numbers(m["rest"])))
+    after = body[mark.end(): mark.end() + 600]
+    pd = _PLACE_DATE.search(after)
+    before = [ln.strip() for ln in body[max(0, num_line.start() - 200): num_line.start()].splitlines() if ln.strip()]
+    issuer = issuer_name(number.issuer) or issuer_name.letterhead(before[-2:])
+    signature = find_signature(after, offset + mark.end())
+    return (str(number), iso(pd[2], pd[3], pd[4]) if pd else None, pd["place"].strip() if pd else None,
+            issuer, signature)
 
 
 def _title_after(body: str, pos: int) -> str | None:

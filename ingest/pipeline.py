@@ -12,11 +12,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from cancu.numbers import find_numbers
+from cancu.numbers import LAW_TYPES, find_numbers
 from cancu.text import fold, nfc
 from ingest import names, roles, tables
 from ingest.citations import body_refs, find_self, preamble_refs
-from ingest.header import IssuerNamer, parse_header
+from ingest.furniture import blank_furniture
+from ingest.header import CONSOLIDATED, HEAD, NUMBER_LINE, IssuerNamer, parse_header
 from ingest.models import AnnexRow, Document, Ref, SelfRef
 from ingest.readers import read_text
 from ingest.resolve import Registry, number_of, own_id, resolve, self_target
@@ -25,10 +26,15 @@ from ingest.structure import ANNEX_START, Innermost, parse_structure
 _DECISION_MARK = re.compile(
     r"^\s*(QUYẾT ĐỊNH|QUYẾT NGHỊ|NGHỊ QUYẾT|CHỈ THỊ|BAN HÀNH)\s*:\s*$", re.MULTILINE
 )
+# The opening formula of a consolidated text: the base document "…, được sửa đổi, bổ sung bởi:" its amending ones
+_CONSOLIDATION = re.compile(r"được\s+sửa\s+đổi,?\s+bổ\s+sung\s+bởi\s*:")
+_CONTINUATION = re.compile(r"\(Tiếp\s+theo\s+Công\s+báo\s+số")
+_CONTINUED = re.compile(r"\(Xem\s+tiếp\s+Công\s+báo\s+số")
+MIN_WORDS = 40
+_FATAL = ("header truncated", "almost no text", "the continuation of a text")  # errors that leave no document worth storing
 TRUNCATED = "header truncated: no date of issue and no text after the number line"
-_NUMBER_LINE_END = re.compile(r"^(?:[^\n|]*\|\s*)?Số\s*:?[ \t]+[^\n]*$", re.MULTILINE)
-_OPENER = re.compile(r"^(Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|\[\.\.\.\] đề nghị)", re.MULTILINE)
-_FIRST_HEADING = re.compile(r"^(Điều\s+1\s*[.:]|Chương\s+I\b|CHƯƠNG\s+I\b|I\s*\.\s+\S|Phần\s+I\b|PHẦN\s+I\b)", re.MULTILINE)
+_OPENER = re.compile(r"^[ \t]*(Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|\[\.\.\.\] đề nghị)", re.MULTILINE)
+_FIRST_HEADING = re.compile(r"^[ \t]*(Điều\s+1\s*[.:]|Chương\s+I\b|CHƯƠNG\s+I\b|I\s*\.\s+\S|Phần\s+I\b|PHẦN\s+I\b)", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +48,7 @@ def issuer_namer() -> IssuerNamer:
 
 def unstorable(doc: Document) -> str | None:
     """Why `doc` must not be stored (no identity, or a header cut before its date), else None."""
-    if TRUNCATED in doc.errors or not doc.doc_id:
+    if not doc.doc_id or any(e.startswith(_FATAL) for e in doc.errors):
         return "; ".join(doc.errors) or "no document identity"
     return None
 
@@ -55,15 +61,28 @@ def parse_path(path: Path | str, registry: Registry | None = None) -> Document:
 
 def parse_text(text: str, source: str, registry: Registry | None = None) -> Document:
     """Parse normalised text; spans in the result index into `Document.text`."""
-    text = nfc(text)
+    text = blank_furniture(nfc(text))
     h = parse_header(text, issuer_namer())
     doc = Document(source=source, number=h.number, type=h.type, issuer=h.issuer, signer=h.signer,
                    date_issued=h.date_issued, date_in_force=h.date_in_force, title=h.title, place=h.place,
                    field=h.field, proposed_by=h.proposed_by, signature=h.signature, text=text)
-    if not doc.number and not (doc.type == "Luật" and doc.title):
+    words = len(text.split())
+    if words < MIN_WORDS:
+        doc.errors.append(f"almost no text ({words} words besides gazette page furniture: pages printed as images?)")
+    consolidation = _CONSOLIDATION.search(text, h.body_start, h.body_start + HEAD)
+    if _CONTINUATION.search(text, h.body_start, h.body_start + 1000):
+        doc.errors.append("the continuation of a text begun in an earlier gazette issue (\"Tiếp theo Công báo số …\"): "
+                          "its header and number are there")
+    if _CONTINUED.search(text, max(h.body_start, len(text) - 2000)):
+        doc.errors.append("the text continues in a later gazette issue (\"Xem tiếp Công báo số …\"): this file holds its first part")
+    if consolidation and doc.type != CONSOLIDATED:
+        doc.errors.append("a consolidated text (văn bản hợp nhất) without its own N/VBHN number and authentication "
+                          "block: the part of it printed in another gazette issue?")
+        doc.type, doc.number = CONSOLIDATED, None
+    if not doc.number and not (doc.type in LAW_TYPES and doc.title):
         doc.errors.append("no document number found (no 'Số:' line and no 'Số hiệu' field)")
     if not doc.date_issued:
-        body = _NUMBER_LINE_END.search(text, h.body_start)
+        body = NUMBER_LINE.search(text, h.body_start)
         if body and len(text[body.end():].strip()) < 120:
             doc.errors.append(TRUNCATED)
         else:
@@ -98,6 +117,10 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
     refs = [r for r, o in zip(refs, is_own) if not o]
     for ref in refs:
         ref.issuer = _issuer(ref)
+    if doc.type == CONSOLIDATED and p_start:  # "<base> …, được sửa đổi, bổ sung bởi: <amending> …" opens it
+        for r in refs:
+            if h.body_start <= r.start < p_start and r.via_start is None:
+                r.relation = "consolidates"
     doc.legal_bases = [r for r in refs if r.relation == "based_on" and r.via_start is None]
     doc.cites = [r for r in refs if r.relation != "based_on" and r.via_start is None]
     doc.related = [r for r in refs if r.via_start is not None]
@@ -152,13 +175,13 @@ def _preamble(text: str, start: int, end: int) -> tuple[int, int]:
     """(start, end) of the preamble (Căn cứ … up to 'QUYẾT ĐỊNH:' or the first article); (0, 0) if none."""
     mark = _DECISION_MARK.search(text, start, end)
     first = _FIRST_HEADING.search(text, start, end)
-    p_end = mark.start() if mark else (first.start() if first else 0)
+    p_end = mark.start() if mark else (first.start(1) if first else 0)
     if not p_end:
         return _unmarked_preamble(text, start, end)
     opener = _OPENER.search(text, start, p_end)
     if not opener:
         return p_end, p_end
-    return opener.start(), p_end
+    return opener.start(1), p_end
 
 
 def _unmarked_preamble(text: str, start: int, end: int) -> tuple[int, int]:

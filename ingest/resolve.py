@@ -13,7 +13,7 @@ from collections import defaultdict
 from functools import lru_cache
 
 from cancu.iri import UNDATED, DocId
-from cancu.numbers import DocNumber
+from cancu.numbers import LAW_TYPES, DocNumber
 from cancu.text import fold
 from ingest.citations import SelfFound, date_before
 from ingest.models import Document, Provision, Ref
@@ -42,7 +42,7 @@ def registry_of(docs: list[Document]) -> Registry:
 
 def own_id(doc: Document, year: int | None) -> str | None:
     """The document's own id: laws by name + date, everything else by number + year."""
-    if doc.type == "Luật" and doc.title and doc.date_issued:
+    if doc.type in LAW_TYPES and doc.title and doc.date_issued:
         return DocId.for_law(doc.title, doc.date_issued).id
     if not doc.number:
         return None

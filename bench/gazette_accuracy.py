@@ -1,0 +1,203 @@
+"""Parse quality on the Official Gazette (Công báo) texts, per document type, against each file's metadata.
+
+    python -m bench.gazette_accuracy [DIR] [--diff]     # DIR: ../shared/gazette by default
+
+The metadata JSON beside each text (`loai`, `nam`, the number in `so_hieu` or the `slug`) has known
+defects (gazette README): `nam` is 0 or equals the number of a consolidated text, a slug drops leading
+zeros, "Khác" names no type. Such values count as unknown, never as wrong. Writes
+bench/results/gazette_accuracy.json; `scores(dir)` is importable so tests hold the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+import traceback
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from cancu.numbers import find_numbers  # noqa: E402
+from cancu.text import fold, slug  # noqa: E402
+from ingest.pipeline import parse_path  # noqa: E402
+from ingest.readers import ReadError  # noqa: E402
+
+DEFAULT_DIR = ROOT.parent / "shared" / "gazette"
+RESULTS = ROOT / "bench" / "results"
+# The metadata's `loai` -> the type cancu should give (None: the metadata does not say)
+LOAI = {"Thông tư": "Thông tư", "VB HN": "Văn bản hợp nhất", "Nghị định": "Nghị định", "NQ": "Nghị quyết",
+        "Nghị quyết": "Nghị quyết", "QĐ": "Quyết định", "Quyết định": "Quyết định", "Luật": "Luật",
+        "Bộ luật": "Bộ luật", "TT Liên tịch": "Thông tư liên tịch", "Khác": None}
+_CAN_CU = re.compile(r"^\s*Căn cứ\b", re.MULTILINE)
+
+
+@dataclass
+class Expected:
+    """What the metadata says, each field None where it is unknown."""
+
+    type: str | None
+    number_key: str | None
+    year: int | None
+
+
+def expected(meta: dict[str, Any]) -> Expected:
+    """Expected type, number and year from one metadata record, its known defects treated as unknown."""
+    found = next(find_numbers(meta.get("so_hieu") or ""), None)  # so_hieu is sometimes the slug, or "Nghị định số …"
+    key = number_key(str(found[0])) if found else _slug_number(meta.get("slug", ""))
+    num = key.split("-")[0] if key else None
+    nam = meta.get("nam")
+    year = nam if isinstance(nam, int) and 1945 <= nam <= 2100 and str(nam) != num else None
+    return Expected(LOAI.get(meta.get("loai", ""), None), key, year)
+
+
+def number_key(number: str) -> str:
+    """Slug of a number with leading zeros dropped ('07/2026/TT-BNV' -> '7-2026-tt-bnv'), the slug's own form."""
+    key = slug(re.sub(r"^(\d+)\.(\d+)", r"\1\2", number))  # the slug drops the dot of "66.17/2026/NQ-CP"
+    return re.sub(r"^0+(?=\d)", "", key)
+
+
+def _slug_number(s: str) -> str | None:
+    """The number inside a slug: 'nghi-dinh-so-158-2025-nd-cp-45240' -> '158-2025-nd-cp'."""
+    m = re.search(r"(?:^|-)so-(\d+(?:-[a-z0-9]+)+)-\d+$", s)
+    return re.sub(r"^0+(?=\d)", "", m[1]) if m else None
+
+
+@dataclass
+class TypeScore:
+    files: int = 0
+    parsed: int = 0
+    tracebacks: int = 0
+    number: list[int] = field(default_factory=lambda: [0, 0])  # right, known
+    type: list[int] = field(default_factory=lambda: [0, 0])
+    year: list[int] = field(default_factory=lambda: [0, 0])
+    date: int = 0
+    with_can_cu: int = 0
+    with_bases: int = 0
+    legal_bases: int = 0
+    diffs: list[str] = field(default_factory=list)
+
+
+def scores(folder: Path, pattern: str = "*.txt") -> tuple[dict[str, TypeScore], float]:
+    """Per expected type: files, parsed, number/type/year right of known, legal bases; and bytes read per second."""
+    by_type: dict[str, TypeScore] = defaultdict(TypeScore)
+    size, clock = 0, 0.0
+    for path in sorted(folder.rglob(pattern)):
+        meta_path = path.with_suffix(".json")
+        if not meta_path.exists():
+            continue
+        exp = expected(json.loads(meta_path.read_text(encoding="utf-8")))
+        s = by_type[exp.type or "(unknown)"]
+        s.files += 1
+        size += path.stat().st_size
+        t0 = time.perf_counter()
+        try:
+            doc = parse_path(path)
+        except ReadError as exc:
+            s.diffs.append(f"{path.name}: unreadable: {exc.problem}")
+            continue
+        except Exception:  # a traceback is what this script exists to count
+            s.tracebacks += 1
+            s.diffs.append(f"{path.name}: TRACEBACK {traceback.format_exc(limit=3)}")
+            continue
+        finally:
+            clock += time.perf_counter() - t0
+        if doc.doc_id and not any(e.startswith("header truncated") for e in doc.errors):
+            s.parsed += 1
+        else:
+            s.diffs.append(f"{path.name}: not parsed: {'; '.join(doc.errors)}")
+        got_key = number_key(doc.number) if doc.number else None
+        for name, want, got in (("number", exp.number_key, got_key), ("type", exp.type, doc.type),
+                                ("year", exp.year, int(doc.date_issued[:4]) if doc.date_issued else None)):
+            if want is None:
+                continue
+            tally = getattr(s, name)
+            tally[1] += 1
+            if (fold(str(got)) if got else None) == fold(str(want)):
+                tally[0] += 1
+            else:
+                s.diffs.append(f"{path.name}: {name} {got!r}, metadata {want!r}")
+        s.date += bool(doc.date_issued)
+        preamble_has_can_cu = bool(_CAN_CU.search(doc.text[: max(3000, len(doc.text) // 3)]))
+        s.with_can_cu += preamble_has_can_cu
+        s.with_bases += preamble_has_can_cu and bool(doc.legal_bases)
+        if preamble_has_can_cu and not doc.legal_bases:
+            s.diffs.append(f"{path.name}: Căn cứ lines but no legal basis")
+        s.legal_bases += len(doc.legal_bases)
+    return dict(by_type), size / clock / 1e6 if clock else 0.0
+
+
+def _ratio(pair: list[int]) -> float:
+    return pair[0] / pair[1] if pair[1] else 1.0
+
+
+def summary(by_type: dict[str, TypeScore], mb_s: float) -> dict[str, Any]:
+    """Totals and per-type rows, as written to the results file."""
+    rows = {}
+    total = TypeScore()
+    for name, s in sorted(by_type.items()):
+        rows[name] = {"files": s.files, "parsed": s.parsed, "tracebacks": s.tracebacks,
+                      "number": s.number, "type": s.type, "year": s.year, "date_found": s.date,
+                      "with_can_cu": s.with_can_cu, "with_legal_bases": s.with_bases, "legal_bases": s.legal_bases}
+        total.files += s.files
+        total.parsed += s.parsed
+        total.tracebacks += s.tracebacks
+        total.date += s.date
+        total.with_can_cu += s.with_can_cu
+        total.with_bases += s.with_bases
+        total.legal_bases += s.legal_bases
+        for f in ("number", "type", "year"):
+            getattr(total, f)[0] += getattr(s, f)[0]
+            getattr(total, f)[1] += getattr(s, f)[1]
+    return {"by_type": rows, "total": {
+        "files": total.files, "parsed": total.parsed / total.files if total.files else 0.0,
+        "number": _ratio(total.number), "type": _ratio(total.type), "year": _ratio(total.year),
+        "date_found": total.date / total.files if total.files else 0.0, "tracebacks": total.tracebacks,
+        "can_cu_with_bases": total.with_bases / total.with_can_cu if total.with_can_cu else 1.0,
+        "legal_bases": total.legal_bases, "parse_mb_s_one_core": round(mb_s, 2)}}
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = ["| type | files | parsed | number | type | year | date found | Căn cứ → bases | legal bases |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, r in result["by_type"].items():
+        lines.append(f"| {name} | {r['files']} | {r['parsed']} | {r['number'][0]}/{r['number'][1]} | "
+                     f"{r['type'][0]}/{r['type'][1]} | {r['year'][0]}/{r['year'][1]} | {r['date_found']} | "
+                     f"{r['with_legal_bases']}/{r['with_can_cu']} | {r['legal_bases']} |")
+    t = result["total"]
+    lines.append(f"| **all** | {t['files']} | {t['parsed']:.3f} | {t['number']:.3f} | {t['type']:.3f} | "
+                 f"{t['year']:.3f} | {t['date_found']:.3f} | {t['can_cu_with_bases']:.3f} | {t['legal_bases']} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("folder", nargs="?", default=str(DEFAULT_DIR))
+    ap.add_argument("--diff", action="store_true", help="list every difference")
+    ap.add_argument("--out", default=str(RESULTS / "gazette_accuracy.json"))
+    args = ap.parse_args()
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"gazette_accuracy: no folder {folder}", file=sys.stderr)
+        return 2
+    by_type, mb_s = scores(folder)
+    result = summary(by_type, mb_s)
+    print(table(result))
+    print(f"tracebacks: {result['total']['tracebacks']}; parse speed {mb_s:.2f} MB/s on one core")
+    if args.diff:
+        for s in by_type.values():
+            for d in s.diffs:
+                print("  " + d)
+    Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
