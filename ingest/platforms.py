@@ -272,8 +272,9 @@ def find_platform_roles(doc: Document, rows: list[AnnexRow]) -> list[Role]:
     for n in names:
         if n.key not in named:
             continue
-        for alt in {squash(n.written), *_abbreviations(n.written)}:
-            if alt.casefold() != n.key.casefold() and (n.key, alt) not in seen:
+        for alt in sorted({squash(n.written), *_abbreviations(n.written)}):
+            alt = alt[:1].upper() + alt[1:]  # "nền tảng …" mid-sentence and "Nền tảng …" are one label
+            if alt != n.key and (n.key, alt) not in seen:
                 seen.add((n.key, alt))
                 roles.append(Role("platform", n.key, "short_name", "name", alt, quote=squash(n.written),
                                   start=n.start, end=n.end))
