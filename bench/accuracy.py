@@ -218,6 +218,28 @@ def grid_scores(rows: list[AnnexRow], gold_path: Path | None = None) -> dict[str
     return scores
 
 
+# --- platform roles (tests/gold/platforms.json, by hand from the corpus) -----------------------
+
+STORED_PLATFORM_ROLES = ("governing_agency", "lead", "coordinating", "focal_unit", "ministry_focal_unit", "core_enterprise")
+
+
+def platform_scores(docs: list[Any] | None = None) -> Score:
+    """(platform, role, agency) triples the corpus yields against the hand-written answers; agencies
+    compared by slug (punctuation and case aside), only the roles that reach the graph."""
+    from cancu.text import slug
+    from ingest.pipeline import parse_path
+
+    gold = json.loads((GOLD / "platforms.json").read_text(encoding="utf-8"))["platforms"]
+    if docs is None:
+        docs = [parse_path(p) for p in sorted(CORPUS.glob("*.txt"))]
+    want = Counter((p["label"], a["role"], slug(a["agency"])) for p in gold for a in p["agencies"])
+    got = Counter({(r.subject, r.relation, slug(r.object)) for d in docs for r in d.roles
+                   if r.subject_kind == "platform" and r.relation in STORED_PLATFORM_ROLES})
+    s = Score(sum((want & got).values()), sum((want - got).values()), sum((got - want).values()))
+    s.diffs += [f"MISSED {k}" for k in want - got] + [f"WRONG {k}" for k in got - want]
+    return s
+
+
 # --- header fields and legal bases (need ingest.pipeline.parse_path) ---------------------------
 
 
@@ -342,6 +364,12 @@ def main(argv: list[str] | None = None) -> int:
                 for k, s in g.items():
                     for d in s.diffs if k != "cells" else []:
                         print("  ", d)
+    ps = platform_scores()
+    print()
+    print(_table("Platform roles on corpus/ (tests/gold/platforms.json)", {"platform_roles": ps}))
+    if args.diff:
+        for d in ps.diffs:
+            print("  ", d)
     h = header_scores()
     print()
     print(_table("Header fields (tests/gold/citations.json)", h))

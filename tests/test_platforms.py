@@ -106,3 +106,10 @@ def test_no_175_text_copy_annex_row_on_the_bo_cong_an_page(client: TestClient) -
                       if p["document_id"] == "nq-2023-175-cp" and "/phu_luc_1/" in (p.get("provision") or "")]
     assert from_175_annex == []
     assert any(t["entity"]["kind"] == "task" for t in tasks)  # its other task rows are still there
+
+
+def test_platform_roles_accuracy_held() -> None:
+    from bench.accuracy import platform_scores
+
+    s = platform_scores()
+    assert s.precision == 1.0 and s.recall == 1.0, s.diffs
