@@ -4,6 +4,8 @@
     python bench/accuracy.py --diff     # also lists every difference
 
 Annex rows: tests/gold/03-NQ-CP-annex.json (fields stt, task, lead, coordinating, product, deadline).
+175/NQ-CP Phụ lục I: ../shared/gold/175-NQ-CP-annex.json, read from the Công báo PDF's geometry and
+from the text copy (where no row may be stored: its layout cannot be read), when ../shared is there.
 Header fields and legal bases: tests/gold/citations.json, if `ingest.pipeline.parse_path` exists.
 The computations are importable (`annex_scores`, `header_scores`, `legal_base_scores`) so tests
 can hold the thresholds.
@@ -30,6 +32,9 @@ from ingest.tables import parse_annexes  # noqa: E402
 
 CORPUS = ROOT / "corpus"
 GOLD = ROOT / "tests" / "gold"
+SHARED = ROOT.parent / "shared"
+GOLD_175 = SHARED / "gold" / "175-NQ-CP-annex.json"
+PDF_175 = SHARED / "gazette" / "pdf" / "bhxh" / "nghi-quyet-so-175-nq-cp-40286.pdf"
 ANNEX_FIELDS = ("stt", "task", "lead", "coordinating", "product", "deadline")
 HEADER_FIELDS = ("number", "type", "issuer", "signer", "date_issued", "date_in_force")
 
@@ -142,6 +147,99 @@ def annex_scores(rows: list[AnnexRow] | None = None, gold_path: Path | None = No
     return scores
 
 
+# --- 175/NQ-CP Phụ lục I (rows and cells against the hand-made reading of the PDF) -------------
+
+GRID_FIELDS = ("lead", "coordinating", "deadline")
+
+
+def annex_rows_of_source(path: Path) -> tuple[list[AnnexRow], list[str]]:
+    """Annex rows of one file as ingest stores them (a PDF through its geometry), and the warnings."""
+    from ingest.readers import read_text
+
+    errors: list[str] = []
+    return parse_annexes(read_text(path), errors, str(path))[1], errors
+
+
+def _lead_cell(row: AnnexRow) -> str:
+    from ingest.tables import column_field
+
+    return next((squash(v) for h, v in row.cells.items() if column_field(h) == "lead"), "")
+
+
+def grid_scores(rows: list[AnnexRow], gold_path: Path | None = None) -> dict[str, Score]:
+    """Rows and cells of 175/NQ-CP's Phụ lục I task table against the gold.
+
+    A row is found when a stored row has the gold row's STT and task text (spaces collapsed); cells are
+    compared on found rows: the lead cell as written (gold 'unit'), coordinating items as a multiset,
+    the deadline as written. A stored row the gold lacks counts its cells wrong; a gold row not stored
+    counts its cells missed. 'cells' sums lead, coordinating and deadline (the issue's F1 target).
+    """
+    gold = json.loads((gold_path or GOLD_175).read_text(encoding="utf-8"))
+    pool = [r for r in rows if r.annex == gold["annex"]]
+    scores = {f: Score() for f in ("rows", *GRID_FIELDS)}
+    for g in gold["rows"]:
+        key = (g["stt"], squash(g["task"]))
+        p = next((r for r in pool if (r.stt, squash(r.task)) == key), None)
+        where = f"{g['stt']} {g['task'][:40]!r} (p{g['page']})"
+        gold_cells = {"lead": g["unit"], "coordinating": g["coordinating"], "deadline": g["deadline"]}
+        if p is None:
+            scores["rows"].missed += 1
+            scores["rows"].diffs.append(f"MISSED row {where}")
+            for f, gv in gold_cells.items():
+                scores[f].missed += len(gv) if isinstance(gv, list) else int(bool(gv))
+            continue
+        pool.remove(p)
+        scores["rows"].found += 1
+        got = {"lead": _lead_cell(p), "coordinating": p.coordinating, "deadline": p.deadline or ""}
+        for f, gv in gold_cells.items():
+            s, pv = scores[f], got[f]
+            if isinstance(gv, list):
+                gc, pc = Counter(squash(x) for x in gv), Counter(squash(x) for x in pv)
+                s.found += sum((gc & pc).values())
+                s.missed += sum((gc - pc).values())
+                s.wrong += sum((pc - gc).values())
+            elif squash(gv) == squash(pv):
+                s.found += int(bool(gv))
+            else:
+                s.wrong += int(bool(pv))
+                s.missed += int(bool(gv))
+            if (Counter(map(squash, gv)) != Counter(map(squash, pv))) if isinstance(gv, list) else squash(gv) != squash(pv):
+                s.diffs.append(f"{f} {where}: gold {gv!r} got {pv!r}")
+    for p in pool:
+        scores["rows"].wrong += 1
+        scores["rows"].diffs.append(f"EXTRA row {p.stt} {p.task[:40]!r}")
+        scores["lead"].wrong += int(bool(_lead_cell(p)))
+        scores["coordinating"].wrong += len(p.coordinating)
+        scores["deadline"].wrong += int(bool(p.deadline))
+    cells = Score()
+    for f in GRID_FIELDS:
+        cells.add(Score(scores[f].found, scores[f].missed, scores[f].wrong))
+    scores["cells"] = cells
+    return scores
+
+
+# --- platform roles (tests/gold/platforms.json, by hand from the corpus) -----------------------
+
+STORED_PLATFORM_ROLES = ("governing_agency", "lead", "coordinating", "focal_unit", "ministry_focal_unit", "core_enterprise")
+
+
+def platform_scores(docs: list[Any] | None = None) -> Score:
+    """(platform, role, agency) triples the corpus yields against the hand-written answers; agencies
+    compared by slug (punctuation and case aside), only the roles that reach the graph."""
+    from cancu.text import slug
+    from ingest.pipeline import parse_path
+
+    gold = json.loads((GOLD / "platforms.json").read_text(encoding="utf-8"))["platforms"]
+    if docs is None:
+        docs = [parse_path(p) for p in sorted(CORPUS.glob("*.txt"))]
+    want = Counter((p["label"], a["role"], slug(a["agency"])) for p in gold for a in p["agencies"])
+    got = Counter({(r.subject, r.relation, slug(r.object)) for d in docs for r in d.roles
+                   if r.subject_kind == "platform" and r.relation in STORED_PLATFORM_ROLES})
+    s = Score(sum((want & got).values()), sum((want - got).values()), sum((got - want).values()))
+    s.diffs += [f"MISSED {k}" for k in want - got] + [f"WRONG {k}" for k in got - want]
+    return s
+
+
 # --- header fields and legal bases (need ingest.pipeline.parse_path) ---------------------------
 
 
@@ -252,6 +350,26 @@ def main(argv: list[str] | None = None) -> int:
         for k, s in a.items():
             for d in s.diffs if k != "overall" else []:
                 print("  ", d)
+    if GOLD_175.exists():
+        for title, path in (("PDF geometry", PDF_175), ("text copy", CORPUS / "175-NQ-CP-2023.txt")):
+            if not path.exists():
+                continue
+            rows, warnings = annex_rows_of_source(path)
+            g = grid_scores(rows)
+            print()
+            print(_table(f"175/NQ-CP Phụ lục I from the {title} ({path.name}; ../shared/gold/175-NQ-CP-annex.json)", g))
+            for w in warnings:
+                print("  warning:", w)
+            if args.diff:
+                for k, s in g.items():
+                    for d in s.diffs if k != "cells" else []:
+                        print("  ", d)
+    ps = platform_scores()
+    print()
+    print(_table("Platform roles on corpus/ (tests/gold/platforms.json)", {"platform_roles": ps}))
+    if args.diff:
+        for d in ps.diffs:
+            print("  ", d)
     h = header_scores()
     print()
     print(_table("Header fields (tests/gold/citations.json)", h))

@@ -34,6 +34,7 @@ __all__ = [
     "find_mentions",
     "tokenize",
     "AGENCY_HEADS",
+    "title_end",
 ]
 
 
@@ -338,6 +339,7 @@ def _title_end(text: str, pos: int, limit: int = 40, loose: bool = False) -> int
 
 
 _CAP_RE = re.compile(f"[{_UP}]")
+title_end = _title_end  # ingest.platforms reads platform names with the same rule
 
 
 def _in_table_row(text: str, i: int) -> bool:

@@ -94,7 +94,7 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
     body_end = annex_m.start() if annex_m else len(text)
     p_start, p_end = _preamble(text, h.body_start, body_end)
     provisions = parse_structure(text, p_end if p_end else h.body_start, body_end)
-    annex_provs, rows = tables.parse_annexes(text)
+    annex_provs, rows = tables.parse_annexes(text, doc.errors, source)
     doc.provisions = provisions + annex_provs
     doc.annex_rows = _unique_row_ids(rows)
 
@@ -153,7 +153,7 @@ def _unique_row_ids(rows: list[AnnexRow]) -> list[AnnexRow]:
     annexes_with_repeats = {annex for (annex, _), n in counts.items() if n > 1}
     groups: dict[tuple[str, str | None], int] = {}
     for r in rows:
-        if r.annex_id in annexes_with_repeats:
+        if r.annex_id in annexes_with_repeats and not r.key:  # a key set by the table reader stays
             g = groups.setdefault((r.annex_id, r.group), len([k for k in groups if k[0] == r.annex_id]) + 1)
             r.key = f"g{g}_{r.stt}"
     return rows

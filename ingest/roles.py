@@ -95,7 +95,10 @@ def platform_roles(rows: list[AnnexRow], text: str = "") -> list[Role]:
 
 
 def find_roles(doc: Document, rows: list[AnnexRow] | None = None) -> list[Role]:
-    """All programme roles of a parsed document (approval + platform tables). `rows`: its annex rows when the
+    """All programme roles of a parsed document (approval, platform tables, platforms in sentences and task rows:
+    ingest.platforms). `rows`: its annex rows when the
     caller has parsed them already (an empty list included), so the annexes are not parsed twice."""
+    from ingest.platforms import find_platform_roles
+
     rows = (doc.annex_rows or parse_annexes(doc.text)[1]) if rows is None else rows
-    return approval_roles(doc) + platform_roles(rows, doc.text)
+    return approval_roles(doc) + platform_roles(rows, doc.text) + find_platform_roles(doc, rows)

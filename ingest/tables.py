@@ -3,23 +3,27 @@
 Two layouts are read:
   (a) rows written as cells joined by " | " (transcriptions, thuvienphapluat copies);
   (b) PDF text with one cell per line, cells wrapped over several lines and the header row
-      repeated after each page break (Công báo texts).
+      repeated after each page break (Công báo texts), unless the layout cannot be read with
+      confidence (merged cells printed mid-span: no rows, a line in `errors`);
+  (c) ruled tables of a PDF read from its geometry (`ingest.pdf_tables`, `grid_rows`).
 Columns are mapped by their header text, never by position (`column_field`). Agency cells are
 split into items by `split_agencies` (rules in its docstring, after tests/gold/03-NQ-CP-annex.json).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from cancu.text import fold, squash
 from ingest.models import AnnexRow, Provision
 from ingest.names import AGENCY_HEADS, resolve_agency
+from ingest.pdf_tables import Grid, PdfTables
 
-__all__ = ["parse_annexes", "split_agencies", "column_field", "annex_id", "ROLE_COLUMNS"]
+__all__ = ["parse_annexes", "grid_rows", "split_agencies", "column_field", "annex_id", "ROLE_COLUMNS"]
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _ROMAN_RE = re.compile(r"^[IVXLC]+\.?$")
@@ -67,7 +71,7 @@ _KNOWN_HEADERS = [
     "co quan chu tri", "co quan chu tri thuc hien", "co quan chu tri theo doi, danh gia", "co quan phoi hop",
     "co quan phoi hop thuc hien", "co quan thuc hien", "ket qua", "san pham", "san pham du kien",
     "thoi gian hoan thanh", "thoi gian thuc hien", "thoi gian trinh", "cap trinh", "ghi chu", "noi dung",
-    "tien do", "ten nen tang", "ten nen tang so", "co quan chu quan", "don vi dau moi cua co quan chu quan",
+    "tien do", "tien do thuc hien", "cap phe duyet", "ten nen tang", "ten nen tang so", "co quan chu quan", "don vi dau moi cua co quan chu quan",
     "don vi dau moi cua bo", "doanh nghiep nong cot", "kinh phi", "nguon kinh phi",
 ]
 
@@ -116,6 +120,7 @@ _COLLECTIVE_RES = [
     re.compile(r"[Cc]ơ quan,\s*tổ chức,\s*cá nhân"),
 ]
 _PROTECT = "\u0001"
+_NUMBERED = re.compile(r"(?:^|(?<=\s))\(\d{1,2}\)\s*")
 _VA_CAC = re.compile(r"\s+và\s+(?=các\s)")
 _VA = re.compile(r"\s+và\s+")
 _DISTRIB = re.compile(r"^(?P<head>[Cc]ác\s+)?(?P<kind>Bộ|bộ)\s*:\s*(?P<rest>.+)$", re.S)
@@ -161,11 +166,15 @@ def split_agencies(cell: str) -> list[str]:
     a comma piece that does not begin an agency ('Thể thao và Du lịch', 'Công nghệ', 'Bình Dương')
     stays with the item before it; ' và các …' starts a new item; 'X và Y' splits when both are
     known agencies; two known names glued without a separator are split; 'Các Bộ: A, B' is
-    distributed to 'Bộ A', 'Bộ B'. Items are exact substrings of the cell (except distribution).
+    distributed to 'Bộ A', 'Bộ B'. A cell numbered '(1) … (2) …' is split at its numbers only
+    (tests/gold 175-NQ-CP notes: '(2) VTV, VOV' is one entry). Items are exact substrings of the
+    cell (except distribution).
     """
     text = squash(cell)
     if not text:
         return []
+    if _NUMBERED.match(text):  # "(1) Bộ Tư pháp (2) VTV, VOV": the cell's own numbering says what one item is
+        return [p.strip(" ;,") for p in _NUMBERED.split(text) if p.strip(" ;,")]
     protected = text
     for rx in _COLLECTIVE_RES:
         protected = rx.sub(lambda m: m.group().replace(",", _PROTECT), protected)
@@ -314,6 +323,8 @@ def _read_pdf_header(lines: list[_Line], i: int, end: int) -> tuple[list[str], i
         if not t:
             break
         if t[0].islower() and len(cells) > 1 and _header_start_ok(cells[-1], t):
+            cells[-1] = f"{cells[-1]} {t}"
+        elif t.startswith("(") and t.endswith(")") and len(cells) > 1:  # "(Bộ/ngành/địa phương)" under a header
             cells[-1] = f"{cells[-1]} {t}"
         elif t[0].isupper() and _header_start_ok("", t) and not _STT_RE.match(t):
             cells.append(t)
@@ -554,15 +565,191 @@ def _pdf_rows(block: _Block, lines: list[_Line], i: int, headers: list[str]) -> 
     return out
 
 
+# --- ruled grids (PDF geometry) ---------------------------------------------------------------
+
+
+def _grid_header(raw: list[str | None]) -> list[str] | None:
+    cells = [squash(c or "") for c in raw]
+    if not cells or fold(cells[0]).rstrip(" .") not in ("tt", "stt"):
+        return None
+    return cells if sum(1 for c in cells[1:] if column_field(c) is not None) >= 2 else None
+
+
+def grid_rows(grids: list[Grid], label: str, aid: str, text: str = "", lo: int = 0, hi: int | None = None) -> list[AnnexRow]:
+    """Rows of one annex from its ruled grids, in page order.
+
+    Rules (GUIDE §8, notes of the 175/NQ-CP gold): a header row (TT/STT + known columns) starts a table and
+    is skipped where a page repeats it; a covered cell (None) takes the value above it; a blank STT cell
+    at the top of a page continues the previous page: when the table merges cells vertically, the row is
+    a new task under the carried-over span (STT and every merged column), else it is the rest of the
+    previous page's last row (its cells are appended). A row whose only content is a number and a
+    title (cells after the second all empty) is a section heading: its title is the group of the rows
+    under it. Rows sharing an STT (a span) get keys '1-1', '1-2' … so their ids differ. A row's span is
+    where its task text stands in `text` (between lo and hi), else empty at `lo`.
+    """
+    hi = len(text) if hi is None else hi
+    headers: list[str] | None = None
+    kind, indicator = "task", False
+    rows: list[AnnexRow] = []
+    merged: set[int] = set()
+    last: list[str] = []
+    group: str | None = None
+    cursor = lo
+    for grid in grids:
+        page_top = True
+        for raw in grid.rows:
+            hdr = _grid_header(raw)
+            if hdr:
+                if hdr != headers:
+                    headers, merged, last = hdr, set(), []
+                    kind, indicator = _table_kind(hdr)
+                continue
+            if headers is None or len(raw) != len(headers):
+                continue
+            cells = [squash(c) if c is not None else None for c in raw]
+            if cells[0] and cells[1] and all(not c for c in cells[2:]):
+                group, last, page_top = cells[1], [], False
+                continue
+            for c, v in enumerate(cells):
+                if v is None:
+                    merged.add(c)
+                    cells[c] = last[c] if c < len(last) else ""
+            filled: list[str] = [c or "" for c in cells]
+            if not filled[0] and last:
+                task_col = next((k for k, h in enumerate(headers) if column_field(h, indicator) == "task"), 1)
+                starts_low = filled[task_col][:1].islower()
+                if page_top and rows and (not merged or starts_low):
+                    _append_cells(rows[-1], headers, filled, indicator)
+                    page_top = False
+                    continue
+                for c in merged | {0}:
+                    if not filled[c]:
+                        filled[c] = last[c]
+            page_top = False
+            if not filled[0]:
+                continue
+            stt, parent = _stt_norm(filled[0])
+            row = AnnexRow(annex=label, annex_id=aid, stt=stt, kind=kind, group=group, parent=parent)
+            _fill_row(row, headers, filled, indicator)
+            row.start = row.end = lo
+            task = row.task or next((v for v in filled[1:] if v), "")
+            found = _locate(text, task, cursor, hi)
+            if found:
+                row.start, row.end = found
+                cursor = found[0]
+            rows.append(row)
+            last = filled
+    counts = Counter(r.stt for r in rows)
+    seen: Counter[str] = Counter()
+    for r in rows:
+        if counts[r.stt] > 1:
+            seen[r.stt] += 1
+            r.key = f"{r.stt}-{seen[r.stt]}"
+    return rows
+
+
+def _append_cells(row: AnnexRow, headers: list[str], cells: list[str], indicator: bool) -> None:
+    """The rest of a row that a page break cut: each non-empty cell joins its column with one space."""
+    for h, c in zip(headers[1:], cells[1:]):
+        if c:
+            row.cells[h] = f"{row.cells.get(h, '')} {c}".strip()
+    _apply_fields(row, headers, indicator)
+
+
+def _locate(text: str, cell: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """Span of a cell's words in text[lo:hi], whatever the line breaks between them (first 12 words)."""
+    words = cell.split()[:12]
+    if not words or not text:
+        return None
+    m = re.compile(r"\s+".join(map(re.escape, words))).search(text, lo, hi)
+    return (m.start(), m.end()) if m else None
+
+
 # --- entry point ------------------------------------------------------------------------------
 
 
-def parse_annexes(text: str) -> tuple[list[Provision], list[AnnexRow]]:
-    """Annex provisions (title, subtitle, span) and their table rows, columns mapped by header."""
+def _layout_doubt(headers: list[str], lines: list[_Line], j: int, end: int) -> str | None:
+    """Why a one-cell-per-line table cannot be read with confidence, else None.
+
+    A text copy prints a vertically merged cell where its text is centred, in the middle of its span
+    (GUIDE §8): where the lead column stands before the task column, one lead cell spans several tasks,
+    and table text before the first row number is a row whose number is printed later.
+    """
+    fields = [column_field(h) for h in headers]
+    if "lead" in fields and "task" in fields and fields.index("lead") < fields.index("task"):
+        return (f"its '{headers[fields.index('lead')]}' column comes before the task column, so one cell spans "
+                "several tasks, and a text copy prints such a cell in the middle of its span")
+    while j < end and not lines[j].text.strip():
+        j += 1
+    if j < end and not _STT_RE.match(lines[j].text.strip()) and not re.match(r"^(\d+|[IVX]+)\.\s", lines[j].text):
+        return f"table text on line {lines[j].no} comes before the first row number (a merged cell printed mid-span)"
+    return None
+
+
+_FURNITURE_IN_CELL = re.compile(r"CÔNG BÁO/|Người ký:|Thời gian ký:")
+
+
+def _rows_doubt(rows: list[AnnexRow]) -> str | None:
+    """Why rows read from a one-cell-per-line table are not to be trusted, else None: row numbers that
+    do not run in order (a year or a number inside a cell taken for a row number) or page furniture
+    inside a cell (a page break the reader did not see)."""
+    prev = 0
+    for r in rows:
+        top = r.stt.split(".")[0]
+        if not top.isdigit() or not prev <= int(top) <= prev + 3:
+            return f"row numbers do not run in order ({r.stt!r} after {prev})"
+        prev = int(top)
+        if any(_FURNITURE_IN_CELL.search(v) for v in r.cells.values()):
+            return f"page furniture inside row {r.stt}'s cells"
+    return None
+
+
+def _pdf_grids(source: str | None, errors: list[str] | None) -> PdfTables | None:
+    """The ruled tables of `source` when it is a PDF file, else None; a PDF whose geometry cannot be read
+    gives one warning and the text layer is used."""
+    if not source:
+        return None
+    path = Path(source)
+    try:
+        with path.open("rb") as fh:
+            if b"%PDF-" not in fh.read(1024):
+                return None
+    except OSError:
+        return None
+    try:
+        from ingest.pdf_tables import read_pdf_tables
+
+        return read_pdf_tables(path)
+    except Exception as exc:  # a broken page must not cost the document: fall back to the text layer
+        if errors is not None:
+            errors.append(f"annex tables not read from the PDF geometry ({type(exc).__name__}: {exc}); text layer used")
+        return None
+
+
+def _grids_of(pdf: PdfTables | None, number: str | None) -> list[Grid]:
+    """The grids on the pages of the annex numbered `number` (up to the next annex heading)."""
+    if pdf is None:
+        return []
+    heads = pdf.annexes
+    for k, (num, page) in enumerate(heads):
+        if num == number:
+            stop = heads[k + 1][1] if k + 1 < len(heads) else 10**9
+            return [g for g in pdf.grids if page <= g.page < stop]
+    return []
+
+
+def parse_annexes(text: str, errors: list[str] | None = None, source: str | None = None) -> tuple[list[Provision], list[AnnexRow]]:
+    """Annex provisions (title, subtitle, span) and their table rows, columns mapped by header.
+
+    When `source` is a PDF file, an annex whose pages hold ruled tables is read from their geometry
+    (`grid_rows`). A one-cell-per-line table that cannot be read with confidence (`_layout_doubt`) gives
+    no rows and a line in `errors`: a guessed row would be stored as a fact.
+    """
     if not _ANNEX_RE.search(text):  # most documents have no annex: skip cutting the text into lines
         return [], []
     lines = _lines(text)
     blocks = _find_blocks(lines)
+    pdf = _pdf_grids(source, errors)
     unnumbered = sum(1 for b in blocks if not b.number)
     provisions: list[Provision] = []
     rows: list[AnnexRow] = []
@@ -576,6 +763,10 @@ def parse_annexes(text: str) -> tuple[list[Provision], list[AnnexRow]]:
         provisions.append(
             Provision(id=aid, kind="annex", label=b.label, heading=b.title, text=b.subtitle, start=start, end=end)
         )
+        grids = _grids_of(pdf, b.number)
+        if grids:
+            rows.extend(grid_rows(grids, b.label, aid, text, start, end))
+            continue
         j = i
         while j < b.end_line:
             t = lines[j].text.strip()
@@ -589,7 +780,17 @@ def parse_annexes(text: str) -> tuple[list[Provision], list[AnnexRow]]:
             if t and fold(t) in ("tt", "stt"):
                 hdr = _read_pdf_header(lines, j, b.end_line)
                 if hdr:
+                    doubt = _layout_doubt(hdr[0], lines, hdr[1], b.end_line)
+                    if doubt:
+                        if errors is not None:
+                            errors.append(f"{b.label}: table not read, no rows stored: {doubt}")
+                        break
                     got = _pdf_rows(b, lines, hdr[1], hdr[0])
+                    doubt = _rows_doubt(got)
+                    if doubt:
+                        if errors is not None:
+                            errors.append(f"{b.label}: table not read, no rows stored: {doubt}")
+                        break
                     for r in got:
                         r.annex_id = aid
                     rows.extend(got)
