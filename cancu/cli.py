@@ -97,18 +97,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     registry = registry_of(docs)
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
-    triples = 0
+    triples, written = 0, 0
     for doc in docs:
-        resolve(doc, registry)
-        quads = document_quads(doc)
-        triples += len(quads)
         target = out / f"{doc.doc_id}.nq"
         tmp = target.with_suffix(".nq.tmp")
-        tmp.write_bytes(pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS))
-        tmp.replace(target)  # a reader never sees half a file
+        try:
+            resolve(doc, registry)
+            quads = document_quads(doc)
+            tmp.write_bytes(pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS))
+            tmp.replace(target)  # a reader never sees half a file
+        except Exception as exc:  # one document's bug or a full disk must not stop the batch
+            tmp.unlink(missing_ok=True)
+            errors.append(f"{doc.source}: cannot write its graph ({type(exc).__name__}: {exc})")
+            _err(errors[-1])
+            continue
+        triples += len(quads)
+        written += 1
     gaz = list(gazetteer_quads())
     (out / "gazetteer.nq").write_bytes(pyoxigraph.serialize(gaz, format=pyoxigraph.RdfFormat.N_QUADS))
-    print(f"ingested {len(docs)} documents, {triples} triples (+{len(gaz)} gazetteer), "
+    print(f"ingested {written} documents, {triples} triples (+{len(gaz)} gazetteer), "
           f"{len(errors)} errors -> {out}", file=sys.stderr)
     return 1 if errors else 0
 

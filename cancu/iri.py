@@ -36,6 +36,8 @@ class DocId:
     def for_number(cls, number: DocNumber, year: int | None, type_name: str | None = None) -> "DocId":
         type_slug = TYPE_CODES[number.type_code][1] if number.type_code else _type_slug(type_name or number.type_name)
         issuer = slug("-".join(p for p in (number.issuer, *number.units) if p))
+        if not issuer:  # "07/2017/TT", a form "Biểu số 805/TTr-Sở": no body, so no identity to give
+            raise ValueError(f"no issuing body in {number}: not a document identifier")
         return cls(type_slug, str(number.year or year or UNDATED), number.num, issuer)
 
     @classmethod
