@@ -53,7 +53,7 @@ _ACTIVE = {  # "<type> này <verb> …": this document acts on the cited one
     "suspends": r"đình chỉ", "halts": r"tạm ngưng hiệu lực",
 }
 _ACTIVE_RE = [(k, re.compile(rf"\bnày\s+(?:\w+\s+){{0,2}}?(?:{v})", re.I)) for k, v in _ACTIVE.items()]
-_CEASES = re.compile(r"^[^.;|]{0,120}?\b(hết hiệu lực|bị bãi bỏ|được thay thế|bãi bỏ)", re.I)
+_CEASES = re.compile(r"[^.;|]{0,120}?\b(hết hiệu lực|bị bãi bỏ|được thay thế|bãi bỏ)", re.I)
 
 
 # Words for a document's own type in "<type> này"; "Văn bản này" (this document) fits any type.
@@ -154,8 +154,12 @@ def find_refs(text: str, offset: int = 0) -> list[Found]:
         for m in CONSTITUTION_RE.finditer(text):
             found.append(Found(offset + m.start(), offset + m.end(), None, CONSTITUTION, "Hiến pháp", None, "Quốc hội",
                                int(m["year"]) if m["year"] else None))
+    named = {f.number: [] for f in found if f.number}  # numbers of laws found by name -> where they were named
+    for f in found:
+        if f.number:
+            named[f.number].append(f)
     for number, s, e in find_numbers(text):
-        if any(f.start - offset <= s < f.end - offset + 40 and f.number == number for f in found):
+        if any(f.start - offset <= s < f.end - offset + 40 for f in named.get(number, ())):
             continue  # the number of a law already found by name
         before = text[max(0, s - 30): s]
         tm = _TYPE_WORD.search(before)
@@ -211,16 +215,36 @@ def preamble_refs(text: str, start: int, end: int) -> list[Ref]:
         line = text[s:e]
         found = find_refs(line, s)
         basis_stmt = kind == "Căn cứ" or (kind == "Thực hiện" and not has_can_cu and _starts_with_ref(line, found, s))
-        quote = squash(line)
+        whole = quote(text, s, e)
         seg_bounds = _segments(line, s)
+        seg_starts = [b[0] for b in seg_bounds]
+        last_seg, prev_end, pending = -1, 0, []  # one pass in text order: no work grows with refs x refs
         for f in found:
-            seg = next((b for b in seg_bounds if b[0] <= f.start < b[1]), (s, e))
-            first_in_seg = next((g for g in found if seg[0] <= g.start < seg[1]), None) is f
-            between = text[max(seg[0], _prev_end(found, f)): f.start]
+            i = bisect_right(seg_starts, f.start) - 1
+            seg = seg_bounds[i] if i >= 0 and f.start < seg_bounds[i][1] else (s, e)
+            first_in_seg, last_seg = i != last_seg, i
+            prev_end = max([prev_end, *(x for x in pending if x <= f.start)])
+            pending = [x for x in pending if x > f.start] + [f.end]
+            between = text[max(seg[0], prev_end): f.start]
             principal = basis_stmt and (first_in_seg or bool(_AMENDED_BY.search(between)))
-            refs.append(_to_ref(f, quote, "based_on" if principal else "cites", nested=basis_stmt and not principal))
-        refs += stated_relations(text, found, quote)
+            here = whole if whole is not None else quote(text, *seg, around=(f.start, f.end))
+            refs.append(_to_ref(f, here, "based_on" if principal else "cites", nested=basis_stmt and not principal))
+        refs += stated_relations(text, found, whole if whole is not None else quote(text, s, e, around=(s, s)))
     return refs
+
+
+QUOTE_MAX = 2000  # characters: a quote is its sentence or Căn cứ line, cut around the reference when longer
+
+
+def quote(text: str, start: int, end: int, around: tuple[int, int] | None = None) -> str | None:
+    """text[start:end] with white space squashed, as the quote of a reference; when longer than QUOTE_MAX, the
+    window of QUOTE_MAX characters `around` the reference (None without one), so memory stays linear in the text."""
+    if end - start <= QUOTE_MAX:
+        return squash(text[start:end])
+    if around is None:
+        return None
+    lo = max(start, min(around[0] - QUOTE_MAX // 2, end - QUOTE_MAX))
+    return "… " + squash(text[lo: lo + QUOTE_MAX]) + " …"
 
 
 def body_refs(text: str, start: int, end: int, provision_of) -> list[Ref]:
@@ -232,13 +256,16 @@ def body_refs(text: str, start: int, end: int, provision_of) -> list[Ref]:
         by_sentence.setdefault(_sentence(text, f.start, start, end), []).append(f)
     for (s_start, s_end), group in by_sentence.items():
         if len(group) > 1:
-            refs += stated_relations(text, group, squash(text[s_start:s_end]), provision_of(group[0].start))
+            said = quote(text, s_start, s_end, around=(group[0].start, group[0].end))
+            refs += stated_relations(text, group, said, provision_of(group[0].start))
+    acting: dict[tuple[int, int], str | None] = {}
     for f in found:
         s_start, s_end = _sentence(text, f.start, start, end)
-        sentence = text[s_start:s_end]
-        relation = _relation(text, f, sentence, s_end)
+        if (s_start, s_end) not in acting:
+            acting[s_start, s_end] = _acting(text[s_start:s_end])
+        relation = _relation(text, f, s_end, acting[s_start, s_end])
         prov = provision_of(f.start)
-        refs.append(_to_ref(f, squash(sentence), relation, provision=prov))
+        refs.append(_to_ref(f, quote(text, s_start, s_end, around=(f.start, f.end)), relation, provision=prov))
     return refs
 
 
@@ -276,17 +303,22 @@ def stated_relations(text: str, found: list[Found], quote: str, provision: str |
     return out
 
 
-def _relation(text: str, f: Found, sentence: str, s_end: int) -> str:
-    """'cites' unless the sentence says this document acts on the reference."""
-    if not _SELF.search(sentence):
+def _relation(text: str, f: Found, s_end: int, acting: str | None) -> str:
+    """'cites' unless the sentence says this document acts on the reference (`acting`: `_acting` of it)."""
+    if acting is None:
         return "cites"
-    ceases = _CEASES.match(text[f.end:s_end])
+    ceases = _CEASES.match(text, f.end, s_end)
     if ceases:
         return "replaces" if "thay thế" in ceases[1] else "repeals"
-    for name, rx in _ACTIVE_RE:
-        if rx.search(sentence):
-            return name
-    return "cites"
+    return acting
+
+
+def _acting(sentence: str) -> str | None:
+    """How a sentence that speaks of this document ("<type> này") acts on what it cites: None when it does not
+    speak of itself, 'cites' when it names no act. Once per sentence, not once per reference in it."""
+    if not _SELF.search(sentence):
+        return None
+    return next((name for name, rx in _ACTIVE_RE if rx.search(sentence)), "cites")
 
 
 def _to_ref(f: Found, quote: str, relation: str, nested: bool = False, provision: str | None = None) -> Ref:
@@ -320,11 +352,6 @@ def _segments(line: str, offset: int) -> list[tuple[int, int]]:
             last = i + 1
     bounds.append((offset + last, offset + len(line)))
     return bounds
-
-
-def _prev_end(found: list[Found], f: Found) -> int:
-    ends = [g.end for g in found if g.end <= f.start]
-    return max(ends) if ends else 0
 
 
 def _starts_with_ref(line: str, found: list[Found], offset: int) -> bool:

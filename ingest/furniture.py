@@ -68,7 +68,8 @@ def blank_furniture(text: str) -> str:
     for line in lines:
         starts.append(pos)
         pos += len(line) + 1
-    chars = list(text)
+    out: list[str] = []
+    kept = 0  # text[:kept] is in `out`
     i = 0
     while i < len(lines):
         if i not in furniture and lines[i].strip():
@@ -81,7 +82,8 @@ def blank_furniture(text: str) -> str:
             # from the line break before the run to the end of its last line; the break after it stays
             lo = starts[i] - 1 if i > 0 else 0
             hi = starts[j] - 1 if j < len(lines) else len(text)
-            for k in range(lo, hi):
-                chars[k] = " "
+            out += (text[kept:lo], " " * (hi - lo))
+            kept = hi
         i = j
-    return "".join(chars)
+    out.append(text[kept:])
+    return "".join(out)

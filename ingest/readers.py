@@ -13,7 +13,6 @@ import io
 import logging
 import os
 import re
-import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -427,6 +426,9 @@ _PAGE_FURNITURE = re.compile(
 _LONE_NUMBER = re.compile(r"^[ \t]*\d{1,4}(?:[ \t]*/[ \t]*\d{1,4})?[ \t]*$")
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0d-\x1f\x7f-\x9f]")  # category Cc but tab, line feed and form feed
+
+
 def normalise(text: str) -> str:
     """NFC (Ð -> Đ), LF line ends, plain spaces, no zero-width characters, no page furniture.
 
@@ -435,7 +437,7 @@ def normalise(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
     text = nfc(text)
-    text = "".join(c for c in text if c in "\n\t\f" or unicodedata.category(c) != "Cc")
+    text = _CONTROL.sub("", text)
     if "\f" in text:
         pages = text.split("\f")
         last = len(pages) - 1

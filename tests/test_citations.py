@@ -70,3 +70,19 @@ def test_citation_provision_is_the_innermost(docs: dict[str, Document]) -> None:
     repeal = next(r for r in docs["corpus/20-2021-TT-BLDTBXH.txt"].cites if r.relation == "repeals")
     assert repeal.provision == "chuong_v/dieu_18/khoan_2"
     assert "hết hiệu lực" in repeal.text
+
+
+def test_a_long_can_cu_line_costs_linear_memory():
+    """Issue 16.6: every nested citation once quoted the whole line (20,000 decrees: 20 GB). Fictional numbers."""
+    from ingest.citations import QUOTE_MAX
+    from ingest.pipeline import parse_text
+
+    n = 3000
+    line = "Căn cứ " + ", ".join(f"Nghị định số {i}/2020/NĐ-TEST" for i in range(1, n + 1)) + ";\n"
+    text = ("CÔNG TY X\nSố: 9999/QĐ-TEST\nHà Nội, ngày 01 tháng 01 năm 2024\nQUYẾT ĐỊNH\nVề việc thử nghiệm\n"
+            + line + "QUYẾT ĐỊNH:\nĐiều 1. Thử nghiệm.\n")
+    doc = parse_text(text, "fictional.txt")
+    assert [r.number for r in doc.legal_bases] == ["1/2020/NĐ-TEST"]
+    assert len(doc.cites) == n - 1 and all(r.nested for r in doc.cites)
+    assert max(len(r.text) for r in doc.legal_bases + doc.cites) <= QUOTE_MAX + 4
+    assert "Nghị định số 2500/2020/NĐ-TEST" in doc.cites[2498].text  # the window stands around its reference
