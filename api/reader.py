@@ -25,7 +25,7 @@ from api.graph_views import ROLE_LABELS, split_label
 from api.marked_text import Anchor, Link, Table, cell_text, find_tables, render
 from api.page_urls import ROW_KINDS, anchor_id, entity_href, place_href, read_href
 from api.routers.common import labels
-from api.source_text import SourceText, source_text, span_matches
+from api.source_text import Placed, SourceText, source_text, span_matches
 
 ROW_ROLES = ["coordinating", "lead", "monitoring"]
 AGENCY_COLUMNS = {"lead": "cơ quan chủ trì (lead)", "coordinating": "cơ quan phối hợp (coordinating)"}
@@ -154,24 +154,18 @@ def _agency_links(text: str, table: Table, fields: list[str | None], known: dict
     return out
 
 
-def _tables(store: Store, text: str, src: SourceText, rows: list[ProvisionRow],
-            doc_iri: str) -> tuple[list[Table], list[Link], list[Anchor]]:
-    """Tables of the text with each annex row on its line (by its number in the first cell, in order, within
-    the annex the table stands in), the agencies of their lead / coordinating cells linked, and for a row on
-    no table line (a PDF layout, one cell per line) an anchor at the span the graph gives it."""
-    from ingest.tables import column_field
-
-    tables = find_tables(text)
-    annex_at = sorted((p.start, anchor_id(doc_iri, p.row.iri) or "") for p in src.placed if p.row.kind == "annex")
+def place_rows(text: str, tables: list[Table], placed: tuple[Placed, ...], rows: list[ProvisionRow],
+               doc_iri: str) -> set[str]:
+    """Put each annex row on its table line: by its number in the first cell, in order, within the annex the
+    table stands in (sets Table.row_ids); returns the anchors of the rows placed."""
+    annex_at = sorted((p.start, anchor_id(doc_iri, p.row.iri) or "") for p in placed if p.row.kind == "annex")
     by_annex: dict[str, list[ProvisionRow]] = {}
     for r in rows:
         by_annex.setdefault(anchor_id(doc_iri, r.parent) or "", []).append(r)
-    placed: set[str] = set()
-    links: list[Link] = []
-    known = labels(store)
+    done: set[str] = set()
     for t in tables:
         annex = next((a for s, a in reversed(annex_at) if s <= t.start), "")
-        queue = [r for r in by_annex.get(annex, []) if (anchor_id(doc_iri, r.iri) or "") not in placed]
+        queue = [r for r in by_annex.get(annex, []) if (anchor_id(doc_iri, r.iri) or "") not in done]
         qi = 0
         for n, cells in enumerate(t.lines[1:], start=1):
             if qi >= len(queue):
@@ -180,8 +174,23 @@ def _tables(store: Store, text: str, src: SourceText, rows: list[ProvisionRow],
             if first and first == (queue[qi].label or "").rstrip(".").strip():
                 rid = anchor_id(doc_iri, queue[qi].iri) or ""
                 t.row_ids[n] = rid
-                placed.add(rid)
+                done.add(rid)
                 qi += 1
+    return done
+
+
+def _tables(store: Store, text: str, src: SourceText, rows: list[ProvisionRow],
+            doc_iri: str) -> tuple[list[Table], list[Link], list[Anchor]]:
+    """Tables of the text with the annex rows on their lines (`place_rows`), the agencies of their lead /
+    coordinating cells linked, and for a row on no table line (a PDF layout, one cell per line) an anchor at
+    the span the graph gives it."""
+    from ingest.tables import column_field
+
+    tables = find_tables(text)
+    placed = place_rows(text, tables, src.placed, rows, doc_iri)
+    links: list[Link] = []
+    known = labels(store)
+    for t in tables:
         header = [cell_text(text, c) for c in t.lines[0]]
         indicator = any(column_field(h) == "task" and fold(h).startswith("chi tieu") for h in header)
         links += _agency_links(text, t, [column_field(h, indicator) for h in header], known)
