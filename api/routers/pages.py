@@ -12,7 +12,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 import cancu
@@ -27,6 +27,7 @@ from api.deps import get_index, get_store
 from api.errors import ApiError
 from api.ids import task_iri
 from api.lookup import get_document
+from api.negotiation import AKN
 from api.page_urls import PAGE_PATHS, ROW_KINDS, anchor_id, entity_href, read_href
 from api.reader import build, doc_name
 from api.routers.common import get_entity
@@ -164,4 +165,45 @@ def entity_page(kind_path: str, item_id: str, store: Store = Depends(get_store),
                         entity_facts(store, ent), f"/browse/{kind_path}/{item_id}", offset)
 
 
-__all__ = ["router", "reader_page", "PAGE_PATHS"]
+def _document_of(store: Store, iri: str) -> tuple[str, str] | None:
+    """(document IRI, anchor) of a provision or annex-row IRI: the longest prefix that is a document."""
+    head = iri
+    for _ in range(12):
+        if "/" not in head.split("/eli/", 1)[-1]:
+            return None
+        head = head.rsplit("/", 1)[0]
+        doc = store.document(head)
+        if doc is not None:
+            return doc.iri, iri[len(head) + 1:]
+    return None
+
+
+def iri_page(store: Store, iri: str, kind: str) -> Response:
+    """An IRI asked for as a page (303 to it) or, for a document, as Akoma Ntoso."""
+    from api.akn import MEDIA_TYPE, AknUnavailable, export
+
+    doc = store.document(iri)
+    if kind == AKN:
+        if doc is None:
+            raise ApiError(406, "not_acceptable", f"Akoma Ntoso is served for documents only, and {iri} is none",
+                           ["application/json", "application/ld+json", "text/turtle", "text/html"])
+        try:
+            return Response(export(store, doc), media_type=MEDIA_TYPE, headers={"Vary": "Accept"})
+        except AknUnavailable as exc:
+            raise ApiError(406, "not_acceptable", str(exc), ["application/json", "text/html"]) from exc
+    if doc is not None:
+        return RedirectResponse(read_href(doc.iri) or "/", status_code=303, headers={"Vary": "Accept"})
+    ent = store.entity(iri)
+    href = entity_href(ent.kind, iri) if ent else None
+    if href is None and "/eli/" in iri:
+        found = _document_of(store, iri)
+        if found is not None:
+            href = f"{read_href(found[0])}#{found[1]}"
+    if href is None and ent is not None:
+        href = f"/viz?iri={quote(iri, safe='')}"
+    if href is None:
+        raise ApiError(404, "not_found", f"nothing is known about {iri}")
+    return RedirectResponse(href, status_code=303, headers={"Vary": "Accept"})
+
+
+__all__ = ["router", "reader_page", "iri_page", "PAGE_PATHS"]
