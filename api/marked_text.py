@@ -45,7 +45,8 @@ class Table:
 
 
 def find_tables(text: str) -> list[Table]:
-    """Runs of two or more consecutive lines holding ' | ' cells (a header and at least one row)."""
+    """Runs of two or more lines holding ' | ' cells (a header and at least one row); blank lines between
+    them do not end a run (some copies put one after every row)."""
     tables: list[Table] = []
     run: list[list[tuple[int, int]]] = []
     run_start = run_end = 0
@@ -57,6 +58,8 @@ def find_tables(text: str) -> list[Table]:
                 run_start = pos
             run.append(_cells(body, pos))
             run_end = pos + len(body)
+        elif not body.strip():
+            pass
         else:
             if len(run) >= 2:
                 tables.append(Table(run_start, run_end, run))

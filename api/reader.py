@@ -10,6 +10,7 @@ row would cost ~1 ms each, most of a 200-row page such as 03/NQ-CP: bench/reader
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -154,13 +155,19 @@ def _agency_links(text: str, table: Table, fields: list[str | None], known: dict
     return out
 
 
+def _row_order(r: ProvisionRow) -> tuple[int, ...]:
+    """Table order of annex rows: the numbers of their id ('hang_g2_1' -> (2, 1), 'hang_11_2' -> (11, 2));
+    provision_order puts a restarted numbering (12/NQ-CP's groups) by row number first."""
+    return tuple(int(n) for n in re.findall(r"\d+", r.iri.rsplit("/", 1)[-1]))
+
+
 def place_rows(text: str, tables: list[Table], placed: tuple[Placed, ...], rows: list[ProvisionRow],
                doc_iri: str) -> set[str]:
     """Put each annex row on its table line: by its number in the first cell, in order, within the annex the
     table stands in (sets Table.row_ids); returns the anchors of the rows placed."""
     annex_at = sorted((p.start, anchor_id(doc_iri, p.row.iri) or "") for p in placed if p.row.kind == "annex")
     by_annex: dict[str, list[ProvisionRow]] = {}
-    for r in rows:
+    for r in sorted(rows, key=_row_order):
         by_annex.setdefault(anchor_id(doc_iri, r.parent) or "", []).append(r)
     done: set[str] = set()
     for t in tables:
