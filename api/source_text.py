@@ -103,14 +103,23 @@ def place(text: str, provisions: list[ProvisionRow]) -> list[Placed] | None:
 
 
 def span_matches(text: str, p: Provenance) -> bool:
-    """True if the span lies inside its quoted sentence (quotes are stored with white space squashed).
+    """True if the span stands in this text where its quoted sentence says (quotes are stored with white
+    space squashed): the words of the quote before and after the span are the text's own around it.
 
     A link whose subject is this document may have been asserted by another one ("88/2025/NĐ-CP
     quy định chi tiết 193/2025/QH15" read in a third document): its span then points into that other
-    text and does not match here, so it is not placed."""
-    if p.start is None or p.end is None or not (0 <= p.start <= p.end <= len(text)):
+    text, and is not placed here even where two texts share a sentence."""
+    if p.start is None or p.end is None or not (0 <= p.start < p.end <= len(text)):
         return False
-    return squash(text[p.start:p.end]) in squash(p.quote or "")
+    quote, span = squash(p.quote or ""), squash(text[p.start:p.end])
+    at = quote.find(span)
+    while at >= 0:
+        before, after = quote[:at].rstrip(), quote[at + len(span):].lstrip()
+        if (squash(text[max(0, p.start - 2 * len(before) - 8):p.start]).endswith(before)
+                and squash(text[p.end:p.end + 2 * len(after) + 8]).startswith(after)):
+            return True
+        at = quote.find(span, at + 1)
+    return False
 
 
 def source_text(doc: DocSummary, provisions: list[ProvisionRow], links: list[LinkRow]) -> SourceText | None:
