@@ -86,7 +86,10 @@ class Reader:
 
 
 def doc_name(d: DocSummary) -> str:
-    return " ".join(p for p in (d.type, d.number) if p) or d.title or d.iri.rsplit("/", 1)[-1]
+    """'Quyết định 749/QĐ-TTg'; a law cited by name: its name ('Luật Tổ chức Chính phủ')."""
+    if d.number:
+        return " ".join(p for p in (d.type, d.number) if p)
+    return d.title or d.type or d.iri.rsplit("/", 1)[-1]
 
 
 def _depths(provisions: list[ProvisionRow], doc_iri: str) -> dict[str, int]:
