@@ -113,6 +113,7 @@ class Renderer:
         self.links = keep_apart(links)
         self.starts = [k.start for k in self.links]
         self.anchors = sorted(anchors, key=lambda a: a.pos)
+        self.anchor_pos = [a.pos for a in self.anchors]
         self.next_anchor = 0
         self.hl = widen(hl, self.links)
         self.hl_done = False
@@ -140,7 +141,7 @@ class Renderer:
         hl = self.hl if self.hl and self.hl[0] < b and self.hl[1] > a else None
         if hl:
             points.update((max(hl[0], a), min(hl[1], b)))
-        points.update(x.pos for x in self.anchors[self.next_anchor:] if x.pos < b)
+        points.update(self.anchor_pos[self.next_anchor:bisect_left(self.anchor_pos, b, self.next_anchor)])
         cuts = sorted(points)
         open_link: Link | None = None
         in_hl = False

@@ -20,7 +20,7 @@ from cancu.config import base_iri
 from cancu.text import fold
 from graph.store import DocSummary, EntityRole, LinkRow, ProvisionRow, Store
 
-from api.convert import RELATION_LABELS, doc_id
+from api.convert import RELATION_LABELS
 from api.graph_schemas import EntityOut
 from api.graph_views import ROLE_LABELS, split_label
 from api.marked_text import Anchor, Link, Table, cell_text, find_tables, render
@@ -273,4 +273,4 @@ def build(store: Store, doc: DocSummary, hl: tuple[int, int] | None = None) -> R
                   relations=_relations(doc, out_rows, in_rows), placed_links=placed_n, unplaced_links=unplaced_n)
 
 
-__all__ = ["Reader", "build", "doc_name", "doc_id"]
+__all__ = ["Reader", "build", "doc_name", "place_rows"]

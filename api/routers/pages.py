@@ -28,7 +28,7 @@ from api.errors import ApiError
 from api.ids import task_iri
 from api.lookup import get_document
 from api.negotiation import AKN
-from api.page_urls import PAGE_PATHS, ROW_KINDS, anchor_id, entity_href, read_href
+from api.page_urls import ROW_KINDS, anchor_id, entity_href, read_href
 from api.reader import build, doc_name
 from api.routers.common import get_entity
 from api.schemas import ErrorResponse
@@ -206,4 +206,4 @@ def iri_page(store: Store, iri: str, kind: str) -> Response:
     return RedirectResponse(href, status_code=303, headers={"Vary": "Accept"})
 
 
-__all__ = ["router", "reader_page", "iri_page", "PAGE_PATHS"]
+__all__ = ["router", "reader_page", "iri_page"]
