@@ -31,6 +31,7 @@ from api.source_text import Placed, SourceText, source_text, span_matches
 ROW_ROLES = ["coordinating", "lead", "monitoring"]
 AGENCY_COLUMNS = {"lead": "cơ quan chủ trì (lead)", "coordinating": "cơ quan phối hợp (coordinating)"}
 MAX_OUTLINE = 2000
+LOOKAHEAD = 3  # rows place_rows may skip to find a table line's row
 
 
 @dataclass
@@ -178,14 +179,15 @@ def place_rows(text: str, tables: list[Table], placed: tuple[Placed, ...], rows:
         queue = [r for r in by_annex.get(annex, []) if (anchor_id(doc_iri, r.iri) or "") not in done]
         qi = 0
         for n, cells in enumerate(t.lines[1:], start=1):
-            if qi >= len(queue):
-                break
             first = cell_text(text, cells[0]).rstrip(".").strip()
-            if first and first == (queue[qi].label or "").rstrip(".").strip():
-                rid = anchor_id(doc_iri, queue[qi].iri) or ""
+            # the next row, or one a little further when a row has no line of its own (its text was cut)
+            hit = next((j for j in range(qi, min(qi + LOOKAHEAD, len(queue)))
+                        if first and first == (queue[j].label or "").rstrip(".").strip()), None)
+            if hit is not None:
+                rid = anchor_id(doc_iri, queue[hit].iri) or ""
                 t.row_ids[n] = rid
                 done.add(rid)
-                qi += 1
+                qi = hit + 1
     return done
 
 
