@@ -2,7 +2,8 @@
 no extra package): open the home page, type a query without diacritics, follow a result into the reader,
 click a legal-basis link, land on the cited document's reader, open its graph page. The DOM is checked
 at each step, nothing may be requested outside the loopback service, and the reader must fit a phone's
-width. Screenshots go to tests/artifacts/ and, for the README, docs/.
+width. Screenshots go to tests/artifacts/ (docs/screenshot-{home,reader,reader-phone}.png are copies of
+one run, for the README).
 
 Needs Debian's `chromium` at /usr/bin/chromium; skipped without it, except under CI=true (then it fails).
 """
@@ -26,7 +27,6 @@ from test_viz_browser import CHROME_FLAGS, CHROMIUM, ROOT, _require_chromium, se
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts"
-DOCS = ROOT / "docs"
 
 
 class Browser:
@@ -121,7 +121,6 @@ class Browser:
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / name).write_bytes(data)
-        (DOCS / name).write_bytes(data)
 
     def requested(self) -> set[str]:
         with self._lock:
