@@ -1,4 +1,5 @@
-"""Content negotiation for resources: JSON (default), JSON-LD and Turtle.
+"""Content negotiation for resources: JSON (default), JSON-LD and Turtle; on IRIs also a page
+(text/html: a 303 to the reader or the entity page) and Akoma Ntoso (application/akn+xml).
 
 JSON is our own response model; JSON-LD and Turtle are the resource's triples from the store
 (a CONSTRUCT of the resource, its signature and its qualified links), so the RDF a client gets is
@@ -20,6 +21,8 @@ _MEDIA = {"application/json": JSON, "application/ld+json": JSONLD, "text/turtle"
           "application/x-turtle": TURTLE, "text/html": JSON, "*/*": JSON, "application/*": JSON, "text/*": TURTLE}
 _FORMAT_PARAM = {"json": JSON, "jsonld": JSONLD, "json-ld": JSONLD, "ttl": TURTLE, "turtle": TURTLE}
 MEDIA_TYPES = {JSONLD: "application/ld+json", TURTLE: "text/turtle"}
+HTML, AKN = "html", "akn"
+_PAGE_MEDIA = {"text/html": HTML, "application/xhtml+xml": HTML, "application/akn+xml": AKN}
 
 
 def representation(request: Request, fmt: str | None = None) -> str:
@@ -34,6 +37,19 @@ def representation(request: Request, fmt: str | None = None) -> str:
     raise ApiError(406, "not_acceptable",
                    f"cannot serve {request.headers.get('accept')!r}; use application/json, application/ld+json or text/turtle",
                    ["application/json", "application/ld+json", "text/turtle"])
+
+
+def page_representation(request: Request, fmt: str | None = None) -> str | None:
+    """html | akn when `?format=` names one or the client ranks a page or Akoma Ntoso above every type
+    `representation` serves; None otherwise (then `representation` decides, as before)."""
+    if fmt:
+        return {HTML: HTML, AKN: AKN}.get(fmt.lower())
+    for media in accepted(request.headers.get("accept", "")):
+        if media in _PAGE_MEDIA:
+            return _PAGE_MEDIA[media]
+        if media in _MEDIA:
+            return None
+    return None
 
 
 def describe_query(iri: str) -> str:

@@ -1,4 +1,4 @@
-"""`cancu`: parse, ingest, load and serve. One line per bad file, and the batch goes on.
+"""`cancu`: parse, ingest, load, serve and export. One line per bad file, and the batch goes on.
 
 Exit status: 0 when every file went through, 1 when some file failed (the others are still
 done), 2 for a usage error or an unreachable store.
@@ -218,6 +218,83 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _akn_of_file(path: Path) -> tuple[str, bytes]:
+    """(doc id, Akoma Ntoso) of a file not in the store: parsed as `cancu ingest` would, into a scratch store."""
+    import tempfile
+
+    import pyoxigraph as ox
+
+    from api.akn import export
+    from graph.oxigraph_store import OxigraphStore
+    from ingest.pipeline import parse_path, unstorable
+    from ingest.to_rdf import document_quads
+
+    doc = parse_path(path)
+    problem = unstorable(doc)
+    if problem:
+        raise ValueError(problem)
+    store = OxigraphStore(None)
+    with tempfile.TemporaryDirectory(prefix="cancu-akn-") as tmp:
+        nq = Path(tmp) / "doc.nq"
+        nq.write_bytes(ox.serialize(document_quads(doc), format=ox.RdfFormat.N_QUADS))
+        store.load(nq)
+    from cancu.iri import DocId
+
+    summary = store.document(DocId.parse(doc.doc_id).iri())
+    assert summary is not None
+    return doc.doc_id, export(store, summary)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Akoma Ntoso 3.0 of each document named by API id, IRI or file; one line per failure, the rest go on."""
+    from api.akn import AknUnavailable, export
+    from api.convert import doc_id
+    from cancu.iri import DocId
+    from graph.store import StoreUnavailable
+    from ingest.readers import ReadError
+
+    out = Path(args.output) if args.output else None
+    if len(args.items) > 1 and (out is None or not out.is_dir()):
+        _err("several documents: name an existing folder with -o")
+        return 2
+    store, store_error = None, None
+    failed = 0
+    try:
+        for item in args.items:
+            try:
+                if Path(item).is_file():
+                    did, xml = _akn_of_file(Path(item))
+                elif "://" not in item and (Path(item).suffix.lower() in INPUT_SUFFIXES or "/" in item):
+                    raise ValueError("no such file")
+                else:
+                    iri = item if "://" in item else DocId.parse(item.strip().lower()).iri()
+                    if store is None and store_error is None:
+                        from graph import open_store
+
+                        try:
+                            store = open_store(read_only=True)
+                        except StoreUnavailable as exc:
+                            store_error = str(exc)
+                    if store is None:
+                        raise ValueError(store_error)
+                    doc = store.document(iri)
+                    if doc is None:
+                        raise ValueError(f"no such document in the store ({iri})")
+                    did, xml = doc_id(doc.iri) or item.rsplit("/", 1)[-1], export(store, doc)
+            except (AknUnavailable, ReadError, ValueError, OSError, StoreUnavailable) as exc:
+                _err(f"{item}: {exc}")
+                failed += 1
+                continue
+            if out is None:
+                sys.stdout.buffer.write(xml)
+            else:
+                (out / f"{did}.akn.xml" if out.is_dir() else out).write_bytes(xml)
+    finally:
+        if store is not None:
+            store.close()
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cancu", description="Vietnamese legal documents -> knowledge graph -> API.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -247,6 +324,11 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--workers", type=int, default=1, help="worker processes (reads scale across cores; uploads need 1)")
     sv.add_argument("--access-log", action="store_true", help="log every request (off: a proxy in front usually does)")
     sv.set_defaults(func=cmd_serve)
+    se = sub.add_parser("export", help="a document as Akoma Ntoso 3.0 XML (from the store, or straight from a file)")
+    se.add_argument("--akn", action="store_true", required=True, help="Akoma Ntoso 3.0 (the one format for now)")
+    se.add_argument("items", nargs="+", metavar="ID_OR_FILE", help="API id (qd-2022-186-btttt), IRI, or a file to parse")
+    se.add_argument("-o", "--output", help="file (one document) or existing folder (<id>.akn.xml each); default stdout")
+    se.set_defaults(func=cmd_export)
     return p
 
 

@@ -2,7 +2,9 @@
 
 A document IRI gives the same representations as /documents/{id} (JSON, JSON-LD, Turtle); any other
 IRI the store knows (a provision, an annex row, an agency, a platform) gives its triples as JSON-LD
-or Turtle, and for plain JSON a 303 to its API resource (/agencies/…, /tasks/…) where there is one. The IRI is rebuilt from cancu.config.base_iri(), so CANCU_BASE must be the
+or Turtle, and for plain JSON a 303 to its API resource (/agencies/…, /tasks/…) where there is one.
+A browser (text/html, or ?format=html) is sent to the page (303 to /read/… or /browse/…), and a
+document answers Akoma Ntoso to application/akn+xml (or ?format=akn). The IRI is rebuilt from cancu.config.base_iri(), so CANCU_BASE must be the
 address the API is served at for IRIs to dereference.
 """
 
@@ -21,18 +23,24 @@ from api.convert import doc_id
 from api.deps import get_store
 from api.errors import ApiError
 from api.ids import entity_href
-from api.negotiation import JSON, JSONLD, TURTLE, is_known, rdf_response, representation
+from api.negotiation import JSON, JSONLD, TURTLE, is_known, page_representation, rdf_response, representation
 from api.routers.documents import RDF_CONTENT, document_response
+from api.routers.pages import iri_page
 from api.graph_schemas import DocumentDetailOut
 from api.schemas import ErrorResponse
 
 router = APIRouter(tags=["linked data"])
 CONTEXT = PROJECT_ROOT / "context.jsonld"
-Format = Annotated[str | None, Query(description="json | jsonld | ttl (overrides Accept)")]
-ERRORS = {404: {"model": ErrorResponse}, 406: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
+Format = Annotated[str | None, Query(description="json | jsonld | ttl | html | akn (overrides Accept)")]
+ERRORS = {303: {"description": "a browser (text/html): the reader or entity page"}, 404: {"model": ErrorResponse},
+          406: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
+IRI_CONTENT = {**RDF_CONTENT, "application/akn+xml": {"schema": {"type": "string"}}}
 
 
 def _resource(iri: str, request: Request, store: Store, fmt: str | None):
+    page = page_representation(request, fmt)
+    if page is not None:
+        return iri_page(store, iri, page)
     doc = store.document(iri)
     if doc is not None:
         return document_response(request, doc, store, fmt)
@@ -49,7 +57,7 @@ def _resource(iri: str, request: Request, store: Store, fmt: str | None):
     return rdf_response(store, iri, kind)
 
 
-@router.get("/eli/vn/{rest:path}", response_model=DocumentDetailOut, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
+@router.get("/eli/vn/{rest:path}", response_model=DocumentDetailOut, responses={**ERRORS, 200: {"content": IRI_CONTENT}},
             summary="Dereference a document (or provision) IRI")
 def eli_resource(rest: str, request: Request, store: Store = Depends(get_store), format: Format = None):
     return _resource(f"{base_iri()}{ELI_PATH}{rest.strip('/')}", request, store, format)
