@@ -44,6 +44,7 @@ TYPE_CODES: dict[str, tuple[str, str]] = {
 # a law of the National Assembly, named like one, numbered like one.
 TYPE_ALIASES: dict[str, str] = {"Bộ luật": "L", "Hiến pháp": "L"}
 LAW_TYPES = frozenset(("Luật", *TYPE_ALIASES))  # documents identified by name and date of adoption
+JOINT_TYPES = frozenset(("TTLT", "NQLT"))  # joint documents: every code after the type names an issuing body
 TYPE_NAMES: tuple[str, ...] = tuple(sorted({n for n, _ in TYPE_CODES.values()} | set(TYPE_ALIASES), key=len, reverse=True))
 TYPE_BY_NAME: dict[str, str] = {fold(name): code for code, (name, _) in TYPE_CODES.items()}
 TYPE_BY_NAME.update({fold(name): code for name, code in TYPE_ALIASES.items()})

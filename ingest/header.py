@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
-from cancu.numbers import LAW_TYPES, TYPE_NAMES, DocNumber, find_numbers
+from cancu.numbers import JOINT_TYPES, LAW_TYPES, TYPE_NAMES, DocNumber, find_numbers
 from cancu.text import fold, squash
 from ingest.dates import LONG_DATE, iso, parse_short
 from ingest.models import Signer
@@ -75,6 +75,7 @@ class Header:
     field: str | None = None
     proposed_by: str | None = None
     signature: Signer | None = None
+    co_issuers: list[str] = dc_field(default_factory=list)
     year: int | None = None
     body_start: int = 0  # where the document itself starts (after a site metadata block)
     meta: dict[str, str] = dc_field(default_factory=dict)
@@ -101,6 +102,8 @@ def parse_header(text: str, issuer_name: "IssuerNamer") -> Header:
             h.type = number.type_name
         if not h.issuer:
             h.issuer = issuer_name(number.issuer)
+        if number.type_code in JOINT_TYPES:  # every body after the type code issued it: "TTLT-VKSNDTC-TANDTC-BCA"
+            h.co_issuers = [issuer_name(code) or code for code in number.units]
     h.issuer = _with_term(h.issuer, text[:4000])
     h.year = _year(h, site_title)
     if h.date_issued and not h.date_in_force and _IN_FORCE_SIGNING.search(body):
@@ -178,7 +181,8 @@ def _from_document(body: str, offset: int, issuer_name: IssuerNamer) -> Header:
     own = Header()
     num_m = NUMBER_LINE.search(body[:HEAD])
     if num_m:
-        hit = next(find_numbers(num_m["rest"]), None)
+        # a long number wraps: "01/2022/TTLT-VKSNDTC-TANDTC-" / "BCA-BQP-BLĐTBXH"
+        hit = next(find_numbers(body[num_m.start("rest"): num_m.end("rest") + 80]), None)
         if hit:
             own.number = str(hit[0])
     pd = _PLACE_DATE.search(body, num_m.end(), num_m.end() + 600) if num_m else None

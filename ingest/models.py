@@ -136,6 +136,7 @@ class Document:
     number: str | None = None
     type: str | None = None
     issuer: str | None = None
+    co_issuers: list[str] = dc_field(default_factory=list)  # the other bodies of a joint document (TTLT, NQLT)
     signer: str | None = None
     date_issued: str | None = None
     date_in_force: str | None = None

@@ -63,7 +63,7 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
     """Parse normalised text; spans in the result index into `Document.text`."""
     text = blank_furniture(nfc(text))
     h = parse_header(text, issuer_namer())
-    doc = Document(source=source, number=h.number, type=h.type, issuer=h.issuer, signer=h.signer,
+    doc = Document(source=source, number=h.number, type=h.type, issuer=h.issuer, co_issuers=h.co_issuers, signer=h.signer,
                    date_issued=h.date_issued, date_in_force=h.date_in_force, title=h.title, place=h.place,
                    field=h.field, proposed_by=h.proposed_by, signature=h.signature, text=text)
     words = len(text.split())

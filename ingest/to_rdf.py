@@ -80,6 +80,9 @@ def document_quads(doc: Document, base: str | None = None) -> list[Quad]:
     _describe(g, d, number=doc.number, type_name=doc.type, issuer=doc.issuer, date=doc.date_issued,
               title=doc.title, year=_year(doc), base=base)
     g.add(d, cc.sourceFile, doc.source)
+    for name in doc.co_issuers:
+        g.add(d, cc.issuerName, name)
+        g.add(d, eli.passed_by, _entity(g, "agency", name, base))
     if doc.date_in_force:
         g.add(d, eli.first_date_entry_in_force, _lit(doc.date_in_force, xsd.date))
     for pred, value in ((cc.place, doc.place), (cc.field, doc.field), (cc.proposedBy, doc.proposed_by)):

@@ -6,7 +6,6 @@ line, except under CI=true, where they fail.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,16 +14,9 @@ from bench.accuracy import GOLD_175, PDF_175, annex_rows_of_source, grid_scores
 from cancu.text import nfc
 from ingest.pdf_tables import Grid
 from ingest.tables import grid_rows, parse_annexes, split_agencies
+from shared_data import need
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def need(*paths: Path) -> None:
-    for p in paths:
-        if not p.exists():
-            if os.environ.get("CI", "").lower() == "true":
-                pytest.fail(f"{p} is required in CI", pytrace=False)
-            pytest.skip(f"{p} not here (../shared)")
 
 
 def test_175_annex_from_pdf_geometry_matches_gold() -> None:

@@ -1,0 +1,120 @@
+"""The Official Gazette (Công báo) as users bring it (issue 13): every document type, page furniture, no traceback.
+
+A small selection of real gazette texts is bundled in tests/fixtures/gazette (one of each kind, and two files
+that hold no whole document); the whole gazette in ../shared/gazette runs through `cancu ingest` and
+`cancu load` when it is here (skip in one line otherwise, a failure under CI=true).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.gazette_accuracy import scores, summary
+from ingest.furniture import blank_furniture
+from ingest.pipeline import parse_path, unstorable
+from shared_data import GAZETTE, need
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "tests" / "fixtures" / "gazette"
+
+
+def doc(name: str):
+    return parse_path(next(SAMPLE.glob(f"{name}*.txt")))
+
+
+def test_furniture_is_blanked_in_place_and_a_split_number_joins() -> None:
+    text = ("Căn cứ Thông tư số 199/2016/TT-\n \nCÔNG BÁO/Số 55/Ngày 26-01-2026 \n24\n \n"
+            "Ký bởi: CÔNG BÁO NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nCơ quan: VĂN PHÒNG CHÍNH PHỦ\n"
+            "Ngày ký: 2026-01-28 14:18:41 +07:00\n\nBTC của Bộ Tài chính;\nCơ quan: Công ty X\n")
+    out = blank_furniture(text)
+    assert len(out) == len(text) and out.index("BTC của") == text.index("BTC của")
+    assert "CÔNG BÁO" not in out and "Ký bởi" not in out and "24" not in out
+    assert "Cơ quan: Công ty X" in out  # a line shaped like a stamp's, outside a stamp, is the document's
+    from cancu.numbers import find_numbers
+    assert [str(n) for n, _, _ in find_numbers(out)] == ["199/2016/TT-BTC"]
+
+
+def test_law_numbered_with_its_type_and_dated_by_adoption() -> None:
+    d = doc("luat-so-50-2024-qh15")
+    assert (d.number, d.type, d.date_issued, d.issuer) == ("50/2024/QH15", "Luật", "2024-11-27", "Quốc hội")
+    assert d.doc_id == "luat-2024-11-27-cong-doan"
+    assert [r.title for r in d.legal_bases] == ["Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam"]
+
+
+def test_standing_committee_resolution() -> None:
+    d = doc("nghi-quyet-so-78-2025-ubtvqh15")
+    assert (d.number, d.type, d.issuer) == ("78/2025/UBTVQH15", "Nghị quyết", "Ủy ban Thường vụ Quốc hội")
+    assert "57/2014/QH13" in [r.number for r in d.legal_bases]
+
+
+def test_letterhead_printed_after_the_preamble() -> None:
+    d = doc("thong-tu-so-41-2026")
+    assert (d.number, d.date_issued, d.issuer) == ("41/2026/TT-BTC", "2026-04-06", "Bộ Tài chính")
+    assert len(d.legal_bases) >= 7
+
+
+def test_law_cited_by_name_and_year() -> None:
+    d = doc("thong-tu-so-65-2026")
+    assert d.legal_bases[0].doc_id == "luat-2025-thi-hanh-an-hinh-su"
+
+
+def test_consolidated_text_has_its_own_number_and_consolidates_what_it_names() -> None:
+    d = doc("van-ban-hop-nhat-so-47-vbhn-vpqh")
+    assert (d.number, d.type, d.date_issued) == ("47/VBHN-VPQH", "Văn bản hợp nhất", "2023-12-27")
+    assert d.signer == "Bùi Văn Cường" and d.issuer == "Văn phòng Quốc hội"
+    consolidated = {r.number or r.doc_id for r in d.cites if r.relation == "consolidates"}
+    assert {"25/2008/QH12", "32/2013/QH13", "46/2014/QH13"} <= consolidated
+
+
+def test_files_without_a_whole_document_are_refused_by_name() -> None:
+    images = doc("quyet-dinh-so-109-qd-btc")
+    assert "almost no text" in unstorable(images)
+    part = doc("van-ban-hop-nhat-so-14-vbhn-vpqh")
+    assert part.number is None and "consolidated text" in unstorable(part)  # never the base law's number
+
+
+def test_joint_circular_keeps_every_issuer() -> None:
+    from ingest.pipeline import parse_text
+    text = ("VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO - TÒA ÁN NHÂN DÂN TỐI CAO - BỘ CÔNG AN\n"
+            "Số: 9999/2024/TTLT-VKSNDTC-TANDTC-\nBCA\nHà Nội, ngày 01 tháng 01 năm 2024\nTHÔNG TƯ LIÊN TỊCH\n"
+            "Quy định thử nghiệm A\nĐiều 1. Phạm vi điều chỉnh\nThông tư liên tịch này quy định thử nghiệm A.\n")
+    d = parse_text(text, "fictional.txt")
+    assert d.number == "9999/2024/TTLT-VKSNDTC-TANDTC-BCA"
+    assert (d.issuer, d.co_issuers) == ("Viện kiểm sát nhân dân tối cao", ["Tòa án nhân dân tối cao", "Bộ Công an"])
+
+
+def test_bundled_sample_accuracy() -> None:
+    result = summary(*scores(SAMPLE))["total"]
+    assert result["tracebacks"] == 0
+    assert result["number"] >= 0.8 and result["type"] >= 0.9 and result["year"] == 1.0
+    assert result["can_cu_with_bases"] == 1.0
+
+
+def test_whole_gazette_targets() -> None:
+    need(GAZETTE)
+    t = summary(*scores(GAZETTE))["total"]
+    assert t["tracebacks"] == 0 and t["files"] >= 200
+    # 7 of 205 files hold no whole document (pages printed as images, parts continued in another issue)
+    assert t["parsed"] >= 0.96 and t["number"] >= 0.95 and t["type"] >= 0.97 and t["year"] >= 0.96
+    assert t["can_cu_with_bases"] >= 0.99
+
+
+def test_whole_gazette_ingests_and_loads_without_traceback(tmp_path: Path) -> None:
+    need(GAZETTE)
+    env = {**os.environ, "CANCU_OXIGRAPH": str(tmp_path / "ox"), "CANCU_DATA": str(tmp_path)}
+    run = [sys.executable, "-m", "cancu.cli"]
+    ing = subprocess.run([*run, "ingest", *sorted(str(p) for p in GAZETTE.iterdir() if p.is_dir() and p.name != "pdf"),
+                          "-o", str(tmp_path / "rdf")], capture_output=True, text=True, cwd=ROOT, env=env, timeout=1800)
+    assert "Traceback" not in ing.stderr, ing.stderr[-3000:]
+    errors = [ln for ln in ing.stderr.splitlines() if ln.startswith("cancu: ") and ": warning:" not in ln]
+    assert ing.returncode == 1 and 0 < len(errors) <= 10  # the files without a whole document, each by name
+    assert all(".txt: " in ln for ln in errors)
+    load = subprocess.run([*run, "load", str(tmp_path / "rdf")], capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=1800)
+    assert load.returncode == 0 and "Traceback" not in load.stderr, load.stderr[-3000:]
+    assert "0 errors" in load.stderr
