@@ -460,17 +460,19 @@ def _pdf_text(data: bytes, path: Path) -> str:
     """
     import pypdfium2 as pdfium
 
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        code = getattr(exc, "err_code", None)
+    # loaded by hand: pypdfium2's PdfDocument(bytes) reads FPDF_GetLastError even when the load
+    # worked (a PDF of no pages), and that error can be left over from another file
+    handle = pdfium.raw.FPDF_LoadMemDocument64(data, len(data), None)
+    if not handle:
+        code = pdfium.raw.FPDF_GetLastError()
         if code in (pdfium.raw.FPDF_ERR_PASSWORD, pdfium.raw.FPDF_ERR_SECURITY):
-            raise ReadError(path, "encrypted PDF; remove the password first") from None
-        if code == pdfium.raw.FPDF_ERR_SUCCESS:  # it loaded, but pypdfium2 refuses a document of no pages
-            raise ReadError(path, "PDF has no pages") from None
-        raise ReadError(path, f"corrupt PDF: {_pdfium_reason(exc)}") from None
+            raise ReadError(path, "encrypted PDF; remove the password first")
+        raise ReadError(path, f"corrupt PDF: {pdfium.internal.ErrorToStr.get(code)}")
+    pdf = pdfium.PdfDocument(handle)  # closes the handle when closed
     try:
         count, limit, chars = len(pdf), max_pdf_pages(), max_chars()
+        if count == 0:
+            raise ReadError(path, "PDF has no pages")
         if count > limit:
             raise ReadError(path, f"PDF has {count:,} pages, over the limit of {limit:,} pages (CANCU_MAX_PDF_PAGES)")
         pages: list[str] = []
@@ -558,8 +560,9 @@ def _gap_on_baseline(textpage: object, a: int, b: int) -> float | None:
     across = (bx.value - ax.value) * dy - (by.value - ay.value) * dx
     if abs(across) > 0.25 * size or along < 0:
         return None
-    a_end = max(_along(textpage.get_charbox(a), dx, dy))  # type: ignore[attr-defined]
-    b_start = min(_along(textpage.get_charbox(b), dx, dy))  # type: ignore[attr-defined]
+    # loose boxes span each glyph's advance, so two letters set side by side touch (gap 0)
+    a_end = max(_along(textpage.get_charbox(a, loose=True), dx, dy))  # type: ignore[attr-defined]
+    b_start = min(_along(textpage.get_charbox(b, loose=True), dx, dy))  # type: ignore[attr-defined]
     gap = (b_start - a_end) / size
     return gap if -0.3 < gap < 0.3 else None
 
