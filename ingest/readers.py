@@ -481,8 +481,8 @@ def _pdf_text(data: bytes, path: Path) -> str:
             text, errors, samples = _pdf_page(pdf, index, path)
             pages.append(text)
             size, unmapped, sampled = size + len(text), unmapped + errors, sampled + samples
-            if size > chars:
-                raise ReadError(path, f"text is over the limit of {chars:,} characters (CANCU_MAX_CHARS) "
+            if size > 2 * chars:  # raw text: CRLF, trailing spaces; read_text checks the final length exactly
+                raise ReadError(path, f"PDF text passes twice the limit of {chars:,} characters (CANCU_MAX_CHARS) "
                                       f"by page {index + 1:,} of {count:,}")
     finally:
         pdf.close()

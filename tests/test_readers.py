@@ -340,9 +340,10 @@ def test_pdf_page_limit(tmp_path, monkeypatch):
 
 def test_pdf_text_limit_stops_at_the_page_that_passes_it(tmp_path, monkeypatch):
     p = write(tmp_path, "wordy.pdf", mk.text_pdf([["Văn bản giả lập " * 5] for _ in range(4)]))
-    monkeypatch.setenv("CANCU_MAX_CHARS", "150")
-    with pytest.raises(ReadError, match=r"wordy\.pdf: text is over the limit of 150 characters \(CANCU_MAX_CHARS\) "
-                                        r"by page 2 of 4$"):
+    # pages are not read on once the raw text has passed twice the limit
+    monkeypatch.setenv("CANCU_MAX_CHARS", "75")
+    with pytest.raises(ReadError, match=r"wordy\.pdf: PDF text passes twice the limit of 75 characters "
+                                        r"\(CANCU_MAX_CHARS\) by page 2 of 4$"):
         read_text(p)
 
 
@@ -357,6 +358,77 @@ def test_size_limit_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("CANCU_MAX_BYTES", "5000")
     assert read_text(p).startswith("Quyết định")
     assert read_text(p, limit=10_000)
+
+
+def _with_member(docx: bytes, name: str, size: int) -> bytes:
+    """The DOCX with one more member of `size` zero bytes: deflate packs it a thousand to one (a zip bomb)."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO(docx)
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as zf, zf.open(name, "w") as member:
+        for start in range(0, size, 1 << 20):
+            member.write(bytes(min(1 << 20, size - start)))
+    return buf.getvalue()
+
+
+def _understated(docx: bytes, name: str, size: int) -> bytes:
+    """The DOCX with `name`'s uncompressed size given as `size` in its local header and the zip directory."""
+    data = bytearray(docx)
+    raw = name.encode()
+    at = data.find(raw)
+    seen = 0
+    while at != -1:
+        for sig, offset, field in ((b"PK\x03\x04", 30, 22), (b"PK\x01\x02", 46, 24)):
+            if data[at - offset:at - offset + 4] == sig:
+                data[at - offset + field:at - offset + field + 4] = size.to_bytes(4, "little")
+                seen += 1
+        at = data.find(raw, at + 1)
+    assert seen == 2
+    return bytes(data)
+
+
+def test_docx_zip_bomb_is_refused_from_the_zip_directory(tmp_path, monkeypatch):
+    bomb = _with_member(mk.docx_bytes(), "word/media/image1.bin", 60_000_000)
+    assert len(bomb) < 200_000  # a small file ...
+    p = write(tmp_path, "bomb.docx", bomb)
+    with pytest.raises(ReadError, match=r"bomb\.docx: DOCX inflates to 60\.\d MB, over the limit of 50 MB "
+                                        r"\(CANCU_MAX_INFLATED\)$"):
+        read_text(p)
+    monkeypatch.setenv("CANCU_MAX_INFLATED", "70000000")
+    assert read_text(p) == mk.document_text()  # ... that is a DOCX after all, under a higher limit
+
+
+def test_docx_that_understates_its_size_unpacks_no_further(tmp_path, monkeypatch):
+    # the directory says 1 kB for a document.xml of several MB: zipfile stops at the stated size,
+    # the CRC then fails; nothing past the limit is unpacked and the file is refused by name
+    big = mk.docx_bytes(paragraphs_before=["Văn bản giả lập, đoạn dài. " * 2000] * 60)
+    monkeypatch.setenv("CANCU_MAX_INFLATED", "1000000")
+    with pytest.raises(ReadError, match="over the limit of 1 MB"):
+        read_text(write(tmp_path, "honest.docx", big))
+    p = write(tmp_path, "liar.docx", _understated(big, "word/document.xml", 1000))
+    with pytest.raises(ReadError, match=r"liar\.docx: corrupt DOCX: damaged member word/document\.xml \(Bad CRC-32"):
+        read_text(p)
+
+
+@pytest.mark.parametrize("kind", ["txt", "html", "docx", "pdf"])
+def test_text_length_limit(tmp_path, monkeypatch, kind):
+    make = {"txt": lambda: mk.document_text().encode(), "html": lambda: mk.html_page().encode(),
+            "docx": mk.docx_bytes, "pdf": lambda: mk.text_pdf([[l for l in mk.document_text().splitlines() if l]])}
+    p = write(tmp_path, f"d.{kind}", make[kind]())
+    size = len(read_text(p))
+    monkeypatch.setenv("CANCU_MAX_CHARS", str(size - 1))
+    with pytest.raises(ReadError, match=rf"d\.{kind}: text is {size:,} characters long, over the limit of "
+                                        rf"{size - 1:,} characters \(CANCU_MAX_CHARS\)"):
+        read_text(p)
+    monkeypatch.setenv("CANCU_MAX_CHARS", str(size))
+    assert len(read_text(p)) == size
+
+
+def test_default_text_limit_keeps_every_literal_under_oxigraphs_16_mib():
+    from ingest.readers import DEFAULT_MAX_CHARS
+
+    assert DEFAULT_MAX_CHARS * 4 < 16 * 1024 * 1024  # 4 UTF-8 bytes is the most a character takes
 
 
 def test_read_error_is_a_value_error_with_one_line():
