@@ -446,9 +446,9 @@ def _docx_table_rows(tbl: object) -> list[str]:
 
 
 # --- PDF ----------------------------------------------------------------------------------------
-# pdfium joins a line that ended in a hyphen to the next and marks the hyphen U+FFFE; Vietnamese
-# words are never split, so in the gazette it is the hyphen of a number ("157/2025/NĐ-" + "CP")
-_PDF_CHARS = {ord("\ufffe"): "-"}
+# pdfium joins a line that ended in a hyphen to the next and marks the hyphen U+FFFE (replaced by
+# "-" below); Vietnamese words are never split, so in the gazette it is the hyphen of a number
+# ("157/2025/NĐ-" + "CP")
 _SAMPLES_PER_PAGE = 32
 
 
@@ -486,7 +486,7 @@ def _pdf_text(data: bytes, path: Path) -> str:
                                       f"by page {index + 1:,} of {count:,}")
     finally:
         pdf.close()
-    text = "".join(page + "\f" for page in pages).translate(_PDF_CHARS)
+    text = "".join(page + "\f" for page in pages).replace("\ufffe", "-")
     if not text.replace("\f", "").strip():
         raise ReadError(path, "no text layer (scanned PDF?); OCR it first")
     if unmapped * 3 > sampled:  # pdfium hands out glyph numbers as characters: the text is noise
@@ -582,6 +582,7 @@ def _pdfium_reason(exc: Exception) -> str:
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " ")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _TRANSLATE = {**_SPACES, **_INVISIBLE, ord("\u2028"): "\n", ord("\u2029"): "\n", ord("\v"): "\n", ord("\x85"): "\n"}
+_TO_TRANSLATE = re.compile("[" + "".join(map(chr, _TRANSLATE)) + "]+")  # str.translate is slow per character
 _PAGE_FURNITURE = re.compile(
     r"^[ \t]*(?:-[ \t]*\d{1,4}[ \t]*-|–[ \t]*\d{1,4}[ \t]*–|Trang[ \t]+\d{1,4}(?:[ \t]*(?:/|trên)[ \t]*\d{1,4})?"
     r"|Page[ \t]+\d{1,4}(?:[ \t]+of[ \t]+\d{1,4})?)[ \t]*$",
@@ -597,7 +598,7 @@ def normalise(text: str) -> str:
     A lone number line is removed only next to a page break (form feed), where it is surely a
     page number; elsewhere it could be a table cell or a list number, so it stays.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
+    text = _TO_TRANSLATE.sub(lambda m: m.group().translate(_TRANSLATE), text.replace("\r\n", "\n").replace("\r", "\n"))
     text = nfc(text)
     text = _CONTROLS.sub("", text)
     if "\f" in text:
