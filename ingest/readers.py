@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import os
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from cancu.text import nfc
@@ -22,6 +24,11 @@ from ingest.encodings import decode_cp1258, guess_legacy, repair_legacy_unicode
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_PDF_PAGES = 2000
+DEFAULT_MAX_INFLATED = 50_000_000
+# every literal we store is a piece of the text: 4M characters stay under Oxigraph's 16 MiB per
+# literal even at 4 UTF-8 bytes each; the longest gazette text has 1.2M
+DEFAULT_MAX_CHARS = 4_000_000
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".aspx", ".php"}
 
@@ -35,13 +42,33 @@ class ReadError(ValueError):
         super().__init__(f"{self.path}: {self.problem}")
 
 
+def _env_limit(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    try:
+        value = int(raw) if raw.strip() else default
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
 def max_bytes() -> int:
     """Size limit in bytes: env CANCU_MAX_BYTES, default 20 MB (a legal text is rarely over 2 MB)."""
-    raw = os.environ.get("CANCU_MAX_BYTES", "")
-    try:
-        return int(raw) if raw.strip() else DEFAULT_MAX_BYTES
-    except ValueError:
-        return DEFAULT_MAX_BYTES
+    return _env_limit("CANCU_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def max_pdf_pages() -> int:
+    """Page limit of a PDF: env CANCU_MAX_PDF_PAGES, default 2000 (the gazette's longest has a few hundred)."""
+    return _env_limit("CANCU_MAX_PDF_PAGES", DEFAULT_MAX_PDF_PAGES)
+
+
+def max_inflated() -> int:
+    """Limit on what a DOCX unpacks to, in bytes: env CANCU_MAX_INFLATED, default 50 MB."""
+    return _env_limit("CANCU_MAX_INFLATED", DEFAULT_MAX_INFLATED)
+
+
+def max_chars() -> int:
+    """Limit on a document's text in characters: env CANCU_MAX_CHARS, default 4M."""
+    return _env_limit("CANCU_MAX_CHARS", DEFAULT_MAX_CHARS)
 
 
 def read_text(path: Path | str, *, limit: int | None = None) -> str:
@@ -67,6 +94,9 @@ def read_text(path: Path | str, *, limit: int | None = None) -> str:
         log.warning("%s: text was in %s font codes; converted to Unicode", path, legacy)
         text = repaired
     text = normalise(text)
+    if len(text) > max_chars():
+        raise ReadError(path, f"text is {len(text):,} characters long, over the limit of {max_chars():,} characters "
+                              "(CANCU_MAX_CHARS)")
     if not text.strip():
         what = {"html": "HTML page has no body text (only scripts, styles or navigation?)"}.get(kind, "no text")
         raise ReadError(path, what)
@@ -322,9 +352,7 @@ def _docx_text(data: bytes, path: Path) -> str:
             if "word/document.xml" not in names:
                 kind = "an ODF document" if "content.xml" in names else "a zip archive"
                 raise ReadError(path, f"{kind}, not a DOCX (no word/document.xml)")
-            bad = zf.testzip()
-            if bad:
-                raise ReadError(path, f"corrupt DOCX: damaged member {bad}")
+            _check_inflation(zf, path)
     except zipfile.BadZipFile as exc:
         raise ReadError(path, f"corrupt DOCX: not a readable zip archive ({exc})") from None
     try:
@@ -340,6 +368,30 @@ def _docx_text(data: bytes, path: Path) -> str:
     if not any(line.strip() for line in lines):
         raise ReadError(path, "DOCX has no text")
     return "\n".join(lines) + "\n"
+
+
+def _check_inflation(zf: zipfile.ZipFile, path: Path) -> None:
+    """Refuse a DOCX that unpacks to more than max_inflated() bytes, or has a damaged member.
+
+    The sizes come from the zip directory, so a zip bomb is refused before anything is unpacked.
+    A directory that understates a size gains nothing: zipfile stops each member at its stated
+    size (and its CRC then fails), which the full read below turns into "damaged member".
+    """
+    limit = max_inflated()
+    declared = sum(info.file_size for info in zf.infolist())
+    if declared > limit:
+        raise ReadError(path, f"DOCX inflates to {_mb(declared)} MB, over the limit of {_mb(limit)} MB (CANCU_MAX_INFLATED)")
+    for info in zf.infolist():
+        try:
+            with zf.open(info) as member:
+                while member.read(1 << 20):
+                    pass
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise ReadError(path, f"corrupt DOCX: damaged member {info.filename} ({exc})") from None
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:,.1f}".removesuffix(".0")
 
 
 def _docx_blocks(container: object, lines: list[str]) -> None:
@@ -394,39 +446,150 @@ def _docx_table_rows(tbl: object) -> list[str]:
 
 
 # --- PDF ----------------------------------------------------------------------------------------
-def _pdf_text(data: bytes, path: Path) -> str:
-    """Text layer in reading order; pages separated by form feeds (page furniture is trimmed later)."""
-    from pdfminer.high_level import extract_text
-    from pdfminer.layout import LAParams
+# pdfium joins a line that ended in a hyphen to the next and marks the hyphen U+FFFE (replaced by
+# "-" below); Vietnamese words are never split, so in the gazette it is the hyphen of a number
+# ("157/2025/NĐ-" + "CP")
+_SAMPLES_PER_PAGE = 32
 
+
+def _pdf_text(data: bytes, path: Path) -> str:
+    """Text layer in reading order (pdfium's); every page ends with a form feed (page furniture is trimmed later).
+
+    Pages are read one at a time and every pdfium object is closed as soon as it is done, so
+    memory follows the text, not the file; the page count and the text length are bounded.
+    """
+    import pypdfium2 as pdfium
+
+    # loaded by hand: pypdfium2's PdfDocument(bytes) reads FPDF_GetLastError even when the load
+    # worked (a PDF of no pages), and that error can be left over from another file
+    handle = pdfium.raw.FPDF_LoadMemDocument64(data, len(data), None)
+    if not handle:
+        code = pdfium.raw.FPDF_GetLastError()
+        if code in (pdfium.raw.FPDF_ERR_PASSWORD, pdfium.raw.FPDF_ERR_SECURITY):
+            raise ReadError(path, "encrypted PDF; remove the password first")
+        raise ReadError(path, f"corrupt PDF: {pdfium.internal.ErrorToStr.get(code)}")
+    pdf = pdfium.PdfDocument(handle)  # closes the handle when closed
     try:
-        text = extract_text(io.BytesIO(data), laparams=LAParams())
-    except Exception as exc:  # pdfminer raises PDFSyntaxError, PSEOF, KeyError … on broken files
-        name = type(exc).__name__
-        if "Encryption" in name or "Password" in name:
-            raise ReadError(path, "encrypted PDF; remove the password first") from None
-        raise ReadError(path, f"corrupt PDF: {name}: {exc}") from None
+        count, limit, chars = len(pdf), max_pdf_pages(), max_chars()
+        if count == 0:
+            raise ReadError(path, "PDF has no pages")
+        if count > limit:
+            raise ReadError(path, f"PDF has {count:,} pages, over the limit of {limit:,} pages (CANCU_MAX_PDF_PAGES)")
+        pages: list[str] = []
+        size = unmapped = sampled = 0
+        for index in range(count):
+            text, errors, samples = _pdf_page(pdf, index, path)
+            pages.append(text)
+            size, unmapped, sampled = size + len(text), unmapped + errors, sampled + samples
+            if size > 2 * chars:  # raw text: CRLF, trailing spaces; read_text checks the final length exactly
+                raise ReadError(path, f"PDF text passes twice the limit of {chars:,} characters (CANCU_MAX_CHARS) "
+                                      f"by page {index + 1:,} of {count:,}")
+    finally:
+        pdf.close()
+    text = "".join(page + "\f" for page in pages).replace("\ufffe", "-")
     if not text.replace("\f", "").strip():
         raise ReadError(path, "no text layer (scanned PDF?); OCR it first")
-    cids = len(re.findall(r"\(cid:\d+\)", text))
-    if cids and cids * 8 > len(text):
-        raise ReadError(path, "PDF text layer has no Unicode mapping (only (cid:N) codes); OCR it or re-export it")
+    if unmapped * 3 > sampled:  # pdfium hands out glyph numbers as characters: the text is noise
+        raise ReadError(path, "PDF text layer has no Unicode mapping (glyph codes, not letters); OCR it or re-export it")
     return text
+
+
+def _pdf_page(pdf: object, index: int, path: Path) -> tuple[str, int, int]:
+    """One page's text, and how many of a sample of its characters pdfium could not map to Unicode."""
+    import pypdfium2 as pdfium
+
+    try:
+        page = pdf.get_page(index)  # type: ignore[attr-defined]
+    except pdfium.PdfiumError as exc:
+        raise ReadError(path, f"corrupt PDF: page {index + 1}: {_pdfium_reason(exc)}") from None
+    try:
+        textpage = page.get_textpage()
+        try:
+            text = textpage.get_text_range()
+            count = textpage.count_chars()
+            sample = range(0, count, max(1, count // _SAMPLES_PER_PAGE))
+            errors = sum(1 for i in sample if pdfium.raw.FPDFText_HasUnicodeMapError(textpage, i) == 1)
+            if len(text) == count:  # text index = char index (pdfium may drop or add one, rarely)
+                text = _join_split_lines(textpage, text)
+            return text, errors, len(sample)
+        finally:
+            textpage.close()
+    except pdfium.PdfiumError as exc:
+        raise ReadError(path, f"corrupt PDF: page {index + 1}: {_pdfium_reason(exc)}") from None
+    finally:
+        page.close()
+
+
+def _join_split_lines(textpage: object, text: str) -> str:
+    """Remove the line breaks pdfium puts between two glyphs that stand side by side on one baseline.
+
+    It does so in some annex tables of the gazette, where letters are placed one by one
+    ("Thông tin c" / "ụ th" / "ể như sau:"); a break there is no line end.
+    """
+    out: list[str] = []
+    last = 0
+    for m in re.finditer("\r\n", text):
+        i = m.start()
+        if 0 < i and i + 2 < len(text) and not text[i - 1].isspace() and not text[i + 2].isspace():
+            gap = _gap_on_baseline(textpage, i - 1, i + 2)
+            if gap is not None:
+                out += [text[last:i], " " if gap > 0.2 else ""]
+                last = i + 2
+    return "".join(out) + text[last:]
+
+
+def _gap_on_baseline(textpage: object, a: int, b: int) -> float | None:
+    """Space from glyph a to glyph b in ems, when b follows a on a's baseline within a third of an em.
+
+    Measured along the writing direction, so it holds for the running headers printed sideways
+    on landscape pages too (pdfium's char angle turns clockwise).
+    """
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    angle = raw.FPDFText_GetCharAngle(textpage, a)
+    if abs(angle - raw.FPDFText_GetCharAngle(textpage, b)) > 0.01:
+        return None
+    size = raw.FPDFText_GetFontSize(textpage, a) or 1.0
+    dx, dy = math.cos(angle), -math.sin(angle)
+    ax, ay, bx, by = (ctypes.c_double() for _ in range(4))
+    raw.FPDFText_GetCharOrigin(textpage, a, ax, ay)
+    raw.FPDFText_GetCharOrigin(textpage, b, bx, by)
+    along = (bx.value - ax.value) * dx + (by.value - ay.value) * dy
+    across = (bx.value - ax.value) * dy - (by.value - ay.value) * dx
+    if abs(across) > 0.25 * size or along < 0:
+        return None
+    # loose boxes span each glyph's advance, so two letters set side by side touch (gap 0)
+    a_end = max(_along(textpage.get_charbox(a, loose=True), dx, dy))  # type: ignore[attr-defined]
+    b_start = min(_along(textpage.get_charbox(b, loose=True), dx, dy))  # type: ignore[attr-defined]
+    gap = (b_start - a_end) / size
+    return gap if -0.3 < gap < 0.3 else None
+
+
+def _along(box: tuple[float, float, float, float], dx: float, dy: float) -> list[float]:
+    left, bottom, right, top = box
+    return [x * dx + y * dy for x in (left, right) for y in (bottom, top)]
+
+
+def _pdfium_reason(exc: Exception) -> str:
+    """pdfium's own words ("Data format error"), without the wrapper's "Failed to load document"."""
+    m = re.search(r"\(PDFium: (.+?)\.?\)", str(exc))
+    return m.group(1) if m else str(exc).rstrip(".")
 
 
 # --- normalisation ------------------------------------------------------------------------------
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " ")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _TRANSLATE = {**_SPACES, **_INVISIBLE, ord("\u2028"): "\n", ord("\u2029"): "\n", ord("\v"): "\n", ord("\x85"): "\n"}
+_TO_TRANSLATE = re.compile("[" + "".join(map(chr, _TRANSLATE)) + "]+")  # str.translate is slow per character
 _PAGE_FURNITURE = re.compile(
     r"^[ \t]*(?:-[ \t]*\d{1,4}[ \t]*-|–[ \t]*\d{1,4}[ \t]*–|Trang[ \t]+\d{1,4}(?:[ \t]*(?:/|trên)[ \t]*\d{1,4})?"
     r"|Page[ \t]+\d{1,4}(?:[ \t]+of[ \t]+\d{1,4})?)[ \t]*$",
     re.IGNORECASE,
 )
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0d-\x1f\x7f-\x9f]")  # category Cc but tab, line feed, form feed
 _LONE_NUMBER = re.compile(r"^[ \t]*\d{1,4}(?:[ \t]*/[ \t]*\d{1,4})?[ \t]*$")
-
-
-_CONTROL = re.compile("[\x00-\x08\x0b\x0d-\x1f\x7f-\x9f]")  # category Cc but tab, line feed and form feed
 
 
 def normalise(text: str) -> str:
@@ -435,9 +598,9 @@ def normalise(text: str) -> str:
     A lone number line is removed only next to a page break (form feed), where it is surely a
     page number; elsewhere it could be a table cell or a list number, so it stays.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
+    text = _TO_TRANSLATE.sub(lambda m: m.group().translate(_TRANSLATE), text.replace("\r\n", "\n").replace("\r", "\n"))
     text = nfc(text)
-    text = _CONTROL.sub("", text)
+    text = _CONTROLS.sub("", text)
     if "\f" in text:
         pages = text.split("\f")
         last = len(pages) - 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -228,6 +229,124 @@ def test_pdf_is_sniffed_from_content(tmp_path):
     assert read_text(p) == "Quyết định 9001/QĐ-TEST\nVĂN BẢN GIẢ LẬP\n"
 
 
+def _encrypted(pdf: bytes) -> bytes:
+    """The same PDF behind the standard security handler, with a user password nobody knows."""
+    enc = (b"/Encrypt << /Filter /Standard /V 1 /R 2 /O <" + b"41" * 32 + b"> /U <" + b"42" * 32 + b"> /P -4 >> "
+           b"/ID [<" + b"43" * 16 + b"> <" + b"43" * 16 + b">] ")
+    assert pdf.count(b"/Root 1 0 R >>") == 1
+    return pdf.replace(b"/Root 1 0 R >>", b"/Root 1 0 R " + enc + b">>")
+
+
+def _glyph_id_pdf() -> bytes:
+    """A page set in a CID font with no ToUnicode map: the text layer holds glyph numbers, not letters."""
+    gids = [3, 68, 75, 72, 3, 44, 81, 3, 1200, 300, 17, 18, 19, 20] * 10
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+Fictional /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+        mk._stream(b"BT /F1 11 Tf 56 790 Td <" + "".join(f"{g:04X}" for g in gids).encode() + b"> Tj ET"),
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+Fictional /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R /DW 500 >>",
+        b"<< /Type /FontDescriptor /FontName /ABCDEF+Fictional /Flags 32 /FontBBox [0 -200 1000 900] /ItalicAngle 0 "
+        b"/Ascent 900 /Descent -200 /CapHeight 700 /StemV 80 >>",
+    ]
+    return mk._pdf(objects)
+
+
+def test_pdf_hyphen_that_ends_a_line_stays_in_the_number(tmp_path):
+    # pdfium joins the two lines and marks the hyphen U+FFFE: the number must come out whole
+    p = write(tmp_path, "h.pdf", mk.text_pdf([["Thay thế bởi Thông tư số 05/2031/TT-", "BGL ngày 10/5/2031", "Dòng ba"]]))
+    assert read_text(p) == "Thay thế bởi Thông tư số 05/2031/TT-BGL ngày 10/5/2031\nDòng ba\n"
+
+
+def test_pdf_pages_are_read_in_order_and_end_in_page_breaks(tmp_path):
+    pages = [[f"Trang giả lập số {i}"] for i in range(1, 6)]
+    text = read_text(write(tmp_path, "p.pdf", mk.text_pdf(pages)))
+    assert text.splitlines() == [f"Trang giả lập số {i}" for i in range(1, 6)]
+
+
+def test_pdf_glyph_gap_is_measured_along_the_baseline(tmp_path):
+    """Two glyphs side by side on one baseline are one line, whatever the writing direction; the next line is not."""
+    import pypdfium2 as pdfium
+
+    from ingest.readers import _gap_on_baseline
+
+    ops = (b"BT /F1 10 Tf 1 0 0 1 100 700 Tm (ab) Tj ET BT /F1 10 Tf 1 0 0 1 111.12 700 Tm (cd) Tj ET "
+           b"BT /F1 10 Tf 1 0 0 1 100 686 Tm (ef) Tj ET BT /F1 10 Tf 1 0 0 1 200 700 Tm (gh) Tj ET "
+           b"BT /F1 10 Tf 0 -1 1 0 500 700 Tm (ij) Tj ET BT /F1 10 Tf 0 -1 1 0 500 688.88 Tm (kl) Tj ET")
+    doc = pdfium.PdfDocument(_with_content(ops))
+    try:
+        page = doc[0]
+        tp = page.get_textpage()
+        text = tp.get_text_range()
+        at = {c: text.index(c) for c in "bcdeghjk"}
+        assert _gap_on_baseline(tp, at["b"], at["c"]) == pytest.approx(0, abs=0.01)  # "ab" then "cd" where b's advance ends
+        assert _gap_on_baseline(tp, at["b"], at["e"]) is None  # the line below
+        assert _gap_on_baseline(tp, at["d"], at["g"]) is None  # same baseline, far to the right: a new cell
+        assert _gap_on_baseline(tp, at["c"], at["b"]) is None  # backwards
+        assert _gap_on_baseline(tp, at["j"], at["k"]) == pytest.approx(0, abs=0.01)  # the same printed sideways, downwards
+        assert _gap_on_baseline(tp, at["b"], at["k"]) is None  # other direction
+        tp.close()
+        page.close()
+    finally:
+        doc.close()
+
+
+def _with_content(ops: bytes) -> bytes:
+    """A one-page PDF whose content stream is `ops`, font /F1 a plain Latin font with widths 556."""
+    font = (b"<< /Type /Font /Subtype /Type1 /BaseFont /ArialMT /FontDescriptor 5 0 R /Encoding /WinAnsiEncoding "
+            b"/FirstChar 32 /LastChar 255 /Widths [" + b" ".join([b"556"] * 224) + b"] >>")
+    return mk._pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 6 0 R >>",
+        font,
+        b"<< /Type /FontDescriptor /FontName /ArialMT /Flags 32 /FontBBox [-665 -325 2000 1040] /ItalicAngle 0 "
+        b"/Ascent 905 /Descent -212 /CapHeight 716 /StemV 80 >>",
+        mk._stream(ops),
+    ])
+
+
+@pytest.mark.parametrize(
+    "name,make,problem",
+    [
+        ("garbage.pdf", lambda: b"%PDF-1.7\n" + bytes(range(256)) * 8, r"corrupt PDF: Data format error$"),
+        ("cut.pdf", lambda: mk.text_pdf([["VĂN BẢN GIẢ LẬP"]])[:300], r"corrupt PDF"),
+        ("locked.pdf", lambda: _encrypted(mk.text_pdf([["VĂN BẢN GIẢ LẬP"]])), r"encrypted PDF; remove the password first$"),
+        ("empty.pdf", lambda: mk._pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]),
+         r"PDF has no pages$"),
+        ("broken-page.pdf", lambda: mk._pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R 9 0 R] /Count 2 >>",
+                                             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]),
+         r"corrupt PDF: page 2: Failed to load page$"),
+        ("glyphs.pdf", _glyph_id_pdf, r"PDF text layer has no Unicode mapping \(glyph codes, not letters\)"),
+        ("scan.pdf", mk.image_only_pdf, r"no text layer \(scanned PDF\?\); OCR it first$"),
+    ],
+)
+def test_bad_pdfs_give_one_clear_line(tmp_path, name, make, problem):
+    p = write(tmp_path, name, make())
+    with pytest.raises(ReadError, match=rf"^{re.escape(str(p))}: {problem}"):
+        read_text(p)
+
+
+def test_pdf_page_limit(tmp_path, monkeypatch):
+    p = write(tmp_path, "long.pdf", mk.text_pdf([[f"Điều {i}. Giả lập"] for i in range(3)]))
+    monkeypatch.setenv("CANCU_MAX_PDF_PAGES", "2")
+    with pytest.raises(ReadError, match=r"long\.pdf: PDF has 3 pages, over the limit of 2 pages \(CANCU_MAX_PDF_PAGES\)$"):
+        read_text(p)
+    monkeypatch.setenv("CANCU_MAX_PDF_PAGES", "3")
+    assert read_text(p) == "Điều 0. Giả lập\nĐiều 1. Giả lập\nĐiều 2. Giả lập\n"
+
+
+def test_pdf_text_limit_stops_at_the_page_that_passes_it(tmp_path, monkeypatch):
+    p = write(tmp_path, "wordy.pdf", mk.text_pdf([["Văn bản giả lập " * 5] for _ in range(4)]))
+    # pages are not read on once the raw text has passed twice the limit
+    monkeypatch.setenv("CANCU_MAX_CHARS", "75")
+    with pytest.raises(ReadError, match=r"wordy\.pdf: PDF text passes twice the limit of 75 characters "
+                                        r"\(CANCU_MAX_CHARS\) by page 2 of 4$"):
+        read_text(p)
+
+
 # --- limits -------------------------------------------------------------------------------------
 def test_size_limit_from_environment(tmp_path, monkeypatch):
     p = write(tmp_path, "big.txt", "Quyết định giả lập. " * 100)
@@ -239,6 +358,77 @@ def test_size_limit_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("CANCU_MAX_BYTES", "5000")
     assert read_text(p).startswith("Quyết định")
     assert read_text(p, limit=10_000)
+
+
+def _with_member(docx: bytes, name: str, size: int) -> bytes:
+    """The DOCX with one more member of `size` zero bytes: deflate packs it a thousand to one (a zip bomb)."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO(docx)
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as zf, zf.open(name, "w") as member:
+        for start in range(0, size, 1 << 20):
+            member.write(bytes(min(1 << 20, size - start)))
+    return buf.getvalue()
+
+
+def _understated(docx: bytes, name: str, size: int) -> bytes:
+    """The DOCX with `name`'s uncompressed size given as `size` in its local header and the zip directory."""
+    data = bytearray(docx)
+    raw = name.encode()
+    at = data.find(raw)
+    seen = 0
+    while at != -1:
+        for sig, offset, field in ((b"PK\x03\x04", 30, 22), (b"PK\x01\x02", 46, 24)):
+            if data[at - offset:at - offset + 4] == sig:
+                data[at - offset + field:at - offset + field + 4] = size.to_bytes(4, "little")
+                seen += 1
+        at = data.find(raw, at + 1)
+    assert seen == 2
+    return bytes(data)
+
+
+def test_docx_zip_bomb_is_refused_from_the_zip_directory(tmp_path, monkeypatch):
+    bomb = _with_member(mk.docx_bytes(), "word/media/image1.bin", 60_000_000)
+    assert len(bomb) < 200_000  # a small file ...
+    p = write(tmp_path, "bomb.docx", bomb)
+    with pytest.raises(ReadError, match=r"bomb\.docx: DOCX inflates to 60\.\d MB, over the limit of 50 MB "
+                                        r"\(CANCU_MAX_INFLATED\)$"):
+        read_text(p)
+    monkeypatch.setenv("CANCU_MAX_INFLATED", "70000000")
+    assert read_text(p) == mk.document_text()  # ... that is a DOCX after all, under a higher limit
+
+
+def test_docx_that_understates_its_size_unpacks_no_further(tmp_path, monkeypatch):
+    # the directory says 1 kB for a document.xml of several MB: zipfile stops at the stated size,
+    # the CRC then fails; nothing past the limit is unpacked and the file is refused by name
+    big = mk.docx_bytes(paragraphs_before=["Văn bản giả lập, đoạn dài. " * 2000] * 60)
+    monkeypatch.setenv("CANCU_MAX_INFLATED", "1000000")
+    with pytest.raises(ReadError, match="over the limit of 1 MB"):
+        read_text(write(tmp_path, "honest.docx", big))
+    p = write(tmp_path, "liar.docx", _understated(big, "word/document.xml", 1000))
+    with pytest.raises(ReadError, match=r"liar\.docx: corrupt DOCX: damaged member word/document\.xml \(Bad CRC-32"):
+        read_text(p)
+
+
+@pytest.mark.parametrize("kind", ["txt", "html", "docx", "pdf"])
+def test_text_length_limit(tmp_path, monkeypatch, kind):
+    make = {"txt": lambda: mk.document_text().encode(), "html": lambda: mk.html_page().encode(),
+            "docx": mk.docx_bytes, "pdf": lambda: mk.text_pdf([[l for l in mk.document_text().splitlines() if l]])}
+    p = write(tmp_path, f"d.{kind}", make[kind]())
+    size = len(read_text(p))
+    monkeypatch.setenv("CANCU_MAX_CHARS", str(size - 1))
+    with pytest.raises(ReadError, match=rf"d\.{kind}: text is {size:,} characters long, over the limit of "
+                                        rf"{size - 1:,} characters \(CANCU_MAX_CHARS\)"):
+        read_text(p)
+    monkeypatch.setenv("CANCU_MAX_CHARS", str(size))
+    assert len(read_text(p)) == size
+
+
+def test_default_text_limit_keeps_every_literal_under_oxigraphs_16_mib():
+    from ingest.readers import DEFAULT_MAX_CHARS
+
+    assert DEFAULT_MAX_CHARS * 4 < 16 * 1024 * 1024  # 4 UTF-8 bytes is the most a character takes
 
 
 def test_read_error_is_a_value_error_with_one_line():
