@@ -95,6 +95,7 @@ class CC(DefinedNamespace):
     repeals: URIRef  # bãi bỏ
     corrects: URIRef  # đính chính
     consolidates: URIRef  # hợp nhất
+    consolidatedBy: URIRef  # được hợp nhất bởi (inverse of consolidates, ⊑ eli:consolidated_by)
     suspends: URIRef  # đình chỉ
     halts: URIRef  # tạm ngưng hiệu lực
     implements: URIRef  # thực hiện (a nested "… thực hiện Nghị quyết số …")
