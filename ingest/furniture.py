@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import re
 
-_RUNNING_HEADER = re.compile(r"[ \t]*CÔNG BÁO[ \t]*/[ \t]*Số[ \t]+\d[\d \t+]*/[ \t]*Ngày[ \t]+\d{1,2}[-/.]\d{1,2}[-/.]\d{4}[ \t]*")
+# a PDF's text layer may put the page number on the header's own line, before or after it
+_RUNNING_HEADER = re.compile(
+    r"[ \t]*(?:\d{1,4}[ \t]+)?CÔNG BÁO[ \t]*/[ \t]*Số[ \t]+\d[\d \t+]*/[ \t]*Ngày[ \t]+\d{1,2}[-/.]\d{1,2}[-/.]\d{4}"
+    r"(?:[ \t]+\d{1,4})?[ \t]*"
+)
 _PAGE_NUMBER = re.compile(r"[ \t]*\d{1,4}[ \t]*")
 _BANNER = re.compile(r"[ \t]*(?:VĂN BẢN QUY PHẠM PHÁP LUẬT|VĂN BẢN HỢP NHẤT|VĂN BẢN KHÁC)(?:[ \t]*-[ \t]*[A-ZĐÀ-Ỹ ,]+)?[ \t]*")
 _STAMP_OPEN = re.compile(r"[ \t]*(?:Người ký|Ký bởi)[ \t]*:.*")
