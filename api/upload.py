@@ -82,7 +82,10 @@ def to_quads_file(data: bytes, filename: str, workdir: Path) -> tuple[object, Pa
     if problem:
         raise ApiError(422, "not_a_document", f"{name}: {problem}")
     doc.source = f"upload/{name}"  # parse_path already resolved its references within the document
-    quads = document_quads(doc)
+    try:
+        quads = document_quads(doc)
+    except Exception as exc:  # as in `cancu ingest`: one document's bug is its own error, never a 500
+        raise ApiError(422, "not_a_document", f"{name}: cannot build its graph ({type(exc).__name__}: {exc})") from exc
     out = workdir / "doc.nq"
     out.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
     return doc, out, list(doc.errors)
