@@ -581,6 +581,10 @@ class OxigraphStore(BatchedLinks):
         result.serialize(output=out, format=rfmt)
         return SparqlResult(out.value(), rfmt.media_type)
 
+    def graph_size(self, iri: str) -> int:
+        """Quads in the named graph `iri` (what an upload replacing a document logs)."""
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+
     def nquads(self) -> bytes:
         """Every quad as N-Quads: how an in-memory store is copied into a query worker process."""
         return self._store.dump(format=ox.RdfFormat.N_QUADS)
