@@ -2,9 +2,10 @@
 
 The store lives on `app.state` so tests pass an in-memory store to `create_app(store)` and never
 patch anything. The default store is opened lazily and read-only (only `cancu load` writes): if it
-cannot be opened, requests answer 503 and the next request tries again. Every request checks that the
-directory at the store's path is still the one opened (one stat call): a store moved, removed or
-replaced under the server answers 503, and an upload never creates a store.
+cannot be opened, requests answer 503 and the next request tries again. Requests check that the directory
+at the store's path is still the one opened (reads at most every PLACE_CHECK seconds, /health and uploads
+always): a store moved, removed or replaced under the server answers 503 (then the next request opens what
+is there, if anything), and an upload never creates a store.
 """
 
 from __future__ import annotations
@@ -79,10 +80,11 @@ class StoreHolder:
             return result
 
     def opened_store(self) -> Store | None:
-        """The store if it is already open (no blocking), else None; StoreUnavailable if it was moved away."""
+        """The store if it is already open (no blocking), else None; StoreUnavailable if it was moved away
+        (checked at most every PLACE_CHECK seconds here; `store()`, used by /health and uploads, always checks)."""
         store = self._store
         if store is not None:
-            _check_place(store)
+            _check_place(store, PLACE_CHECK)
         return store
 
     def opened_index(self) -> SearchIndex | None:
@@ -149,11 +151,14 @@ class StoreHolder:
             self._store.close()
 
 
-def _check_place(store: Store) -> None:
+PLACE_CHECK = 0.25  # seconds between two checks of the store's place by requests that only read
+
+
+def _check_place(store: Store, max_age: float = 0.0) -> None:
     """StoreUnavailable (-> 503) if an on-disk store was moved, removed or replaced since it was opened."""
     check = getattr(store, "check_place", None)
     if check is not None:
-        check()
+        check(max_age)
 
 
 # The dependencies are `async def` so that FastAPI calls them on the event loop: a plain `def` costs a
