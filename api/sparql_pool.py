@@ -133,6 +133,9 @@ class SparqlPool:
     def run(self, job: Job, timeout: float) -> SparqlResult:
         """Run `job` in a free worker; the exceptions of OxigraphStore.sparql, or 503 if busy, late or crashed."""
         with self._lock:
+            while self._idle and not self._idle[-1].process.is_alive():  # died while idle (e.g. out of memory)
+                self._idle.pop().conn.close()
+                self._running -= 1
             if self._idle:
                 worker = self._idle.pop()
             elif self._running < self._size:
@@ -169,6 +172,8 @@ class SparqlPool:
                 with self._lock:
                     self._idle.append(worker)
             raise
+        if answer[0] == "unavailable":
+            worker.generation = None  # it could not open the store: send the source again next time
         with self._lock:
             self._idle.append(worker)
         if answer[0] == "ok":

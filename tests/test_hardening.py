@@ -369,7 +369,7 @@ def test_an_upload_does_not_replace_the_bundled_186_qd_btttt(loaded: TestClient)
     assert loaded.get("/documents/qd-2022-186-btttt").json()["source_file"] == doc["source_file"]
 
 
-def test_replacing_needs_the_flag_whoever_stored_the_document(loaded: TestClient) -> None:
+def test_replacing_needs_the_flag_whoever_stored_the_document(loaded: TestClient, caplog: pytest.LogCaptureFixture) -> None:
     loaded_by_cli = loaded.get("/documents/qd-2099-9999-test").json()["source_file"]
     new = fictional("9999/QĐ-TEST", 2099, "Bộ Thử nghiệm", "Nghị định số 9002/2098/NĐ-TEST của Chính phủ Thử nghiệm")
     err = assert_error(_upload(loaded, new, "gia-lap-9999.txt"), 409, "document_exists")
@@ -378,6 +378,9 @@ def test_replacing_needs_the_flag_whoever_stored_the_document(loaded: TestClient
     r = _upload(loaded, new, "gia-lap-9999.txt", replace=True)
     assert r.status_code == 201, r.text
     assert r.json()["replaced"] is True and _bases(loaded, "qd-2099-9999-test") == ["9002/2098/NĐ-TEST"]
+    logged = [rec.getMessage() for rec in caplog.records if "replaced qd-2099-9999-test" in rec.getMessage()]
+    assert len(logged) == 1 and loaded_by_cli in logged[0] and f"{r.json()['quads']} after" in logged[0]
+    assert int(logged[0].split(": ")[-1].split(" quads before")[0]) > 0
     again = fictional("9999/QĐ-TEST", 2099, "Bộ Thử nghiệm", "Nghị định số 9003/2098/NĐ-TEST của Chính phủ Thử nghiệm")
     err = assert_error(_upload(loaded, again, "gia-lap-9999-b.txt"), 409, "document_exists")  # an upload's too
     assert "upload/gia-lap-9999.txt" in err["message"]

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from cancu.iri import DocId
-from graph.store import LoadError
+from graph.store import DocSummary, LoadError, Store
 
 from api.convert import doc_out
 from api.deps import StoreHolder, WriteConflict, get_holder
@@ -35,14 +35,19 @@ def _ingest(holder: StoreHolder, data: bytes, filename: str, replace: bool) -> t
     with workdir() as tmp:
         doc, nq, warnings = to_quads_file(data, filename, Path(tmp))
         iri = DocId.parse(doc.doc_id).iri()
-        before = holder.store().document(iri)
-        if before is not None and before.ingested and not replace:
-            raise ApiError(409, "document_exists",
-                           f"{doc.doc_id} ({before.number}) is already stored, from {before.source_file}; "
-                           "send replace=true to replace its graph with this file", [f"/documents/{doc.doc_id}"])
-        size_before = _graph_size(holder.store(), iri) if before is not None and before.ingested else 0
+
+        def load(store: Store) -> tuple[int, DocSummary | None, int | None]:
+            """Under the write lock, so two uploads of one document cannot both pass the check."""
+            before = store.document(iri)
+            if before is not None and before.ingested and not replace:
+                raise ApiError(409, "document_exists",
+                               f"{doc.doc_id} ({before.number}) is already stored, from {before.source_file}; "
+                               "send replace=true to replace its graph with this file", [f"/documents/{doc.doc_id}"])
+            size = _graph_size(store, iri) if before is not None and before.ingested else 0
+            return store.load(nq), before, size
+
         try:
-            quads = holder.write(lambda store: store.load(nq))
+            quads, before, size_before = holder.write(load)
             forget_labels()  # an in-memory store is written in place: its cached labels are stale
         except WriteConflict as exc:
             raise ApiError(409, "read_only_store", str(exc)) from exc
@@ -51,10 +56,10 @@ def _ingest(holder: StoreHolder, data: bytes, filename: str, replace: bool) -> t
     stored = holder.store().document(iri)
     if stored is None:
         raise ApiError(503, "store_unavailable", f"{doc.doc_id} was written but cannot be read back")
-    replaced = bool(before and before.ingested)
+    replaced = before is not None and before.ingested
     if replaced:
         log.warning("upload %s replaced %s (was from %s): %s quads before, %d after", safe_name(filename), doc.doc_id,
-                    before.source_file, size_before if size_before is not None else "?", quads)
+                    before.source_file, "?" if size_before is None else size_before, quads)
     out = UploadOut(**doc_out(stored).model_dump(), quads=quads, replaced=replaced, warnings=warnings)
     return out, doc.doc_id
 
