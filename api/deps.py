@@ -2,11 +2,15 @@
 
 The store lives on `app.state` so tests pass an in-memory store to `create_app(store)` and never
 patch anything. The default store is opened lazily and read-only (only `cancu load` writes): if it
-cannot be opened, requests answer 503 and the next request tries again.
+cannot be opened, requests answer 503 and the next request tries again. Requests check that the directory
+at the store's path is still the one opened (reads at most every PLACE_CHECK seconds, /health and uploads
+always): a store moved, removed or replaced under the server answers 503 (then the next request opens what
+is there, if anything), and an upload never creates a store.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Callable, TypeVar
 
@@ -15,6 +19,9 @@ from starlette.concurrency import run_in_threadpool
 
 from graph.search_index import SearchIndex, build_index, default_index_path
 from graph.store import Store, StoreUnavailable
+
+from api import limits
+from api.sparql_pool import Source, SparqlPool
 
 T = TypeVar("T")
 
@@ -32,6 +39,7 @@ class StoreHolder:
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._disk_index_stale = False
+        self._pool: SparqlPool | None = None
         self.index_source = "not loaded"
 
     def write(self, fn: Callable[[Store], T]) -> T:
@@ -52,7 +60,7 @@ class StoreHolder:
                 result = fn(store)
             elif isinstance(store, OxigraphStore) and store.path is not None:
                 try:
-                    writer = OxigraphStore(store.path, read_only=False)
+                    writer = OxigraphStore(store.path, read_only=False, create=False)
                 except StoreUnavailable as exc:
                     raise WriteConflict(f"the store is being written by another process; try again later ({exc})") from exc
                 try:
@@ -67,11 +75,17 @@ class StoreHolder:
                 raise WriteConflict(f"the {store.name} store is open read-only and cannot be written through the API")
             with self._lock:  # the search index is derived from the store: rebuilt in memory on next use
                 self._index, self._disk_index_stale = None, True  # (the old one is left to requests using it)
+            if self._pool is not None:
+                self._pool.refresh()
             return result
 
     def opened_store(self) -> Store | None:
-        """The store if it is already open (no blocking), else None."""
-        return self._store
+        """The store if it is already open (no blocking), else None; StoreUnavailable if it was moved away
+        (checked at most every PLACE_CHECK seconds here; `store()`, used by /health and uploads, always checks)."""
+        store = self._store
+        if store is not None:
+            _check_place(store, PLACE_CHECK)
+        return store
 
     def opened_index(self) -> SearchIndex | None:
         """The search index if it is already open (no blocking), else None."""
@@ -84,7 +98,24 @@ class StoreHolder:
                     if self._opener is None:
                         raise StoreUnavailable("no store configured")
                     self._store = self._opener()
+        _check_place(self._store)
         return self._store
+
+    def sparql_pool(self) -> SparqlPool:
+        """The query worker processes (started on first use; api.sparql_pool)."""
+        if self._pool is None:
+            with self._lock:
+                if self._pool is None:
+                    self._pool = SparqlPool(limits.slots(), self._sparql_source)
+        return self._pool
+
+    def _sparql_source(self) -> Source:
+        """Where a query worker finds this store: its directory, or a copy of an in-memory store."""
+        store = self.store()
+        path = getattr(store, "path", None)
+        if path is not None:
+            return ("path", os.path.abspath(path))
+        return ("nquads", store.nquads())  # type: ignore[attr-defined]
 
     def index(self) -> SearchIndex:
         """The on-disk index beside the store if it exists (default store), else one built in memory."""
@@ -108,12 +139,26 @@ class StoreHolder:
         if self._opener is not None:
             with self._lock:
                 self._store = None
+            if self._pool is not None:
+                self._pool.refresh()
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
         if self._index is not None:
             self._index.close()
         if self._store is not None and self._opener is not None:
             self._store.close()
+
+
+PLACE_CHECK = 0.25  # seconds between two checks of the store's place by requests that only read
+
+
+def _check_place(store: Store, max_age: float = 0.0) -> None:
+    """StoreUnavailable (-> 503) if an on-disk store was moved, removed or replaced since it was opened."""
+    check = getattr(store, "check_place", None)
+    if check is not None:
+        check(max_age)
 
 
 # The dependencies are `async def` so that FastAPI calls them on the event loop: a plain `def` costs a

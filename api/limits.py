@@ -1,20 +1,13 @@
-"""Cost limits for open query endpoints: a wall-clock timeout and a cap on queries running at once.
+"""Cost limits of the open query endpoints, one place, each read from the environment when used.
 
-pyoxigraph cannot cancel a running query, so a query that passes its timeout keeps its worker thread
-until it finishes; the client gets 503 at the deadline, and at most CANCU_QUERY_SLOTS such queries
-run at once (further ones get 503 "busy" immediately instead of queueing). CPU time of an abandoned
-query and the size of a result that finishes in time are not bounded.
+A SPARQL query runs in a worker process (api.sparql_pool), so its timeout is real: past it the worker is
+killed and replaced, and the client gets 503. Before that, api.sparql_guard refuses what could crash the
+engine (nesting, size) or reach the network (SERVICE).
 """
 
 from __future__ import annotations
 
 import os
-import threading
-from typing import Callable, TypeVar
-
-from api.errors import ApiError
-
-T = TypeVar("T")
 
 
 def _env_float(name: str, default: float) -> float:
@@ -24,38 +17,30 @@ def _env_float(name: str, default: float) -> float:
         return default
 
 
-SLOTS = max(1, int(_env_float("CANCU_QUERY_SLOTS", 4)))
-_slots = threading.BoundedSemaphore(SLOTS)
-
-
 def timeout() -> float:
-    """Seconds a query may run before the client gets 503: CANCU_QUERY_TIMEOUT, default 30."""
+    """Seconds a query may run before the client gets 503 and its worker is killed: CANCU_QUERY_TIMEOUT, default 30."""
     return _env_float("CANCU_QUERY_TIMEOUT", 30.0)
 
 
-def bounded(fn: Callable[[], T]) -> T:
-    """Run `fn` in a query slot with the timeout; 503 if no slot is free or the deadline passes.
+def slots() -> int:
+    """Queries running at once, one worker process each (more get 503 "busy"): CANCU_QUERY_SLOTS, default 4."""
+    return max(1, int(_env_float("CANCU_QUERY_SLOTS", 4)))
 
-    A daemon thread per query (not a pool): an abandoned query must not keep the server from exiting.
-    """
-    if not _slots.acquire(blocking=False):
-        raise ApiError(503, "busy", f"{SLOTS} queries are already running; try again shortly")
-    done = threading.Event()
-    box: dict[str, object] = {}
 
-    def work() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # re-raised in the caller's thread
-            box["error"] = exc
-        finally:
-            _slots.release()
-            done.set()
+MAX_QUERY = 100_000  # characters of query text
 
-    threading.Thread(target=work, name="cancu-query", daemon=True).start()
-    if not done.wait(timeout()):
-        raise ApiError(503, "query_timeout", f"the query ran longer than {timeout():g} s (CANCU_QUERY_TIMEOUT); "
-                                             "narrow it or add LIMIT")
-    if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return box["value"]  # type: ignore[return-value]
+
+def max_depth() -> int:
+    """Deepest nesting of { } ( ) [ ] in a query: CANCU_SPARQL_MAX_DEPTH, default 64 (the engine crashes past ~2,000)."""
+    return max(1, int(_env_float("CANCU_SPARQL_MAX_DEPTH", 64)))
+
+
+def max_patterns() -> int:
+    """Triple patterns, pattern keywords and operators in a query: CANCU_SPARQL_MAX_PATTERNS, default 1,000
+    (the engine crashes past ~2,500 MINUS or BIND in a row)."""
+    return max(1, int(_env_float("CANCU_SPARQL_MAX_PATTERNS", 1000)))
+
+
+def max_result_bytes() -> int:
+    """Bytes of one serialised result: CANCU_SPARQL_MAX_RESULT, default 50 MB (past it: 422, add LIMIT)."""
+    return max(1024, int(_env_float("CANCU_SPARQL_MAX_RESULT", 50_000_000)))

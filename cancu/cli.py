@@ -195,6 +195,9 @@ def _build_oxigraph(files: list[Path]) -> int:
 
     try:
         report = build(config.oxigraph_path(), files, on_error=_err)
+        if not report.files:
+            _err(f"no file could be loaded: no store built at {config.oxigraph_path()}")
+            return 1
         store = OxigraphStore(config.oxigraph_path())
         try:
             build_index(store, default_index_path())

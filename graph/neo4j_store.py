@@ -41,10 +41,11 @@ import os
 import re
 from collections import Counter, defaultdict
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from neo4j import READ_ACCESS, GraphDatabase
+from neo4j import READ_ACCESS, GraphDatabase, unit_of_work
 from neo4j.exceptions import (AuthError, ClientError, ConfigurationError, CypherSyntaxError, DriverError,
                               Neo4jError, ServiceUnavailable, SessionExpired)
 
@@ -353,19 +354,29 @@ class Neo4jStore(BatchedLinks):
                     out[r["u"]] = (kind_of(types, NODE_KINDS, "other"), label)
         return out
 
-    def cypher_read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Run a read-only Cypher query (READ access mode; write clauses refused before sending)."""
+    def cypher_read(self, query: str, params: dict[str, Any] | None = None, timeout: float | None = None,
+                    max_rows: int | None = None) -> list[dict[str, Any]]:
+        """Run a read-only Cypher query (READ access mode; write clauses refused before sending). `timeout`
+        is a server-side transaction timeout (the server stops the query: TimeoutError); at most
+        `max_rows` + 1 rows are read (one more than the cap, so the caller can say it cut)."""
         stripped = re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", " ", query, flags=re.S)
         if m := _WRITE_CLAUSE.search(stripped):
             raise PermissionError(f"read-only Cypher: {m.group(1).upper()} is not allowed here")
         try:
             with self._guard(), self._driver.session(database=self.database, default_access_mode=READ_ACCESS) as s:
-                return s.execute_read(lambda tx: [rec.data() for rec in tx.run(query, params or {})])
+                @unit_of_work(timeout=timeout)
+                def rows(tx: Any) -> list[dict[str, Any]]:
+                    result = tx.run(query, params or {})
+                    return [rec.data() for rec in (result if max_rows is None else islice(result, max_rows + 1))]
+
+                return s.execute_read(rows)
         except CypherSyntaxError as exc:
             raise ValueError(f"Cypher syntax error: {one_line(exc)}") from None
         except ClientError as exc:
             if "AccessMode" in (exc.code or "") or "Forbidden" in (exc.code or ""):
                 raise PermissionError(f"read-only Cypher: {one_line(exc)}") from None
+            if "TransactionTimedOut" in (exc.code or ""):
+                raise TimeoutError(f"the query passed its time limit and Neo4j stopped it: {one_line(exc)}") from None
             raise ValueError(f"Cypher error: {one_line(exc)}") from None
 
     def counts(self) -> tuple[int, int]:

@@ -5,7 +5,8 @@ quad through the memtable and WAL into all index permutations (~40k quads/s here
 store yet there is nothing to replace and no reader to protect, so the bulk loader (SST files written
 directly, ~3x faster and a ~3x smaller store) is safe if it works on a staging directory that becomes
 the store only when every file is in: a crash or a kill leaves the staging directory, never a
-half-built store, and the next build starts it again.
+half-built store, and the next build starts it again; a build that fails, or that no file went into,
+removes it and leaves no store.
 
 Each file is still checked whole before any of it is written (syntax, every quad in a named graph),
 so a bad file is reported and skipped exactly as with `load`. A graph already written by an earlier
@@ -75,21 +76,29 @@ def build(target: Path, files: Iterable[Path], on_error: Callable[[str], None] |
 
     pool = ThreadPoolExecutor(max(1, workers))
     try:
-        for result in pool.map(check_and_load, range(len(paths))):
-            if isinstance(result, str):
-                report.errors.append(result)
-                if on_error:
-                    on_error(result)
-            else:
-                report.quads += result
-                report.files += 1
-        for i in sorted(shared):  # replace, in the given order: the transactional path
-            store.load(paths[i])
-        store._store.flush()  # noqa: SLF001
-    except OSError as exc:
+        try:
+            for result in pool.map(check_and_load, range(len(paths))):
+                if isinstance(result, str):
+                    report.errors.append(result)
+                    if on_error:
+                        on_error(result)
+                else:
+                    report.quads += result
+                    report.files += 1
+            for i in sorted(shared):  # replace, in the given order: the transactional path
+                store.load(paths[i])
+            store._store.flush()  # noqa: SLF001
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            store.close()
+    except OSError as exc:  # no half-built staging directory stays behind (an interrupt or a kill may leave one)
+        shutil.rmtree(staging, ignore_errors=True)
         raise StoreUnavailable(f"building the store at {staging} failed: {exc}; re-run the load") from exc
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        store.close()
+    except Exception:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if report.files == 0:  # nothing went in: no store, as before the build
+        shutil.rmtree(staging, ignore_errors=True)
+        return report
     staging.rename(target)
     return report

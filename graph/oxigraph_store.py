@@ -21,13 +21,15 @@ Why each choice:
 
 from __future__ import annotations
 
+import os
 import re
 import threading
+import time
 from collections import OrderedDict, defaultdict
 from itertools import product
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -70,6 +72,30 @@ _UPDATE_KEYWORDS = re.compile(
 
 class NotAcceptable(ValueError):
     """No media type in the Accept header can serve this result (HTTP 406)."""
+
+
+class ResultTooLarge(Exception):
+    """A query result passed the byte cap given to `OxigraphStore.sparql`."""
+
+
+class _CappedBuffer:
+    """A file-like sink that refuses to grow past `cap` bytes: the serialiser stops at the first write over it."""
+
+    def __init__(self, cap: int | None) -> None:
+        self.cap, self.size, self.parts = cap, 0, []  # type: list[bytes]
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.cap is not None and self.size > self.cap:
+            raise ResultTooLarge(f"the result is larger than {self.cap} bytes; narrow the query or add LIMIT")
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def value(self) -> bytes:
+        return b"".join(self.parts)
 
 
 @dataclass(frozen=True)
@@ -129,7 +155,8 @@ class OxigraphStore(BatchedLinks):
     name = "oxigraph"
     embedded = True  # in-process: calls hold the GIL and never wait on a network (see api.deps.run_store)
 
-    def __init__(self, path: Path | None = None, read_only: bool = False) -> None:
+    def __init__(self, path: Path | None = None, read_only: bool = False, create: bool = True) -> None:
+        """`create=False`: open only a store that exists (the API writes into the store it serves, never a new one)."""
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
         self._counts: tuple[int, int] | None = None
@@ -137,14 +164,32 @@ class OxigraphStore(BatchedLinks):
         try:
             if self.path is None:
                 self._store = ox.Store()
-            elif read_only:
-                if not self.path.exists():
+            elif read_only or not create:
+                if not (self.path / "CURRENT").is_file():  # RocksDB's marker of a database
                     raise StoreUnavailable(f"no Oxigraph store at {self.path}; run `cancu load` first")
-                self._store = ox.Store.read_only(str(self.path))
+                self._store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
             else:
                 self._store = ox.Store(str(self.path))
         except (OSError, RuntimeError) as exc:  # RocksDB reports a locked or changing store as RuntimeError
             raise StoreUnavailable(f"cannot open Oxigraph store at {self.path}: {exc}") from exc
+        self._place = _place(self.path)
+        self._place_checked = 0.0  # time.monotonic() of the last check that found it in place
+
+    def check_place(self, max_age: float = 0.0) -> None:
+        """StoreUnavailable if the directory at `path` is no longer the one this handle opened (moved, removed,
+        or replaced: a handle keeps reading the old files, and a writer would create a new store there).
+        A stat and a 40-byte read (~10 µs); `max_age`: skip it if it passed less than that many seconds ago."""
+        if self.path is None:
+            return
+        now = time.monotonic()
+        if max_age and now - self._place_checked < max_age:
+            return
+        if _place(self.path) == self._place:
+            self._place_checked = now
+        else:
+            self._place_checked = 0.0
+            raise StoreUnavailable(f"the store at {self.path} was moved, removed or replaced after it was opened; "
+                                   "put it back, or build one with `cancu load`")
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -516,9 +561,10 @@ class OxigraphStore(BatchedLinks):
     # ---- SPARQL endpoint -----------------------------------------------------------------
 
     def sparql(self, query: str, accept: str = "*/*", default_graph: list[str] | None = None,
-               named_graphs: list[str] | None = None) -> SparqlResult:
+               named_graphs: list[str] | None = None, max_bytes: int | None = None) -> SparqlResult:
         """Run a read-only SPARQL query; serialise by the Accept header. PermissionError for updates,
-        ValueError for syntax errors, NotAcceptable (a ValueError) for an Accept we cannot serve."""
+        ValueError for syntax errors, NotAcceptable (a ValueError) for an Accept we cannot serve,
+        ResultTooLarge as soon as the result passes `max_bytes` (serialised; graphs counted as they are read)."""
         if is_update(query):
             raise PermissionError("SPARQL Update is not allowed on this endpoint (read-only)")
         kwargs: dict[str, object] = {"prefixes": PREFIXES}
@@ -534,11 +580,24 @@ class OxigraphStore(BatchedLinks):
             raise ValueError(f"SPARQL syntax error: {exc}") from exc
         except (OSError, RuntimeError) as exc:
             raise StoreUnavailable(f"Oxigraph query failed: {exc}") from exc
+        out = _CappedBuffer(max_bytes)
         if isinstance(result, ox.QueryTriples):
             fmt = negotiate_rdf(accept)
-            return SparqlResult(_serialize_triples(result, fmt), fmt.media_type)
+            out.write(_serialize_triples(_capped(result, max_bytes), fmt))
+            return SparqlResult(out.value(), fmt.media_type)
         rfmt = negotiate_results(accept)
-        return SparqlResult(result.serialize(format=rfmt), rfmt.media_type)
+        if isinstance(result, ox.QueryBoolean):
+            return SparqlResult(result.serialize(format=rfmt), rfmt.media_type)
+        result.serialize(output=out, format=rfmt)
+        return SparqlResult(out.value(), rfmt.media_type)
+
+    def graph_size(self, iri: str) -> int:
+        """Quads in the named graph `iri` (what an upload replacing a document logs)."""
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+
+    def nquads(self) -> bytes:
+        """Every quad as N-Quads: how an in-memory store is copied into a query worker process."""
+        return self._store.dump(format=ox.RdfFormat.N_QUADS)
 
     def close(self) -> None:
         """Flush and drop the handle; RocksDB releases its lock when the object is collected."""
@@ -620,6 +679,17 @@ def negotiate_results(accept: str) -> ox.QueryResultsFormat:
     raise NotAcceptable(f"cannot serve {accept!r} for query results; use one of {', '.join(_RESULTS_BY_MEDIA)}")
 
 
+def _capped(triples: Iterable[ox.Triple], max_bytes: int | None) -> Iterator[ox.Triple]:
+    """The triples, ResultTooLarge once their N-Triples text passes `max_bytes` (they are sorted whole in memory)."""
+    size = 0
+    for t in triples:
+        if max_bytes is not None:
+            size += len(str(t)) + 3
+            if size > max_bytes:
+                raise ResultTooLarge(f"the result is larger than {max_bytes} bytes; narrow the query or add LIMIT")
+        yield t
+
+
 def _serialize_triples(triples: Iterable[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     unique = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N3, ox.RdfFormat.TRIG) else None
@@ -680,6 +750,20 @@ def _relation_filter(relations: list[str] | None) -> list[str]:
     if unknown:
         raise ValueError(f"unknown relation(s) {unknown}; known: {sorted(RELATIONS)}")
     return [RELATIONS[r] for r in sorted(set(relations))]
+
+
+def _place(path: Path | None) -> tuple[int, int, bytes] | None:
+    """What stays the same while the directory at `path` is the same store: its device and inode, and the
+    unique id RocksDB writes in IDENTITY when it creates a database (an inode may be reused by a new one)."""
+    if path is None:
+        return None
+    try:
+        st = os.stat(path)
+        with open(os.path.join(path, "IDENTITY"), "rb") as f:
+            identity = f.read(256)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, identity)
 
 
 def _valid_iri(iri: str) -> bool:

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 
 from graph.store import LoadError
 
+MAX_LINE = 16 * 1024 * 1024  # pyoxigraph's parser refuses a longer line (a literal must fit in one)
 FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 
 
@@ -37,6 +38,9 @@ def read_quads(path: Path) -> Iterator[ox.Quad]:
         raise LoadError(f"{path}: no such file") from exc
     except (SyntaxError, ValueError, OSError) as exc:
         raise LoadError(f"{path}: {exc}") from exc
+    except MemoryError as exc:  # the parser's line buffer: a literal (or line) over what Oxigraph stores
+        raise LoadError(f"{path}: a line or literal is longer than Oxigraph's limit of {MAX_LINE // (1 << 20)} MiB "
+                        f"({exc})") from exc
 
 
 def check_file(path: Path) -> tuple[set[str], int]:

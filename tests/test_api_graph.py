@@ -243,23 +243,6 @@ def test_cypher_is_501_on_oxigraph(client: TestClient) -> None:
     assert_error(client.post("/cypher", json={"query": "MATCH (n) RETURN n LIMIT 1"}), 501, "not_implemented")
 
 
-def test_sparql_timeout(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A query past CANCU_QUERY_TIMEOUT answers 503 at the deadline (a slow store stands in for a heavy query)."""
-    import time
-
-    real = OxigraphStore.sparql
-
-    def slow(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-        time.sleep(0.5)
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(OxigraphStore, "sparql", slow)
-    monkeypatch.setenv("CANCU_QUERY_TIMEOUT", "0.05")
-    assert_error(client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}), 503, "query_timeout")
-    monkeypatch.setenv("CANCU_QUERY_TIMEOUT", "5")
-    assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
-
-
 # ---- uploads ------------------------------------------------------------------------------
 
 @pytest.fixture()
@@ -301,7 +284,10 @@ def test_upload_ingests_fictional_document(writable: TestClient) -> None:
     assert platform["enterprises"][0]["provenance"][0]["provision"].endswith("/phu_luc/hang_1")
     ent = writable.get("/enterprises/cong-ty-x").json()
     assert ent["platforms"]["total"] == 2 and ent["counts"] == {"core_enterprise": 2}
-    again = _post(writable, FICTIONAL.read_bytes(), "gia-lap.txt").json()
+    err = assert_error(_post(writable, FICTIONAL.read_bytes(), "gia-lap.txt"), 409, "document_exists")
+    assert "qd-2099-9001-test" in err["message"] and "upload/gia-lap.txt" in err["message"]  # its id and source
+    again = writable.post("/documents", params={"replace": "true"}, headers={"X-API-Key": "test-key-fictional"},
+                          files={"file": ("gia-lap.txt", FICTIONAL.read_bytes(), "text/plain")}).json()
     assert again["replaced"] is True and again["quads"] == body["quads"]  # graph replaced, not doubled
 
 

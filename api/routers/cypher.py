@@ -1,4 +1,8 @@
-"""POST /cypher: read-only Cypher when the store is Neo4j (Neo4jStore.cypher_read); 501 elsewhere."""
+"""POST /cypher: read-only Cypher when the store is Neo4j (Neo4jStore.cypher_read); 501 elsewhere.
+
+A query runs under a Neo4j transaction timeout of CANCU_QUERY_TIMEOUT: the server stops it (503 here),
+so a slow query does not keep running after its answer; at most CANCU_CYPHER_MAX_ROWS + 1 rows are read.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from fastapi import APIRouter, Depends
 
 from graph.store import Store
 
+from api import limits
 from api.deps import get_store
 from api.errors import ApiError
 from api.graph_schemas import CypherIn, CypherOut
@@ -31,13 +36,15 @@ def cypher(body: CypherIn, store: Store = Depends(get_store)) -> CypherOut:
     run = getattr(store, "cypher_read", None)
     if run is None:
         raise ApiError(501, "not_implemented", f"Cypher needs the Neo4j backend; this server runs {store.name}: use /sparql")
+    cap = max_rows()
     try:
-        rows = run(body.query, body.params)
+        rows = run(body.query, body.params, timeout=limits.timeout(), max_rows=cap)
+    except TimeoutError as exc:  # the server-side transaction timeout stopped the query: nothing keeps running
+        raise ApiError(503, "query_timeout", f"{exc} (CANCU_QUERY_TIMEOUT); narrow it or add LIMIT") from exc
     except PermissionError as exc:
         raise ApiError(403, "read_only", str(exc)) from exc
     except ValueError as exc:
         raise ApiError(400, "invalid_query", str(exc)) from exc
-    cap = max_rows()
     return CypherOut(rows=[_plain(r) for r in rows[:cap]], truncated=len(rows) > cap)
 
 

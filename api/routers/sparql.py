@@ -5,9 +5,10 @@ application/sparql-update, or an INSERT/DELETE/… sent as a query) are refused 
 opens the store read-only and nothing here writes. Results are negotiated by Accept
 (SPARQL JSON/XML/CSV/TSV; Turtle, JSON-LD, N-Triples, RDF/XML for CONSTRUCT/DESCRIBE).
 
-Cost limits: query text ≤ MAX_QUERY characters; a wall-clock timeout and a cap on concurrent queries
-(api.limits: CANCU_QUERY_TIMEOUT, CANCU_QUERY_SLOTS). Not bounded: result size, and the CPU of a query
-that outlives its timeout (Oxigraph cannot cancel it; it holds one slot until it ends).
+Cost limits (api.limits, each configurable): before the engine sees a query, its text length, bracket
+nesting and number of patterns are bounded and SERVICE is refused (api.sparql_guard: 400). It then runs in
+a worker process (api.sparql_pool) with a wall-clock timeout that really stops it (503), a cap on queries at
+once (503 "busy") and a cap on the serialised result (422).
 """
 
 from __future__ import annotations
@@ -18,50 +19,82 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from graph.oxigraph_store import NotAcceptable, is_update
+from graph.oxigraph_store import NotAcceptable, OxigraphStore, ResultTooLarge, is_update
 from graph.store import Store
 
-from api.deps import get_store
+from api import limits
+from api.deps import StoreHolder, get_holder, get_store
 from api.errors import ApiError
-from api.limits import bounded
 from api.schemas import ErrorResponse
+from api.sparql_guard import shape
+from api.sparql_pool import Job
 
 router = APIRouter(tags=["sparql"])
-MAX_QUERY = 100_000
-ERRORS = {400: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 406: {"model": ErrorResponse},
-          415: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
+ERRORS = {code: {"model": ErrorResponse} for code in (400, 403, 406, 413, 415, 422, 501, 503)}
 RESULT_TYPES = {"application/sparql-results+json": {}, "application/sparql-results+xml": {}, "text/csv": {},
                 "text/tab-separated-values": {}, "text/turtle": {}, "application/ld+json": {}, "application/n-triples": {}}
 READ_ONLY = "SPARQL Update is not allowed: this endpoint is read-only"
 
 
-def _run(store: Store, query: str | None, request: Request, default_graphs: list[str], named_graphs: list[str]) -> Response:
+def check_query(query: str | None) -> str:
+    """The query if the endpoint will run it; else ApiError naming the rule (400), or 403 for an update."""
     if not query or not query.strip():
         raise ApiError(400, "missing_query", "pass a SPARQL query as query=…", ["SELECT * WHERE { ?s ?p ?o } LIMIT 10"])
-    if len(query) > MAX_QUERY:
-        raise ApiError(400, "query_too_long", f"queries are limited to {MAX_QUERY} characters")
+    if len(query) > limits.MAX_QUERY:
+        raise ApiError(400, "query_too_long", f"queries are limited to {limits.MAX_QUERY} characters")
     if is_update(query):
         raise ApiError(403, "read_only", READ_ONLY)
-    sparql = getattr(store, "sparql", None)
-    if sparql is None:
+    measured = shape(query)
+    if measured.service:
+        raise ApiError(400, "federated_query_disabled", "federated queries are disabled: this endpoint does not "
+                                                        "call other services (SERVICE)")
+    if measured.depth > limits.max_depth():
+        raise ApiError(400, "query_too_deep", f"the query nests {{ }}, ( ) or [ ] {measured.depth} deep; the limit is "
+                                              f"{limits.max_depth()} (CANCU_SPARQL_MAX_DEPTH)")
+    if measured.patterns > limits.max_patterns():
+        raise ApiError(400, "query_too_complex", f"the query has {measured.patterns} patterns and operators; the limit "
+                                                 f"is {limits.max_patterns()} (CANCU_SPARQL_MAX_PATTERNS)")
+    return query
+
+
+def _run(holder: StoreHolder, store: Store, query: str | None, request: Request, default_graphs: list[str],
+         named_graphs: list[str]) -> Response:
+    query = check_query(query)
+    if not isinstance(store, OxigraphStore):
         raise ApiError(501, "not_implemented", f"the {store.name} backend has no SPARQL endpoint")
+    job = Job(query=query, accept=request.headers.get("accept", "*/*"), default_graph=default_graphs or None,
+              named_graphs=named_graphs or None, max_bytes=limits.max_result_bytes())
     try:
-        accept = request.headers.get("accept", "*/*")
-        result = bounded(lambda: sparql(query, accept=accept, default_graph=default_graphs or None,
-                                        named_graphs=named_graphs or None))
+        result = holder.sparql_pool().run(job, limits.timeout())
     except PermissionError as exc:
         raise ApiError(403, "read_only", str(exc)) from exc
     except NotAcceptable as exc:
         raise ApiError(406, "not_acceptable", str(exc)) from exc
+    except ResultTooLarge as exc:
+        raise ApiError(422, "result_too_large", f"{exc} (CANCU_SPARQL_MAX_RESULT)") from exc
     except ValueError as exc:
         raise ApiError(400, "invalid_query", str(exc)) from exc
     return Response(content=result.body, media_type=result.media_type, headers={"Vary": "Accept"})
 
 
+async def _body(request: Request) -> bytes:
+    """The request body, 413 once it passes what a query of MAX_QUERY characters can take (form-encoded)."""
+    cap = limits.MAX_QUERY * 9 + 4096  # a character is at most 4 UTF-8 bytes, 12 percent-encoded: ample for forms
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > cap:
+        raise ApiError(413, "too_large", f"queries are limited to {limits.MAX_QUERY} characters")
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > cap:
+            raise ApiError(413, "too_large", f"queries are limited to {limits.MAX_QUERY} characters")
+    return bytes(data)
+
+
 @router.get("/sparql", responses={**ERRORS, 200: {"content": RESULT_TYPES}}, response_class=Response,
             summary="SPARQL query (read-only), union of all document graphs as the default graph")
 def sparql_get(
-    request: Request, store: Store = Depends(get_store),
+    request: Request, store: Store = Depends(get_store), holder: StoreHolder = Depends(get_holder),
     query: Annotated[str | None, Query(description="the SPARQL query")] = None,
     update: Annotated[str | None, Query(description="refused: the endpoint is read-only")] = None,
     default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],
@@ -69,7 +102,7 @@ def sparql_get(
 ) -> Response:
     if update is not None:
         raise ApiError(403, "read_only", READ_ONLY)
-    return _run(store, query, request, default_graph_uri, named_graph_uri)
+    return _run(holder, store, query, request, default_graph_uri, named_graph_uri)
 
 
 @router.post("/sparql", responses={**ERRORS, 200: {"content": RESULT_TYPES}}, response_class=Response,
@@ -79,9 +112,10 @@ def sparql_get(
                      "query": {"type": "string"}, "update": {"type": "string"}}}},
                  "application/sparql-query": {"schema": {"type": "string"}},
                  "application/sparql-update": {"schema": {"type": "string"}}}}})
-async def sparql_post(request: Request, store: Store = Depends(get_store)) -> Response:
+async def sparql_post(request: Request, store: Store = Depends(get_store),
+                      holder: StoreHolder = Depends(get_holder)) -> Response:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    raw = await request.body()
+    raw = await _body(request)
     params = parse_qs(request.url.query)
     if ctype == "application/sparql-update":
         raise ApiError(403, "read_only", READ_ONLY)
@@ -98,5 +132,5 @@ async def sparql_post(request: Request, store: Store = Depends(get_store)) -> Re
                        f"POST a query as application/x-www-form-urlencoded or application/sparql-query, not {ctype or 'nothing'}")
     from starlette.concurrency import run_in_threadpool
 
-    return await run_in_threadpool(_run, store, query, request, params.get("default-graph-uri", []),
+    return await run_in_threadpool(_run, holder, store, query, request, params.get("default-graph-uri", []),
                                    params.get("named-graph-uri", []))

@@ -1,0 +1,99 @@
+"""Refuse a SPARQL query that would harm the engine before the engine sees it.
+
+Why: pyoxigraph parses and plans recursively on the native stack. A query a few KB long, with group
+patterns, expressions or property paths nested some thousands deep, or a few thousand OPTIONAL / UNION /
+BIND / triple patterns in a row, overflows it and kills the process (measured on pyoxigraph 0.5: braces
+nested ~2,200 deep, ~2,600 MINUS or BIND in a row, ~5,000 object-list items). And `SERVICE` makes the
+engine send HTTP requests to any address the query names: a public endpoint must not be a proxy into
+the network it runs in (pyoxigraph 0.5 has no option to turn SERVICE off, so it is refused here).
+
+This is a lexer, not a parser: it skips strings and comments as SPARQL does and measures what is left.
+Where it cannot tell how the engine will read some text, it counts more, never less: brackets inside
+`<...>` count (the engine may read `<` as less-than: `?a<((((1))))>2` is an expression to it), and a
+`)` there never lowers the depth.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TOKEN = re.compile(
+    r"""(?P<ws>\s+)
+      | (?P<comment>\#[^\n\r]*)
+      | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+                  |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      | (?P<var>[?$][^\s{}()\[\].,;'"<>=!|&+*/^\#-]*)
+      | (?P<number>\d+\.\d*[eE][+-]?\d+|\.?\d+[eE][+-]?\d+|\d*\.\d+|\d+)
+      | (?P<name>(?:[^\W\d][\w.\-%\\]*)?:(?:[\w.\-:%\\]*[\w\-:%\\])?|[^\W\d](?:[\w.\-%\\]*[\w\-%\\])?)
+      | (?P<open>[{(\[])
+      | (?P<close>[})\]])
+      | (?P<op>\|\||&&|!=|<=|>=|\^\^|[=<>+\-*/|^!])
+      | (?P<sep>[.;,])
+      | (?P<other>.)""",
+    re.X | re.S,
+)
+# Keywords that add a node to the query's algebra (a sub-select, an optional part, a filter …).
+_PATTERN_KEYWORDS = {"OPTIONAL", "UNION", "MINUS", "BIND", "FILTER", "GRAPH", "SERVICE", "VALUES", "SELECT", "EXISTS"}
+_OPENS, _CLOSES = "{([", "})]"
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    """What the guard measures of a query: bracket nesting, algebra size, whether it calls a SERVICE."""
+
+    depth: int  # deepest nesting of { } ( ) [ ] outside strings and comments
+    patterns: int  # triple patterns, pattern keywords (OPTIONAL, UNION, BIND …) and expression operators
+    service: bool  # the SERVICE keyword appears outside strings, IRIs and comments
+
+
+def shape(query: str) -> QueryShape:
+    """Measure `query` (any text: an unterminated string or stray character is measured as code)."""
+    stack: list[str] = []  # open brackets (only their kind matters: a separator counts inside { or [)
+    depth = patterns = 0
+    service = False
+    for m in _TOKEN.finditer(query):
+        kind, text = m.lastgroup, m.group()
+        if kind == "open":
+            stack.append(text)
+            depth = max(depth, len(stack))
+        elif kind == "close":
+            if stack:
+                stack.pop()
+        elif kind == "iri":
+            depth = max(depth, len(stack) + _peak(text))
+            stack.extend("(" * _net_opens(text))
+        elif kind == "name":
+            word = text.upper()
+            if word in _PATTERN_KEYWORDS:
+                patterns += 1
+                service = service or word == "SERVICE"
+        elif kind == "op":
+            patterns += 1
+        elif kind == "sep" and (not stack or stack[-1] != "("):  # a triple pattern ends (not an argument list)
+            patterns += 1
+    return QueryShape(depth=depth, patterns=patterns, service=service)
+
+
+def _peak(text: str) -> int:
+    """The deepest bracket nesting inside `text`, read as code."""
+    level = peak = 0
+    for ch in text:
+        if ch in _OPENS:
+            level += 1
+            peak = max(peak, level)
+        elif ch in _CLOSES:
+            level = max(0, level - 1)
+    return peak
+
+
+def _net_opens(text: str) -> int:
+    """Brackets `text` leaves open, read as code (never negative: a close there does not lower the depth)."""
+    level = 0
+    for ch in text:
+        if ch in _OPENS:
+            level += 1
+        elif ch in _CLOSES:
+            level = max(0, level - 1)
+    return level
