@@ -107,6 +107,8 @@ def test_shape_counts_brackets_outside_strings_and_comments() -> None:
     assert shape("SELECT * WHERE { ?s ?p '''{{{{\n((((''' }").depth == 1
     assert shape("SELECT * WHERE { ?s ?p ?o } # {{{{{{ ((((((").depth == 1
     assert shape("SELECT * WHERE { ?s ?p [ ?q [ ?r ?o ] ] }").depth == 3
+    assert shape(r'SELECT * WHERE { ?s ?p "a\"{{" }').depth == 1  # an escaped quote stays inside the string
+    assert shape(r'SELECT * WHERE { ?s ?p "a\{{{{" }').depth == 5  # not a SPARQL escape: not a string, counted
 
 
 def test_shape_counts_brackets_in_what_may_be_read_as_an_expression() -> None:
