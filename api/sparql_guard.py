@@ -7,7 +7,8 @@ nested ~2,200 deep, ~2,600 MINUS or BIND in a row, ~5,000 object-list items). An
 engine send HTTP requests to any address the query names: a public endpoint must not be a proxy into
 the network it runs in (pyoxigraph 0.5 has no option to turn SERVICE off, so it is refused here).
 
-This is a lexer, not a parser: it skips strings and comments as SPARQL does and measures what is left.
+This is a lexer, not a parser: it skips strings (with SPARQL's escapes only) and comments as SPARQL does
+and measures what is left.
 Where it cannot tell how the engine will read some text, it counts more, never less: brackets inside
 `<...>` count (the engine may read `<` as less-than: `?a<((((1))))>2` is an expression to it), and a
 `)` there never lowers the depth.
@@ -21,12 +22,12 @@ from dataclasses import dataclass
 _TOKEN = re.compile(
     r"""(?P<ws>\s+)
       | (?P<comment>\#[^\n\r]*)
-      | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-                  |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+      | (?P<string>\"\"\"(?:[^"\\]|\\[tbnrf"'\\]|"(?!""))*\"\"\"|'''(?:[^'\\]|\\[tbnrf"'\\]|'(?!''))*'''
+                  |"(?:[^"\\\n\r]|\\[tbnrf"'\\])*"|'(?:[^'\\\n\r]|\\[tbnrf"'\\])*')
       | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
       | (?P<var>[?$][^\s{}()\[\].,;'"<>=!|&+*/^\#-]*)
       | (?P<number>\d+\.\d*[eE][+-]?\d+|\.?\d+[eE][+-]?\d+|\d*\.\d+|\d+)
-      | (?P<name>(?:[^\W\d][\w.\-%\\]*)?:(?:[\w.\-:%\\]*[\w\-:%\\])?|[^\W\d](?:[\w.\-%\\]*[\w\-%\\])?)
+      | (?P<name>(?:[^\W\d][\w.\-%\\]*)?:(?:[\w.\-:%\\]*[\w\-:%\\])?|[^\W\d]\w*)
       | (?P<open>[{(\[])
       | (?P<close>[})\]])
       | (?P<op>\|\||&&|!=|<=|>=|\^\^|[=<>+\-*/|^!])

@@ -107,6 +107,8 @@ def test_shape_counts_brackets_outside_strings_and_comments() -> None:
     assert shape("SELECT * WHERE { ?s ?p '''{{{{\n((((''' }").depth == 1
     assert shape("SELECT * WHERE { ?s ?p ?o } # {{{{{{ ((((((").depth == 1
     assert shape("SELECT * WHERE { ?s ?p [ ?q [ ?r ?o ] ] }").depth == 3
+    assert shape(r'SELECT * WHERE { ?s ?p "a\"{{" }').depth == 1  # an escaped quote stays inside the string
+    assert shape(r'SELECT * WHERE { ?s ?p "a\{{{{" }').depth == 5  # not a SPARQL escape: not a string, counted
 
 
 def test_shape_counts_brackets_in_what_may_be_read_as_an_expression() -> None:
@@ -457,6 +459,7 @@ def test_an_upload_with_a_17_mib_literal_is_refused_and_changes_nothing(tmp_path
 @pytest.mark.neo4j
 def test_cypher_timeout_is_enforced_by_the_server(neo4j_store) -> None:  # noqa: ANN001
     with pytest.raises(TimeoutError):
-        neo4j_store.cypher_read("UNWIND range(1, 1000000000) AS x RETURN count(x) AS n", timeout=0.5)
+        neo4j_store.cypher_read("UNWIND range(1, 100000) AS x UNWIND range(1, 100000) AS y RETURN count(*) AS n",
+                                timeout=0.5)
     assert neo4j_store.cypher_read("RETURN 1 AS n") == [{"n": 1}]
     assert len(neo4j_store.cypher_read("UNWIND range(1, 100) AS x RETURN x", max_rows=10)) == 11
