@@ -220,8 +220,9 @@ def _from_document(body: str, offset: int, issuer_name: IssuerNamer) -> Header:
         if adopted:
             own.date_issued = iso(adopted[1], adopted[2], adopted[3])
     if consolidated:
-        if own.type and own.title:  # the title of what it consolidates: "Nghị định Quy định chi tiết …"
-            own.title = f"{own.type} {own.title[0].lower()}{own.title[1:]}" if own.title[:1].isupper() and not own.title.isupper() else f"{own.type} {own.title}"
+        if own.type and own.title:  # the title of what it consolidates: "Nghị định quy định chi tiết …"
+            sentence_case = not own.title.isupper()
+            own.title = f"{own.type} {own.title[:1].lower() if sentence_case else own.title[:1]}{own.title[1:]}"
         own.number, own.date_issued, own.place, own.issuer, own.signature = consolidated
         own.type, own.date_in_force = CONSOLIDATED, None
     own.signer = own.signature.name if own.signature else None
