@@ -134,6 +134,54 @@ def scores(folder: Path, pattern: str = "*.txt") -> tuple[dict[str, TypeScore], 
     return dict(by_type), size / clock / 1e6 if clock else 0.0
 
 
+def identity_scores(folder: Path, pattern: str = "*.txt") -> dict[str, Any]:
+    """Issue 14 over a batch as `cancu ingest` resolves it: laws of one name and year left as several nodes,
+    and of the legal bases whose target is itself in the folder, how many land on its ingested node."""
+    from cancu.numbers import LAW_TYPES
+    from ingest import identity
+    from ingest.pipeline import unstorable
+    from ingest.resolve import number_of, registry_of, resolve
+
+    docs = []
+    for path in sorted(folder.rglob(pattern)):
+        try:
+            doc = parse_path(path)
+        except Exception:  # counted by scores()
+            continue
+        if not unstorable(doc):
+            docs.append(doc)
+    registry = registry_of(docs)
+    catalogue = identity.build(docs)
+    for doc in docs:
+        resolve(doc, registry)
+        identity.apply(doc, catalogue)
+    law_nodes: dict[tuple[str, Any], set[str]] = defaultdict(set)
+    for doc in docs:
+        for ref in doc.legal_bases + doc.cites:
+            if ref.title and ref.type in LAW_TYPES and ref.doc_id:
+                law_nodes[(identity.name_key(ref.title), ref.date[:4] if ref.date else ref.year)].add(ref.doc_id)
+    split = sorted(f"{name} ({year}): {sorted(ids)}" for (name, year), ids in law_nodes.items() if len(ids) > 1)
+    # the folder's own documents, by number and year, and laws by name and year (what the texts say of themselves)
+    own_number = {(number_of(d.number).key, int(d.date_issued[:4]) if d.date_issued else None): d.doc_id
+                  for d in docs if d.number}
+    own_law = {(identity.name_key(d.title), int(d.date_issued[:4])): d.doc_id
+               for d in docs if d.type in LAW_TYPES and d.title and d.date_issued}
+    in_folder, landed, misses = 0, 0, []
+    for doc in docs:
+        for ref in doc.legal_bases:
+            want = own_number.get((number_of(ref.number).key, ref.year)) if ref.number else None
+            if not want and ref.title:
+                want = own_law.get((identity.name_key(ref.title), int(ref.date[:4]) if ref.date else ref.year))
+            if want:
+                in_folder += 1
+                landed += ref.doc_id == want
+                if ref.doc_id != want:
+                    misses.append(f"{doc.doc_id}: {ref.text[:80]} -> {ref.doc_id}, not {want}")
+    return {"laws_cited_by_name": len(law_nodes), "laws_split": len(split), "split": split,
+            "ambiguous": len(catalogue.ambiguous), "bases_to_folder": in_folder,
+            "landed_on_ingested": landed / in_folder if in_folder else 1.0, "misses": misses}
+
+
 def _ratio(pair: list[int]) -> float:
     return pair[0] / pair[1] if pair[1] else 1.0
 
@@ -189,7 +237,14 @@ def main() -> int:
         return 2
     by_type, mb_s = scores(folder)
     result = summary(by_type, mb_s)
+    result["identity"] = ident = identity_scores(folder)
     print(table(result))
+    print(f"identity: {ident['laws_split']} of {ident['laws_cited_by_name']} laws cited by name left as several nodes "
+          f"in one year ({ident['ambiguous']} name-and-year citations with two candidates, kept unresolved); "
+          f"legal bases to a document of the folder: {ident['bases_to_folder']}, "
+          f"{ident['landed_on_ingested']:.3f} on its ingested node")
+    for line in ident["split"] + ident["misses"]:
+        print("  " + line)
     print(f"tracebacks: {result['total']['tracebacks']}; parse speed {mb_s:.2f} MB/s on one core")
     if args.diff:
         for s in by_type.values():

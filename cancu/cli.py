@@ -86,6 +86,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     import pyoxigraph
 
+    from ingest import identity
     from ingest.resolve import registry_of, resolve
     from ingest.to_rdf import document_quads, gazetteer_quads
 
@@ -95,6 +96,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 2
     docs, errors = _parse_all(files, progress=True)
     registry = registry_of(docs)
+    catalogue = identity.build(docs)
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     triples, written = 0, 0
@@ -103,6 +105,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         tmp = target.with_suffix(".nq.tmp")
         try:
             resolve(doc, registry)
+            identity.apply(doc, catalogue)
             quads = document_quads(doc)
             tmp.write_bytes(pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS))
             tmp.replace(target)  # a reader never sees half a file

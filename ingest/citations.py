@@ -27,7 +27,8 @@ _TYPE_WORD = re.compile(
 )
 # A law cited by name: from "Luật"/"Bộ luật" to its number or date (one PDF line break allowed).
 LAW_RE = re.compile(  # (?=[BLl]) lets the engine skip to where a title can start
-    r"(?=[BLl])(?<![\w])(?P<title>(?:Bộ\s+)?[Ll]uật\s+(?!số\b|này\b)"
+    # "Luật bảo hiểm y tế" is a name; a lower-case "luật" starts one only before a capital ("luật trước ngày" does not)
+    r"(?=[BLl])(?<![\w])(?P<title>(?:(?:Bộ\s+)?Luật\s+(?!số\b|này\b)|luật\s+(?=[A-ZĐÀ-Ỹ]))"
     r"(?:(?!Nghị quyết|Nghị định|Quyết định|Thông tư|Chỉ thị|Luật số)(?:[^;:()\n\d.]|\n(?!Căn cứ))){1,160}?)"
     r"(?=\s+(?:số\s+\d+/\d{4}/QH\d+\s*)?ngày\s+\d{1,2}\s+tháng|\s+số\s+\d+/\d{4}/QH\d+|\s+năm\s+(?:19|20)\d\d(?!\d))"
 )
