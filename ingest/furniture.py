@@ -30,6 +30,8 @@ def furniture_lines(lines: list[str]) -> set[int]:
     out: set[int] = set()
     n = len(lines)
     for i, line in enumerate(lines):
+        if ":" not in line and "VĂN BẢN" not in line and "CÔNG BÁO" not in line:
+            continue  # every furniture line but a page number (found beside its header) has one of these
         if _RUNNING_HEADER.fullmatch(line):
             out.add(i)
             for j in (_next_filled(lines, i, -1), _next_filled(lines, i, 1)):  # its page number, above or below

@@ -216,7 +216,7 @@ def _from_document(body: str, offset: int, issuer_name: IssuerNamer) -> Header:
         own.date_in_force = iso(m[1], m[2], m[3])
     own.signature = find_signature(body, offset)
     if not own.date_issued and own.type in (*LAW_TYPES, "Nghị quyết", "Pháp lệnh"):
-        adopted = _last(_ADOPTED, body)
+        adopted = _adoption(body)
         if adopted:
             own.date_issued = iso(adopted[1], adopted[2], adopted[3])
     if consolidated:
@@ -227,6 +227,15 @@ def _from_document(body: str, offset: int, issuer_name: IssuerNamer) -> Header:
         own.type, own.date_in_force = CONSOLIDATED, None
     own.signer = own.signature.name if own.signature else None
     return own
+
+
+def _adoption(body: str) -> re.Match[str] | None:
+    """The last closing formula "… thông qua ngày …": the pattern is tried only just before each "thông qua"."""
+    found, pos = None, body.find("thông qua")
+    while pos >= 0:
+        found = _ADOPTED.search(body, max(0, pos - 400), pos + 60) or found
+        pos = body.find("thông qua", pos + 1)
+    return found
 
 
 def _last(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
@@ -242,7 +251,7 @@ def _authentication(body: str, offset: int, issuer_name: IssuerNamer
     """A consolidated text's own number, date, place, issuer and signer, from its closing authentication block:
     the issuer and "Số: N/VBHN-…" stand just before "XÁC THỰC VĂN BẢN HỢP NHẤT", the place-date line and the
     signature after it. None when the text has no such block or no VBHN number in it."""
-    mark = _last(_AUTHENTICATION, body)
+    mark = _last(_AUTHENTICATION, body) if "XÁC" in body else None
     if not mark:
         return None
     lo = max(0, mark.start() - 600)

@@ -82,7 +82,12 @@ def _close(prov: Provision, pos: int) -> None:
     prov.end = pos
 
 
+_HEADING_START = frozenset("PCMĐIVX0123456789")  # what a heading of _HEADINGS can start with, a point apart
+
+
 def _heading(line: str) -> tuple[str, int, str, str, str] | None:
+    if not line or (line[0] not in _HEADING_START and ")" not in line[1:4]):
+        return None  # most lines: not worth seven regexes
     for kind, level, rx, prefix in _HEADINGS:
         m = rx.match(line)
         if m:
