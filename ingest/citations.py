@@ -279,6 +279,8 @@ _BETWEEN = re.compile(  # wording between two references that says how the first
 )
 
 
+# what stands between the items of a list of documents: ",", "và", "and the amendment 'tại'/'bởi'"
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|,?\s+và)\s*(?:(?:bởi|tại|theo)\s+)?", re.IGNORECASE)
 _NOT_ACTING = {"Công văn", "Tờ trình", "Báo cáo", "Thông báo"}
 
 
@@ -287,14 +289,23 @@ def stated_relations(text: str, found: list[Found], quote: str, provision: str |
     … Nghị quyết số 193/2025/QH15"): the last signal between two consecutive references decides, and the
     passive "A được sửa đổi, bổ sung bởi B" turns it round (B amends A)."""
     out: list[Ref] = []
+    amended: Found | None = None  # "A được sửa đổi, bổ sung bởi B, C và D": each of B, C, D amends A
     for a, b in zip(found, found[1:]):
         between = text[a.end:b.start]
         if len(between) > 250 or ";" in between:
+            amended = None
             continue
         signals = list(_BETWEEN.finditer(between))
         if not signals:
+            if amended is not None and _LIST_SEPARATOR.fullmatch(between):
+                ref = _to_ref(amended, quote, "amends", provision=provision)
+                ref.via_start = b.start
+                out.append(ref)
+            else:
+                amended = None
             continue
         kind = signals[-1].lastgroup
+        amended = a if kind == "passive" else None
         subject, target = (b, a) if kind == "passive" else (a, b)
         if subject.type in _NOT_ACTING or (subject.number and subject.number == target.number):
             continue  # a letter "về Chương trình … thực hiện Nghị quyết …" names its subject; it does not act

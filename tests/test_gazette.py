@@ -127,3 +127,11 @@ def test_whole_gazette_ingests_and_loads_without_traceback(tmp_path: Path) -> No
                           timeout=1800)
     assert load.returncode == 0 and "Traceback" not in load.stderr, load.stderr[-3000:]
     assert "0 errors" in load.stderr
+
+
+def test_every_amending_law_of_a_list_amends() -> None:
+    """"Luật Tổ chức Quốc hội số 57/2014/QH13 đã được sửa đổi, bổ sung một số điều theo Luật số 65/2020/QH14 và
+    Luật số 62/2025/QH15": both later laws amend the first (issue 14, point 5)."""
+    d = doc("nghi-quyet-so-78-2025-ubtvqh15")
+    amending = {r.via for r in d.related if r.relation == "amends" and r.number == "57/2014/QH13"}
+    assert amending == {"luat-2020-65-qh14", "luat-2025-62-qh15"}
