@@ -85,6 +85,26 @@ def summary() -> str:
             f"({_num(r['all_cores']['mb_s_per_core'])} per core)", "≥ 2 MB/s per core", _met(r["all_cores"]["mb_s_per_core"], 2, True))
         add("", "ingest, synthetic, 1 core", f"{_num(s['one_core']['docs_s'], 'docs/s')}, {_num(s['one_core']['mb_s'], 'MB/s')}")
         add("", f"ingest, synthetic, {m['cores']} cores", f"{_num(s['all_cores']['docs_s'], 'docs/s')}, {_num(s['all_cores']['mb_s'], 'MB/s')}")
+    gaz = read_result("gazette_accuracy") or {}
+    if gaz:
+        t = gaz["total"]
+        add("gazette_parsed", f"gazette: files parsed (of {t['files']})", _num(t["parsed"]), "≥ 0.99", _met(t["parsed"], 0.99, True))
+        for k in ("number", "type", "year"):
+            add(f"gazette_{k}", f"gazette: {k} right (of known)", _num(t[k]), "≥ 0.98", _met(t[k], 0.98, True))
+        add("gazette_speed", "gazette: text parse, 1 core", _num(t["parse_mb_s_one_core"], "MB/s"), "≥ 3 MB/s per core",
+            _met(t["parse_mb_s_one_core"], 3, True))
+        ident = gaz.get("identity")
+        if ident:
+            add("gazette_split", "gazette: laws of one name and year left as several nodes", str(ident["laws_split"]), "0",
+                _met(-ident["laws_split"], 0, True))
+            add("gazette_landed", "gazette: legal bases to a folder document landing on its ingested node",
+                _num(ident["landed_on_ingested"]), "≥ 0.98", _met(ident["landed_on_ingested"], 0.98, True))
+    pdf = read_result("pdf_ingest_speed") or {}
+    if pdf:
+        new, old = pdf["runs"]["pypdfium2_same_files"], pdf["runs"]["pdfminer"]
+        add("pdf_speed", "PDF ingest, gazette PDFs, per CPU-second: pypdfium2 / pdfminer.six (same run)",
+            f"{_num(new['full_mb_per_cpu_s'], 'MB')} / {_num(old['full_mb_per_cpu_s'], 'MB')} ({pdf['speedup_full']}×)",
+            "≥ 5 MB/s per core", _met(new["full_mb_per_cpu_s"], 5, True))
     sz, load = _largest("store_load", lambda r: "seconds" in r.get("oxigraph", {}))
     if load:
         o = load["oxigraph"]
@@ -234,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.quick:
         os.environ["CANCU_BENCH_TAG"] = "_quick"
     if not a.summary_only:
-        from bench import api_latency, ingest_speed, neo4j_ceiling, store_load
+        from bench import api_latency, gazette_accuracy, ingest_speed, neo4j_ceiling, store_load
 
         sizes = ["1k"] if a.quick else a.sizes.split(",")
         print(machine())
@@ -242,6 +262,9 @@ def main(argv: list[str] | None = None) -> int:
             ingest_speed.run("1k", limit_mb=1.5, seconds=4, do_profile=False)
         else:
             ingest_speed.run("1k", limit_mb=40, seconds=60, do_profile=True)
+            if gazette_accuracy.DEFAULT_DIR.is_dir():  # the Công báo texts and PDFs, where ../shared is
+                gazette_accuracy.main([])
+                ingest_speed.run_pdf()
         for s in sizes:
             neo = not a.skip_neo4j and (not a.quick or a.with_neo4j)
             store_load.run(s, neo4j=neo, peer_seconds=60 if a.quick else a.peer_seconds,
