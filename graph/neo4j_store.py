@@ -182,14 +182,15 @@ class Neo4jStore(BatchedLinks):
         pattern = "(me)-[r]->(other)" if outgoing else "(me)<-[r]-(other)"
         rows = self._read(
             f"UNWIND $iris AS iri MATCH (me:Resource {{uri: iri}}) MATCH {pattern} WHERE type(r) IN $types "
-            "RETURN iri, type(r) AS t, other.uri AS other, r.quote AS q, r.provision AS p, r.start AS s, r.end AS e",
+            "RETURN iri, type(r) AS t, other.uri AS other, r.graph AS g, r.quote AS q, r.provision AS p, r.start AS s, "
+            "r.end AS e",
             iris=sorted(out), types=types)
         prov: dict[tuple[str, str, str], set[Provenance]] = defaultdict(set)
         for r in rows:
             key = (r["iri"], r["t"], r["other"])
             prov.setdefault(key, set())  # an edge without provenance still makes a row
             for q, p, s, e in zip(r["q"] or [], r["p"] or [], r["s"] or [], r["e"] or []):
-                prov[key].add(Provenance(document=r["iri"] if outgoing else r["other"], provision=p or None,
+                prov[key].add(Provenance(document=r["g"], provision=p or None,  # the asserting graph
                                          quote=q or None, start=None if s < 0 else s, end=None if e < 0 else e))
         docs = self._summaries([*out, *(o for _, _, o in prov)])
         for (iri, t, other), provs in prov.items():

@@ -394,29 +394,32 @@ class OxigraphStore(BatchedLinks):
     def _provenance(self, me: str, outgoing: bool, allowed: set[str]) -> dict[tuple[str, str, str], set[Provenance]]:
         """Provenance by (me, relation IRI, other) from the cc:Link nodes of the ?me that `me` binds (VALUES).
 
+        The asserting document is the named graph the link sits in, not the link's subject: 982/QĐ-TTg may
+        state a relation of 71/NQ-CP, and the quote and span are then 982's.
+
         Each link node is one scan of its statements, packed into one string per link in SPARQL (`_unpack`):
         an OPTIONAL per property cost an index seek each per link, and a row per combination of them to
         decode (~1.3x cheaper). A property with several values gives every combination, as the OPTIONALs
         did; a blank-node value counts as absent (it has no STR, which would void the link's whole row).
         """
-        link, group = (("?me cc:qualifiedLink ?l .", "?me ?l") if outgoing else
-                       ("?l cc:linkTarget ?me . ?other cc:qualifiedLink ?l .", "?me ?other ?l"))
+        link, group = (("?me cc:qualifiedLink ?l .", "?me ?g ?l") if outgoing else
+                       ("?l cc:linkTarget ?me . ?other cc:qualifiedLink ?l .", "?me ?g ?other ?l"))
         _, rows = self._rows(
             f"SELECT {group} (GROUP_CONCAT(CONCAT(STR(?p), ' ', STR(STRLEN(STR(?o))), ' ', STR(?o)); separator='') "
-            f"AS ?v) WHERE {{ {me} {link} ?l ?p ?o FILTER(?p IN ({_LINK_PREDICATES}) && !isBlank(?o)) }} "
+            f"AS ?v) WHERE {{ {me} GRAPH ?g {{ {link} ?l ?p ?o }} FILTER(?p IN ({_LINK_PREDICATES}) && !isBlank(?o)) }} "
             f"GROUP BY {group}")
         provenance: dict[tuple[str, str, str], set[Provenance]] = defaultdict(set)
         for row in rows:
-            m, vals = row[0].value, _unpack(row[-1].value)
+            m, graph, vals = row[0].value, row[1].value, _unpack(row[-1].value)
             rels = vals[CC + "linkRelation"] & allowed
             if not rels:
                 continue
-            others = vals[CC + "linkTarget"] if outgoing else {row[1].value}
+            others = vals[CC + "linkTarget"] if outgoing else {row[2].value}
             combos = list(product(*(vals[CC + p] or {None} for p in ("inProvision", "quote", "charStart", "charEnd"))))
             for rel in rels:
                 for other in others:
                     provenance[(m, rel, other)].update(
-                        Provenance(document=m if outgoing else other, provision=prov, quote=quote,
+                        Provenance(document=graph, provision=prov, quote=quote,
                                    start=_opt_int(start), end=_opt_int(end))
                         for prov, quote, start, end in combos)
         return provenance

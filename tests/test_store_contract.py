@@ -252,3 +252,11 @@ def test_corpus_role_pages_and_counts(real: tuple[Store, Store]) -> None:
         assert oxi.role_counts(iri, direction) == neo.role_counts(iri, direction), iri
         for limit, offset in PAGES:
             assert oxi.roles(iri, direction, None, limit, offset) == neo.roles(iri, direction, None, limit, offset)
+
+
+def test_corpus_provenance_is_the_asserting_graph(real: tuple[Store, Store]) -> None:
+    """A relation 982/QĐ-TTg states about 71/NQ-CP is 982's claim on both stores (quote and span are 982's)."""
+    from test_provenance_graph import assert_provenance_is_the_asserting_graph
+
+    for store in real:
+        assert_provenance_is_the_asserting_graph(store)
