@@ -52,16 +52,21 @@ QUYẾT ĐỊNH:
 """
 
 
-@pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Path]:
-    """(the corpus's N-Quads, the fictional upload's), both written by `cancu ingest`."""
+def fictional_upload(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fictional upload's N-Quads, written by `cancu ingest`."""
     src = tmp_path_factory.mktemp("fictional")
     (src / "9999-QD-TEST.txt").write_text(FICTIONAL, encoding="utf-8")
     out = tmp_path_factory.mktemp("fictional-rdf")
     run = subprocess.run([sys.executable, "-m", "cancu.cli", "ingest", str(src), "-o", str(out)], cwd=ROOT,
                          capture_output=True, text=True, env={**os.environ, "CANCU_BASE": B})
     assert run.returncode == 0, run.stderr[-2000:]
-    return ingest_corpus(tmp_path_factory.mktemp("corpus-rdf")), out / "qd-2099-9999-test.nq"
+    return out / "qd-2099-9999-test.nq"
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Path]:
+    """(the corpus's N-Quads, the fictional upload's), both written by `cancu ingest`."""
+    return ingest_corpus(tmp_path_factory.mktemp("corpus-rdf")), fictional_upload(tmp_path_factory)
 
 
 def loaded(paths: list[Path]) -> OxigraphStore:
