@@ -43,6 +43,26 @@ def check_key(request: Request) -> None:
         raise ApiError(401, "unauthorized", "a valid X-API-Key header is required to write")
 
 
+UPLOAD_SOURCE = "upload/"  # cc:sourceFile prefix of a document stored by an upload (see `to_quads_file`)
+
+
+def is_upload(source_file: str | None) -> bool:
+    """True if an upload stored the document: only those may an upload replace without the admin key."""
+    return (source_file or "").startswith(UPLOAD_SOURCE)
+
+
+def admin_key(request: Request) -> bool:
+    """Whether the request carries the admin key (X-Admin-Key = CANCU_ADMIN_KEY), which may replace a
+    document of the corpus or loaded by the CLI; 401 for a wrong key, or for one sent while none is set."""
+    given = request.headers.get("x-admin-key", "")
+    if not given:
+        return False
+    expected = os.environ.get("CANCU_ADMIN_KEY", "")
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise ApiError(401, "unauthorized", "the X-Admin-Key header is wrong (or CANCU_ADMIN_KEY is not set here)")
+    return True
+
+
 def safe_name(filename: str | None) -> str:
     name = re.sub(r"[^\w.-]+", "_", Path(filename or "upload").name)[:120].strip("._") or "upload"
     return name
@@ -81,7 +101,7 @@ def to_quads_file(data: bytes, filename: str, workdir: Path) -> tuple[object, Pa
     problem = unstorable(doc)
     if problem:
         raise ApiError(422, "not_a_document", f"{name}: {problem}")
-    doc.source = f"upload/{name}"  # parse_path already resolved its references within the document
+    doc.source = f"{UPLOAD_SOURCE}{name}"  # parse_path already resolved its references within the document
     try:
         quads = document_quads(doc)
     except Exception as exc:  # as in `cancu ingest`: one document's bug is its own error, never a 500

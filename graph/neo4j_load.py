@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from neo4j import Driver
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
+from graph import own_facts
 from graph.rdf_files import read_quads
 from graph.store import LoadError, StoreUnavailable
 
@@ -346,9 +347,38 @@ def _view(own: dict[str, list[Any]] | None, union: dict[str, list[Any]]) -> str:
 
     Why: every answer rule (own graph wins, else the smallest value; the union for lists and types) needs
     only these two records, so readers take one property instead of one ASSERTS record per graph (a hub
-    cited by thousands of documents has thousands).
+    cited by thousands of documents has thousands). The union follows graph.own_facts: an ingested
+    document's descriptive keys are its own graph's alone; a document known only from citations has one
+    canonical value per descriptive key (other titles as skos:altLabel). Applying it again to a union of
+    resolved unions gives the same (the loader merges views that way).
     """
-    return _record_json([own, union])  # type: ignore[arg-type]
+    return _record_json([own, _own_facts(own, union)])  # type: ignore[arg-type]
+
+
+_DESCRIPTIVE_KEYS = {("@type" if p == own_facts.RDF_TYPE else _compact(p)): p for p in own_facts.DESCRIPTIVE}
+
+
+def _own_facts(own: dict[str, list[Any]] | None, union: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """graph.own_facts on a record keyed by compacted predicates (a document node's only: others unchanged)."""
+    if own_facts.LEGAL_DOCUMENT not in union.get("@type", ()):
+        return union
+    if own and own.get(_compact(own_facts.SOURCE_FILE)):
+        return _rekey(own_facts.only_own(_iris(own), _iris(union)))
+    return _rekey(own_facts.resolve_stub(_iris(union), _lexical_value))
+
+
+def _iris(rec: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """A record with its descriptive keys as full IRIs (what graph.own_facts speaks)."""
+    return {_DESCRIPTIVE_KEYS.get(k, k): v for k, v in rec.items()}
+
+
+def _rekey(rec: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    back = {iri: key for key, iri in _DESCRIPTIVE_KEYS.items()}
+    return {k2: sorted(v, key=_view_order) for k, v in rec.items() for k2 in [back.get(k, k)]}
+
+
+def _lexical_value(v: Any) -> str:
+    return (v.get("@d") or v.get("@id") or "") if type(v) is dict else str(v)
 
 
 def _record_json(per: dict[str, list[Any]]) -> str:

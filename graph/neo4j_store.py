@@ -182,14 +182,15 @@ class Neo4jStore(BatchedLinks):
         pattern = "(me)-[r]->(other)" if outgoing else "(me)<-[r]-(other)"
         rows = self._read(
             f"UNWIND $iris AS iri MATCH (me:Resource {{uri: iri}}) MATCH {pattern} WHERE type(r) IN $types "
-            "RETURN iri, type(r) AS t, other.uri AS other, r.quote AS q, r.provision AS p, r.start AS s, r.end AS e",
+            "RETURN iri, type(r) AS t, other.uri AS other, r.graph AS g, r.quote AS q, r.provision AS p, r.start AS s, "
+            "r.end AS e",
             iris=sorted(out), types=types)
         prov: dict[tuple[str, str, str], set[Provenance]] = defaultdict(set)
         for r in rows:
             key = (r["iri"], r["t"], r["other"])
             prov.setdefault(key, set())  # an edge without provenance still makes a row
             for q, p, s, e in zip(r["q"] or [], r["p"] or [], r["s"] or [], r["e"] or []):
-                prov[key].add(Provenance(document=r["iri"] if outgoing else r["other"], provision=p or None,
+                prov[key].add(Provenance(document=r["g"], provision=p or None,  # the asserting graph
                                          quote=q or None, start=None if s < 0 else s, end=None if e < 0 else e))
         docs = self._summaries([*out, *(o for _, _, o in prov)])
         for (iri, t, other), provs in prov.items():
@@ -312,7 +313,8 @@ class Neo4jStore(BatchedLinks):
         if simple:
             for r in self._read(
                     f"MATCH (me:Resource {{uri: $iri}}){_ROLE_ARROWS[direction][0]}(o:Resource) "
-                    "WHERE type(r) IN $types AND o.uri IN $others RETURN type(r) AS t, o.uri AS o, r.graph AS g, "
+                    f"WHERE type(r) IN $types AND o.uri IN $others AND {_not_a_claim(direction)} "
+                    "RETURN type(r) AS t, o.uri AS o, r.graph AS g, "
                     "r.quote AS q, r.provision AS p, r.start AS s, r.end AS e",
                     iri=iri, types=sorted(simple), others=sorted({o for _, o in page})):
                 for q, p, s, e in zip(r["q"] or [], r["p"] or [], r["s"] or [], r["e"] or []):
@@ -336,7 +338,7 @@ class Neo4jStore(BatchedLinks):
         if simple:
             pairs |= {(simple[r["t"]], r["o"]) for r in self._read(
                 f"MATCH (me:Resource {{uri: $iri}}){arrow}(o:Resource) WHERE type(r) IN $types "
-                "RETURN DISTINCT type(r) AS t, o.uri AS o", iri=iri, types=sorted(simple))}
+                f"AND {_not_a_claim(direction)} RETURN DISTINCT type(r) AS t, o.uri AS o", iri=iri, types=sorted(simple))}
         if "signed" in names:
             pairs |= {("signed", r["o"]) for r in self._read(
                 f"MATCH (me:Resource {{uri: $iri}}){signer}(o:Resource) RETURN DISTINCT o.uri AS o", iri=iri)}
@@ -498,6 +500,13 @@ def _int_or_none(value: str) -> int | None:
 def _is_iri(uri: str) -> bool:
     """False for the graph-scoped names the loader gives blank nodes (the Oxigraph store answers IRIs only)."""
     return "#_:" not in uri
+
+
+def _not_a_claim(direction: str) -> str:
+    """Cypher keeping role edge `r` unless it is another graph's claim about an ingested document's issuer
+    (graph.own_facts): `passed_by` counts from the document's own graph once it is ingested."""
+    doc = "me" if direction == "out" else "o"
+    return f"(type(r) <> 'passed_by' OR r.graph = {doc}.uri OR {doc}.sourceFile IS NULL)"
 
 
 _ROLE_ARROWS = {  # direction -> (a role's relationship, cc:signature/cc:signer), from `me` to the other end

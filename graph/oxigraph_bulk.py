@@ -87,6 +87,7 @@ def build(target: Path, files: Iterable[Path], on_error: Callable[[str], None] |
                     report.files += 1
             for i in sorted(shared):  # replace, in the given order: the transactional path
                 store.load(paths[i])
+            store.settle_claims()  # the bulk loader wrote the files as they are (graph.own_facts)
             store._store.flush()  # noqa: SLF001
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

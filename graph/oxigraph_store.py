@@ -37,6 +37,8 @@ from cancu.text import fold
 from graph.store import (ROLE_PROPERTIES, BatchedLinks, DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow,
                          Provenance, ProvisionRow, StoreStatus, StoreUnavailable, provision_order,
                          role_names, role_order)
+from graph.own_facts import (CLAIMS_SUFFIX, DESCRIPTIVE, LEGAL_DOCUMENT, MULTI_VALUED, SOURCE_FILE, VIEW_GRAPH,
+                             claims_graph, is_claims_graph, resolve_stub, split_claims)
 from graph.rdf_files import read_quads
 from graph.shared import (ATTRIBUTES, ENTITY_KINDS, PROVISION_KINDS, RELATION_BY_IRI, RELATIONS, ROW_KINDS,
                           document_order, kind_of, link_key, pick, provenance_key)
@@ -160,6 +162,7 @@ class OxigraphStore(BatchedLinks):
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
         self._counts: tuple[int, int] | None = None
+        self._graphs: list[ox.NamedNode] | None = None  # SPARQL's default graph: every graph but the claims
         self._memo = SummaryMemo(LINK_END_MEMO)
         try:
             if self.path is None:
@@ -205,15 +208,71 @@ class OxigraphStore(BatchedLinks):
         path = Path(path)
         quads = list(read_quads(path))  # all of it first: bad input never reaches the store
         graphs = sorted({q.graph_name for q in quads}, key=lambda g: g.value)
+        keep, claims = _split(quads)
         try:
+            affected = {q.subject.value for g in graphs  # the documents whose claims are replaced
+                        for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(claims_graph(g.value)))}
             for g in graphs:  # each graph is replaced whole: drop it, then one atomic insert of the new one
                 self._store.remove_graph(g)
-            self._store.extend(quads)
+                self._store.remove_graph(ox.NamedNode(claims_graph(g.value)))
+            self._store.extend(keep + claims)
+            self._refresh_view(affected | {q.subject.value for q in claims} | {g.value for g in graphs})
         except OSError as exc:
             raise StoreUnavailable(f"writing {path} to the store failed: {exc}; re-run the load") from exc
-        self._counts = None
-        self._memo.clear()
+        self._forget()
         return len(quads)
+
+    def _forget(self) -> None:
+        self._counts = None
+        self._graphs = None
+        self._memo.clear()
+
+    def settle_claims(self) -> None:
+        """Split the claims out of every graph and rebuild the view: after a bulk load, which writes files as
+        they are (`load` does both per file)."""
+        props = ", ".join(f"<{p}>" for p in DESCRIPTIVE)
+        _, rows = self._rows(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s a cc:LegalDocument . ?s ?p ?o }} "
+                             f"FILTER(?s != ?g && ?p IN ({props}) && !STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) }}")
+        moved = [ox.Quad(s, p, o, g) for s, p, o, g in rows]
+        for q in moved:
+            self._store.remove(q)
+        self._store.extend([ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(claims_graph(q.graph_name.value)))
+                            for q in moved])
+        self._store.remove_graph(ox.NamedNode(VIEW_GRAPH))
+        _, cited = self._rows(f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a cc:LegalDocument }} "
+                              f"FILTER(STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) }}")
+        self._refresh_view({s.value for s, in cited})
+        self._forget()
+
+    def _refresh_view(self, docs: set[str]) -> None:
+        """Rewrite the view graph's description of `docs`: for each one not ingested, the claims about it
+        resolved by `graph.own_facts.resolve_stub` (its own graph, if it has one, wins per property)."""
+        view = ox.NamedNode(VIEW_GRAPH)
+        docs_sorted = sorted(d for d in docs if _valid_iri(d))
+        for d in docs_sorted:
+            for q in list(self._store.quads_for_pattern(ox.NamedNode(d), None, None, view)):
+                self._store.remove(q)
+        claims: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
+        own: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
+        props = ", ".join(f"<{p}>" for p in DESCRIPTIVE)
+        for chunk in _chunks(docs_sorted, 500):
+            values = " ".join(f"<{i}>" for i in chunk)
+            _, rows = self._rows(
+                f"SELECT ?d ?p ?o ?g WHERE {{ VALUES ?d {{ {values} }} GRAPH ?g {{ ?d ?p ?o }} "
+                f"FILTER((?g = ?d || STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) && ?p IN ({props}) && !isBlank(?o)) "
+                f"FILTER NOT EXISTS {{ GRAPH ?d {{ ?d cc:sourceFile ?f }} }} }}")
+            for d, p, o, g in rows:
+                by = own if g == d else claims
+                if o not in by[d.value][p.value]:
+                    by[d.value][p.value].append(o)
+        quads = []
+        for d, values in claims.items():
+            resolved = resolve_stub(values, lambda t: t.value)
+            for p, vals in own.get(d, {}).items():
+                if p not in MULTI_VALUED:
+                    resolved[p] = vals
+            quads += [ox.Quad(ox.NamedNode(d), ox.NamedNode(p), o, view) for p, vals in resolved.items() for o in vals]
+        self._store.extend(quads)
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -237,7 +296,8 @@ class OxigraphStore(BatchedLinks):
             if self._counts is None:
                 rows = self._select("SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d cc:sourceFile ?f }")
                 docs = int(rows[0]["n"].value) if rows else 0
-                self._counts = (docs, len(self._store))
+                view = sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(VIEW_GRAPH)))
+                self._counts = (docs, len(self._store) - view)  # the quads loaded; the view is derived
         except (StoreUnavailable, OSError) as exc:
             return StoreStatus(self.name, False, str(exc))
         where = "in memory" if self.path is None else str(self.path)
@@ -298,7 +358,8 @@ class OxigraphStore(BatchedLinks):
         return out
 
     def _summaries(self, iris: Iterable[str]) -> dict[str, DocSummary]:
-        """Summaries by IRI: per property the document's own graph wins, else the smallest value of any graph.
+        """Summaries by IRI: an ingested document's own graph alone; else per property its own graph (if any)
+        wins, else the view graph's canonical value of the claims (graph.own_facts).
 
         The own graph is one scan per document: for one document by quad pattern (no SPARQL to parse and
         plan: the look-up endpoint's cost), for several by `GRAPH ?d { ?d ?p ?o }` under VALUES (one index
@@ -316,13 +377,13 @@ class OxigraphStore(BatchedLinks):
             elif p.value not in own[d.value] or o.value < own[d.value][p.value]:
                 own[d.value][p.value] = o.value
         typed |= self._typed_documents([d for d in docs if d not in typed])
-        rest = [d for d in docs if d in typed and len(own[d]) < len(_DOC_PROPS)]
+        rest = [d for d in docs if d in typed and SOURCE_FILE not in own[d] and len(own[d]) < len(_DOC_PROPS)]
         props = ", ".join(f"<{p}>" for p in _DOC_PROPS)
-        for chunk in _chunks(rest, 500):
+        for chunk in _chunks(rest, 500):  # known only from citations (graph.own_facts): the view's values
             values = " ".join(f"<{i}>" for i in chunk)
             for r in self._select(
                 f"SELECT ?d ?p (MIN(STR(?o)) AS ?v) WHERE {{ VALUES ?d {{ {values} }} "
-                f"GRAPH ?g {{ ?d ?p ?o }} FILTER(?p IN ({props})) }} GROUP BY ?d ?p"
+                f"GRAPH <{VIEW_GRAPH}> {{ ?d ?p ?o }} FILTER(?p IN ({props})) }} GROUP BY ?d ?p"
             ):
                 own[r["d"].value].setdefault(r["p"].value, r["v"].value)
         return {iri: _summary(iri, own[iri]) for iri in docs if iri in typed}
@@ -394,29 +455,32 @@ class OxigraphStore(BatchedLinks):
     def _provenance(self, me: str, outgoing: bool, allowed: set[str]) -> dict[tuple[str, str, str], set[Provenance]]:
         """Provenance by (me, relation IRI, other) from the cc:Link nodes of the ?me that `me` binds (VALUES).
 
+        The asserting document is the named graph the link sits in, not the link's subject: 982/QĐ-TTg may
+        state a relation of 71/NQ-CP, and the quote and span are then 982's.
+
         Each link node is one scan of its statements, packed into one string per link in SPARQL (`_unpack`):
         an OPTIONAL per property cost an index seek each per link, and a row per combination of them to
         decode (~1.3x cheaper). A property with several values gives every combination, as the OPTIONALs
         did; a blank-node value counts as absent (it has no STR, which would void the link's whole row).
         """
-        link, group = (("?me cc:qualifiedLink ?l .", "?me ?l") if outgoing else
-                       ("?l cc:linkTarget ?me . ?other cc:qualifiedLink ?l .", "?me ?other ?l"))
+        link, group = (("?me cc:qualifiedLink ?l .", "?me ?g ?l") if outgoing else
+                       ("?l cc:linkTarget ?me . ?other cc:qualifiedLink ?l .", "?me ?g ?other ?l"))
         _, rows = self._rows(
             f"SELECT {group} (GROUP_CONCAT(CONCAT(STR(?p), ' ', STR(STRLEN(STR(?o))), ' ', STR(?o)); separator='') "
-            f"AS ?v) WHERE {{ {me} {link} ?l ?p ?o FILTER(?p IN ({_LINK_PREDICATES}) && !isBlank(?o)) }} "
+            f"AS ?v) WHERE {{ {me} GRAPH ?g {{ {link} ?l ?p ?o }} FILTER(?p IN ({_LINK_PREDICATES}) && !isBlank(?o)) }} "
             f"GROUP BY {group}")
         provenance: dict[tuple[str, str, str], set[Provenance]] = defaultdict(set)
         for row in rows:
-            m, vals = row[0].value, _unpack(row[-1].value)
+            m, graph, vals = row[0].value, row[1].value, _unpack(row[-1].value)
             rels = vals[CC + "linkRelation"] & allowed
             if not rels:
                 continue
-            others = vals[CC + "linkTarget"] if outgoing else {row[1].value}
+            others = vals[CC + "linkTarget"] if outgoing else {row[2].value}
             combos = list(product(*(vals[CC + p] or {None} for p in ("inProvision", "quote", "charStart", "charEnd"))))
             for rel in rels:
                 for other in others:
                     provenance[(m, rel, other)].update(
-                        Provenance(document=m if outgoing else other, provision=prov, quote=quote,
+                        Provenance(document=graph, provision=prov, quote=quote,
                                    start=_opt_int(start), end=_opt_int(end))
                         for prov, quote, start, end in combos)
         return provenance
@@ -540,7 +604,8 @@ class OxigraphStore(BatchedLinks):
         for chunk in _chunks(sorted(set(iris)), 500):
             values = " ".join(f"<{i}>" for i in chunk)
             for r in self._select(f"SELECT ?x ?p ?own (MIN(STR(?o)) AS ?v) WHERE {{ VALUES ?x {{ {values} }} "
-                                  f"{{ {union} }} BIND(?g = ?x AS ?own) }} GROUP BY ?x ?p ?own"):
+                                  f"{{ {union} }} FILTER(!STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) "
+                                  f"BIND(?g = ?x AS ?own) }} GROUP BY ?x ?p ?own"):
                 found[r["x"].value][(int(r["p"].value), r["own"].value == "true")] = r["v"].value
         out = {}
         for x, by_prop in found.items():
@@ -570,8 +635,8 @@ class OxigraphStore(BatchedLinks):
         kwargs: dict[str, object] = {"prefixes": PREFIXES}
         if default_graph:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
-        else:
-            kwargs["use_default_graph_as_union"] = True
+        else:  # the union of every graph but the claims graphs: documents' own facts, the view (graph.own_facts)
+            kwargs["default_graph"] = self._view_graphs()
         if named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
@@ -591,9 +656,17 @@ class OxigraphStore(BatchedLinks):
         result.serialize(output=out, format=rfmt)
         return SparqlResult(out.value(), rfmt.media_type)
 
+    def _view_graphs(self) -> list[ox.NamedNode]:
+        """Every named graph but the claims graphs, remembered until the next load (a read-only handle is a snapshot)."""
+        if self._graphs is None:
+            self._graphs = sorted((g for g in self._store.named_graphs()
+                                   if isinstance(g, ox.NamedNode) and not is_claims_graph(g.value)), key=str)
+        return self._graphs
+
     def graph_size(self, iri: str) -> int:
-        """Quads in the named graph `iri` (what an upload replacing a document logs)."""
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+        """Quads the document graph `iri` was loaded with, its claims included (what an upload replacing it logs)."""
+        return sum(1 for g in (iri, claims_graph(iri))
+                   for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
 
     def nquads(self) -> bytes:
         """Every quad as N-Quads: how an in-memory store is copied into a query worker process."""
@@ -702,8 +775,24 @@ def _role_pattern(iri: str, direction: str, names: list[str]) -> str:
     """Binds ?role and ?other (named ends only) for each role edge of `iri`: one UNION branch per role."""
     me = f"<{iri}>"
     subject, target = (me, "?other") if direction == "out" else ("?other", me)
-    union = " UNION ".join(f'{{ {subject} {ROLE_PROPERTIES[n]} {target} BIND("{n}" AS ?role) }}' for n in names)
+    union = " UNION ".join(f'{{ {_role_edge(subject, ROLE_PROPERTIES[n], target)} BIND("{n}" AS ?role) }}'
+                           for n in names)
     return f"{union} FILTER(isIRI(?other))"
+
+
+def _role_edge(subject: str, prop: str, target: str) -> str:
+    """One role's pattern; a descriptive one (eli:passed_by) outside the claims graphs (graph.own_facts)."""
+    if _expand(prop) not in DESCRIPTIVE:
+        return f"{subject} {prop} {target}"
+    return f"GRAPH ?rg {{ {subject} {prop} {target} }} FILTER(!STRENDS(STR(?rg), '{CLAIMS_SUFFIX}'))"
+
+
+def _split(quads: list[ox.Quad]) -> tuple[list[ox.Quad], list[ox.Quad]]:
+    """(quads that stay, claims moved to their graph's claims graph): graph.own_facts.split_claims."""
+    keep, claims = split_claims(quads, lambda q: (q.subject.value, q.predicate.value, q.graph_name.value,
+                                                  q.predicate.value == RDF_TYPE and q.object.value == LEGAL_DOCUMENT))
+    return keep, [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(claims_graph(q.graph_name.value)))
+                  for q in claims]
 
 
 def _expand(curie: str) -> str:

@@ -344,10 +344,10 @@ def loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
         yield c
 
 
-def _upload(c: TestClient, text: str, name: str, replace: bool | None = None):
+def _upload(c: TestClient, text: str, name: str, replace: bool | None = None, admin: str | None = None):
     params = {} if replace is None else {"replace": str(replace).lower()}
-    return c.post("/documents", params=params, files={"file": (name, text.encode(), "text/plain")},
-                  headers={"X-API-Key": KEY})
+    headers = {"X-API-Key": KEY, **({"X-Admin-Key": admin} if admin is not None else {})}
+    return c.post("/documents", params=params, files={"file": (name, text.encode(), "text/plain")}, headers=headers)
 
 
 def _bases(c: TestClient, doc_id: str) -> list[str]:
@@ -357,7 +357,8 @@ def _bases(c: TestClient, doc_id: str) -> list[str]:
 
 def test_an_upload_does_not_replace_the_bundled_186_qd_btttt(loaded: TestClient) -> None:
     """The issue's case: a (fictional) text numbered 186/QĐ-BTTTT with other Căn cứ lines answered 201 and
-    replaced the corpus document's graph. Now 409 names it and its source, and nothing changes."""
+    replaced the corpus document's graph. Now 409 names it and its source, replace=true with the ordinary key
+    is 403 (only the CLI or the admin key may), and nothing changes."""
     doc = loaded.get("/documents/qd-2022-186-btttt").json()
     bases = _bases(loaded, "qd-2022-186-btttt")
     assert doc["source_file"] and len(bases) >= 3
@@ -367,28 +368,43 @@ def test_an_upload_does_not_replace_the_bundled_186_qd_btttt(loaded: TestClient)
         err = assert_error(_upload(loaded, text, "gia-lap-186.txt", replace), 409, "document_exists")
         assert "qd-2022-186-btttt" in err["message"] and doc["source_file"] in err["message"]
         assert "replace=true" in err["message"]
+    err = assert_error(_upload(loaded, text, "gia-lap-186.txt", True), 403, "admin_required")
+    assert doc["source_file"] in err["message"] and "X-Admin-Key" in err["message"]
     assert _bases(loaded, "qd-2022-186-btttt") == bases
     assert loaded.get("/documents/qd-2022-186-btttt").json()["source_file"] == doc["source_file"]
 
 
-def test_replacing_needs_the_flag_whoever_stored_the_document(loaded: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+def test_replacing_a_cli_document_needs_the_admin_key(loaded: TestClient, caplog: pytest.LogCaptureFixture,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     loaded_by_cli = loaded.get("/documents/qd-2099-9999-test").json()["source_file"]
     new = fictional("9999/QĐ-TEST", 2099, "Bộ Thử nghiệm", "Nghị định số 9002/2098/NĐ-TEST của Chính phủ Thử nghiệm")
     err = assert_error(_upload(loaded, new, "gia-lap-9999.txt"), 409, "document_exists")
     assert "qd-2099-9999-test" in err["message"] and loaded_by_cli in err["message"]
+    assert_error(_upload(loaded, new, "gia-lap-9999.txt", replace=True), 403, "admin_required")
+    assert_error(_upload(loaded, new, "gia-lap-9999.txt", True, admin="guess"), 401, "unauthorized")  # none set
+    monkeypatch.setenv("CANCU_ADMIN_KEY", "admin-key-fictional")
+    assert_error(_upload(loaded, new, "gia-lap-9999.txt", True, admin="guess"), 401, "unauthorized")
+    assert_error(_upload(loaded, new, "gia-lap-9999.txt", replace=True), 403, "admin_required")
     assert _bases(loaded, "qd-2099-9999-test") == ["9001/2098/NĐ-TEST"]
-    r = _upload(loaded, new, "gia-lap-9999.txt", replace=True)
+    r = _upload(loaded, new, "gia-lap-9999.txt", True, admin="admin-key-fictional")
     assert r.status_code == 201, r.text
     assert r.json()["replaced"] is True and _bases(loaded, "qd-2099-9999-test") == ["9002/2098/NĐ-TEST"]
     logged = [rec.getMessage() for rec in caplog.records if "replaced qd-2099-9999-test" in rec.getMessage()]
     assert len(logged) == 1 and loaded_by_cli in logged[0] and f"{r.json()['quads']} after" in logged[0]
     assert int(logged[0].split(": ")[-1].split(" quads before")[0]) > 0
-    again = fictional("9999/QĐ-TEST", 2099, "Bộ Thử nghiệm", "Nghị định số 9003/2098/NĐ-TEST của Chính phủ Thử nghiệm")
-    err = assert_error(_upload(loaded, again, "gia-lap-9999-b.txt"), 409, "document_exists")  # an upload's too
-    assert "upload/gia-lap-9999.txt" in err["message"]
-    assert _bases(loaded, "qd-2099-9999-test") == ["9002/2098/NĐ-TEST"]
-    new_doc = fictional("9998/QĐ-TEST", 2099, "Bộ Thử nghiệm", "Nghị định số 9003/2098/NĐ-TEST")
-    assert _upload(loaded, new_doc, "gia-lap-9998.txt").status_code == 201  # a new document needs no flag
+
+
+def test_an_upload_replaces_an_earlier_upload_with_the_flag(loaded: TestClient) -> None:
+    first = fictional("9997/QĐ-TEST", 2099, "Bộ Thử nghiệm", "Nghị định số 9002/2098/NĐ-TEST của Chính phủ Thử nghiệm")
+    assert _upload(loaded, first, "gia-lap-9997.txt").status_code == 201  # a new document needs no flag
+    again = fictional("9997/QĐ-TEST", 2099, "Bộ Thử nghiệm", "Nghị định số 9003/2098/NĐ-TEST của Chính phủ Thử nghiệm")
+    err = assert_error(_upload(loaded, again, "gia-lap-9997-b.txt"), 409, "document_exists")  # an upload's too
+    assert "upload/gia-lap-9997.txt" in err["message"]
+    assert _bases(loaded, "qd-2099-9997-test") == ["9002/2098/NĐ-TEST"]
+    r = _upload(loaded, again, "gia-lap-9997-b.txt", replace=True)  # the ordinary key: it was an upload
+    assert r.status_code == 201, r.text
+    assert r.json()["replaced"] is True and _bases(loaded, "qd-2099-9997-test") == ["9003/2098/NĐ-TEST"]
+    assert loaded.get("/documents/qd-2099-9997-test").json()["source_file"] == "upload/gia-lap-9997-b.txt"
 
 
 # ---- a literal over Oxigraph's 16 MiB ------------------------------------------------------------

@@ -252,3 +252,27 @@ def test_corpus_role_pages_and_counts(real: tuple[Store, Store]) -> None:
         assert oxi.role_counts(iri, direction) == neo.role_counts(iri, direction), iri
         for limit, offset in PAGES:
             assert oxi.roles(iri, direction, None, limit, offset) == neo.roles(iri, direction, None, limit, offset)
+
+
+def test_corpus_provenance_is_the_asserting_graph(real: tuple[Store, Store]) -> None:
+    """A relation 982/QĐ-TTg states about 71/NQ-CP is 982's claim on both stores (quote and span are 982's)."""
+    from test_provenance_graph import assert_provenance_is_the_asserting_graph
+
+    for store in real:
+        assert_provenance_is_the_asserting_graph(store)
+
+
+def test_own_facts_first_on_both_stores(neo4j_server: Neo4jInfo, corpus_rdf: list[Path],  # noqa: F811
+                                        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The corpus plus the fictional upload citing 749/QĐ-TTg "của Bộ Công an": Neo4j's `_view` and roles keep
+    749's own issuer and date and one canonical title for a law known only from citations, as Oxigraph does."""
+    from test_own_facts import assert_own_facts, fictional_upload
+
+    upload = fictional_upload(tmp_path_factory)
+    for pair in corpus_stores(neo4j_server, [*corpus_rdf, upload]):
+        for store in (pair.oxi, pair.neo):
+            assert_own_facts(store)
+        assert_same_store(pair.oxi, pair.neo)
+        for iri in ("http://127.0.0.1:8000/eli/vn/qd/2020/749/ttg", "http://127.0.0.1:8000/id/agency/bo-cong-an",
+                    "http://127.0.0.1:8000/eli/vn/luat/2025-02-18/to-chuc-chinh-phu"):
+            assert_same_about(pair.oxi, pair.neo, iri)

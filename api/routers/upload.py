@@ -2,7 +2,9 @@
 
 A document already in the store (from the bundled corpus, `cancu load`, or an earlier upload) is never
 replaced by surprise: the upload answers 409 with its id and source unless it says `replace=true`, and
-every replacement is logged with the quads before and after.
+every replacement is logged with the quads before and after. With `replace=true` an upload may replace
+an earlier upload; a document of the corpus or loaded by the CLI only with the admin key (403 otherwise),
+so the ordinary API key cannot rewrite what the operator loaded.
 """
 
 from __future__ import annotations
@@ -24,14 +26,14 @@ from api.routers.common import forget_labels
 from api.errors import ApiError
 from api.graph_schemas import UploadOut
 from api.schemas import ErrorResponse
-from api.upload import check_key, read_limited, safe_name, to_quads_file, workdir
+from api.upload import admin_key, check_key, is_upload, read_limited, safe_name, to_quads_file, workdir
 
 log = logging.getLogger("cancu.api")
 router = APIRouter(prefix="/documents", tags=["documents"])
 ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 409, 413, 422, 503)}
 
 
-def _ingest(holder: StoreHolder, data: bytes, filename: str, replace: bool) -> tuple[UploadOut, str]:
+def _ingest(holder: StoreHolder, data: bytes, filename: str, replace: bool, admin: bool) -> tuple[UploadOut, str]:
     with workdir() as tmp:
         doc, nq, warnings = to_quads_file(data, filename, Path(tmp))
         iri = DocId.parse(doc.doc_id).iri()
@@ -43,6 +45,11 @@ def _ingest(holder: StoreHolder, data: bytes, filename: str, replace: bool) -> t
                 raise ApiError(409, "document_exists",
                                f"{doc.doc_id} ({before.number}) is already stored, from {before.source_file}; "
                                "send replace=true to replace its graph with this file", [f"/documents/{doc.doc_id}"])
+            if before is not None and before.ingested and not admin and not is_upload(before.source_file):
+                raise ApiError(403, "admin_required",
+                               f"{doc.doc_id} ({before.number}) was loaded from {before.source_file} by the operator; "
+                               "only `cancu load` or a request with X-Admin-Key (CANCU_ADMIN_KEY) may replace it",
+                               [f"/documents/{doc.doc_id}"])
             size = _graph_size(store, iri) if before is not None and before.ingested else 0
             return store.load(nq), before, size
 
@@ -75,10 +82,12 @@ def _graph_size(store: object, iri: str) -> int | None:
                      "already stored answers 409 unless replace=true")
 async def upload_document(
     request: Request, file: UploadFile = File(description="the document file"),
-    replace: Annotated[bool, Query(description="replace a document already stored (its graph) with this file")] = False,
+    replace: Annotated[bool, Query(description="replace a document already stored (its graph) with this file: an "
+                                   "earlier upload, or with X-Admin-Key any document")] = False,
     holder: StoreHolder = Depends(get_holder),
 ) -> JSONResponse:
     check_key(request)
+    admin = admin_key(request)
     data = await read_limited(request, file)
-    out, did = await run_in_threadpool(_ingest, holder, data, file.filename or "upload", replace)
+    out, did = await run_in_threadpool(_ingest, holder, data, file.filename or "upload", replace, admin)
     return JSONResponse(out.model_dump(), status_code=201, headers={"Location": f"/documents/{did}"})
