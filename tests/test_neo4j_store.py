@@ -45,13 +45,15 @@ def dump(store: Neo4jStore) -> tuple[list[str], list[str]]:
 
 
 def assert_views_follow_records(store: Neo4jStore) -> None:
-    """Every node's `_view` is what its per-graph ASSERTS records give now: own graph's record and the union."""
+    """Every node's `_view` is what its per-graph ASSERTS records give now: own graph's record and the union,
+    under the own-facts rule (graph.own_facts)."""
     rows = store.cypher_read("MATCH (n:Resource) RETURN n.uri AS u, n._view AS v, "
                              "[(n)<-[a:ASSERTS]-(g:NamedGraph) | [g.iri, a.src]] AS recs")
     assert rows
     for r in rows:
         recs = {g: json.loads(src) for g, src in r["recs"]}
-        expected = [recs.get(r["u"]), neo4j_load._union(recs.values())] if recs else None
+        own = recs.get(r["u"])
+        expected = [own, neo4j_load._own_facts(own, neo4j_load._union(recs.values()))] if recs else None
         assert (json.loads(r["v"]) if r["v"] else None) == expected, r["u"]
 
 
