@@ -100,8 +100,9 @@ def find_platform_names(text: str, start: int = 0, end: int | None = None, lower
             if not lower_ok or fold(text[m.end():m.end() + 4]).strip().startswith("so"):
                 continue
         stop = min(title_end(text, m.end(), limit=15, loose=True), end)
-        item = _NEW_LINE_ITEM.search(text, m.end(), stop)  # "a) Nền tảng X\nNền tảng X và …", "Điều 6. Nền tảng X\n1. …"
-        stop = item.start() if item else stop
+        # "a) Nền tảng X\nNền tảng X và …", "Điều 6. Nền tảng X\n1. …" (the marker's '.' lies past the name's end)
+        item = _NEW_LINE_ITEM.search(text, m.end(), min(end, stop + 2))
+        stop = item.start() if item and item.start() < stop else stop
         written = text[m.start():stop]
         abbr = re.match(r"\s*\([A-Z]{2,12}\)", text[stop:stop + 16])
         if abbr:
