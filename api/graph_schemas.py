@@ -100,7 +100,9 @@ class LegalBasisOut(BaseModel):
     """The document that approves/lists an item, and that document's own legal bases."""
 
     document: DocumentOut
-    role: str = Field(description="approves | lists (its annex row names the item) | contains (the task is a row of it)")
+    role: str = Field(description="regulates (its title, Phạm vi điều chỉnh or an article heading names the "
+                                   "platform) | approves | lists (its annex row or a sentence names the item's role) | "
+                                   "contains (the task is a row of it)")
     provenance: list[ProvenanceOut] = Field(default_factory=list)
     legal_bases: list[LinkOut] = Field(default_factory=list)
 

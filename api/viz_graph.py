@@ -74,8 +74,9 @@ _TYPE_KIND = [(CC + "Annex", "annex"), (CC + "Task", "task"), (CC + "Indicator",
 # Relation kinds, in the order the cap keeps them (earlier = kept first).
 _DOC_RELATIONS = ["based_on", "amends", "replaces", "repeals", "guides", "details", "corrects", "consolidates",
                   "suspends", "halts", "implements", "cites"]
-_ROLE_PROPS = ["approves", "namesPlatform", "governingAgency", "focalUnit", "ministryFocalUnit", "coreEnterprise",
-               "leadAgency", "coordinatingAgency", "monitoringAgency"]
+_ROLE_PROPS = ["approves", "regulates", "namesPlatform", "governingAgency", "focalUnit", "ministryFocalUnit",
+               "coreEnterprise", "operatingAgency", "connectingOrganization", "leadAgency", "coordinatingAgency",
+               "monitoringAgency"]
 _OTHER_PROPS = [ELI + "passed_by", SIGNER, ORG + "subOrganizationOf", CC + "successor", ELI + "is_part_of",
                 ELI + "has_part", CC + "mentions"]
 # (colour, dashed) per relation kind; the rest are grey.
@@ -85,6 +86,7 @@ _EDGE_STYLE: dict[str, tuple[str, bool]] = {
     "guides": ("#2874a6", True), "details": ("#2874a6", True), "corrects": ("#a04000", True),
     "approves": ("#b7950b", False), "namesPlatform": ("#c0392b", False), "governingAgency": ("#1b5e3a", False),
     "focalUnit": ("#4f9a68", False), "ministryFocalUnit": ("#4f9a68", True), "coreEnterprise": ("#8e44ad", False),
+    "operatingAgency": ("#1b5e3a", True), "connectingOrganization": ("#8e44ad", True), "regulates": ("#b7950b", True),
     "leadAgency": ("#1b5e3a", False), "coordinatingAgency": ("#52be80", True), "monitoringAgency": ("#d35400", True),
     "passed_by": ("#34495e", False), "signer": ("#7f8c8d", True), "subOrganizationOf": ("#4f9a68", True),
     "successor": ("#7d3c98", False), "is_part_of": ("#b3b6b7", False), "has_part": ("#b3b6b7", False),

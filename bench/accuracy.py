@@ -220,7 +220,8 @@ def grid_scores(rows: list[AnnexRow], gold_path: Path | None = None) -> dict[str
 
 # --- platform roles (tests/gold/platforms.json, by hand from the corpus) -----------------------
 
-STORED_PLATFORM_ROLES = ("governing_agency", "lead", "coordinating", "focal_unit", "ministry_focal_unit", "core_enterprise")
+STORED_PLATFORM_ROLES = ("governing_agency", "lead", "coordinating", "focal_unit", "ministry_focal_unit", "core_enterprise",
+                         "operating", "connecting")
 
 
 def platform_scores(docs: list[Any] | None = None) -> Score:

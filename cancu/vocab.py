@@ -107,6 +107,9 @@ class CC(DefinedNamespace):
     focalUnit: URIRef  # đơn vị đầu mối của cơ quan chủ quản
     ministryFocalUnit: URIRef  # đơn vị đầu mối của Bộ
     coreEnterprise: URIRef  # doanh nghiệp nòng cốt
+    operatingAgency: URIRef  # cơ quan vận hành nền tảng
+    connectingOrganization: URIRef  # doanh nghiệp, cơ quan kết nối / cung cấp dịch vụ trên nền tảng
+    regulates: URIRef  # document -> platform it establishes or regulates (its legal basis)
     leadAgency: URIRef  # cơ quan chủ trì
     coordinatingAgency: URIRef  # cơ quan phối hợp
     monitoringAgency: URIRef  # cơ quan chủ trì theo dõi, đánh giá
@@ -158,6 +161,7 @@ ROLE_PROPERTIES: dict[str, URIRef] = {
     "approves": CC.approves, "names_platform": CC.namesPlatform, "governing_agency": CC.governingAgency,
     "focal_unit": CC.focalUnit, "ministry_focal_unit": CC.ministryFocalUnit, "core_enterprise": CC.coreEnterprise,
     "lead": CC.leadAgency, "coordinating": CC.coordinatingAgency, "monitoring": CC.monitoringAgency,
+    "operating": CC.operatingAgency, "connecting": CC.connectingOrganization, "regulates": CC.regulates,
 }
 
 # Vietnamese type name -> class.

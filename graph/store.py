@@ -137,6 +137,9 @@ ROLE_PROPERTIES: dict[str, str] = {
     "focal_unit": "cc:focalUnit",  # platform -> unit
     "ministry_focal_unit": "cc:ministryFocalUnit",  # platform -> unit
     "core_enterprise": "cc:coreEnterprise",  # platform -> enterprise
+    "operating": "cc:operatingAgency",  # platform -> agency that runs it (vận hành)
+    "connecting": "cc:connectingOrganization",  # platform -> enterprise or agency connecting to it (kết nối)
+    "regulates": "cc:regulates",  # document -> platform it establishes or regulates (its legal basis)
     "lead": "cc:leadAgency",  # task row -> agency
     "coordinating": "cc:coordinatingAgency",  # task row -> agency
     "monitoring": "cc:monitoringAgency",  # indicator row -> agency

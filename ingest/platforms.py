@@ -39,19 +39,22 @@ _NAME_STOPS = re.compile(r"\s+(?:cung cấp|phục vụ|bảo đảm|đảm bả
                          r"thuộc|đã|đang|được|do|với|và các|và|hoặc)(?=\s|$).*$", re.S)
 _PAREN = re.compile(r"\s*\(([^()]{1,40})\)")
 _OF_BODY = re.compile(r"\s+của\s+[A-ZĐ].*$")
-_VERB = r"(?:chủ trì|quản lý|vận hành|xây dựng|triển khai|phát triển|nâng cấp|hoàn thiện|cung cấp|kết nối)"
 _VERB_ROLE = {"quản lý": "governing_agency", "chủ trì": "lead", "xây dựng": "lead", "triển khai": "lead",
               "phát triển": "lead", "nâng cấp": "lead", "hoàn thiện": "lead", "vận hành": "operating",
-              "cung cấp": "operating", "kết nối": "connecting"}
+              "cung cấp": "operating", "kết nối": "connecting", "cung cấp dịch vụ": "connecting"}
+_VERB = "(?:" + "|".join(sorted(map(re.escape, _VERB_ROLE), key=len, reverse=True)) + ")"  # longest first
 _BETWEEN = re.compile(
     r"^\s*(?:có trách nhiệm\s+|chịu trách nhiệm\s+)?(?P<lead>chủ trì)?\s*,?\s*"
     r"(?:phối hợp với\s+(?P<coord>[^;:.]+?)\s*,?\s*(?=" + _VERB + r"))?"
-    r"(?P<verbs>" + _VERB + r"(?:\s*(?:,|và)\s*" + _VERB + r")*)\s*$"
+    r"(?P<verbs>" + _VERB + r"(?:\s*(?:,|và)\s*" + _VERB + r")*)(?:\s+(?:với|vào|trên))?\s*$"
 )
 _BUILD_BEFORE = re.compile(r"(?:xây dựng|triển khai|phát triển|nâng cấp|hoàn thiện|vận hành)(?:\s*(?:,|và)\s*" + _VERB
                            + r")*\s*$", re.I)
 _RESPONSIBLE = re.compile(r"^(?:Trách nhiệm của|Nhiệm vụ của)\s+(.+?)\s*[:.]?$")
-_POINT_OPEN = re.compile(r"^\s*(?:[a-zđ]\)|\d+\.|-)?\s*(Chủ trì|Là đầu mối|Là cơ quan đầu mối)\b")
+_POINT_OPEN = re.compile(r"^\s*(?:[a-zđ]\)|\d+\.|-)?\s*(Chủ trì|Là đầu mối|Là cơ quan đầu mối|Kết nối)\b")
+_OPENER_ROLE = {"Chủ trì": "lead", "Là đầu mối": "focal_unit", "Là cơ quan đầu mối": "focal_unit", "Kết nối": "connecting"}
+# a line that starts something else: a numbered clause, a point, a dash item, or the next platform name
+_NEW_LINE_ITEM = re.compile(r"\n[ \t]*(?:\d+[.)]|[a-zđ]\)|[-+•]|Nền tảng\b)")
 _COORD_AFTER_LEAD = re.compile(r"^\s*(?:[a-zđ]\)|\d+\.|-)?\s*Chủ trì\s*,?\s*phối hợp với\s+([^;:]+?)\s*(?:triển khai|thực hiện|xây dựng)")
 _LEAD_ITEM = re.compile(r"Đơn vị chủ trì\s*:\s*([^.;\n]+)")
 
@@ -97,6 +100,9 @@ def find_platform_names(text: str, start: int = 0, end: int | None = None, lower
             if not lower_ok or fold(text[m.end():m.end() + 4]).strip().startswith("so"):
                 continue
         stop = min(title_end(text, m.end(), limit=15, loose=True), end)
+        # "a) Nền tảng X\nNền tảng X và …", "Điều 6. Nền tảng X\n1. …" (the marker's '.' lies past the name's end)
+        item = _NEW_LINE_ITEM.search(text, m.end(), min(end, stop + 2))
+        stop = item.start() if item and item.start() < stop else stop
         written = text[m.start():stop]
         abbr = re.match(r"\s*\([A-Z]{2,12}\)", text[stop:stop + 16])
         if abbr:
@@ -145,7 +151,7 @@ def _sentence_start(text: str, pos: int, floor: int) -> int:
 def platform_roles_in_text(doc: Document, names: list[PlatformName]) -> list[Role]:
     """Roles from sentences of the body (rules 1–3 of the module docstring)."""
     provs = {p.id: p for p in doc.provisions}
-    agencies = [m for m in doc.mentions if m.kind in ("agency", "unit") and m.name]
+    agencies = [m for m in doc.mentions if m.kind in ("agency", "unit", "enterprise") and m.name]
     text = doc.text
     out: list[Role] = []
     for n in names:
@@ -165,21 +171,27 @@ def platform_roles_in_text(doc: Document, names: list[PlatformName]) -> list[Rol
                 rels = {_VERB_ROLE[v] for v in re.findall(_VERB, m.group("verbs"))}
                 if m.group("lead"):
                     rels.add("lead")
+                who = ("enterprise", a.name) if a.kind == "enterprise" else _agency(a.name or a.text)
                 for rel in sorted(rels):
-                    out.append(_role(n, rel, *_agency(a.name or a.text), where, quote, a.start, n.end))
+                    out.append(_role(n, rel, *who, where, quote, a.start, n.end))
                 for c in split_agencies(m.group("coord") or ""):
                     out.append(_role(n, "coordinating", *_agency(c), where, quote, a.start, n.end))
         if hit or not prov:
             continue
         builds = bool(_BUILD_BEFORE.search(text[clause_start:n.start]))
-        # 2. a point "Chủ trì …" (building it) / "Là đầu mối …" under "Trách nhiệm của <agency>"
-        point, owner = _responsible_owner(provs, prov)
+        # 2. a point "Chủ trì …" (building it) / "Là đầu mối …" / "Kết nối <platform>" under "Trách nhiệm của <agency>"
+        point, owner = _responsible_owner(provs, prov, text)
         if point is not None and owner:
             opener = _POINT_OPEN.match(text[point.start:point.end])
             if opener and (builds or opener.group(1) != "Chủ trì"):
-                rel = "lead" if opener.group(1) == "Chủ trì" else "focal_unit"
+                rel = _OPENER_ROLE[opener.group(1)]
+                if rel == "connecting" and text[point.start + opener.end():n.start].strip():
+                    continue  # "Kết nối" names what connects only when the platform follows it at once
                 quote = squash(text[point.start:n.end])
-                out.append(_role(n, rel, *_agency(owner), point.id, quote, point.start, n.end))
+                # "các bộ, cơ quan ngang bộ, …; Ủy ban nhân dân các tỉnh, …": each part holds the role
+                for who in (o.strip() for o in owner.split(";")) if rel == "connecting" else [owner]:
+                    if who:
+                        out.append(_role(n, rel, *_agency(who), point.id, quote, point.start, n.end))
                 cm = _COORD_AFTER_LEAD.match(text[point.start:point.end])
                 if rel == "lead" and cm:
                     for c in split_agencies(cm.group(1)):
@@ -202,14 +214,18 @@ def _innermost(doc: Document, pos: int):  # -> Provision | None
     return best
 
 
-def _responsible_owner(provs: dict, prov):  # -> (point Provision | None, agency name | None)
-    """The point under a 'Trách nhiệm của <agency>' heading that holds `prov`, and that agency."""
+def _responsible_owner(provs: dict, prov, text: str):  # -> (point Provision | None, agency name | None)
+    """The point under a 'Trách nhiệm của <agency>' heading that holds `prov`, and that agency (the heading
+    read on to its first point: a heading may wrap onto a second line)."""
     point = prov
     p = prov
     while p is not None:
         m = _RESPONSIBLE.match(squash(p.heading or ""))
         if m:
-            return point, m.group(1)
+            item = _NEW_LINE_ITEM.search(text, p.start + 1, p.end)
+            head = re.sub(r"^\s*(?:\d+\.|[a-zđ]\))?\s*", "", text[p.start:item.start() if item else p.end])
+            full = _RESPONSIBLE.match(squash(head))
+            return point, (full or m).group(1).strip(" ;,:.")
         point = p
         p = provs.get(p.parent) if p.parent else None
     return None, None
@@ -239,8 +255,10 @@ def regulated_platforms(doc: Document) -> list[Role]:
     out: list[Role] = []
     subject = doc.number or doc.source
     if doc.title:
+        at = re.search(r"\s+".join(map(re.escape, doc.title.split())), doc.text)  # the title as printed, wrapped
+        start, end = (at.start(), at.end()) if at else (0, 0)
         for n in find_platform_names(doc.title):
-            out.append(Role("document", subject, "regulates", "platform", n.key, quote=doc.title))
+            out.append(Role("document", subject, "regulates", "platform", n.key, quote=doc.title, start=start, end=end))
     for p in doc.provisions:
         if p.kind == "article" and p.heading:
             hs = doc.text.find(p.heading, p.start, p.end)

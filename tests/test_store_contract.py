@@ -20,7 +20,8 @@ pytestmark = pytest.mark.neo4j
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI, MINI_V2 = FIXTURES / "store-mini.nq", FIXTURES / "store-mini-v2.nq"
 RELATION_FILTERS = [None, ["based_on"], ["cites"], ["cites", "based_on"], []]
-ROLE_FILTERS = [None, ["lead"], ["coordinating", "monitoring"], ["issued", "signed"], ["approves", "names_platform"], []]
+ROLE_FILTERS = [None, ["lead"], ["coordinating", "monitoring"], ["issued", "signed"], ["approves", "names_platform"],
+                ["operating", "connecting", "regulates"], []]
 PAGES = [(1, 0), (2, 1), (5, 3), (500, 0), (3, 10_000)]  # (limit, offset) of Store.roles
 ENTITY_KINDS = [None, "agency", "unit", "enterprise", "person", "platform", "programme", "task", "indicator", "row", "x"]
 LISTINGS = [{}, {"type": "quyet dinh"}, {"type": "Nghị định"}, {"issuer": "chinh phu"}, {"issuer": "BỘ THÔNG TIN"},

@@ -14,7 +14,8 @@ from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offse
 
 router = APIRouter(tags=["agencies, enterprises"])
 TASK_ROLES = {"lead", "coordinating", "monitoring"}
-PLATFORM_ROLES = {"governing_agency", "focal_unit", "ministry_focal_unit", "core_enterprise", "names_platform"}
+PLATFORM_ROLES = {"governing_agency", "focal_unit", "ministry_focal_unit", "core_enterprise", "names_platform",
+                  "operating", "connecting"}
 
 
 def _page(store: Store, iri: str, roles: set[str], counts: dict[str, int], limit: int, offset: int) -> RolePage:

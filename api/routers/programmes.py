@@ -1,8 +1,9 @@
 """/programmes, /platforms and /tasks: each item with everything connected to it, with provenance.
 
 A programme's legal basis is the document that approves it (cc:approves) and that document's own
-legal bases; a platform's is reached through the programme that names it (cc:namesPlatform), and
-includes the documents whose annex lists it. That can be hundreds of catalogue documents, so the legal
+legal bases; a platform's is first the documents that establish or regulate it (cc:regulates: its title,
+Phạm vi điều chỉnh or an article heading names it), then what is reached through the programme that names
+it (cc:namesPlatform), then the documents that state one of its roles (an annex row, a sentence). That can be hundreds of catalogue documents, so the legal
 basis comes in pages (limit/offset) with its total. A task is an annex row; its legal basis is the
 document the annex belongs to.
 """
@@ -36,10 +37,11 @@ AGENCY_KINDS = ("agency", "unit")
 Basis = tuple[str, str, list[Provenance]]  # (document IRI, role, provenance) of one legal-basis entry
 
 
-def _approving(in_roles: list[EntityRole], seen: set[str]) -> list[Basis]:
-    """The documents that approve the subject of `in_roles`, those in `seen` left out."""
+def _approving(in_roles: list[EntityRole], seen: set[str], role: str = "approves") -> list[Basis]:
+    """The documents that approve (or, `role` = regulates, regulate) the subject of `in_roles`, those in
+    `seen` left out."""
     return [(r.entity_iri, r.role, list(r.provenance)) for r in in_roles
-            if r.entity_kind == "document" and r.role == "approves" and r.entity_iri not in seen]
+            if r.entity_kind == "document" and r.role == role and r.entity_iri not in seen]
 
 
 def _listing(out_roles: list[EntityRole], seen: set[str]) -> list[Basis]:
@@ -55,9 +57,11 @@ def _listing(out_roles: list[EntityRole], seen: set[str]) -> list[Basis]:
 
 def _bases(store: Store, kind: str, out_roles: list[EntityRole], in_roles: list[EntityRole],
            related: list[EntityRole]) -> list[Basis]:
-    """Every legal-basis entry in answer order: approving documents (for a platform also those approving
-    the programmes that name it), then the documents listing it. One store call per naming programme."""
-    bases = _approving(in_roles, set())
+    """Every legal-basis entry in answer order: regulating documents (a platform's), approving documents (for
+    a platform also those approving the programmes that name it), then the documents listing it or stating
+    one of its roles. One store call per naming programme."""
+    bases = _approving(in_roles, set(), "regulates")
+    bases += _approving(in_roles, {b[0] for b in bases})
     if kind == "platform":
         for r in related:
             bases += _approving(store.roles(r.entity_iri, "in", ["approves"]), {b[0] for b in bases})
@@ -70,7 +74,7 @@ def _item(store: Store, iri: str, limit: int, offset: int) -> ItemOut:
     legal bases and row counts are read in bulk."""
     ent = store.entity(iri)
     assert ent is not None
-    out_roles, in_roles = store.roles(iri, "out"), store.roles(iri, "in", ["approves", "names_platform"])
+    out_roles, in_roles = store.roles(iri, "out"), store.roles(iri, "in", ["approves", "names_platform", "regulates"])
     related = [r for r in out_roles + in_roles if r.role == "names_platform"]
     entries = _bases(store, ent.kind, out_roles, in_roles, related)
     docs = store.documents_many([d for d, _, _ in entries])
