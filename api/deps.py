@@ -17,10 +17,10 @@ from typing import Callable, TypeVar
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
+from cancu.config import Settings
 from graph.search_index import SearchIndex, build_index, default_index_path
 from graph.store import Store, StoreUnavailable
 
-from api import limits
 from api.sparql_pool import Source, SparqlPool
 
 T = TypeVar("T")
@@ -33,8 +33,8 @@ class WriteConflict(RuntimeError):
 class StoreHolder:
     """Opens the store on first use (and again after a failure), then keeps it."""
 
-    def __init__(self, store: Store | None, opener: Callable[[], Store] | None) -> None:
-        self._store, self._opener = store, opener
+    def __init__(self, store: Store | None, opener: Callable[[], Store] | None, settings: Settings) -> None:
+        self._store, self._opener, self.settings = store, opener, settings
         self._index: SearchIndex | None = None
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
@@ -106,7 +106,7 @@ class StoreHolder:
         if self._pool is None:
             with self._lock:
                 if self._pool is None:
-                    self._pool = SparqlPool(limits.slots(), self._sparql_source)
+                    self._pool = SparqlPool(self.settings.query_slots, self._sparql_source)
         return self._pool
 
     def _sparql_source(self) -> Source:
@@ -125,8 +125,8 @@ class StoreHolder:
                 if self._index is None:
                     if self._opener is not None and not self._disk_index_stale:
                         try:
-                            self._index = SearchIndex.open(default_index_path())
-                            self.index_source = str(default_index_path())
+                            self._index = SearchIndex.open(default_index_path(self.settings))
+                            self.index_source = str(default_index_path(self.settings))
                             return self._index
                         except FileNotFoundError:
                             pass
@@ -167,6 +167,15 @@ def _check_place(store: Store, max_age: float = 0.0) -> None:
 
 async def get_holder(request: Request) -> StoreHolder:
     return request.app.state.holder
+
+
+def settings_of(request: Request) -> Settings:
+    """The settings the app was built with (create_app)."""
+    return request.app.state.holder.settings
+
+
+async def get_settings(request: Request) -> Settings:
+    return settings_of(request)
 
 
 async def get_store(request: Request) -> Store:

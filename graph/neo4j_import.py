@@ -40,6 +40,7 @@ from typing import Any, Iterable
 import orjson
 from neo4j import Driver
 
+from cancu.config import current
 from graph import neo4j_load as nl
 from graph.store import LoadError, StoreUnavailable
 
@@ -318,7 +319,7 @@ def write_csv(files: Iterable[Path], out: Path, workers: int | None = None) -> t
 
 
 def _java() -> str:
-    home = os.environ.get("JAVA_HOME")
+    home = current().java_home
     java = str(Path(home) / "bin" / "java") if home else shutil.which("java")
     if not java or not Path(java).exists():
         raise StoreUnavailable("the Neo4j import needs Java 17+ (`java` on PATH or JAVA_HOME)")
@@ -335,7 +336,7 @@ def run_importer(args: list[str], home: Path, *, lib: Path | None = None, conf: 
     lib = Path(lib) if lib else Path(home) / "lib"
     if not any(lib.glob("neo4j-import-tool-*.jar")):
         raise StoreUnavailable(f"no Neo4j import tool in {lib} (pass the Neo4j jars' directory)")
-    conf = Path(conf) if conf else Path(os.environ.get("NEO4J_CONF") or Path(home) / "conf")
+    conf = Path(conf) if conf else Path(current().neo4j_conf or Path(home) / "conf")
     cmd = [_java(), "-cp", f"{lib}/*", "org.neo4j.cli.AdminTool", "database", "import", "full", database,
            "--verbose", "--id-type=string", f"--array-delimiter=U+{ord(ARRAY):04X}", "--bad-tolerance=0",
            "--skip-bad-entries-logging=true", *args]

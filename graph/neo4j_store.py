@@ -37,7 +37,6 @@ document's own graph wins, else the smallest value; lists are sorted with the sa
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter, defaultdict
 from contextlib import contextmanager
@@ -49,6 +48,7 @@ from neo4j import READ_ACCESS, GraphDatabase, unit_of_work
 from neo4j.exceptions import (AuthError, ClientError, ConfigurationError, CypherSyntaxError, DriverError,
                               Neo4jError, ServiceUnavailable, SessionExpired)
 
+from cancu.config import current
 from cancu.text import fold
 from cancu.vocab import RELATION_PROPERTIES
 from graph import neo4j_import, neo4j_load
@@ -84,15 +84,16 @@ class Neo4jStore(BatchedLinks):
 
     def __init__(self, uri: str | None = None, user: str | None = None, password: str | None = None,
                  database: str | None = None, *, ensure_schema: bool = True, tx_quads: int = 50_000) -> None:
-        self.uri = uri or os.environ.get("NEO4J_URI") or ""
+        env = current()  # what was not passed comes from NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE
+        self.uri = uri or env.neo4j_uri
         if not self.uri:
             raise StoreUnavailable("no Neo4j address: pass bolt://HOST:PORT or set NEO4J_URI")
-        self.user = user or os.environ.get("NEO4J_USER", "neo4j")
-        self.database = database or os.environ.get("NEO4J_DATABASE") or None
+        self.user = user or env.neo4j_user
+        self.database = database or env.neo4j_database or None
         self.tx_quads = tx_quads
         if not re.match(r"(bolt|neo4j)(\+s|\+ssc)?://", self.uri):
             raise StoreUnavailable(f"bad Neo4j address {self.uri!r}: expected bolt://, neo4j:// or neo4j+s:// …")
-        password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
+        password = password if password is not None else env.neo4j_password
         try:
             self._driver = GraphDatabase.driver(self.uri, auth=(self.user, password), connection_timeout=10,
                                                 max_transaction_retry_time=5, notifications_min_severity="OFF")
