@@ -28,7 +28,7 @@ from typing import Any, Iterable
 from urllib.parse import quote, urlsplit
 
 from cancu.config import PROJECT_ROOT, base_iri
-from graph.store import Store
+from graph.store import SparqlStore, Store, supports
 
 from api.convert import doc_id
 
@@ -150,10 +150,9 @@ class NoSparql(RuntimeError):
 
 def _select(store: Store, query: str) -> list[dict[str, str]]:
     """SELECT through the store's read-only SPARQL; rows of variable -> value (IRIs and literals as strings)."""
-    sparql = getattr(store, "sparql", None)
-    if sparql is None:
+    if not supports(store, SparqlStore):
         raise NoSparql(f"the {getattr(store, 'name', '?')} store has no SPARQL access")
-    result = sparql(_PREFIXES + query, accept="application/sparql-results+json")
+    result = store.sparql(_PREFIXES + query, "application/sparql-results+json")
     data = json.loads(result.body)
     return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
 
@@ -390,7 +389,7 @@ def neighbourhood(store: Store, start: str, depth: int = 1, cap: int = DEFAULT_C
     depth = max(MIN_DEPTH, min(MAX_DEPTH, depth))
     cap = max(1, min(MAX_CAP, cap))
     graph = VizGraph(start=start, depth=depth, cap=cap, mentions=mentions)
-    has_sparql = getattr(store, "sparql", None) is not None
+    has_sparql = supports(store, SparqlStore)
 
     def adjacent(iris: list[str]) -> list[tuple[str, str, str]]:
         return _adjacent(store, iris, mentions) if has_sparql else _adjacent_links(store, iris)
@@ -434,7 +433,7 @@ def neighbourhood(store: Store, start: str, depth: int = 1, cap: int = DEFAULT_C
 
 def describe(store: Store, iri: str) -> VizNode | None:
     """One node on its own (kind, label, details, paths), or None if the store says nothing about it."""
-    info = (_describe(store, [iri]) if getattr(store, "sparql", None) is not None else _describe_docs(store, [iri])).get(iri)
+    info = (_describe(store, [iri]) if supports(store, SparqlStore) else _describe_docs(store, [iri])).get(iri)
     if info is None:
         return None
     kind = _kind(info)

@@ -81,6 +81,7 @@ class Neo4jStore(BatchedLinks):
 
     name = "neo4j"
     embedded = False  # every call is a Bolt round trip
+    read_only = False  # writes go through the server
 
     def __init__(self, uri: str | None = None, user: str | None = None, password: str | None = None,
                  database: str | None = None, *, ensure_schema: bool = True, tx_quads: int = 50_000) -> None:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends
 
 from cancu.config import Settings
 
-from graph.store import Store
+from graph.store import CypherStore, Store, supports
 
 from api.deps import get_settings, get_store
 from api.errors import ApiError
@@ -24,12 +24,11 @@ router = APIRouter(tags=["sparql"])
              responses={code: {"model": ErrorResponse} for code in (400, 403, 501, 503)},
              summary="Read-only Cypher (Neo4j backend only; write clauses answer 403)")
 def cypher(body: CypherIn, store: Store = Depends(get_store), settings: Settings = Depends(get_settings)) -> CypherOut:
-    run = getattr(store, "cypher_read", None)
-    if run is None:
+    if not supports(store, CypherStore):
         raise ApiError(501, "not_implemented", f"Cypher needs the Neo4j backend; this server runs {store.name}: use /sparql")
     cap = settings.cypher_max_rows
     try:
-        rows = run(body.query, body.params, timeout=settings.query_timeout, max_rows=cap)
+        rows = store.cypher_read(body.query, body.params, timeout=settings.query_timeout, max_rows=cap)
     except TimeoutError as exc:  # the server-side transaction timeout stopped the query: nothing keeps running
         raise ApiError(503, "query_timeout", f"{exc} (CANCU_QUERY_TIMEOUT); narrow it or add LIMIT") from exc
     except PermissionError as exc:

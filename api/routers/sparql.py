@@ -19,12 +19,13 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from graph.oxigraph_store import NotAcceptable, OxigraphStore, ResultTooLarge, is_update
 from cancu.config import Settings
-from graph.store import Store
+from graph.oxigraph_store import is_update
+from graph.store import NotAcceptable, ResultTooLarge, SparqlStore, Store, supports
 
 from api.deps import StoreHolder, get_holder, get_store, settings_of
 from api.errors import ApiError
+from api.negotiation import not_acceptable, sparql_formats
 from api.schemas import ErrorResponse
 from api.sparql_guard import shape
 from api.sparql_pool import Job
@@ -62,16 +63,17 @@ def _run(holder: StoreHolder, store: Store, query: str | None, request: Request,
          named_graphs: list[str]) -> Response:
     settings = settings_of(request)
     query = check_query(query, settings)
-    if not isinstance(store, OxigraphStore):
+    if not supports(store, SparqlStore):
         raise ApiError(501, "not_implemented", f"the {store.name} backend has no SPARQL endpoint")
-    job = Job(query=query, accept=request.headers.get("accept", "*/*"), default_graph=default_graphs or None,
+    accept = request.headers.get("accept", "*/*")
+    job = Job(query=query, formats=sparql_formats(accept), default_graph=default_graphs or None,
               named_graphs=named_graphs or None, max_bytes=settings.sparql_max_result)
     try:
         result = holder.sparql_pool().run(job, settings.query_timeout)
     except PermissionError as exc:
         raise ApiError(403, "read_only", str(exc)) from exc
     except NotAcceptable as exc:
-        raise ApiError(406, "not_acceptable", str(exc)) from exc
+        raise not_acceptable(accept, exc) from exc
     except ResultTooLarge as exc:
         raise ApiError(422, "result_too_large", f"{exc} (CANCU_SPARQL_MAX_RESULT)") from exc
     except ValueError as exc:
