@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import quote, urlsplit
 
-from cancu.config import PROJECT_ROOT, base_iri
+from cancu.config import base_iri
+from cancu.vocabulary_files import vocabulary_file
 from graph.store import SparqlStore, Store, supports
 
 from api.convert import doc_id
@@ -282,10 +283,9 @@ def relation_labels() -> dict[str, tuple[str | None, str | None]]:
     """Relation kind -> (Vietnamese, English) label, read from ontology.ttl (rdfs:label, else skos:prefLabel)."""
     import pyoxigraph as ox
 
-    path = PROJECT_ROOT / "ontology.ttl"
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     try:
-        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        for t in ox.parse(vocabulary_file("ontology.ttl").read_bytes(), format=ox.RdfFormat.TURTLE):
             if t.predicate.value == RDFS + "label" and isinstance(t.object, ox.Literal) and isinstance(t.subject, ox.NamedNode):
                 labels[_relation(t.subject.value)].setdefault(t.object.language or "", t.object.value)
     except (OSError, SyntaxError, ValueError):
