@@ -553,12 +553,12 @@ class OxigraphStore(BatchedLinks):
 
     # ---- SPARQL endpoint -----------------------------------------------------------------
 
-    def sparql(self, query: str, formats: str | SparqlFormats = "*/*", default_graph: list[str] | None = None,
+    def sparql(self, query: str, accept: str | SparqlFormats = "*/*", default_graph: list[str] | None = None,
                named_graphs: list[str] | None = None, max_bytes: int | None = None) -> SparqlResult:
-        """Run a read-only SPARQL query, written in `formats` (graph.store.SparqlStore). PermissionError for
-        updates, ValueError for syntax errors, NotAcceptable (a ValueError) for a kind `formats` does not serve,
+        """Run a read-only SPARQL query, written in `accept` (see graph.store.SparqlStore). PermissionError for
+        updates, ValueError for syntax errors, NotAcceptable (a ValueError) for a kind `accept` does not serve,
         ResultTooLarge as soon as the result passes `max_bytes` (serialised; graphs counted as they are read)."""
-        formats = SparqlFormats.of(formats)
+        formats = SparqlFormats.of(accept)
         if is_update(query):
             raise PermissionError("SPARQL Update is not allowed on this endpoint (read-only)")
         kwargs: dict[str, object] = {"prefixes": PREFIXES}

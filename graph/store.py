@@ -332,10 +332,12 @@ def supports(store: object, capability: type[_T]) -> TypeGuard[_T]:
 class SparqlStore(Protocol):
     """Read-only SPARQL over the union of the document graphs (Oxigraph)."""
 
-    def sparql(self, query: str, formats: str | SparqlFormats = "*/*", default_graph: list[str] | None = None,
+    def sparql(self, query: str, accept: str | SparqlFormats = "*/*", default_graph: list[str] | None = None,
                named_graphs: list[str] | None = None, max_bytes: int | None = None) -> SparqlResult:
-        """PermissionError for an update, ValueError for a syntax error, NotAcceptable when `formats` has no
-        media type (or an unknown one) for the kind of answer, ResultTooLarge past `max_bytes`."""
+        """The answer written in `accept`: one media type for either kind of answer ("*/*": Turtle or SPARQL JSON),
+        or a SparqlFormats (api.negotiation picks one from an Accept header). PermissionError for an update,
+        ValueError for a syntax error, NotAcceptable when `accept` has no media type (or an unknown one) for
+        the kind of answer, ResultTooLarge past `max_bytes`."""
 
     def nquads(self) -> bytes:
         """Every quad as N-Quads (how an in-memory store is copied into a query worker)."""
