@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CORPUS_DIR = PROJECT_ROOT / "corpus"
 
 
 def _env(name: str, parse: Callable[[str], Any] = str, floor: float | None = None, clamp: bool = True) -> Any:

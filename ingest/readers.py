@@ -25,10 +25,7 @@ log = logging.getLogger(__name__)
 
 # the defaults, named for tests and messages; the values in force come from cancu.config.Settings
 DEFAULT_MAX_BYTES = Settings.max_bytes
-DEFAULT_MAX_PDF_PAGES = Settings.max_pdf_pages
-DEFAULT_MAX_INFLATED = Settings.max_inflated
 DEFAULT_MAX_CHARS = Settings.max_chars
-TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".aspx", ".php"}
 
 
