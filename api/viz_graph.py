@@ -28,6 +28,7 @@ from typing import Any, Iterable
 from urllib.parse import quote, urlsplit
 
 from cancu.config import base_iri
+from cancu.registry import RELATION_KINDS
 from cancu.vocabulary_files import vocabulary_file
 from graph.store import SparqlStore, Store, supports
 
@@ -73,17 +74,14 @@ _TYPE_KIND = [(CC + "Annex", "annex"), (CC + "Task", "task"), (CC + "Indicator",
               (CC + "Person", "person")]
 
 # Relation kinds, in the order the cap keeps them (earlier = kept first).
-_DOC_RELATIONS = ["based_on", "amends", "replaces", "repeals", "guides", "details", "corrects", "consolidates",
-                  "suspends", "halts", "implements", "cites"]
+_DOC_RELATIONS = [k.code for k in sorted(RELATION_KINDS, key=lambda k: k.rank)]
 _ROLE_PROPS = ["approves", "namesPlatform", "governingAgency", "focalUnit", "ministryFocalUnit", "coreEnterprise",
                "leadAgency", "coordinatingAgency", "monitoringAgency"]
 _OTHER_PROPS = [ELI + "passed_by", SIGNER, ORG + "subOrganizationOf", CC + "successor", ELI + "is_part_of",
                 ELI + "has_part", CC + "mentions"]
-# (colour, dashed) per relation kind; the rest are grey.
+# (colour, dashed) per relation kind (document relations: cancu.registry); the rest are grey.
 _EDGE_STYLE: dict[str, tuple[str, bool]] = {
-    "based_on": ("#1f4e79", False), "cites": ("#7f8c8d", True), "implements": ("#5d6d7e", True),
-    "amends": ("#c0392b", False), "replaces": ("#922b21", False), "repeals": ("#641e16", False),
-    "guides": ("#2874a6", True), "details": ("#2874a6", True), "corrects": ("#a04000", True),
+    **{k.code: (k.colour, k.dashed) for k in RELATION_KINDS},
     "approves": ("#b7950b", False), "namesPlatform": ("#c0392b", False), "governingAgency": ("#1b5e3a", False),
     "focalUnit": ("#4f9a68", False), "ministryFocalUnit": ("#4f9a68", True), "coreEnterprise": ("#8e44ad", False),
     "leadAgency": ("#1b5e3a", False), "coordinatingAgency": ("#52be80", True), "monitoringAgency": ("#d35400", True),
@@ -291,6 +289,8 @@ def relation_labels() -> dict[str, tuple[str | None, str | None]]:
     except (OSError, SyntaxError, ValueError):
         pass
     out = {k: (v.get("vi"), v.get("en")) for k, v in labels.items()}
+    for kind in RELATION_KINDS:  # a kind ontology.ttl does not label yet is still named
+        out.setdefault(kind.code, (kind.vi, kind.en))
     # properties from other vocabularies that ontology.ttl does not label
     for rel, vi, en in (("signer", "người ký", "signed by"), ("passed_by", "cơ quan ban hành", "passed by"),
                         ("is_part_of", "thuộc", "is part of"), ("subOrganizationOf", "trực thuộc", "unit of")):

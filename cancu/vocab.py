@@ -9,6 +9,8 @@ from rdflib import Namespace
 from rdflib.namespace import DefinedNamespace
 from rdflib.term import URIRef
 
+from cancu.registry import RELATION_KINDS
+
 CC_IRI = "https://w3id.org/cancu/ontology#"
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 
@@ -137,21 +139,8 @@ class CC(DefinedNamespace):
     documentTypeConcept: URIRef
 
 
-# Relation name used in ingest models -> RDF property.
-RELATION_PROPERTIES: dict[str, URIRef] = {
-    "based_on": ELI.based_on,
-    "cites": ELI.cites,
-    "amends": CC.amends,
-    "replaces": CC.replaces,
-    "repeals": CC.repeals,
-    "guides": CC.guides,
-    "details": CC.details,
-    "corrects": CC.corrects,
-    "consolidates": CC.consolidates,
-    "suspends": CC.suspends,
-    "halts": CC.halts,
-    "implements": CC.implements,
-}
+# Relation name used in ingest models -> RDF property (cancu.registry holds the kinds).
+RELATION_PROPERTIES: dict[str, URIRef] = {k.code: URIRef(k.prop) for k in RELATION_KINDS}
 
 # Programme role name used in ingest models -> RDF property.
 ROLE_PROPERTIES: dict[str, URIRef] = {
