@@ -28,7 +28,7 @@ from typing import Any, Iterable
 from urllib.parse import quote, urlsplit
 
 from cancu.config import base_iri
-from cancu.registry import RELATION_KINDS
+from cancu.registry import RELATION_KINDS, ROLES
 from cancu.vocabulary_files import vocabulary_file
 from graph.store import SparqlStore, Store, supports
 
@@ -75,19 +75,14 @@ _TYPE_KIND = [(CC + "Annex", "annex"), (CC + "Task", "task"), (CC + "Indicator",
 
 # Relation kinds, in the order the cap keeps them (earlier = kept first).
 _DOC_RELATIONS = [k.code for k in sorted(RELATION_KINDS, key=lambda k: k.rank)]
-_ROLE_PROPS = ["approves", "namesPlatform", "governingAgency", "focalUnit", "ministryFocalUnit", "coreEnterprise",
-               "leadAgency", "coordinatingAgency", "monitoringAgency"]
+_ROLE_PROPS = [r.edge for r in ROLES if r.asserted]
 _OTHER_PROPS = [ELI + "passed_by", SIGNER, ORG + "subOrganizationOf", CC + "successor", ELI + "is_part_of",
                 ELI + "has_part", CC + "mentions"]
-# (colour, dashed) per relation kind (document relations: cancu.registry); the rest are grey.
+# (colour, dashed) per relation kind and role (cancu.registry), then the structural edges; the rest are grey.
 _EDGE_STYLE: dict[str, tuple[str, bool]] = {
-    **{k.code: (k.colour, k.dashed) for k in RELATION_KINDS},
-    "approves": ("#b7950b", False), "namesPlatform": ("#c0392b", False), "governingAgency": ("#1b5e3a", False),
-    "focalUnit": ("#4f9a68", False), "ministryFocalUnit": ("#4f9a68", True), "coreEnterprise": ("#8e44ad", False),
-    "leadAgency": ("#1b5e3a", False), "coordinatingAgency": ("#52be80", True), "monitoringAgency": ("#d35400", True),
-    "passed_by": ("#34495e", False), "signer": ("#7f8c8d", True), "subOrganizationOf": ("#4f9a68", True),
-    "successor": ("#7d3c98", False), "is_part_of": ("#b3b6b7", False), "has_part": ("#b3b6b7", False),
-    "mentions": ("#d5d8dc", True),
+    **{k.code: (k.colour, k.dashed) for k in RELATION_KINDS}, **{r.edge: (r.colour, r.dashed) for r in ROLES},
+    "subOrganizationOf": ("#4f9a68", True), "successor": ("#7d3c98", False), "is_part_of": ("#b3b6b7", False),
+    "has_part": ("#b3b6b7", False),
 }
 
 

@@ -1,4 +1,5 @@
-"""The relation kinds between documents, one row each: every other table of them is derived from this one.
+"""The relation kinds between documents and the roles of entities, one row each: every other table of them is
+derived from these two.
 
 A kind is what vbpl.vn's "Lược đồ" names (căn cứ, sửa đổi, thay thế …). Its row holds the code the API and the
 models use, its Vietnamese and English names (the skos:prefLabel of its cc:RelationKinds concept), the RDF
@@ -7,6 +8,10 @@ ingest.citations), its label in the API and its line on graph pages. cancu.vocab
 ingest.citations' wording patterns, graph.shared.RELATIONS, api.convert.RELATION_LABELS and api.viz_graph's
 styles are built from RELATION_KINDS; tests/test_registry.py checks ontology.ttl, shapes.ttl and
 context.jsonld against it. Adding a kind is one row here plus its terms in those three files.
+
+A role (ROLES) links a document, programme, platform or annex row to an entity; Store.roles reads it along
+its property path. cancu.vocab.ROLE_PROPERTIES (what ingest asserts), graph.store.ROLE_PROPERTIES,
+api.graph_views.ROLE_LABELS and the graph pages' role styles are built from ROLES.
 """
 
 from __future__ import annotations
@@ -62,6 +67,38 @@ RELATION_KINDS: list[RelationKind] = [
 ]
 
 
-def relation_kinds() -> list[RelationKind]:
-    """The kinds in their table order (the order the API lists them in)."""
-    return list(RELATION_KINDS)
+@dataclass(frozen=True)
+class Role:
+    code: str  # API and model name: "governing_agency"
+    path: str  # the property (path) Store.roles follows from subject to entity, as a CURIE: "cc:governingAgency"
+    label: str  # in API answers: Vietnamese, then English
+    asserted: bool  # a programme role ingest states with provenance (a cc:Link), not derived from metadata
+    colour: str = "#909497"  # its edges on graph pages
+    dashed: bool = False
+
+    @property
+    def edge(self) -> str:
+        """What graph pages call its edges: the local name of the path's last property ("signer")."""
+        return self.path.rsplit("/", 1)[-1].split(":", 1)[1]
+
+
+ROLES: list[Role] = [
+    Role("approves", "cc:approves", "phê duyệt (approves)", True, "#b7950b"),  # document -> programme
+    Role("names_platform", "cc:namesPlatform", "nền tảng của chương trình (names platform)", True,
+         "#c0392b"),  # programme -> platform
+    Role("governing_agency", "cc:governingAgency", "cơ quan chủ quản (governing agency)", True,
+         "#1b5e3a"),  # platform -> agency
+    Role("focal_unit", "cc:focalUnit", "đơn vị đầu mối (focal unit)", True, "#4f9a68"),  # platform -> unit
+    Role("ministry_focal_unit", "cc:ministryFocalUnit", "đơn vị đầu mối của Bộ (ministry focal unit)", True,
+         "#4f9a68", True),  # platform -> unit
+    Role("core_enterprise", "cc:coreEnterprise", "doanh nghiệp nòng cốt (core enterprise)", True,
+         "#8e44ad"),  # platform -> enterprise
+    Role("lead", "cc:leadAgency", "cơ quan chủ trì (lead agency)", True, "#1b5e3a"),  # task row -> agency
+    Role("coordinating", "cc:coordinatingAgency", "cơ quan phối hợp (coordinating agency)", True,
+         "#52be80", True),  # task row -> agency
+    Role("monitoring", "cc:monitoringAgency", "cơ quan chủ trì theo dõi, đánh giá (monitoring agency)", True,
+         "#d35400", True),  # indicator row -> agency
+    Role("issued", "eli:passed_by", "cơ quan ban hành (issued by)", False, "#34495e"),  # document -> issuing body
+    Role("signed", "cc:signature/cc:signer", "người ký (signed by)", False, "#7f8c8d", True),  # through its cc:Signature
+    Role("mentions", "cc:mentions", "nhắc đến (mentions)", False, "#d5d8dc", True),  # named anywhere in the text
+]

@@ -9,7 +9,7 @@ from rdflib import Namespace
 from rdflib.namespace import DefinedNamespace
 from rdflib.term import URIRef
 
-from cancu.registry import RELATION_KINDS
+from cancu.registry import RELATION_KINDS, ROLES
 
 CC_IRI = "https://w3id.org/cancu/ontology#"
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
@@ -142,12 +142,8 @@ class CC(DefinedNamespace):
 # Relation name used in ingest models -> RDF property (cancu.registry holds the kinds).
 RELATION_PROPERTIES: dict[str, URIRef] = {k.code: URIRef(k.prop) for k in RELATION_KINDS}
 
-# Programme role name used in ingest models -> RDF property.
-ROLE_PROPERTIES: dict[str, URIRef] = {
-    "approves": CC.approves, "names_platform": CC.namesPlatform, "governing_agency": CC.governingAgency,
-    "focal_unit": CC.focalUnit, "ministry_focal_unit": CC.ministryFocalUnit, "core_enterprise": CC.coreEnterprise,
-    "lead": CC.leadAgency, "coordinating": CC.coordinatingAgency, "monitoring": CC.monitoringAgency,
-}
+# Programme role name used in ingest models -> RDF property (cancu.registry holds the roles).
+ROLE_PROPERTIES: dict[str, URIRef] = {r.code: CC[r.path.split(":", 1)[1]] for r in ROLES if r.asserted}
 
 # Vietnamese type name -> class.
 TYPE_CLASSES: dict[str, URIRef] = {

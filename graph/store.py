@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeGuard, TypeVar, runtime_checkable
 
+from cancu.registry import ROLES
+
 
 class StoreUnavailable(RuntimeError):
     """The backing store cannot be reached; the API answers 503 with this message."""
@@ -129,21 +131,8 @@ def provision_order(rows: list[ProvisionRow]) -> list[ProvisionRow]:
     return sorted(rows, key=key)
 
 
-# Role names of `Store.roles`: short name -> property (path) it reads, subject -> object.
-ROLE_PROPERTIES: dict[str, str] = {
-    "approves": "cc:approves",  # document -> programme
-    "names_platform": "cc:namesPlatform",  # programme -> platform
-    "governing_agency": "cc:governingAgency",  # platform -> agency
-    "focal_unit": "cc:focalUnit",  # platform -> unit
-    "ministry_focal_unit": "cc:ministryFocalUnit",  # platform -> unit
-    "core_enterprise": "cc:coreEnterprise",  # platform -> enterprise
-    "lead": "cc:leadAgency",  # task row -> agency
-    "coordinating": "cc:coordinatingAgency",  # task row -> agency
-    "monitoring": "cc:monitoringAgency",  # indicator row -> agency
-    "issued": "eli:passed_by",  # document -> agency (issuing body)
-    "signed": "cc:signature/cc:signer",  # document -> person (through its cc:Signature)
-    "mentions": "cc:mentions",  # document -> agency named anywhere in its text (no provenance)
-}
+# Role names of `Store.roles`: short name -> property (path) it reads, subject -> object (cancu.registry.ROLES).
+ROLE_PROPERTIES: dict[str, str] = {r.code: r.path for r in ROLES}
 
 
 def role_names(direction: str, roles: list[str] | None) -> list[str]:

@@ -1,5 +1,5 @@
-"""cancu.registry is the one table of relation kinds: ontology.ttl, shapes.ttl and context.jsonld agree with it,
-and a kind added there alone reaches the citations grammar, the RDF, the API's labels and the graph pages."""
+"""cancu.registry is the one table of relation kinds and roles: ontology.ttl, shapes.ttl and context.jsonld agree
+with it, and a kind added there alone reaches the citations grammar, the RDF, the API's labels and the graph pages."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, SH, SKOS
 
-from cancu.registry import CC, ELI, RELATION_KINDS
+from cancu.registry import CC, ELI, RELATION_KINDS, ROLES
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIXES = {"cc": CC, "eli": ELI}
@@ -49,6 +49,26 @@ def test_ontology_names_and_maps_every_kind_as_the_registry_does() -> None:
         assert (concept, SKOS.exactMatch, URIRef(k.prop)) in onto, k.code
         assert {(lit.language, str(lit)) for lit in onto.objects(concept, SKOS.prefLabel)} == {("vi", k.vi), ("en", k.en)}
         assert k.prop == k.eli or (URIRef(k.prop), RDFS.subPropertyOf, URIRef(k.eli)) in onto, k.code
+
+
+def _iri(curie: str) -> URIRef:
+    prefix, local = curie.split(":", 1)
+    return URIRef(PREFIXES[prefix] + local)
+
+
+def test_roles_are_declared_in_ontology_context_and_shapes() -> None:
+    onto = rdflib.Graph().parse(ROOT / "ontology.ttl")
+    ctx = json.loads((ROOT / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    shapes = rdflib.Graph().parse(ROOT / "shapes.ttl")
+    link_relations = set()
+    for node in shapes.objects(None, SH["in"]):
+        link_relations |= set(rdflib.collection.Collection(shapes, node))
+    for role in ROLES:
+        steps = [_iri(step) for step in role.path.split("/")]
+        assert all(set(onto.predicate_objects(p)) for p in steps), f"{role.path} is not declared in ontology.ttl"
+        if role.asserted:  # stated with provenance: a cc:Link may carry it, and JSON-LD names it
+            assert steps[-1] in link_relations, role.code
+            assert ctx.get(role.edge) == {"@id": role.path, "@type": "@id"}, role.code
 
 
 FLOW = r'''
