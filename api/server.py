@@ -6,6 +6,7 @@ import dataclasses
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from cancu.config import Settings
 
@@ -29,7 +30,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
     settings = dataclasses.replace(settings, read_only_api=True)
     cmd = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", host, "--port", str(port),
            "--workers", str(workers), "--log-level", "info", *([] if access_log else ["--no-access-log"])]
+    here = str(Path(__file__).resolve().parent.parent)  # where `api` is imported from, wherever the cwd
+    path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
     try:
-        subprocess.run(cmd, env={**os.environ, **settings.as_env()}, check=False)
+        subprocess.run(cmd, env={**os.environ, **settings.as_env(), "PYTHONPATH": path}, check=False)
     except KeyboardInterrupt:
         pass
