@@ -8,6 +8,7 @@ from typing import AsyncIterator
 from fastapi import FastAPI
 
 import cancu
+from cancu.config import Settings
 from graph.store import Store
 
 from api import errors
@@ -27,17 +28,18 @@ agencies and platforms, each link with its provenance (document, provision, quot
 """
 
 
-def create_app(store: Store | None = None) -> FastAPI:
-    """The API over `store` (tests pass an in-memory store); by default the configured store,
-    opened read-only on first request so the API starts (and answers 503) even if it is missing."""
+def create_app(store: Store | None = None, settings: Settings | None = None) -> FastAPI:
+    """The API over `store` (tests pass an in-memory store); by default the store `settings` name (default:
+    the environment's), opened read-only on first request so the API starts (and answers 503) even if it is missing."""
+    settings = settings or Settings.from_env()
     opener = None
     if store is None:
         from graph import open_store
 
         def opener() -> Store:
-            return open_store(read_only=True)
+            return open_store(read_only=True, settings=settings)
 
-    holder = StoreHolder(store, opener)
+    holder = StoreHolder(store, opener, settings)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -5,25 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 
 from cancu.iri import ELI_PATH, DocId
+from cancu.registry import RELATION_KINDS
 from graph.store import DocSummary, LinkRow, Provenance
 
 from api.schemas import DocumentOut, LinkOut, ProvenanceOut
 
 # Relation kinds in words, as vbpl.vn's "Lược đồ" names them (Vietnamese), then English.
-RELATION_LABELS: dict[str, str] = {
-    "based_on": "căn cứ ban hành (legal basis)",
-    "cites": "dẫn chiếu (cited in the body)",
-    "amends": "sửa đổi, bổ sung (amends)",
-    "replaces": "thay thế (replaces)",
-    "repeals": "bãi bỏ (repeals)",
-    "guides": "hướng dẫn (guides)",
-    "details": "quy định chi tiết (details)",
-    "corrects": "đính chính (corrects)",
-    "consolidates": "hợp nhất (consolidates)",
-    "suspends": "đình chỉ (suspends)",
-    "halts": "tạm ngưng hiệu lực (halts)",
-    "implements": "thực hiện (implements)",
-}
+RELATION_LABELS: dict[str, str] = {k.code: k.label for k in RELATION_KINDS}
 
 
 @lru_cache(maxsize=65536)  # pure, and a chain or a page converts the same hub IRIs again and again

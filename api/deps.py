@@ -17,10 +17,10 @@ from typing import Callable, TypeVar
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
+from cancu.config import Settings
 from graph.search_index import SearchIndex, build_index, default_index_path
-from graph.store import Store, StoreUnavailable
+from graph.store import OnDiskStore, SparqlStore, Store, StoreUnavailable, supports
 
-from api import limits
 from api.sparql_pool import Source, SparqlPool
 
 T = TypeVar("T")
@@ -33,8 +33,8 @@ class WriteConflict(RuntimeError):
 class StoreHolder:
     """Opens the store on first use (and again after a failure), then keeps it."""
 
-    def __init__(self, store: Store | None, opener: Callable[[], Store] | None) -> None:
-        self._store, self._opener = store, opener
+    def __init__(self, store: Store | None, opener: Callable[[], Store] | None, settings: Settings) -> None:
+        self._store, self._opener, self.settings = store, opener, settings
         self._index: SearchIndex | None = None
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
@@ -52,15 +52,13 @@ class StoreHolder:
         holds the writer lock, this raises WriteConflict (409) and nothing is written. A store opened
         read-write (in-memory tests, Neo4j) is written directly.
         """
-        from graph.oxigraph_store import OxigraphStore
-
         with self._write_lock:
             store = self.store()
-            if not getattr(store, "read_only", False):
+            if not store.read_only:
                 result = fn(store)
-            elif isinstance(store, OxigraphStore) and store.path is not None:
+            elif supports(store, OnDiskStore) and store.path is not None:
                 try:
-                    writer = OxigraphStore(store.path, read_only=False, create=False)
+                    writer = store.writer()
                 except StoreUnavailable as exc:
                     raise WriteConflict(f"the store is being written by another process; try again later ({exc})") from exc
                 try:
@@ -68,7 +66,7 @@ class StoreHolder:
                 finally:
                     writer.close()
                     del writer
-                fresh = OxigraphStore(store.path, read_only=True)
+                fresh = store.reader()
                 with self._lock:
                     self._store = fresh
             else:
@@ -106,16 +104,17 @@ class StoreHolder:
         if self._pool is None:
             with self._lock:
                 if self._pool is None:
-                    self._pool = SparqlPool(limits.slots(), self._sparql_source)
+                    self._pool = SparqlPool(self.settings.query_slots, self._sparql_source)
         return self._pool
 
     def _sparql_source(self) -> Source:
         """Where a query worker finds this store: its directory, or a copy of an in-memory store."""
         store = self.store()
-        path = getattr(store, "path", None)
-        if path is not None:
-            return ("path", os.path.abspath(path))
-        return ("nquads", store.nquads())  # type: ignore[attr-defined]
+        if supports(store, OnDiskStore) and store.path is not None:
+            return ("path", os.path.abspath(store.path))
+        if not supports(store, SparqlStore):
+            raise StoreUnavailable(f"the {store.name} store has no SPARQL access")
+        return ("nquads", store.nquads())
 
     def index(self) -> SearchIndex:
         """The on-disk index beside the store if it exists (default store), else one built in memory."""
@@ -125,8 +124,8 @@ class StoreHolder:
                 if self._index is None:
                     if self._opener is not None and not self._disk_index_stale:
                         try:
-                            self._index = SearchIndex.open(default_index_path())
-                            self.index_source = str(default_index_path())
+                            self._index = SearchIndex.open(default_index_path(self.settings))
+                            self.index_source = str(default_index_path(self.settings))
                             return self._index
                         except FileNotFoundError:
                             pass
@@ -156,9 +155,8 @@ PLACE_CHECK = 0.25  # seconds between two checks of the store's place by request
 
 def _check_place(store: Store, max_age: float = 0.0) -> None:
     """StoreUnavailable (-> 503) if an on-disk store was moved, removed or replaced since it was opened."""
-    check = getattr(store, "check_place", None)
-    if check is not None:
-        check(max_age)
+    if supports(store, OnDiskStore):
+        store.check_place(max_age)
 
 
 # The dependencies are `async def` so that FastAPI calls them on the event loop: a plain `def` costs a
@@ -167,6 +165,15 @@ def _check_place(store: Store, max_age: float = 0.0) -> None:
 
 async def get_holder(request: Request) -> StoreHolder:
     return request.app.state.holder
+
+
+def settings_of(request: Request) -> Settings:
+    """The settings the app was built with (create_app)."""
+    return request.app.state.holder.settings
+
+
+async def get_settings(request: Request) -> Settings:
+    return settings_of(request)
 
 
 async def get_store(request: Request) -> Store:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from functools import partial
 
+from cancu.registry import ROLES
 from graph.store import DocSummary, EntityDetail, EntityRole, LinkRow, Provenance, Store
 
 from api.convert import RELATION_LABELS, doc_fields, doc_id, doc_out, link_out, provenance_out
@@ -22,23 +23,7 @@ MAX_DEPTH = 5
 MAX_NODES = 500
 MAX_SUCCESSION = 20
 
-ROLE_LABELS: dict[str, str] = {
-    "approves": "phê duyệt (approves)",
-    "names_platform": "nền tảng của chương trình (names platform)",
-    "governing_agency": "cơ quan chủ quản (governing agency)",
-    "focal_unit": "đơn vị đầu mối (focal unit)",
-    "ministry_focal_unit": "đơn vị đầu mối của Bộ (ministry focal unit)",
-    "core_enterprise": "doanh nghiệp nòng cốt (core enterprise)",
-    "operating": "cơ quan vận hành (operating agency)",
-    "connecting": "kết nối, cung cấp dịch vụ trên nền tảng (connecting organization)",
-    "regulates": "văn bản điều chỉnh (regulates)",
-    "lead": "cơ quan chủ trì (lead agency)",
-    "coordinating": "cơ quan phối hợp (coordinating agency)",
-    "monitoring": "cơ quan chủ trì theo dõi, đánh giá (monitoring agency)",
-    "issued": "cơ quan ban hành (issued by)",
-    "signed": "người ký (signed by)",
-    "mentions": "nhắc đến (mentions)",
-}
+ROLE_LABELS: dict[str, str] = {r.code: r.label for r in ROLES}
 
 
 def split_label(label: str) -> tuple[str, str]:

@@ -26,8 +26,8 @@ from typing import Callable, Union
 
 import pyoxigraph as ox
 
-from graph.oxigraph_store import NotAcceptable, OxigraphStore, ResultTooLarge, SparqlResult
-from graph.store import StoreUnavailable
+from graph.oxigraph_store import OxigraphStore
+from graph.store import NotAcceptable, ResultTooLarge, SparqlFormats, SparqlResult, StoreUnavailable
 
 from api.errors import ApiError
 
@@ -40,7 +40,7 @@ Source = tuple[str, Union[str, bytes]]
 @dataclass(frozen=True)
 class Job:
     query: str
-    accept: str
+    formats: SparqlFormats
     default_graph: list[str] | None
     named_graphs: list[str] | None
     max_bytes: int
@@ -86,7 +86,7 @@ def serve(conn: Connection) -> None:
                 if source is None:
                     raise StoreUnavailable("the query worker has no store to open")
                 store, generation = _open(source), gen
-            r = store.sparql(job.query, accept=job.accept, default_graph=job.default_graph,
+            r = store.sparql(job.query, job.formats, default_graph=job.default_graph,
                              named_graphs=job.named_graphs, max_bytes=job.max_bytes)
             answer: tuple = ("ok", r.body, r.media_type)
         except Exception as exc:  # noqa: BLE001 - every failure goes back to the API as one line

@@ -8,7 +8,6 @@ document's graph in one transaction. Every refusal happens before the store is t
 from __future__ import annotations
 
 import hmac
-import os
 import re
 import tempfile
 from pathlib import Path
@@ -16,26 +15,19 @@ from pathlib import Path
 import pyoxigraph as ox
 from fastapi import Request, UploadFile
 
+from api.deps import settings_of
 from api.errors import ApiError
 
-DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
 SUFFIXES = {".txt", ".html", ".htm", ".docx", ".pdf"}
-
-
-def max_upload() -> int:
-    """Bytes accepted per upload: CANCU_MAX_UPLOAD, default 20 MB."""
-    try:
-        return int(os.environ.get("CANCU_MAX_UPLOAD", "") or DEFAULT_MAX_UPLOAD)
-    except ValueError:
-        return DEFAULT_MAX_UPLOAD
 
 
 def check_key(request: Request) -> None:
     """403 if writes are disabled (CANCU_API_KEY unset), 401 if the X-API-Key is missing or wrong."""
-    expected = os.environ.get("CANCU_API_KEY", "")
+    settings = settings_of(request)
+    expected = settings.api_key
     if not expected:
         raise ApiError(403, "writes_disabled", "writes are disabled on this server: set CANCU_API_KEY to enable uploads")
-    if os.environ.get("CANCU_READ_ONLY_API"):
+    if settings.read_only_api:
         raise ApiError(403, "writes_disabled", "this server runs several workers, which could not see a write: "
                        "serve with one worker to accept uploads, or use `cancu ingest` + `cancu load`")
     given = request.headers.get("x-api-key", "")
@@ -70,7 +62,7 @@ def safe_name(filename: str | None) -> str:
 
 async def read_limited(request: Request, file: UploadFile) -> bytes:
     """The upload's bytes; 413 as soon as it is known to be over the limit."""
-    limit = max_upload()
+    limit = settings_of(request).max_upload
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > limit + 64 * 1024:  # multipart framing is small
         raise ApiError(413, "too_large", f"uploads are limited to {limit} bytes (CANCU_MAX_UPLOAD)")

@@ -27,8 +27,10 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import quote, urlsplit
 
-from cancu.config import PROJECT_ROOT, base_iri
-from graph.store import Store
+from cancu.config import base_iri
+from cancu.registry import RELATION_KINDS, ROLES
+from cancu.vocabulary_files import vocabulary_file
+from graph.store import SparqlStore, Store, supports
 
 from api.convert import doc_id
 
@@ -72,25 +74,15 @@ _TYPE_KIND = [(CC + "Annex", "annex"), (CC + "Task", "task"), (CC + "Indicator",
               (CC + "Person", "person")]
 
 # Relation kinds, in the order the cap keeps them (earlier = kept first).
-_DOC_RELATIONS = ["based_on", "amends", "replaces", "repeals", "guides", "details", "corrects", "consolidates",
-                  "suspends", "halts", "implements", "cites"]
-_ROLE_PROPS = ["approves", "regulates", "namesPlatform", "governingAgency", "focalUnit", "ministryFocalUnit",
-               "coreEnterprise", "operatingAgency", "connectingOrganization", "leadAgency", "coordinatingAgency",
-               "monitoringAgency"]
+_DOC_RELATIONS = [k.code for k in sorted(RELATION_KINDS, key=lambda k: k.rank)]
+_ROLE_PROPS = [r.edge for r in ROLES if r.asserted]
 _OTHER_PROPS = [ELI + "passed_by", SIGNER, ORG + "subOrganizationOf", CC + "successor", ELI + "is_part_of",
                 ELI + "has_part", CC + "mentions"]
-# (colour, dashed) per relation kind; the rest are grey.
+# (colour, dashed) per relation kind and role (cancu.registry), then the structural edges; the rest are grey.
 _EDGE_STYLE: dict[str, tuple[str, bool]] = {
-    "based_on": ("#1f4e79", False), "cites": ("#7f8c8d", True), "implements": ("#5d6d7e", True),
-    "amends": ("#c0392b", False), "replaces": ("#922b21", False), "repeals": ("#641e16", False),
-    "guides": ("#2874a6", True), "details": ("#2874a6", True), "corrects": ("#a04000", True),
-    "approves": ("#b7950b", False), "namesPlatform": ("#c0392b", False), "governingAgency": ("#1b5e3a", False),
-    "focalUnit": ("#4f9a68", False), "ministryFocalUnit": ("#4f9a68", True), "coreEnterprise": ("#8e44ad", False),
-    "operatingAgency": ("#1b5e3a", True), "connectingOrganization": ("#8e44ad", True), "regulates": ("#b7950b", True),
-    "leadAgency": ("#1b5e3a", False), "coordinatingAgency": ("#52be80", True), "monitoringAgency": ("#d35400", True),
-    "passed_by": ("#34495e", False), "signer": ("#7f8c8d", True), "subOrganizationOf": ("#4f9a68", True),
-    "successor": ("#7d3c98", False), "is_part_of": ("#b3b6b7", False), "has_part": ("#b3b6b7", False),
-    "mentions": ("#d5d8dc", True),
+    **{k.code: (k.colour, k.dashed) for k in RELATION_KINDS}, **{r.edge: (r.colour, r.dashed) for r in ROLES},
+    "subOrganizationOf": ("#4f9a68", True), "successor": ("#7d3c98", False), "is_part_of": ("#b3b6b7", False),
+    "has_part": ("#b3b6b7", False),
 }
 
 
@@ -152,10 +144,9 @@ class NoSparql(RuntimeError):
 
 def _select(store: Store, query: str) -> list[dict[str, str]]:
     """SELECT through the store's read-only SPARQL; rows of variable -> value (IRIs and literals as strings)."""
-    sparql = getattr(store, "sparql", None)
-    if sparql is None:
+    if not supports(store, SparqlStore):
         raise NoSparql(f"the {getattr(store, 'name', '?')} store has no SPARQL access")
-    result = sparql(_PREFIXES + query, accept="application/sparql-results+json")
+    result = store.sparql(_PREFIXES + query, "application/sparql-results+json")
     data = json.loads(result.body)
     return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
 
@@ -285,15 +276,16 @@ def relation_labels() -> dict[str, tuple[str | None, str | None]]:
     """Relation kind -> (Vietnamese, English) label, read from ontology.ttl (rdfs:label, else skos:prefLabel)."""
     import pyoxigraph as ox
 
-    path = PROJECT_ROOT / "ontology.ttl"
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     try:
-        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        for t in ox.parse(vocabulary_file("ontology.ttl").read_bytes(), format=ox.RdfFormat.TURTLE):
             if t.predicate.value == RDFS + "label" and isinstance(t.object, ox.Literal) and isinstance(t.subject, ox.NamedNode):
                 labels[_relation(t.subject.value)].setdefault(t.object.language or "", t.object.value)
     except (OSError, SyntaxError, ValueError):
         pass
     out = {k: (v.get("vi"), v.get("en")) for k, v in labels.items()}
+    for kind in RELATION_KINDS:  # a kind ontology.ttl does not label yet is still named
+        out.setdefault(kind.code, (kind.vi, kind.en))
     # properties from other vocabularies that ontology.ttl does not label
     for rel, vi, en in (("signer", "người ký", "signed by"), ("passed_by", "cơ quan ban hành", "passed by"),
                         ("is_part_of", "thuộc", "is part of"), ("subOrganizationOf", "trực thuộc", "unit of")):
@@ -392,7 +384,7 @@ def neighbourhood(store: Store, start: str, depth: int = 1, cap: int = DEFAULT_C
     depth = max(MIN_DEPTH, min(MAX_DEPTH, depth))
     cap = max(1, min(MAX_CAP, cap))
     graph = VizGraph(start=start, depth=depth, cap=cap, mentions=mentions)
-    has_sparql = getattr(store, "sparql", None) is not None
+    has_sparql = supports(store, SparqlStore)
 
     def adjacent(iris: list[str]) -> list[tuple[str, str, str]]:
         return _adjacent(store, iris, mentions) if has_sparql else _adjacent_links(store, iris)
@@ -436,7 +428,7 @@ def neighbourhood(store: Store, start: str, depth: int = 1, cap: int = DEFAULT_C
 
 def describe(store: Store, iri: str) -> VizNode | None:
     """One node on its own (kind, label, details, paths), or None if the store says nothing about it."""
-    info = (_describe(store, [iri]) if getattr(store, "sparql", None) is not None else _describe_docs(store, [iri])).get(iri)
+    info = (_describe(store, [iri]) if supports(store, SparqlStore) else _describe_docs(store, [iri])).get(iri)
     if info is None:
         return None
     kind = _kind(info)

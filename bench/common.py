@@ -17,7 +17,6 @@ if str(ROOT) not in sys.path:
 RESULTS = ROOT / "bench" / "results"
 CORPUS = ROOT / "bench" / "corpus"  # git-ignored: generated corpora, RDF, stores
 SIZES = {"1k": 1000, "10k": 10_000, "100k": 100_000}
-SEED = 7
 
 
 def machine() -> dict[str, Any]:

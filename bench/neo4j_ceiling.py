@@ -29,20 +29,21 @@ from bench.store_load import _rdf_files, load_ours, load_ours_import, load_peer,
 
 def _prepared(files: list[Path], tx_quads: int = 50_000) -> tuple[list[Any], int]:
     """Every chunk of every file as graph.neo4j_load prepares it (not timed)."""
-    from graph import neo4j_load as nl
+    from graph import neo4j_mapping as nm
+    from graph.neo4j_load import prepare
 
     chunks, quads = [], 0
     for f in files:
-        by_graph = nl._parse(f)
+        by_graph = nm.parse(f)
         quads += sum(len(q) for q in by_graph.values())
-        for chunk in nl._chunks_by_size(by_graph, tx_quads):
-            chunks.append(nl._prepare([nl._graph_data(g, by_graph[g]) for g in chunk]))
+        for chunk in nm.chunks_by_size(by_graph, tx_quads):
+            chunks.append(prepare([nm.graph_data(g, by_graph[g]) for g in chunk]))
     return chunks, quads
 
 
 def _write_minimal(tx: Any, prep: Any) -> None:
     """The chunk's nodes and relationships with the least work the server can be asked for."""
-    from graph.neo4j_load import _batches, _cypher_name
+    from graph.neo4j_mapping import batches, cypher_name
 
     ids: dict[str, int] = {}
     by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
@@ -50,21 +51,21 @@ def _write_minimal(tx: Any, prep: Any) -> None:
         by_labels[tuple(labels)].append(props)
     for labels, rows in by_labels.items():
         query = ("UNWIND $rows AS r MERGE (n:Resource {uri: r.uri}) SET n = r"
-                 + "".join(f" SET n:{_cypher_name(x)}" for x in labels) + " RETURN collect([r.uri, id(n)]) AS ids")
-        for batch in _batches(rows):  # MERGE: a chunk's subject may be an earlier chunk's object (a hub)
+                 + "".join(f" SET n:{cypher_name(x)}" for x in labels) + " RETURN collect([r.uri, id(n)]) AS ids")
+        for batch in batches(rows):  # MERGE: a chunk's subject may be an earlier chunk's object (a hub)
             ids.update(tx.run(query, rows=batch).single(strict=True)["ids"])
     objects = sorted(prep.objects)
-    for batch in _batches(objects):
+    for batch in batches(objects):
         ids.update(tx.run("UNWIND $us AS u MERGE (n:Resource {uri: u}) RETURN collect([u, id(n)]) AS ids",
                           us=batch).single(strict=True)["ids"])
     by_type: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = defaultdict(list)
     for s, t, o, props in prep.rels:
         by_type[(t, tuple(props))].append([ids[s], ids[o], *props.values()])
     for (t, keys), rows in by_type.items():
-        sets = ", ".join(f"{_cypher_name(k)}: r[{i + 2}]" for i, k in enumerate(keys))
+        sets = ", ".join(f"{cypher_name(k)}: r[{i + 2}]" for i, k in enumerate(keys))
         query = (f"UNWIND $rows AS r MATCH (a) WHERE id(a) = r[0] MATCH (b) WHERE id(b) = r[1] "
-                 f"CREATE (a)-[:{_cypher_name(t)} {{{sets}}}]->(b)")
-        for batch in _batches(rows):
+                 f"CREATE (a)-[:{cypher_name(t)} {{{sets}}}]->(b)")
+        for batch in batches(rows):
             tx.run(query, rows=batch)
 
 

@@ -212,7 +212,7 @@ def _safe_counts(driver: Any, peer: bool) -> dict[str, Any]:
 def load_ours(d: Path, data: Path) -> dict[str, Any]:
     """graph.neo4j_store.Neo4jStore.load over every RDF file, on a fresh server."""
     def work(info: dict, data: Path) -> dict[str, Any]:
-        from graph.neo4j_load import MAPPING
+        from graph.neo4j_mapping import MAPPING
         from graph.neo4j_store import Neo4jStore
 
         store = Neo4jStore(info["uri"], info["user"], info["password"])
@@ -322,7 +322,7 @@ def load_peer(d: Path, data: Path, budget: float) -> dict[str, Any]:
 def loaded_neo4j(d: Path) -> Path | None:
     """The database our loader left in `d/neo4j-ours` if it holds every quad of this corpus (so the API
     benchmark can serve from it instead of loading 24M quads again) with this loader version, else None."""
-    from graph.neo4j_load import MAPPING
+    from graph.neo4j_mapping import MAPPING
 
     mark = d / "neo4j-ours" / LOADED_MARK
     try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -17,6 +16,14 @@ from cancu import config
 
 INPUT_SUFFIXES = {".txt", ".html", ".htm", ".docx", ".pdf"}
 SKIP_NAMES = {"SOURCES.md", "README.md"}
+
+
+def _settings(args: argparse.Namespace) -> config.Settings:
+    """This run's settings: the command's flags over the environment over the defaults."""
+    neo4j = getattr(args, "neo4j", None)
+    path = getattr(args, "path", None)
+    return config.Settings.from_env(store="neo4j" if neo4j else getattr(args, "store", None), neo4j_uri=neo4j,
+                                    oxigraph=Path(path) if path else None)
 
 
 def _err(msg: str) -> None:
@@ -97,7 +104,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     docs, errors = _parse_all(files, progress=True)
     registry = registry_of(docs)
     catalogue = identity.build(docs)
-    out = Path(args.output)
+    out = Path(args.output) if args.output else Path(_settings(args).data_dir) / "rdf"
     out.mkdir(parents=True, exist_ok=True)
     triples, written = 0, 0
     for doc in docs:
@@ -127,21 +134,19 @@ def cmd_load(args: argparse.Namespace) -> int:
     from graph import open_store
     from graph.store import LoadError, StoreUnavailable
 
-    if args.neo4j:
-        os.environ["NEO4J_URI"] = args.neo4j
-    kind = "neo4j" if args.neo4j else args.store
-    if args.path:
-        os.environ["CANCU_OXIGRAPH"] = args.path
-    files = sorted(f for p in map(Path, args.paths) for f in ([p] if p.is_file() else sorted(p.glob("*.nq")) + sorted(p.glob("*.trig"))))
+    settings = _settings(args)
+    kind = settings.store
+    paths = args.paths or [str(Path(settings.data_dir) / "rdf")]
+    files = sorted(f for p in map(Path, paths) for f in ([p] if p.is_file() else sorted(p.glob("*.nq")) + sorted(p.glob("*.trig"))))
     if not files:
-        _err(f"nothing to load in {', '.join(args.paths)} (run `cancu ingest` first)")
+        _err(f"nothing to load in {', '.join(paths)} (run `cancu ingest` first)")
         return 2
     if args.neo4j_import:
         return _import_neo4j(files, args)
-    if kind in (None, "oxigraph") and not config.oxigraph_path().exists():
-        return _build_oxigraph(files)
+    if kind == "oxigraph" and not settings.oxigraph_path.exists():
+        return _build_oxigraph(files, settings)
     try:
-        store = open_store(kind)
+        store = open_store(settings=settings)
     except StoreUnavailable as exc:
         _err(str(exc))
         return 2
@@ -154,10 +159,10 @@ def cmd_load(args: argparse.Namespace) -> int:
                 _err(str(exc))
                 errors += 1
         status = store.status()
-        if kind == "oxigraph" or kind is None:
+        if kind == "oxigraph":
             from graph.search_index import build_index, default_index_path
 
-            build_index(store, default_index_path())
+            build_index(store, default_index_path(settings))
     except StoreUnavailable as exc:
         _err(str(exc))
         return 2
@@ -189,7 +194,7 @@ def _import_neo4j(files: list[Path], args: argparse.Namespace) -> int:
     return 0
 
 
-def _build_oxigraph(files: list[Path]) -> int:
+def _build_oxigraph(files: list[Path], settings: config.Settings) -> int:
     """No store yet: build it with the bulk loader in a staging directory, then the search index."""
     from graph.oxigraph_bulk import build
     from graph.oxigraph_store import OxigraphStore
@@ -197,13 +202,13 @@ def _build_oxigraph(files: list[Path]) -> int:
     from graph.store import StoreUnavailable
 
     try:
-        report = build(config.oxigraph_path(), files, on_error=_err)
+        report = build(settings.oxigraph_path, files, on_error=_err)
         if not report.files:
-            _err(f"no file could be loaded: no store built at {config.oxigraph_path()}")
+            _err(f"no file could be loaded: no store built at {settings.oxigraph_path}")
             return 1
-        store = OxigraphStore(config.oxigraph_path())
+        store = OxigraphStore(settings.oxigraph_path)
         try:
-            build_index(store, default_index_path())
+            build_index(store, default_index_path(settings))
             status = store.status()
         finally:
             store.close()
@@ -218,9 +223,7 @@ def _build_oxigraph(files: list[Path]) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from api.server import serve
 
-    if args.path:
-        os.environ["CANCU_OXIGRAPH"] = args.path
-    serve(args.host, args.port, args.store, args.workers, args.access_log)
+    serve(_settings(args), args.host, args.port, args.workers, args.access_log)
     return 0
 
 
@@ -278,7 +281,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                         from graph import open_store
 
                         try:
-                            store = open_store(read_only=True)
+                            store = open_store(read_only=True, settings=_settings(args))
                         except StoreUnavailable as exc:
                             store_error = str(exc)
                     if store is None:
@@ -309,10 +312,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_parse)
     si = sub.add_parser("ingest", help="files or folders -> RDF, one named graph per document (N-Quads)")
     si.add_argument("paths", nargs="+")
-    si.add_argument("-o", "--output", default=str(config.data_dir() / "rdf"), help="output folder (default: data/rdf)")
+    si.add_argument("-o", "--output", help="output folder (default: data/rdf, or $CANCU_DATA/rdf)")
     si.set_defaults(func=cmd_ingest)
     sl = sub.add_parser("load", help="load RDF into the store (Oxigraph on disk by default, or Neo4j)")
-    sl.add_argument("paths", nargs="*", default=[str(config.data_dir() / "rdf")])
+    sl.add_argument("paths", nargs="*", help="folders or files of RDF (default: data/rdf, or $CANCU_DATA/rdf)")
     sl.add_argument("--store", choices=["oxigraph", "neo4j"], default=None, help="default: $CANCU_STORE or oxigraph")
     sl.add_argument("--path", help="Oxigraph folder (default: data/oxigraph, or $CANCU_OXIGRAPH)")
     sl.add_argument("--neo4j", metavar="BOLT_URI", help="load into Neo4j at this URI (NEO4J_USER, NEO4J_PASSWORD)")
@@ -325,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="serve the API (default http://127.0.0.1:8000)")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)
-    sv.add_argument("--store", choices=["oxigraph", "neo4j"], default=None)
+    sv.add_argument("--store", choices=["oxigraph", "neo4j"], default=None, help="default: $CANCU_STORE or oxigraph")
     sv.add_argument("--path", help="Oxigraph folder")
     sv.add_argument("--workers", type=int, default=1, help="worker processes (reads scale across cores; uploads need 1)")
     sv.add_argument("--access-log", action="store_true", help="log every request (off: a proxy in front usually does)")

@@ -141,11 +141,6 @@ def find_numbers(text: str) -> Iterator[tuple[DocNumber, int, int]]:
         yield number, start, end
 
 
-_USER_PREFIX = re.compile(
-    r"^\s*(?:(?P<word>[^\d]*?)\s*(?:số|so)\s*|(?P<code>[A-Za-zĐđ]{1,4})\s+(?=\d))", re.IGNORECASE
-)
-
-
 @dataclass(frozen=True)
 class UserRef:
     """What a user typed, reduced to what can be matched: a full number, or number + type only ("QĐ 749")."""

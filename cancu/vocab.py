@@ -9,6 +9,8 @@ from rdflib import Namespace
 from rdflib.namespace import DefinedNamespace
 from rdflib.term import URIRef
 
+from cancu.registry import RELATION_KINDS, ROLES
+
 CC_IRI = "https://w3id.org/cancu/ontology#"
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 
@@ -140,29 +142,11 @@ class CC(DefinedNamespace):
     documentTypeConcept: URIRef
 
 
-# Relation name used in ingest models -> RDF property.
-RELATION_PROPERTIES: dict[str, URIRef] = {
-    "based_on": ELI.based_on,
-    "cites": ELI.cites,
-    "amends": CC.amends,
-    "replaces": CC.replaces,
-    "repeals": CC.repeals,
-    "guides": CC.guides,
-    "details": CC.details,
-    "corrects": CC.corrects,
-    "consolidates": CC.consolidates,
-    "suspends": CC.suspends,
-    "halts": CC.halts,
-    "implements": CC.implements,
-}
+# Relation name used in ingest models -> RDF property (cancu.registry holds the kinds).
+RELATION_PROPERTIES: dict[str, URIRef] = {k.code: URIRef(k.prop) for k in RELATION_KINDS}
 
-# Programme role name used in ingest models -> RDF property.
-ROLE_PROPERTIES: dict[str, URIRef] = {
-    "approves": CC.approves, "names_platform": CC.namesPlatform, "governing_agency": CC.governingAgency,
-    "focal_unit": CC.focalUnit, "ministry_focal_unit": CC.ministryFocalUnit, "core_enterprise": CC.coreEnterprise,
-    "lead": CC.leadAgency, "coordinating": CC.coordinatingAgency, "monitoring": CC.monitoringAgency,
-    "operating": CC.operatingAgency, "connecting": CC.connectingOrganization, "regulates": CC.regulates,
-}
+# Programme role name used in ingest models -> RDF property (cancu.registry holds the roles).
+ROLE_PROPERTIES: dict[str, URIRef] = {r.code: CC[r.path.split(":", 1)[1]] for r in ROLES if r.asserted}
 
 # Vietnamese type name -> class.
 TYPE_CLASSES: dict[str, URIRef] = {

@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-import os
+from typing import TYPE_CHECKING
 
 from graph.store import Store, StoreUnavailable
 
+if TYPE_CHECKING:
+    from cancu.config import Settings
 
-def open_store(kind: str | None = None, read_only: bool = False) -> Store:
-    """Open the configured store: "oxigraph" (embedded default, at cancu.config.oxigraph_path())
-    or "neo4j" (NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD). Raises StoreUnavailable if it cannot be opened."""
-    from cancu import config
 
-    kind = (kind or config.store_kind()).lower()
+def open_store(kind: str | None = None, read_only: bool = False, settings: Settings | None = None) -> Store:
+    """Open the configured store: "oxigraph" (embedded default, at settings.oxigraph_path)
+    or "neo4j" (settings.neo4j_*). `kind` overrides settings.store. Raises StoreUnavailable if it cannot be opened."""
+    from cancu.config import current
+
+    settings = settings or current()
+    kind = (kind or settings.store).lower()
     if kind == "oxigraph":
         from graph.oxigraph_store import OxigraphStore
 
-        return OxigraphStore(config.oxigraph_path(), read_only=read_only)
+        return OxigraphStore(settings.oxigraph_path, read_only=read_only)
     if kind == "neo4j":
         try:
-            from graph.neo4j_store import Neo4jStore  # written separately; imported lazily (needs the driver)
+            from graph.neo4j_store import Neo4jStore  # imported lazily (needs the driver)
         except ImportError as exc:
             raise StoreUnavailable(f"the Neo4j backend is not available: {exc}") from exc
-        return Neo4jStore(  # type: ignore[call-arg]
-            uri=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
-            user=os.environ.get("NEO4J_USER", "neo4j"),
-            password=os.environ.get("NEO4J_PASSWORD", ""),
-        )
+        return Neo4jStore(uri=settings.neo4j_uri or "bolt://127.0.0.1:7687", user=settings.neo4j_user,
+                          password=settings.neo4j_password, database=settings.neo4j_database or None)
     raise ValueError(f"unknown store kind {kind!r}; expected 'oxigraph' or 'neo4j'")
 
 

@@ -40,7 +40,8 @@ from typing import Any, Iterable
 import orjson
 from neo4j import Driver
 
-from graph import neo4j_load as nl
+from cancu.config import current
+from graph import neo4j_mapping as nm
 from graph.store import LoadError, StoreUnavailable
 
 ARRAY = "\x1f"  # array delimiter in the CSV (unit separator): a value holding it cannot be imported
@@ -158,7 +159,7 @@ def _split_file(job: tuple[int, str, str, int]) -> dict[str, Any]:
     """Phase 1, one file: relationship and ASSERTS CSV, node records into buckets; what the parent needs back."""
     idx, path_s, out_s, buckets = job
     path, out = Path(path_s), Path(out_s)
-    by_graph = nl._parse(path)
+    by_graph = nm.parse(path)
     graphs = [(g, len(q)) for g, q in by_graph.items()]
     per_bucket: list[dict[str, dict[str, str]]] = [defaultdict(dict) for _ in range(buckets)]  # IRI -> graph -> src
     settle: set[str] = set()
@@ -168,16 +169,16 @@ def _split_file(job: tuple[int, str, str, int]) -> dict[str, Any]:
             open(out / f"prov-{idx}.csv", "w", encoding="utf-8", newline="") as prov, \
             open(out / f"asserts-{idx}.csv", "w", encoding="utf-8", newline="") as asserts:
         for g in list(by_graph):
-            data = nl._graph_data(g, by_graph.pop(g))
+            data = nm.graph_data(g, by_graph.pop(g))
             gq = _q(g)
             for s, per in data.contrib.items():
-                src = nl._record_json(nl._record(per))  # the ASSERTS record; as text, it also pickles fast
+                src = nm.record_json(nm.record(per))  # the ASSERTS record; as text, it also pickles fast
                 per_bucket[_bucket(s, buckets)][s][g] = src
                 asserts.write(f"{gq},{_q(s)},{_q(src)}\n")
             for (s, p, o), provenance in data.edges.items():
                 per_bucket[_bucket(o, buckets)].setdefault(o, {})
-                props = nl._rel_props(g, provenance)
-                t = nl._local(p)
+                props = nm.rel_props(g, provenance)
+                t = nm.local(p)
                 head = f"{_q(s)},{_q(o)},{_q(t)},{gq}"
                 rels += 1
                 if "provision" not in props:
@@ -217,7 +218,7 @@ def _merge_bucket(job: tuple[int, str, int]) -> dict[str, Any]:
     multiline: dict[str, _Parts] = {}
     try:
         for uri, recs in nodes.items():
-            labels, props = nl._node_row(uri, {g: _loads(src) for g, src in recs.items()}) if recs else \
+            labels, props = nm.node_row(uri, {g: _loads(src) for g, src in recs.items()}) if recs else \
                 ([], {"uri": uri})
             where = f"node {uri}"
             try:
@@ -283,7 +284,7 @@ def write_csv(files: Iterable[Path], out: Path, workers: int | None = None) -> t
     t2 = time.perf_counter()
     with open(out / "graphs.csv", "w", encoding="utf-8", newline="") as f:
         f.write(GRAPHS_HEADER + "\n")
-        f.writelines(f'{_q(g)},"NamedGraph",{n},{nl.MAPPING}\n' for g, n in graphs)
+        f.writelines(f'{_q(g)},"NamedGraph",{n},{nm.MAPPING}\n' for g, n in graphs)
     settle = sorted({t for r in split for t in r["settle"]})
     args = [f"--nodes={out / 'graphs.csv'}"]
     if settle:
@@ -318,7 +319,7 @@ def write_csv(files: Iterable[Path], out: Path, workers: int | None = None) -> t
 
 
 def _java() -> str:
-    home = os.environ.get("JAVA_HOME")
+    home = current().java_home
     java = str(Path(home) / "bin" / "java") if home else shutil.which("java")
     if not java or not Path(java).exists():
         raise StoreUnavailable("the Neo4j import needs Java 17+ (`java` on PATH or JAVA_HOME)")
@@ -335,7 +336,7 @@ def run_importer(args: list[str], home: Path, *, lib: Path | None = None, conf: 
     lib = Path(lib) if lib else Path(home) / "lib"
     if not any(lib.glob("neo4j-import-tool-*.jar")):
         raise StoreUnavailable(f"no Neo4j import tool in {lib} (pass the Neo4j jars' directory)")
-    conf = Path(conf) if conf else Path(os.environ.get("NEO4J_CONF") or Path(home) / "conf")
+    conf = Path(conf) if conf else Path(current().neo4j_conf or Path(home) / "conf")
     cmd = [_java(), "-cp", f"{lib}/*", "org.neo4j.cli.AdminTool", "database", "import", "full", database,
            "--verbose", "--id-type=string", f"--array-delimiter=U+{ord(ARRAY):04X}", "--bad-tolerance=0",
            "--skip-bad-entries-logging=true", *args]
@@ -401,7 +402,7 @@ def settle(driver: Driver, database: str | None = None) -> int:
     with driver.session(database=database) as session:
         for t in sorted({t for r in recs for t in (r["t"] or [])}):
             summary = session.run(
-                f"MATCH ()-[r:{nl._cypher_name(t)}]->() WHERE r.start IS NOT NULL AND "
+                f"MATCH ()-[r:{nm.cypher_name(t)}]->() WHERE r.start IS NOT NULL AND "
                 "(r.provision IS NULL OR r.quote IS NULL) CALL (r) { SET r.provision = coalesce(r.provision, ['']), "
                 "r.quote = coalesce(r.quote, ['']) } IN TRANSACTIONS OF 10000 ROWS").consume()
             mended += summary.counters.properties_set // 2

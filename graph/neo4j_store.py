@@ -37,7 +37,6 @@ document's own graph wins, else the smallest value; lists are sorted with the sa
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter, defaultdict
 from contextlib import contextmanager
@@ -49,10 +48,13 @@ from neo4j import READ_ACCESS, GraphDatabase, unit_of_work
 from neo4j.exceptions import (AuthError, ClientError, ConfigurationError, CypherSyntaxError, DriverError,
                               Neo4jError, ServiceUnavailable, SessionExpired)
 
+from cancu.config import current
 from cancu.text import fold
 from cancu.vocab import RELATION_PROPERTIES
 from graph import neo4j_import, neo4j_load
-from graph.neo4j_load import CC, PREFIXES, _batches, _compact, _local, one_line
+from graph import neo4j_mapping as nm
+from graph.neo4j_load import one_line
+from graph.neo4j_mapping import CC, PREFIXES
 from graph.shared import ATTRIBUTES as ATTRIBUTE_IRIS
 from graph.shared import ENTITY_KINDS, PROVISION_KINDS, ROW_KINDS, document_order, kind_of, link_key, pick, provenance_key
 from graph.store import (ROLE_PROPERTIES, BatchedLinks, DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow,
@@ -81,18 +83,20 @@ class Neo4jStore(BatchedLinks):
 
     name = "neo4j"
     embedded = False  # every call is a Bolt round trip
+    read_only = False  # writes go through the server
 
     def __init__(self, uri: str | None = None, user: str | None = None, password: str | None = None,
                  database: str | None = None, *, ensure_schema: bool = True, tx_quads: int = 50_000) -> None:
-        self.uri = uri or os.environ.get("NEO4J_URI") or ""
+        env = current()  # what was not passed comes from NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE
+        self.uri = uri or env.neo4j_uri
         if not self.uri:
             raise StoreUnavailable("no Neo4j address: pass bolt://HOST:PORT or set NEO4J_URI")
-        self.user = user or os.environ.get("NEO4J_USER", "neo4j")
-        self.database = database or os.environ.get("NEO4J_DATABASE") or None
+        self.user = user or env.neo4j_user
+        self.database = database or env.neo4j_database or None
         self.tx_quads = tx_quads
         if not re.match(r"(bolt|neo4j)(\+s|\+ssc)?://", self.uri):
             raise StoreUnavailable(f"bad Neo4j address {self.uri!r}: expected bolt://, neo4j:// or neo4j+s:// …")
-        password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
+        password = password if password is not None else env.neo4j_password
         try:
             self._driver = GraphDatabase.driver(self.uri, auth=(self.user, password), connection_timeout=10,
                                                 max_transaction_retry_time=5, notifications_min_severity="OFF")
@@ -116,7 +120,7 @@ class Neo4jStore(BatchedLinks):
     def _check_mapping(self) -> None:
         """Refuse a database holding graphs another loader version wrote: its nodes lack what reads need."""
         old = self._read("MATCH (g:NamedGraph) WHERE g.mapping IS NULL OR g.mapping <> $m RETURN g.iri AS g LIMIT 1",
-                         m=neo4j_load.MAPPING)
+                         m=nm.MAPPING)
         if old:
             self._driver.close()
             raise StoreUnavailable(
@@ -217,7 +221,7 @@ class Neo4jStore(BatchedLinks):
         if kind in ("task", "indicator"):
             cls = CC + ("Task" if kind == "task" else "Indicator")
             out = []
-            for r in self._read(f"MATCH (n:{_local(cls)}) RETURN n.uri AS u, " + _SRC("n") + " ORDER BY u"):
+            for r in self._read(f"MATCH (n:{nm.local(cls)}) RETURN n.uri AS u, " + _SRC("n") + " ORDER BY u"):
                 src = _src_map(r["src"], r["u"])
                 if cls not in _types(src):
                     continue
@@ -227,7 +231,7 @@ class Neo4jStore(BatchedLinks):
         wanted = {cls: k for cls, k in ENTITY_KINDS.items() if kind is None or k == kind}
         if not wanted:
             return []
-        labels = "|".join(sorted(_local(c) for c in wanted))
+        labels = "|".join(sorted(nm.local(c) for c in wanted))
         out = []
         for r in self._read(f"MATCH (n:{labels}) RETURN n.uri AS u, " + _SRC("n") + " ORDER BY u"):
             src = _src_map(r["src"], r["u"])
@@ -347,7 +351,7 @@ class Neo4jStore(BatchedLinks):
     def _node_info(self, iris: list[str]) -> dict[str, tuple[str, str | None]]:
         """(kind, label) of each IRI, by the label order of Store.roles."""
         out = {}
-        for batch in _batches(sorted(set(iris))):
+        for batch in nm.batches(sorted(set(iris))):
             for r in self._read("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, " + _SRC("n"), us=batch):
                 src = _src_map(r["src"], r["u"])
                 types = _types(src)
@@ -400,11 +404,11 @@ class Neo4jStore(BatchedLinks):
         """See Store.row_counts: `provisions`' walk, counted in Cypher. A row is told by its labels (the local
         names of its rdf:types) rather than by decoding every part's records."""
         out = {i: 0 for i in iris}
-        for batch in _batches(sorted(out)):
+        for batch in nm.batches(sorted(out)):
             for r in self._read(
                     "UNWIND $ds AS d MATCH (doc:Resource {uri: d}) MATCH (x:Resource)-[:is_part_of*1..]->(doc) "
                     "WHERE any(l IN labels(x) WHERE l IN $rows) RETURN d, count(DISTINCT x) AS n",
-                    ds=batch, rows=sorted(_local(t) for t in ROW_KINDS)):
+                    ds=batch, rows=sorted(nm.local(t) for t in ROW_KINDS)):
                 out[r["d"]] = r["n"]
         return out
 
@@ -419,7 +423,7 @@ def _lexical(v: Any) -> str:
 
 
 def _SRC(var: str) -> str:  # noqa: N802 - a Cypher fragment
-    """Cypher returning node `var`'s resolved records (graph.neo4j_load._view) as `src`."""
+    """Cypher returning node `var`'s resolved records (graph.neo4j_mapping.view) as `src`."""
     return f"{var}._view AS src"
 
 
@@ -513,7 +517,7 @@ _ROLE_ARROWS = {  # direction -> (a role's relationship, cc:signature/cc:signer)
     "out": ("-[r]->", "-[:signature]->(:Resource)-[:signer]->"),
     "in": ("<-[r]-", "<-[:signer]-(:Resource)<-[:signature]-")}
 ROLE_TYPES: dict[str, str] = {  # role name -> relationship type of its (first) property
-    name: _local(PREFIXES[curie.split(":", 1)[0]] + curie.split(":", 1)[1])
+    name: nm.local(PREFIXES[curie.split(":", 1)[0]] + curie.split(":", 1)[1])
     for name, curie in ROLE_PROPERTIES.items() if "/" not in curie}
 # EntityDetail.attributes: (short name, compacted literal property as keyed in ASSERTS records), sorted by short name.
-ATTRIBUTES = sorted((name, _compact(iri)) for iri, name in ATTRIBUTE_IRIS.items())
+ATTRIBUTES = sorted((name, nm.compact(iri)) for iri, name in ATTRIBUTE_IRIS.items())

@@ -27,7 +27,6 @@ import threading
 import time
 from collections import OrderedDict, defaultdict
 from itertools import product
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -35,8 +34,8 @@ import pyoxigraph as ox
 
 from cancu.text import fold
 from graph.store import (ROLE_PROPERTIES, BatchedLinks, DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow,
-                         Provenance, ProvisionRow, StoreStatus, StoreUnavailable, provision_order,
-                         role_names, role_order)
+                         NotAcceptable, Provenance, ProvisionRow, ResultTooLarge, SparqlFormats, SparqlResult,
+                         StoreStatus, StoreUnavailable, provision_order, role_names, role_order)
 from graph.own_facts import (CLAIMS_SUFFIX, DESCRIPTIVE, LEGAL_DOCUMENT, MULTI_VALUED, SOURCE_FILE, VIEW_GRAPH,
                              claims_graph, is_claims_graph, resolve_stub, split_claims)
 from graph.rdf_files import read_quads
@@ -72,14 +71,6 @@ _UPDATE_KEYWORDS = re.compile(
 )
 
 
-class NotAcceptable(ValueError):
-    """No media type in the Accept header can serve this result (HTTP 406)."""
-
-
-class ResultTooLarge(Exception):
-    """A query result passed the byte cap given to `OxigraphStore.sparql`."""
-
-
 class _CappedBuffer:
     """A file-like sink that refuses to grow past `cap` bytes: the serialiser stops at the first write over it."""
 
@@ -98,12 +89,6 @@ class _CappedBuffer:
 
     def value(self) -> bytes:
         return b"".join(self.parts)
-
-
-@dataclass(frozen=True)
-class SparqlResult:
-    body: bytes
-    media_type: str
 
 
 def is_update(query: str) -> bool:
@@ -193,6 +178,14 @@ class OxigraphStore(BatchedLinks):
             self._place_checked = 0.0
             raise StoreUnavailable(f"the store at {self.path} was moved, removed or replaced after it was opened; "
                                    "put it back, or build one with `cancu load`")
+
+    def writer(self) -> OxigraphStore:
+        """See graph.store.OnDiskStore: RocksDB allows one writer beside read-only handles."""
+        return OxigraphStore(self.path, read_only=False, create=False)
+
+    def reader(self) -> OxigraphStore:
+        """See graph.store.OnDiskStore."""
+        return OxigraphStore(self.path, read_only=True)
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -625,11 +618,12 @@ class OxigraphStore(BatchedLinks):
 
     # ---- SPARQL endpoint -----------------------------------------------------------------
 
-    def sparql(self, query: str, accept: str = "*/*", default_graph: list[str] | None = None,
+    def sparql(self, query: str, accept: str | SparqlFormats = "*/*", default_graph: list[str] | None = None,
                named_graphs: list[str] | None = None, max_bytes: int | None = None) -> SparqlResult:
-        """Run a read-only SPARQL query; serialise by the Accept header. PermissionError for updates,
-        ValueError for syntax errors, NotAcceptable (a ValueError) for an Accept we cannot serve,
+        """Run a read-only SPARQL query, written in `accept` (see graph.store.SparqlStore). PermissionError for
+        updates, ValueError for syntax errors, NotAcceptable (a ValueError) for a kind `accept` does not serve,
         ResultTooLarge as soon as the result passes `max_bytes` (serialised; graphs counted as they are read)."""
+        formats = SparqlFormats.of(accept)
         if is_update(query):
             raise PermissionError("SPARQL Update is not allowed on this endpoint (read-only)")
         kwargs: dict[str, object] = {"prefixes": PREFIXES}
@@ -647,10 +641,14 @@ class OxigraphStore(BatchedLinks):
             raise StoreUnavailable(f"Oxigraph query failed: {exc}") from exc
         out = _CappedBuffer(max_bytes)
         if isinstance(result, ox.QueryTriples):
-            fmt = negotiate_rdf(accept)
+            fmt = ox.RdfFormat.from_media_type(formats.graph or "")
+            if fmt is None:
+                raise NotAcceptable(f"a graph cannot be written as {formats.graph!r}")
             out.write(_serialize_triples(_capped(result, max_bytes), fmt))
             return SparqlResult(out.value(), fmt.media_type)
-        rfmt = negotiate_results(accept)
+        rfmt = ox.QueryResultsFormat.from_media_type(formats.results or "")
+        if rfmt is None:
+            raise NotAcceptable(f"query results cannot be written as {formats.results!r}")
         if isinstance(result, ox.QueryBoolean):
             return SparqlResult(result.serialize(format=rfmt), rfmt.media_type)
         result.serialize(output=out, format=rfmt)
@@ -702,54 +700,6 @@ class OxigraphStore(BatchedLinks):
 
 
 # ---- helpers shared with the API and the tests -----------------------------------------------
-
-
-_RDF_BY_MEDIA = {
-    "text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/ld+json": ox.RdfFormat.JSON_LD, "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML, "text/n3": ox.RdfFormat.N3,
-    "application/n-quads": ox.RdfFormat.N_QUADS, "application/trig": ox.RdfFormat.TRIG,
-}
-_RESULTS_BY_MEDIA = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON, "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML, "application/xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV, "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-
-
-def accepted(accept: str) -> list[str]:
-    """Media types of an Accept header, best first (by q, then order); '*/*' if empty."""
-    items = []
-    for pos, part in enumerate((accept or "*/*").split(",")):
-        bits = [b.strip() for b in part.split(";")]
-        q = 1.0
-        for b in bits[1:]:
-            if b.startswith("q="):
-                try:
-                    q = float(b[2:])
-                except ValueError:
-                    q = 0.0
-        if bits[0] and q > 0:
-            items.append((-q, pos, bits[0].lower()))
-    return [m for _, _, m in sorted(items)]
-
-
-def negotiate_rdf(accept: str) -> ox.RdfFormat:
-    for media in accepted(accept):
-        if media in _RDF_BY_MEDIA:
-            return _RDF_BY_MEDIA[media]
-        if media in ("*/*", "text/*", "application/json"):
-            return ox.RdfFormat.TURTLE if media != "application/json" else ox.RdfFormat.JSON_LD
-    raise NotAcceptable(f"cannot serve {accept!r} for a graph; use one of {', '.join(_RDF_BY_MEDIA)}")
-
-
-def negotiate_results(accept: str) -> ox.QueryResultsFormat:
-    for media in accepted(accept):
-        if media in _RESULTS_BY_MEDIA:
-            return _RESULTS_BY_MEDIA[media]
-        if media in ("*/*", "application/*", "text/*"):
-            return ox.QueryResultsFormat.JSON
-    raise NotAcceptable(f"cannot serve {accept!r} for query results; use one of {', '.join(_RESULTS_BY_MEDIA)}")
 
 
 def _capped(triples: Iterable[ox.Triple], max_bytes: int | None) -> Iterator[ox.Triple]:

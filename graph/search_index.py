@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from cancu.config import Settings, current
 from cancu.text import fold
 from graph.shared import document_order
 from graph.store import DocSummary
@@ -185,8 +186,6 @@ class SearchIndex:
             self._conn.close()
 
 
-def default_index_path() -> Path:
-    """Beside the Oxigraph store: cancu.config.data_dir()/search.sqlite."""
-    from cancu.config import data_dir
-
-    return data_dir() / "search.sqlite"
+def default_index_path(settings: Settings | None = None) -> Path:
+    """Beside the Oxigraph store: the data folder (CANCU_DATA)/search.sqlite."""
+    return Path((settings or current()).data_dir) / "search.sqlite"

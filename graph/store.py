@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, TypeGuard, TypeVar, runtime_checkable
+
+from cancu.registry import ROLES
 
 
 class StoreUnavailable(RuntimeError):
@@ -129,24 +131,8 @@ def provision_order(rows: list[ProvisionRow]) -> list[ProvisionRow]:
     return sorted(rows, key=key)
 
 
-# Role names of `Store.roles`: short name -> property (path) it reads, subject -> object.
-ROLE_PROPERTIES: dict[str, str] = {
-    "approves": "cc:approves",  # document -> programme
-    "names_platform": "cc:namesPlatform",  # programme -> platform
-    "governing_agency": "cc:governingAgency",  # platform -> agency
-    "focal_unit": "cc:focalUnit",  # platform -> unit
-    "ministry_focal_unit": "cc:ministryFocalUnit",  # platform -> unit
-    "core_enterprise": "cc:coreEnterprise",  # platform -> enterprise
-    "operating": "cc:operatingAgency",  # platform -> agency that runs it (vận hành)
-    "connecting": "cc:connectingOrganization",  # platform -> enterprise or agency connecting to it (kết nối)
-    "regulates": "cc:regulates",  # document -> platform it establishes or regulates (its legal basis)
-    "lead": "cc:leadAgency",  # task row -> agency
-    "coordinating": "cc:coordinatingAgency",  # task row -> agency
-    "monitoring": "cc:monitoringAgency",  # indicator row -> agency
-    "issued": "eli:passed_by",  # document -> agency (issuing body)
-    "signed": "cc:signature/cc:signer",  # document -> person (through its cc:Signature)
-    "mentions": "cc:mentions",  # document -> agency named anywhere in its text (no provenance)
-}
+# Role names of `Store.roles`: short name -> property (path) it reads, subject -> object (cancu.registry.ROLES).
+ROLE_PROPERTIES: dict[str, str] = {r.code: r.path for r in ROLES}
 
 
 def role_names(direction: str, roles: list[str] | None) -> list[str]:
@@ -173,6 +159,36 @@ class StoreStatus:
     detail: str
     documents: int = 0
     triples: int = 0
+
+
+class NotAcceptable(ValueError):
+    """No format the client accepts can serve this result (HTTP 406)."""
+
+
+class ResultTooLarge(Exception):
+    """A query result passed the byte cap given to `SparqlStore.sparql`."""
+
+
+@dataclass(frozen=True)
+class SparqlResult:
+    body: bytes
+    media_type: str
+
+
+@dataclass(frozen=True)
+class SparqlFormats:
+    """The media types a SPARQL answer is written in: `graph` for CONSTRUCT/DESCRIBE, `results` for SELECT/ASK.
+    None: the client accepts none of that kind (NotAcceptable). api.negotiation chooses them from Accept."""
+
+    graph: str | None = "text/turtle"
+    results: str | None = "application/sparql-results+json"
+
+    @classmethod
+    def of(cls, media: str | SparqlFormats) -> SparqlFormats:
+        """One media type for whichever kind the query gives ("*/*": the defaults)."""
+        if isinstance(media, SparqlFormats):
+            return media
+        return cls() if media == "*/*" else cls(graph=media, results=media)
 
 
 class BatchedLinks:
@@ -203,6 +219,7 @@ class BatchedLinks:
 class Store(Protocol):
     name: str
     embedded: bool  # in-process: calls hold the GIL and never wait on a network (api.deps.run_store)
+    read_only: bool  # load() refuses; an OnDiskStore can still open a writer beside it
 
     def load(self, path: Path) -> int:
         """Load an N-Quads or TriG file, replacing each named graph in it; return quads loaded."""
@@ -282,3 +299,64 @@ class Store(Protocol):
         IRI (0 for none or an unknown IRI), without reading the provisions themselves."""
 
     def close(self) -> None: ...
+
+
+# ---- what a backend can do beyond Store: the API asks these, never a concrete class --------------------
+
+_T = TypeVar("_T")
+_SUPPORTS: dict[tuple[type, type], bool] = {}
+
+
+def supports(store: object, capability: type[_T]) -> TypeGuard[_T]:
+    """isinstance(store, capability) for the capability protocols below, remembered per class: a protocol
+    check costs ~40 µs and requests ask on every call (every instance of a backend has the same members)."""
+    key = (type(store), capability)
+    found = _SUPPORTS.get(key)
+    if found is None:
+        found = _SUPPORTS[key] = isinstance(store, capability)
+    return found
+
+
+@runtime_checkable
+class SparqlStore(Protocol):
+    """Read-only SPARQL over the union of the document graphs (Oxigraph)."""
+
+    def sparql(self, query: str, accept: str | SparqlFormats = "*/*", default_graph: list[str] | None = None,
+               named_graphs: list[str] | None = None, max_bytes: int | None = None) -> SparqlResult:
+        """The answer written in `accept`: one media type for either kind of answer ("*/*": Turtle or SPARQL JSON),
+        or a SparqlFormats (api.negotiation picks one from an Accept header). PermissionError for an update,
+        ValueError for a syntax error, NotAcceptable when `accept` has no media type (or an unknown one) for
+        the kind of answer, ResultTooLarge past `max_bytes`."""
+
+    def nquads(self) -> bytes:
+        """Every quad as N-Quads (how an in-memory store is copied into a query worker)."""
+
+    def graph_size(self, iri: str) -> int:
+        """Quads in the named graph `iri`."""
+
+
+@runtime_checkable
+class CypherStore(Protocol):
+    """Read-only Cypher (Neo4j)."""
+
+    def cypher_read(self, query: str, params: dict[str, Any] | None = None, timeout: float | None = None,
+                    max_rows: int | None = None) -> list[dict[str, Any]]:
+        """Rows of a read-only query; PermissionError for a write clause; at most `max_rows` + 1 rows."""
+
+
+@runtime_checkable
+class OnDiskStore(Protocol):
+    """An embedded store in a directory: a read-only handle can open a writer beside it (one process at a
+    time) and a fresh reader after the write, and can tell when its directory was moved or replaced."""
+
+    path: Path | None
+    read_only: bool
+
+    def writer(self) -> Store:
+        """A writable handle on the same directory; StoreUnavailable if another process writes it."""
+
+    def reader(self) -> Store:
+        """A fresh read-only handle on the same directory (it sees what was written since)."""
+
+    def check_place(self, max_age: float = 0.0) -> None:
+        """StoreUnavailable if the directory at `path` is no longer the one opened."""

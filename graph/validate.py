@@ -20,10 +20,8 @@ import rdflib
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from cancu.config import PROJECT_ROOT
+from cancu.vocabulary_files import vocabulary_file
 
-SHAPES_PATH = PROJECT_ROOT / "shapes.ttl"
-ONTOLOGY_PATH = PROJECT_ROOT / "ontology.ttl"
 GAZETTEER_SUFFIX = "/graph/gazetteer"
 ONTOLOGY_IRI = "https://w3id.org/cancu/ontology"
 PREFIXES = {
@@ -53,12 +51,12 @@ class Result:
 
 @lru_cache(maxsize=1)
 def shapes_graph() -> Graph:
-    return Graph().parse(SHAPES_PATH)
+    return Graph().parse(data=vocabulary_file("shapes.ttl").read_text(encoding="utf-8"), format="turtle")
 
 
 @lru_cache(maxsize=1)
 def ontology_graph() -> Graph:
-    return Graph().parse(ONTOLOGY_PATH)
+    return Graph().parse(data=vocabulary_file("ontology.ttl").read_text(encoding="utf-8"), format="turtle")
 
 
 def validate(data: Graph, *, allow_warnings: bool = True) -> tuple[bool, str]:

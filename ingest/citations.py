@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cancu.numbers import DocNumber, TYPE_CODES, find_numbers
+from cancu.registry import RELATION_KINDS
 from cancu.text import squash
 from ingest.dates import LONG_DATE, SHORT_DATE, iso
 from ingest.models import Ref
@@ -48,12 +49,9 @@ _DATE_AFTER = re.compile(
 )
 _AMENDED_BY = re.compile(r"được\s+sửa\s+đổi,?\s+bổ\s+sung(?:\s+một\s+số\s+điều)?\s+(?:bởi|tại|theo)\s*$")
 _SELF = re.compile(r"\b(Quyết định|Nghị quyết|Nghị định|Thông tư|Chỉ thị|Kế hoạch|Luật|Văn bản|Công văn) này\b")
-_ACTIVE = {  # "<type> này <verb> …": this document acts on the cited one
-    "amends": r"sửa đổi|bổ sung", "replaces": r"thay thế", "repeals": r"bãi bỏ", "guides": r"hướng dẫn",
-    "details": r"quy định chi tiết", "consolidates": r"hợp nhất", "corrects": r"đính chính",
-    "suspends": r"đình chỉ", "halts": r"tạm ngưng hiệu lực",
-}
-_ACTIVE_RE = [(k, re.compile(rf"\bnày\s+(?:\w+\s+){{0,2}}?(?:{v})", re.I)) for k, v in _ACTIVE.items()]
+# "<type> này <verb> …": this document acts on the cited one (the verbs: cancu.registry, `acting`)
+_ACTIVE_RE = [(k.code, re.compile(rf"\bnày\s+(?:\w+\s+){{0,2}}?(?:{k.acting})", re.I))
+              for k in RELATION_KINDS if k.acting]
 _CEASES = re.compile(r"[^.;|]{0,120}?\b(hết hiệu lực|bị bãi bỏ|được thay thế|bãi bỏ)", re.I)
 
 
@@ -271,10 +269,8 @@ def body_refs(text: str, start: int, end: int, provision_of) -> list[Ref]:
 
 
 _BETWEEN = re.compile(  # wording between two references that says how the first relates to the second
-    r"(?P<passive>được\s+sửa\s+đổi,?\s+bổ\s+sung(?:\s+một\s+số\s+điều)?\s+(?:bởi|tại|theo))"
-    r"|(?P<details>quy\s+định\s+chi\s+tiết(?:\s+và\s+hướng\s+dẫn)?)|(?P<guides>hướng\s+dẫn)"
-    r"|(?P<amends>sửa\s+đổi,?\s+bổ\s+sung)|(?P<replaces>thay\s+thế)|(?P<repeals>bãi\s+bỏ)"
-    r"|(?P<consolidates>hợp\s+nhất)|(?P<implements>thực\s+hiện)",
+    r"(?P<passive>được\s+sửa\s+đổi,?\s+bổ\s+sung(?:\s+một\s+số\s+điều)?\s+(?:bởi|tại|theo))|"
+    + "|".join(f"(?P<{k.code}>{k.between})" for k in RELATION_KINDS if k.between),  # cancu.registry, `between`
     re.IGNORECASE,
 )
 

@@ -23,18 +23,8 @@ import re
 import unicodedata
 
 # --- the order of Vietnamese letters used to lay out both tables ----------------------------
-# For each vowel: plain, acute, grave, hook above, tilde, dot below; each as (CAPITAL, small).
+# For each vowel: plain, acute, grave, hook above, tilde, dot below.
 _TONES = ("", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323")
-_VOWELS = ("a", "â", "ă", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y")
-
-
-def _toned(vowel: str) -> list[str]:
-    out: list[str] = []
-    for mark in _TONES:
-        small = unicodedata.normalize("NFC", vowel + mark)
-        out += [small.upper(), small]
-    return out
-
 
 # --- TCVN3 (ABC) -----------------------------------------------------------------------------
 # byte values of: small plain, then small acute, grave, hook, tilde, dot (capitals share them).

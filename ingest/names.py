@@ -89,11 +89,6 @@ def _index() -> tuple[dict[str, Entity], dict[str, Entity], dict[str, Entity]]:
     return by_key, by_code, by_id
 
 
-def entity_by_id(entity_id: str) -> Entity | None:
-    """The gazetteer entry with this id."""
-    return _index()[2].get(entity_id)
-
-
 # --- provinces (pattern-based) ---------------------------------------------------------------
 
 _CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
@@ -133,9 +128,6 @@ def resolve_agency(name: str) -> Entity | None:
     if m:
         return _province_entity(m)
     return None
-
-
-_CODE_EXTRA = {"ubnd": "UBND", "hdnd": "HĐND"}
 
 
 def issuer_by_code(code: str) -> Entity | None:

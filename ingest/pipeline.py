@@ -187,7 +187,7 @@ def _preamble(text: str, start: int, end: int) -> tuple[int, int]:
 def _unmarked_preamble(text: str, start: int, end: int) -> tuple[int, int]:
     """A truncated copy with Căn cứ lines but no 'QUYẾT ĐỊNH:' and no article: the run of opener paragraphs."""
     m = re.search(r"^Căn cứ\b", text[start:end], re.MULTILINE)
-    if not m or not find_numbers(text[start + m.start(): start + m.start() + 300]):
+    if not m or next(find_numbers(text[start + m.start(): start + m.start() + 300]), None) is None:
         return 0, 0
     p_start = pos = start + m.start()
     for line in text[p_start:end].splitlines(keepends=True):

@@ -12,24 +12,20 @@ from __future__ import annotations
 import io
 import logging
 import math
-import os
 import re
 import zipfile
 import zlib
 from pathlib import Path
 
+from cancu.config import Settings, current
 from cancu.text import nfc
 from ingest.encodings import decode_cp1258, guess_legacy, repair_legacy_unicode
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-DEFAULT_MAX_PDF_PAGES = 2000
-DEFAULT_MAX_INFLATED = 50_000_000
-# every literal we store is a piece of the text: 4M characters stay under Oxigraph's 16 MiB per
-# literal even at 4 UTF-8 bytes each; the longest gazette text has 1.2M
-DEFAULT_MAX_CHARS = 4_000_000
-TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+# the defaults, named for tests and messages; the values in force come from cancu.config.Settings
+DEFAULT_MAX_BYTES = Settings.max_bytes
+DEFAULT_MAX_CHARS = Settings.max_chars
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".aspx", ".php"}
 
 
@@ -42,33 +38,24 @@ class ReadError(ValueError):
         super().__init__(f"{self.path}: {self.problem}")
 
 
-def _env_limit(name: str, default: int) -> int:
-    raw = os.environ.get(name, "")
-    try:
-        value = int(raw) if raw.strip() else default
-    except ValueError:
-        return default
-    return value if value > 0 else default
-
-
 def max_bytes() -> int:
     """Size limit in bytes: env CANCU_MAX_BYTES, default 20 MB (a legal text is rarely over 2 MB)."""
-    return _env_limit("CANCU_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return current().max_bytes
 
 
 def max_pdf_pages() -> int:
     """Page limit of a PDF: env CANCU_MAX_PDF_PAGES, default 2000 (the gazette's longest has a few hundred)."""
-    return _env_limit("CANCU_MAX_PDF_PAGES", DEFAULT_MAX_PDF_PAGES)
+    return current().max_pdf_pages
 
 
 def max_inflated() -> int:
     """Limit on what a DOCX unpacks to, in bytes: env CANCU_MAX_INFLATED, default 50 MB."""
-    return _env_limit("CANCU_MAX_INFLATED", DEFAULT_MAX_INFLATED)
+    return current().max_inflated
 
 
 def max_chars() -> int:
     """Limit on a document's text in characters: env CANCU_MAX_CHARS, default 4M."""
-    return _env_limit("CANCU_MAX_CHARS", DEFAULT_MAX_CHARS)
+    return current().max_chars
 
 
 def read_text(path: Path | str, *, limit: int | None = None) -> str:

@@ -29,8 +29,10 @@ ANNEX_START = re.compile(r"^\s*PHỤ LỤC\b", re.MULTILINE)
 # A dash item ("- …" or "– …") sits below every heading; it is numbered by its position under its parent.
 _DASH = re.compile(r"^(?P<n>[-–])\s+(?P<h>\S.*)$")
 _DASH_LEVEL = 7
-# "Nơi nhận:" opens the list of recipients, whose dash lines are addresses, not provisions.
+# "Nơi nhận:" opens the list of recipients, whose dash lines are addresses, not provisions; so does a
+# letter's "Kính gửi:", whose list ends at the first line of text.
 _RECIPIENTS = re.compile(r"^Nơi nhận\s*:")
+_ADDRESSEES = re.compile(r"^Kính gửi\s*:")
 
 
 def parse_structure(text: str, start: int, end: int) -> list[Provision]:
@@ -39,11 +41,13 @@ def parse_structure(text: str, start: int, end: int) -> list[Provision]:
     stack: list[tuple[int, Provision]] = []  # (level, provision)
     seen: dict[str, int] = {}
     dashes: dict[str | None, int] = {}  # parent id -> dash items so far
-    recipients = False
+    recipients = addressees = False
     pos = start
     for line in text[start:end].splitlines(keepends=True):
         stripped = line.strip()
-        hit = _heading(stripped) or (None if recipients else _dash(stripped))
+        if addressees and stripped and not _DASH.match(stripped):
+            addressees = False
+        hit = _heading(stripped) or (None if recipients or addressees else _dash(stripped))
         if hit:
             kind, level, number, heading, prefix = hit
             while stack and stack[-1][0] >= level:
@@ -66,6 +70,8 @@ def parse_structure(text: str, start: int, end: int) -> list[Provision]:
             out.append(prov)
             stack.append((level, prov))
             recipients = False
+        elif _ADDRESSEES.match(stripped):
+            addressees = True
         elif _RECIPIENTS.match(stripped):
             recipients = True
             while stack and stack[-1][0] >= _DASH_LEVEL:

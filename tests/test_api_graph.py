@@ -261,11 +261,11 @@ def _post(c: TestClient, data: bytes, name: str = "upload.txt", key: str | None 
     return c.post("/documents", files={"file": (name, data, "text/plain")}, headers=headers)
 
 
-def test_upload_needs_key(writable: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_upload_needs_key(writable: TestClient, reconfigure) -> None:
     data = FICTIONAL.read_bytes()
     assert_error(_post(writable, data, key=None), 401, "unauthorized")
     assert_error(_post(writable, data, key="wrong"), 401, "unauthorized")
-    monkeypatch.delenv("CANCU_API_KEY")
+    reconfigure(writable, api_key="")
     assert "CANCU_API_KEY" in assert_error(_post(writable, data), 403, "writes_disabled")["message"]
 
 
@@ -304,11 +304,12 @@ def test_platform_listed_in_several_documents_is_paged(writable: TestClient) -> 
     assert (page["legal_basis_total"], page["limit"], page["offset"]) == (3, 2, 1) and page["tasks_total"] > 0
 
 
-def test_upload_limits_leave_store_unchanged(writable: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_upload_limits_leave_store_unchanged(writable: TestClient, reconfigure) -> None:
     before = writable.get("/health").json()["triples"], writable.get("/documents").json()["total"]
-    monkeypatch.setenv("CANCU_MAX_UPLOAD", "100")
+    limit = writable.app.state.holder.settings.max_upload
+    reconfigure(writable, max_upload=100)
     assert_error(_post(writable, FICTIONAL.read_bytes()), 413, "too_large")
-    monkeypatch.delenv("CANCU_MAX_UPLOAD")
+    reconfigure(writable, max_upload=limit)
     err = assert_error(_post(writable, b"%PDF-1.4\n\x00\x01garbage", "broken.pdf"), 422, "unreadable_file")
     assert err["message"].startswith("broken.pdf:") and "\n" not in err["message"]
     assert_error(_post(writable, "chỉ một dòng, không phải văn bản".encode(), "x.txt"), 422, "not_a_document")
@@ -317,14 +318,14 @@ def test_upload_limits_leave_store_unchanged(writable: TestClient, monkeypatch: 
 
 # ---- schemathesis -------------------------------------------------------------------------
 
-def test_openapi_no_server_errors(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_openapi_no_server_errors(client: TestClient, reconfigure) -> None:
     """Property-based requests against every operation of the OpenAPI schema: no 5xx except 501/503 by design.
     Writes stay disabled (no CANCU_API_KEY), so POST /documents is exercised up to its 403."""
     import schemathesis
     from hypothesis import HealthCheck, given, settings
 
     schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
-    monkeypatch.delenv("CANCU_API_KEY", raising=False)
+    reconfigure(client, api_key="")
     failures: list[str] = []
     ran = 0
     for result in schema.get_all_operations():

@@ -171,12 +171,12 @@ def test_too_many_patterns_are_refused(client: TestClient, how: str) -> None:
     assert ask(client, how, CHEAP).status_code == 200
 
 
-def test_limits_are_configurable(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_limits_are_configurable(client: TestClient, reconfigure) -> None:
     q = "SELECT * WHERE " + "{" * 10 + "?s ?p ?o" + "}" * 10 + " LIMIT 1"
     assert ask(client, "get", q).status_code == 200
-    monkeypatch.setenv("CANCU_SPARQL_MAX_DEPTH", "5")
+    reconfigure(client, sparql_max_depth=5)
     assert "limit is 5" in assert_error(ask(client, "get", q), 400, "query_too_deep")["message"]
-    monkeypatch.setenv("CANCU_SPARQL_MAX_PATTERNS", "3")
+    reconfigure(client, sparql_max_patterns=3)
     assert_error(ask(client, "get", "SELECT * { ?s ?p ?o . ?s ?p ?o . ?s ?p ?o . ?s ?p ?o . ?s ?p ?o }"), 400,
                  "query_too_complex")
 
@@ -255,16 +255,16 @@ def test_slow_queries_are_stopped_and_free_their_slots(client: TestClient) -> No
     assert time.monotonic() - start < 5
 
 
-def test_a_query_that_crashes_the_engine_costs_one_worker(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_query_that_crashes_the_engine_costs_one_worker(client: TestClient, reconfigure) -> None:
     """With the depth guard switched off, nesting that overflows pyoxigraph's stack kills only its worker."""
-    monkeypatch.setenv("CANCU_SPARQL_MAX_DEPTH", "1000000")
+    reconfigure(client, sparql_max_depth=1000000)
     q = "SELECT * WHERE " + "{" * 20000 + "?s ?p ?o" + "}" * 20000
     assert_error(ask(client, "body", q), 503, "query_failed")
     assert client.get("/sparql", params={"query": CHEAP}).status_code == 200
 
 
-def test_results_are_capped(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CANCU_SPARQL_MAX_RESULT", "4000")
+def test_results_are_capped(client: TestClient, reconfigure) -> None:
+    reconfigure(client, sparql_max_result=4000)
     err = assert_error(client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}), 422, "result_too_large")
     assert "CANCU_SPARQL_MAX_RESULT" in err["message"]
     assert_error(client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},

@@ -1,4 +1,4 @@
-"""graph.neo4j_load's node rows: the one-record shortcut gives what the general rule gives (pure, no server)."""
+"""graph.neo4j_mapping's node rows: the one-record shortcut gives what the general rule gives (pure, no server)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ from typing import Any
 
 import pytest
 
-from graph import neo4j_load as nl
+from graph import neo4j_mapping as nl
 
 CC = nl.CC
 X = "https://example.org/"  # fictional IRIs
 
 
 def general(s: str, recs: dict[str, dict[str, list[Any]]]) -> list[Any]:
-    return [sorted(nl._labels(recs.values()) - {"Resource"}),
-            {**nl._properties(s, recs.values()), "_view": nl._view(recs.get(s), nl._union(recs.values()))}]
+    return [sorted(nl.labels(recs.values()) - {"Resource"}),
+            {**nl.properties(s, recs.values()), "_view": nl.view(recs.get(s), nl.union(recs.values()))}]
 
 
 @pytest.mark.parametrize("s, recs", [
@@ -29,4 +29,4 @@ def general(s: str, recs: dict[str, dict[str, list[Any]]]) -> list[Any]:
     (X + "n", {X + "g": {"cc:label": ["Công ty X"]}, X + "h": {"cc:label": ["Công ty Y"], "cc:year": [2020]}}),
 ])
 def test_node_row_equals_the_general_rule(s: str, recs: dict[str, dict[str, list[Any]]]) -> None:
-    assert nl._node_row(s, recs) == general(s, recs)
+    assert nl.node_row(s, recs) == general(s, recs)

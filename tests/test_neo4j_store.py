@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph import neo4j_load
+from graph import neo4j_mapping
 from graph.neo4j_store import Neo4jStore
 from graph.store import LoadError, StoreUnavailable
 from neo4j_server import start_server, stop_server, wipe
@@ -53,7 +53,7 @@ def assert_views_follow_records(store: Neo4jStore) -> None:
     for r in rows:
         recs = {g: json.loads(src) for g, src in r["recs"]}
         own = recs.get(r["u"])
-        expected = [own, neo4j_load._own_facts(own, neo4j_load._union(recs.values()))] if recs else None
+        expected = [own, neo4j_mapping.own_view(own, neo4j_mapping.union(recs.values()))] if recs else None
         assert (json.loads(r["v"]) if r["v"] else None) == expected, r["u"]
 
 

@@ -269,3 +269,15 @@ def test_summary_memo_drops_the_least_recently_used() -> None:
     assert memo.get_many(["c", "b", "a", "a"]) == ({"c": DocSummary("c"), "a": DocSummary("a")}, ["b"])
     memo.clear()
     assert memo.get_many(["a"]) == ({}, ["a"])
+
+
+def test_capabilities_are_asked_of_the_interface(store: OxigraphStore) -> None:
+    """What the API may ask of a store is declared in graph.store (protocols), answered per backend."""
+    from graph.store import CypherStore, OnDiskStore, SparqlFormats, SparqlStore, supports
+
+    assert supports(store, SparqlStore) and supports(store, OnDiskStore) and not supports(store, CypherStore)
+    assert not supports(object(), SparqlStore)
+    ask = f"ASK {{ <{D1}> ?p ?o }}"
+    assert store.sparql(ask, SparqlFormats(graph=None, results="text/csv")).media_type.startswith("text/csv")
+    with pytest.raises(NotAcceptable):  # a CONSTRUCT when the client takes no graph format
+        store.sparql(f"CONSTRUCT WHERE {{ <{D1}> ?p ?o }}", SparqlFormats(graph=None))

@@ -6,14 +6,13 @@ so a slow query does not keep running after its answer; at most CANCU_CYPHER_MAX
 
 from __future__ import annotations
 
-import os
-
 from fastapi import APIRouter, Depends
 
-from graph.store import Store
+from cancu.config import Settings
 
-from api import limits
-from api.deps import get_store
+from graph.store import CypherStore, Store, supports
+
+from api.deps import get_settings, get_store
 from api.errors import ApiError
 from api.graph_schemas import CypherIn, CypherOut
 from api.schemas import ErrorResponse
@@ -21,24 +20,15 @@ from api.schemas import ErrorResponse
 router = APIRouter(tags=["sparql"])
 
 
-def max_rows() -> int:
-    """Rows returned per query (CANCU_CYPHER_MAX_ROWS, default 10,000): the rest is cut and flagged."""
-    try:
-        return int(os.environ.get("CANCU_CYPHER_MAX_ROWS", "") or 10_000)
-    except ValueError:
-        return 10_000
-
-
 @router.post("/cypher", response_model=CypherOut,
              responses={code: {"model": ErrorResponse} for code in (400, 403, 501, 503)},
              summary="Read-only Cypher (Neo4j backend only; write clauses answer 403)")
-def cypher(body: CypherIn, store: Store = Depends(get_store)) -> CypherOut:
-    run = getattr(store, "cypher_read", None)
-    if run is None:
+def cypher(body: CypherIn, store: Store = Depends(get_store), settings: Settings = Depends(get_settings)) -> CypherOut:
+    if not supports(store, CypherStore):
         raise ApiError(501, "not_implemented", f"Cypher needs the Neo4j backend; this server runs {store.name}: use /sparql")
-    cap = max_rows()
+    cap = settings.cypher_max_rows
     try:
-        rows = run(body.query, body.params, timeout=limits.timeout(), max_rows=cap)
+        rows = store.cypher_read(body.query, body.params, timeout=settings.query_timeout, max_rows=cap)
     except TimeoutError as exc:  # the server-side transaction timeout stopped the query: nothing keeps running
         raise ApiError(503, "query_timeout", f"{exc} (CANCU_QUERY_TIMEOUT); narrow it or add LIMIT") from exc
     except PermissionError as exc:

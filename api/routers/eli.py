@@ -15,7 +15,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from cancu.config import PROJECT_ROOT, base_iri
+from cancu.config import base_iri
+from cancu.vocabulary_files import vocabulary_file
 from cancu.iri import ELI_PATH
 from graph.store import Store
 
@@ -30,7 +31,6 @@ from api.graph_schemas import DocumentDetailOut
 from api.schemas import ErrorResponse
 
 router = APIRouter(tags=["linked data"])
-CONTEXT = PROJECT_ROOT / "context.jsonld"
 Format = Annotated[str | None, Query(description="json | jsonld | ttl | html | akn (overrides Accept)")]
 ERRORS = {303: {"description": "a browser (text/html): the reader or entity page"}, 404: {"model": ErrorResponse},
           406: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
@@ -65,7 +65,7 @@ def eli_resource(rest: str, request: Request, store: Store = Depends(get_store),
 
 @router.get("/context.jsonld", summary="The JSON-LD context of cancu's vocabulary")
 def context() -> Response:
-    return Response(CONTEXT.read_bytes(), media_type="application/ld+json")
+    return Response(vocabulary_file("context.jsonld").read_bytes(), media_type="application/ld+json")
 
 
 @router.get("/id/{rest:path}", response_class=Response, responses={**ERRORS, 200: {"content": RDF_CONTENT}},

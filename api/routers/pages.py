@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 import cancu
 from cancu.iri import DocId
-from graph.oxigraph_store import accepted
+
 from graph.search_index import SearchIndex, fts_query
 from graph.store import Store
 
@@ -27,7 +27,7 @@ from api.deps import get_index, get_store
 from api.errors import ApiError
 from api.ids import task_iri
 from api.lookup import get_document
-from api.negotiation import AKN
+from api.negotiation import AKN, accepted
 from api.page_urls import ROW_KINDS, anchor_id, entity_href, read_href
 from api.reader import build, doc_name
 from api.routers.common import get_entity

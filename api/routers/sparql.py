@@ -5,7 +5,7 @@ application/sparql-update, or an INSERT/DELETE/… sent as a query) are refused 
 opens the store read-only and nothing here writes. Results are negotiated by Accept
 (SPARQL JSON/XML/CSV/TSV; Turtle, JSON-LD, N-Triples, RDF/XML for CONSTRUCT/DESCRIBE).
 
-Cost limits (api.limits, each configurable): before the engine sees a query, its text length, bracket
+Cost limits (cancu.config.Settings, each configurable): before the engine sees a query, its text length, bracket
 nesting and number of patterns are bounded and SERVICE is refused (api.sparql_guard: 400). It then runs in
 a worker process (api.sparql_pool) with a wall-clock timeout that really stops it (503), a cap on queries at
 once (503 "busy") and a cap on the serialised result (422).
@@ -19,12 +19,13 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from graph.oxigraph_store import NotAcceptable, OxigraphStore, ResultTooLarge, is_update
-from graph.store import Store
+from cancu.config import Settings
+from graph.oxigraph_store import is_update
+from graph.store import NotAcceptable, ResultTooLarge, SparqlStore, Store, supports
 
-from api import limits
-from api.deps import StoreHolder, get_holder, get_store
+from api.deps import StoreHolder, get_holder, get_store, settings_of
 from api.errors import ApiError
+from api.negotiation import not_acceptable, sparql_formats
 from api.schemas import ErrorResponse
 from api.sparql_guard import shape
 from api.sparql_pool import Job
@@ -33,43 +34,46 @@ router = APIRouter(tags=["sparql"])
 ERRORS = {code: {"model": ErrorResponse} for code in (400, 403, 406, 413, 415, 422, 501, 503)}
 RESULT_TYPES = {"application/sparql-results+json": {}, "application/sparql-results+xml": {}, "text/csv": {},
                 "text/tab-separated-values": {}, "text/turtle": {}, "application/ld+json": {}, "application/n-triples": {}}
+MAX_QUERY = 100_000  # characters of query text
 READ_ONLY = "SPARQL Update is not allowed: this endpoint is read-only"
 
 
-def check_query(query: str | None) -> str:
+def check_query(query: str | None, settings: Settings) -> str:
     """The query if the endpoint will run it; else ApiError naming the rule (400), or 403 for an update."""
     if not query or not query.strip():
         raise ApiError(400, "missing_query", "pass a SPARQL query as query=…", ["SELECT * WHERE { ?s ?p ?o } LIMIT 10"])
-    if len(query) > limits.MAX_QUERY:
-        raise ApiError(400, "query_too_long", f"queries are limited to {limits.MAX_QUERY} characters")
+    if len(query) > MAX_QUERY:
+        raise ApiError(400, "query_too_long", f"queries are limited to {MAX_QUERY} characters")
     if is_update(query):
         raise ApiError(403, "read_only", READ_ONLY)
     measured = shape(query)
     if measured.service:
         raise ApiError(400, "federated_query_disabled", "federated queries are disabled: this endpoint does not "
                                                         "call other services (SERVICE)")
-    if measured.depth > limits.max_depth():
+    if measured.depth > settings.sparql_max_depth:
         raise ApiError(400, "query_too_deep", f"the query nests {{ }}, ( ) or [ ] {measured.depth} deep; the limit is "
-                                              f"{limits.max_depth()} (CANCU_SPARQL_MAX_DEPTH)")
-    if measured.patterns > limits.max_patterns():
+                                              f"{settings.sparql_max_depth} (CANCU_SPARQL_MAX_DEPTH)")
+    if measured.patterns > settings.sparql_max_patterns:
         raise ApiError(400, "query_too_complex", f"the query has {measured.patterns} patterns and operators; the limit "
-                                                 f"is {limits.max_patterns()} (CANCU_SPARQL_MAX_PATTERNS)")
+                                                 f"is {settings.sparql_max_patterns} (CANCU_SPARQL_MAX_PATTERNS)")
     return query
 
 
 def _run(holder: StoreHolder, store: Store, query: str | None, request: Request, default_graphs: list[str],
          named_graphs: list[str]) -> Response:
-    query = check_query(query)
-    if not isinstance(store, OxigraphStore):
+    settings = settings_of(request)
+    query = check_query(query, settings)
+    if not supports(store, SparqlStore):
         raise ApiError(501, "not_implemented", f"the {store.name} backend has no SPARQL endpoint")
-    job = Job(query=query, accept=request.headers.get("accept", "*/*"), default_graph=default_graphs or None,
-              named_graphs=named_graphs or None, max_bytes=limits.max_result_bytes())
+    accept = request.headers.get("accept", "*/*")
+    job = Job(query=query, formats=sparql_formats(accept), default_graph=default_graphs or None,
+              named_graphs=named_graphs or None, max_bytes=settings.sparql_max_result)
     try:
-        result = holder.sparql_pool().run(job, limits.timeout())
+        result = holder.sparql_pool().run(job, settings.query_timeout)
     except PermissionError as exc:
         raise ApiError(403, "read_only", str(exc)) from exc
     except NotAcceptable as exc:
-        raise ApiError(406, "not_acceptable", str(exc)) from exc
+        raise not_acceptable(accept, exc) from exc
     except ResultTooLarge as exc:
         raise ApiError(422, "result_too_large", f"{exc} (CANCU_SPARQL_MAX_RESULT)") from exc
     except ValueError as exc:
@@ -79,15 +83,15 @@ def _run(holder: StoreHolder, store: Store, query: str | None, request: Request,
 
 async def _body(request: Request) -> bytes:
     """The request body, 413 once it passes what a query of MAX_QUERY characters can take (form-encoded)."""
-    cap = limits.MAX_QUERY * 9 + 4096  # a character is at most 4 UTF-8 bytes, 12 percent-encoded: ample for forms
+    cap = MAX_QUERY * 9 + 4096  # a character is at most 4 UTF-8 bytes, 12 percent-encoded: ample for forms
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > cap:
-        raise ApiError(413, "too_large", f"queries are limited to {limits.MAX_QUERY} characters")
+        raise ApiError(413, "too_large", f"queries are limited to {MAX_QUERY} characters")
     data = bytearray()
     async for chunk in request.stream():
         data += chunk
         if len(data) > cap:
-            raise ApiError(413, "too_large", f"queries are limited to {limits.MAX_QUERY} characters")
+            raise ApiError(413, "too_large", f"queries are limited to {MAX_QUERY} characters")
     return bytes(data)
 
 

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from cancu.iri import DocId
-from graph.store import DocSummary, LoadError, Store
+from graph.store import DocSummary, LoadError, SparqlStore, Store, supports
 
 from api.convert import doc_out
 from api.deps import StoreHolder, WriteConflict, get_holder
@@ -73,8 +73,7 @@ def _ingest(holder: StoreHolder, data: bytes, filename: str, replace: bool, admi
 
 def _graph_size(store: object, iri: str) -> int | None:
     """Quads in a document's graph (for the replacement log), where the store can count them."""
-    count = getattr(store, "graph_size", None)
-    return count(iri) if count is not None else None
+    return store.graph_size(iri) if supports(store, SparqlStore) else None
 
 
 @router.post("", status_code=201, response_model=UploadOut, responses=ERRORS,

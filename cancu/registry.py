@@ -1,0 +1,111 @@
+"""The relation kinds between documents and the roles of entities, one row each: every other table of them is
+derived from these two.
+
+A kind is what vbpl.vn's "Lược đồ" names (căn cứ, sửa đổi, thay thế …). Its row holds the code the API and the
+models use, its Vietnamese and English names (the skos:prefLabel of its cc:RelationKinds concept), the RDF
+property asserted and the ELI property it is or specialises, the wording that states it in a sentence (for
+ingest.citations), its label in the API and its line on graph pages. cancu.vocab.RELATION_PROPERTIES,
+ingest.citations' wording patterns, graph.shared.RELATIONS, api.convert.RELATION_LABELS and api.viz_graph's
+styles are built from RELATION_KINDS; tests/test_registry.py checks ontology.ttl, shapes.ttl and
+context.jsonld against it. Adding a kind is one row here plus its terms in those three files.
+
+A role (ROLES) links a document, programme, platform or annex row to an entity; Store.roles reads it along
+its property path. cancu.vocab.ROLE_PROPERTIES (what ingest asserts), graph.store.ROLE_PROPERTIES,
+api.graph_views.ROLE_LABELS and the graph pages' role styles are built from ROLES.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CC = "https://w3id.org/cancu/ontology#"
+ELI = "http://data.europa.eu/eli/ontology#"
+
+
+@dataclass(frozen=True)
+class RelationKind:
+    code: str  # API and model name: "based_on"
+    vi: str  # skos:prefLabel @vi of its concept
+    en: str  # skos:prefLabel @en of its concept
+    prop: str  # the RDF property asserted (IRI)
+    eli: str  # the ELI property it is, or is an rdfs:subPropertyOf
+    label: str  # in API answers: Vietnamese as vbpl.vn says it, then English
+    acting: str | None = None  # regex: "<type> này … <acting>" says this document acts so on what it cites
+    between: str | None = None  # regex: wording between two references saying the first acts so on the second
+    colour: str = "#909497"  # its edges on graph pages
+    dashed: bool = False
+    rank: int = 99  # graph pages keep lower ranks first when a neighbourhood is cut
+
+
+RELATION_KINDS: list[RelationKind] = [
+    RelationKind("based_on", "căn cứ ban hành", "legal basis", ELI + "based_on", ELI + "based_on",
+                 "căn cứ ban hành (legal basis)", colour="#1f4e79", rank=0),
+    RelationKind("cites", "dẫn chiếu", "cites", ELI + "cites", ELI + "cites", "dẫn chiếu (cited in the body)",
+                 colour="#7f8c8d", dashed=True, rank=11),
+    RelationKind("amends", "sửa đổi, bổ sung", "amends", CC + "amends", ELI + "amends", "sửa đổi, bổ sung (amends)",
+                 acting=r"sửa đổi|bổ sung", between=r"sửa\s+đổi,?\s+bổ\s+sung", colour="#c0392b", rank=1),
+    RelationKind("replaces", "thay thế", "replaces", CC + "replaces", ELI + "repeals", "thay thế (replaces)",
+                 acting=r"thay thế", between=r"thay\s+thế", colour="#922b21", rank=2),
+    RelationKind("repeals", "bãi bỏ", "repeals", CC + "repeals", ELI + "repeals", "bãi bỏ (repeals)",
+                 acting=r"bãi bỏ", between=r"bãi\s+bỏ", colour="#641e16", rank=3),
+    RelationKind("guides", "hướng dẫn", "guides", CC + "guides", ELI + "ensures_implementation_of",
+                 "hướng dẫn (guides)", acting=r"hướng dẫn", between=r"hướng\s+dẫn", colour="#2874a6", dashed=True,
+                 rank=4),
+    RelationKind("details", "quy định chi tiết", "details", CC + "details", ELI + "ensures_implementation_of",
+                 "quy định chi tiết (details)", acting=r"quy định chi tiết",
+                 between=r"quy\s+định\s+chi\s+tiết(?:\s+và\s+hướng\s+dẫn)?", colour="#2874a6", dashed=True, rank=5),
+    RelationKind("corrects", "đính chính", "corrects", CC + "corrects", ELI + "corrects", "đính chính (corrects)",
+                 acting=r"đính chính", colour="#a04000", dashed=True, rank=6),
+    RelationKind("consolidates", "hợp nhất", "consolidates", CC + "consolidates", ELI + "consolidates",
+                 "hợp nhất (consolidates)", acting=r"hợp nhất", between=r"hợp\s+nhất", rank=7),
+    RelationKind("suspends", "đình chỉ", "suspends", CC + "suspends", ELI + "changes", "đình chỉ (suspends)",
+                 acting=r"đình chỉ", rank=8),
+    RelationKind("halts", "tạm ngưng hiệu lực", "halts the effect of", CC + "halts", ELI + "changes",
+                 "tạm ngưng hiệu lực (halts)", acting=r"tạm ngưng hiệu lực", rank=9),
+    RelationKind("implements", "thực hiện", "implements", CC + "implements", ELI + "ensures_implementation_of",
+                 "thực hiện (implements)", between=r"thực\s+hiện", colour="#5d6d7e", dashed=True, rank=10),
+]
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str  # API and model name: "governing_agency"
+    path: str  # the property (path) Store.roles follows from subject to entity, as a CURIE: "cc:governingAgency"
+    label: str  # in API answers: Vietnamese, then English
+    asserted: bool  # a programme role ingest states with provenance (a cc:Link), not derived from metadata
+    colour: str = "#909497"  # its edges on graph pages
+    dashed: bool = False
+
+    @property
+    def edge(self) -> str:
+        """What graph pages call its edges: the local name of the path's last property ("signer")."""
+        return self.path.rsplit("/", 1)[-1].split(":", 1)[1]
+
+
+ROLES: list[Role] = [
+    Role("approves", "cc:approves", "phê duyệt (approves)", True, "#b7950b"),  # document -> programme
+    Role("regulates", "cc:regulates", "văn bản điều chỉnh (regulates)", True, "#b7950b",
+         True),  # document -> platform it establishes or regulates (its legal basis)
+    Role("names_platform", "cc:namesPlatform", "nền tảng của chương trình (names platform)", True,
+         "#c0392b"),  # programme -> platform
+    Role("governing_agency", "cc:governingAgency", "cơ quan chủ quản (governing agency)", True,
+         "#1b5e3a"),  # platform -> agency
+    Role("focal_unit", "cc:focalUnit", "đơn vị đầu mối (focal unit)", True, "#4f9a68"),  # platform -> unit
+    Role("ministry_focal_unit", "cc:ministryFocalUnit", "đơn vị đầu mối của Bộ (ministry focal unit)", True,
+         "#4f9a68", True),  # platform -> unit
+    Role("core_enterprise", "cc:coreEnterprise", "doanh nghiệp nòng cốt (core enterprise)", True,
+         "#8e44ad"),  # platform -> enterprise
+    Role("operating", "cc:operatingAgency", "cơ quan vận hành (operating agency)", True, "#1b5e3a",
+         True),  # platform -> agency that runs it (vận hành)
+    Role("connecting", "cc:connectingOrganization",
+         "kết nối, cung cấp dịch vụ trên nền tảng (connecting organization)", True, "#8e44ad",
+         True),  # platform -> enterprise or agency connecting to it (kết nối)
+    Role("lead", "cc:leadAgency", "cơ quan chủ trì (lead agency)", True, "#1b5e3a"),  # task row -> agency
+    Role("coordinating", "cc:coordinatingAgency", "cơ quan phối hợp (coordinating agency)", True,
+         "#52be80", True),  # task row -> agency
+    Role("monitoring", "cc:monitoringAgency", "cơ quan chủ trì theo dõi, đánh giá (monitoring agency)", True,
+         "#d35400", True),  # indicator row -> agency
+    Role("issued", "eli:passed_by", "cơ quan ban hành (issued by)", False, "#34495e"),  # document -> issuing body
+    Role("signed", "cc:signature/cc:signer", "người ký (signed by)", False, "#7f8c8d", True),  # through its cc:Signature
+    Role("mentions", "cc:mentions", "nhắc đến (mentions)", False, "#d5d8dc", True),  # named anywhere in the text
+]
