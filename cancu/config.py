@@ -42,6 +42,7 @@ class Settings:
     neo4j_conf: Path | None = field(default=None, metadata=_env("NEO4J_CONF", Path))
     java_home: Path | None = field(default=None, metadata=_env("JAVA_HOME", Path))
     api_key: str = field(default="", metadata=_env("CANCU_API_KEY"))
+    admin_key: str = field(default="", metadata=_env("CANCU_ADMIN_KEY"))  # may replace what the operator loaded
     read_only_api: bool = field(default=False, metadata=_env("CANCU_READ_ONLY_API", _flag))
     max_upload: int = field(default=20 * 1024 * 1024, metadata=_env("CANCU_MAX_UPLOAD", int))
     cypher_max_rows: int = field(default=10_000, metadata=_env("CANCU_CYPHER_MAX_ROWS", int))
@@ -58,6 +59,11 @@ class Settings:
     # every literal we store is a piece of the text: 4M characters stay under Oxigraph's 16 MiB per
     # literal even at 4 UTF-8 bytes each; the longest gazette text has 1.2M
     max_chars: int = field(default=4_000_000, metadata=_env("CANCU_MAX_CHARS", int, 1, clamp=False))
+    # what one document may become (ingest.limits); in corpus/ the most is 36 citations, 6,656 quads, 2.4 s
+    # (the first parse, which loads the name finder)
+    max_citations: int = field(default=20_000, metadata=_env("CANCU_MAX_CITATIONS", int, 1, clamp=False))
+    max_quads: int = field(default=2_000_000, metadata=_env("CANCU_MAX_QUADS", int, 1, clamp=False))
+    max_parse_seconds: float = field(default=120.0, metadata=_env("CANCU_MAX_PARSE_SECONDS", float, 0.1, clamp=False))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **flags: Any) -> Settings:

@@ -6,6 +6,7 @@ corpus document 186/QĐ-BTTTT, which an upload of a fictional text carrying its 
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing as mp
 import shutil
 import socket
@@ -382,7 +383,8 @@ def test_replacing_a_cli_document_needs_the_admin_key(loaded: TestClient, caplog
     assert "qd-2099-9999-test" in err["message"] and loaded_by_cli in err["message"]
     assert_error(_upload(loaded, new, "gia-lap-9999.txt", replace=True), 403, "admin_required")
     assert_error(_upload(loaded, new, "gia-lap-9999.txt", True, admin="guess"), 401, "unauthorized")  # none set
-    monkeypatch.setenv("CANCU_ADMIN_KEY", "admin-key-fictional")
+    holder = loaded.app.state.holder
+    monkeypatch.setattr(holder, "settings", dataclasses.replace(holder.settings, admin_key="admin-key-fictional"))
     assert_error(_upload(loaded, new, "gia-lap-9999.txt", True, admin="guess"), 401, "unauthorized")
     assert_error(_upload(loaded, new, "gia-lap-9999.txt", replace=True), 403, "admin_required")
     assert _bases(loaded, "qd-2099-9999-test") == ["9001/2098/NĐ-TEST"]
