@@ -15,6 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from fastapi import Request, UploadFile
 
+from cancu.config import Settings
+
 from api.deps import settings_of
 from api.errors import ApiError
 
@@ -74,9 +76,12 @@ async def read_limited(request: Request, file: UploadFile) -> bytes:
     return bytes(data)
 
 
-def to_quads_file(data: bytes, filename: str, workdir: Path) -> tuple[object, Path, list[str]]:
-    """(Document, N-Quads file, warnings); 422 with the reader's one-line message for a bad file."""
-    from ingest.pipeline import parse_path, unstorable
+def to_quads_file(data: bytes, filename: str, workdir: Path, settings: Settings) -> tuple[object, Path, list[str]]:
+    """(Document, N-Quads file, warnings); 422 with the reader's one-line message for a bad file, 413/422
+    naming the limit for a document that becomes too much (ingest.limits)."""
+    from ingest import parse_worker
+    from ingest.limits import LimitExceeded, check_quads
+    from ingest.pipeline import unstorable
     from ingest.readers import ReadError
     from ingest.to_rdf import document_quads
 
@@ -85,7 +90,9 @@ def to_quads_file(data: bytes, filename: str, workdir: Path) -> tuple[object, Pa
     src = workdir / ("upload" + (suffix if suffix in SUFFIXES else ".txt"))
     src.write_bytes(data)
     try:
-        doc = parse_path(src)
+        doc = parse_worker.shared(settings).parse(src)  # in a worker: stopped past CANCU_MAX_PARSE_SECONDS
+    except LimitExceeded as exc:
+        raise limit_error(name, exc) from exc
     except ReadError as exc:
         raise ApiError(422, "unreadable_file", f"{name}: {exc.problem}") from exc
     except Exception as exc:  # a parser bug is reported like bad input, not as a crash
@@ -98,9 +105,20 @@ def to_quads_file(data: bytes, filename: str, workdir: Path) -> tuple[object, Pa
         quads = document_quads(doc)
     except Exception as exc:  # as in `cancu ingest`: one document's bug is its own error, never a 500
         raise ApiError(422, "not_a_document", f"{name}: cannot build its graph ({type(exc).__name__}: {exc})") from exc
+    try:
+        check_quads(len(quads), settings)
+    except LimitExceeded as exc:
+        raise limit_error(name, exc) from exc
     out = workdir / "doc.nq"
     out.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
     return doc, out, list(doc.errors)
+
+
+def limit_error(name: str, exc: Exception) -> ApiError:
+    """413 for a document past a size limit (citations, quads), 422 for one whose parse took too long."""
+    if getattr(exc, "limit", "") == "CANCU_MAX_PARSE_SECONDS":
+        return ApiError(422, "parse_too_slow", f"{name}: {exc}")
+    return ApiError(413, "too_large", f"{name}: {exc}")
 
 
 def workdir() -> tempfile.TemporaryDirectory:

@@ -41,8 +41,13 @@ def input_files(paths: Sequence[str]) -> Iterator[Path]:
 
 
 def _parse_all(files: list[Path], progress: bool) -> tuple[list, list[str]]:
-    """Parse every file; a file that fails gives one error line and the rest go on."""
-    from ingest.pipeline import parse_path, unstorable
+    """Parse every file, each in a worker stopped past CANCU_MAX_PARSE_SECONDS (ingest.parse_worker); a file
+    that fails gives one error line and the rest go on."""
+    import os
+
+    from ingest.limits import LimitExceeded
+    from ingest.parse_worker import ParsePool
+    from ingest.pipeline import unstorable
     from ingest.readers import ReadError
 
     docs, errors = [], []
@@ -52,15 +57,15 @@ def _parse_all(files: list[Path], progress: bool) -> tuple[list, list[str]]:
         from tqdm import tqdm
 
         bar = tqdm(total=len(files), unit="doc", file=sys.stderr)
-    for f in files:
-        try:
-            doc = parse_path(f)
-        except (ReadError, OSError) as exc:
-            errors.append(f"{f}: {exc}" if str(f) not in str(exc) else str(exc))
-            doc = None
-        except Exception as exc:  # a parser bug must not stop the batch; it is reported like bad input
-            errors.append(f"{f}: cannot parse ({type(exc).__name__}: {exc})")
-            doc = None
+    # each worker warms its name finder once: a second worker pays for itself only on a larger batch
+    pool = ParsePool(min(os.cpu_count() or 1, 4) if len(files) > 200 else 1, config.current())
+    for f, doc in zip(files, pool.parse_many(files)):
+        if isinstance(doc, Exception):
+            exc, doc = doc, None
+            if isinstance(exc, (ReadError, LimitExceeded, OSError)):  # the message names the problem
+                errors.append(f"{f}: {exc}" if str(f) not in str(exc) else str(exc))
+            else:  # a parser bug must not stop the batch; it is reported like bad input
+                errors.append(f"{f}: cannot parse ({type(exc).__name__}: {exc})")
         if doc is not None:
             problem = unstorable(doc)
             if problem:  # nothing trustworthy to store
@@ -74,6 +79,7 @@ def _parse_all(files: list[Path], progress: bool) -> tuple[list, list[str]]:
                 docs.append(doc)
         if bar:
             bar.update()
+    pool.close()
     if bar:
         bar.close()
     for e in errors:
@@ -94,6 +100,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     import pyoxigraph
 
     from ingest import identity
+    from ingest.limits import LimitExceeded, check_quads
     from ingest.resolve import registry_of, resolve
     from ingest.to_rdf import document_quads, gazetteer_quads
 
@@ -114,8 +121,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             resolve(doc, registry)
             identity.apply(doc, catalogue)
             quads = document_quads(doc)
+            check_quads(len(quads))
             tmp.write_bytes(pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS))
             tmp.replace(target)  # a reader never sees half a file
+        except LimitExceeded as exc:
+            errors.append(f"{doc.source}: {exc}")
+            _err(errors[-1])
+            continue
         except Exception as exc:  # one document's bug or a full disk must not stop the batch
             tmp.unlink(missing_ok=True)
             errors.append(f"{doc.source}: cannot write its graph ({type(exc).__name__}: {exc})")

@@ -37,6 +37,9 @@ class ReadError(ValueError):
         self.problem = " ".join(str(problem).split())
         super().__init__(f"{self.path}: {self.problem}")
 
+    def __reduce__(self) -> tuple:  # crosses from a parse worker process (ingest.parse_worker) intact
+        return (ReadError, (self.path, self.problem))
+
 
 def max_bytes() -> int:
     """Size limit in bytes: env CANCU_MAX_BYTES, default 20 MB (a legal text is rarely over 2 MB)."""

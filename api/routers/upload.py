@@ -35,7 +35,7 @@ ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 409, 413, 422, 5
 
 def _ingest(holder: StoreHolder, data: bytes, filename: str, replace: bool, admin: bool) -> tuple[UploadOut, str]:
     with workdir() as tmp:
-        doc, nq, warnings = to_quads_file(data, filename, Path(tmp))
+        doc, nq, warnings = to_quads_file(data, filename, Path(tmp), holder.settings)
         iri = DocId.parse(doc.doc_id).iri()
 
         def load(store: Store) -> tuple[int, DocSummary | None, int | None]:
