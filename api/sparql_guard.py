@@ -7,6 +7,9 @@ nested ~2,200 deep, ~2,600 MINUS or BIND in a row, ~5,000 object-list items). An
 engine send HTTP requests to any address the query names: a public endpoint must not be a proxy into
 the network it runs in (pyoxigraph 0.5 has no option to turn SERVICE off, so it is refused here).
 
+`dataset` reads the graphs a query's FROM / FROM NAMED clauses name, so the endpoint can refuse a
+dataset outside the store (api.sparql_pool checks them) and honour the ones inside it.
+
 This is a lexer, not a parser: it skips strings (with SPARQL's escapes only) and comments as SPARQL does
 and measures what is left.
 Where it cannot tell how the engine will read some text, it counts more, never less: brackets inside
@@ -18,6 +21,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Mapping
+from urllib.parse import urljoin
 
 _TOKEN = re.compile(
     r"""(?P<ws>\s+)
@@ -98,3 +103,46 @@ def _net_opens(text: str) -> int:
         elif ch in _CLOSES:
             level = max(0, level - 1)
     return level
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The graphs a query's own dataset clauses name: FROM (default) and FROM NAMED (named), as IRIs."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
+def dataset(query: str, prefixes: Mapping[str, str]) -> Dataset:
+    """The IRIs after FROM and FROM NAMED, prefixed names expanded by the query's PREFIX declarations over
+    `prefixes`, relative IRIs resolved against its BASE. A name it cannot expand is kept as written: it
+    then names no graph of the store, and the query is refused rather than run on a guess."""
+    known = dict(prefixes)
+    base = ""
+    default: list[str] = []
+    named: list[str] = []
+    tokens = [m for m in _TOKEN.finditer(query) if m.lastgroup not in ("ws", "comment")]
+    for i, m in enumerate(tokens):
+        word = m.group().upper() if m.lastgroup == "name" else ""
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if word == "BASE" and nxt is not None and nxt.lastgroup == "iri":
+            base = urljoin(base, nxt.group()[1:-1])
+        elif word == "PREFIX" and i + 2 < len(tokens) and nxt is not None and nxt.group().endswith(":") \
+                and tokens[i + 2].lastgroup == "iri":
+            known[nxt.group()[:-1]] = urljoin(base, tokens[i + 2].group()[1:-1])
+        elif word == "FROM" and nxt is not None:
+            into = default
+            if nxt.lastgroup == "name" and nxt.group().upper() == "NAMED":
+                into, nxt = named, tokens[i + 2] if i + 2 < len(tokens) else None
+            if nxt is not None:
+                into.append(_iri(nxt.group(), nxt.lastgroup, known, base))
+    return Dataset(tuple(default), tuple(named))
+
+
+def _iri(text: str, kind: str | None, prefixes: Mapping[str, str], base: str) -> str:
+    if kind == "iri":
+        return urljoin(base, text[1:-1]) if base else text[1:-1]
+    prefix, colon, local = text.partition(":")
+    if kind == "name" and colon and prefix in prefixes:
+        return prefixes[prefix] + local
+    return text

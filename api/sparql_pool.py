@@ -44,16 +44,22 @@ class Job:
     default_graph: list[str] | None
     named_graphs: list[str] | None
     max_bytes: int
+    from_graphs: tuple[str, ...] = ()  # the query's own FROM / FROM NAMED graphs (api.sparql_guard.dataset)
+    from_named: tuple[str, ...] = ()
+
+
+class GraphNotInStore(ValueError):
+    """The query's dataset names a graph the store does not hold: a public endpoint answers from its data only."""
 
 
 # What a worker answers: ("ok", body, media type) or (error kind, message); kinds map back to exceptions.
 _ERRORS: dict[str, type[Exception]] = {"forbidden": PermissionError, "not_acceptable": NotAcceptable,
-                                        "invalid": ValueError, "unavailable": StoreUnavailable,
+                                        "outside": GraphNotInStore, "invalid": ValueError, "unavailable": StoreUnavailable,
                                         "too_large": ResultTooLarge}
 
 
 def _kind(exc: Exception) -> str:
-    for kind, cls in _ERRORS.items():  # NotAcceptable before its base ValueError: dict order
+    for kind, cls in _ERRORS.items():  # NotAcceptable, GraphNotInStore before their base ValueError: dict order
         if isinstance(exc, cls):
             return kind
     return "internal"
@@ -66,6 +72,20 @@ def _open(source: Source) -> OxigraphStore:
     store = OxigraphStore(None)
     store._store.load(value, format=ox.RdfFormat.N_QUADS)  # noqa: SLF001 - a copy of the API's in-memory store
     return store
+
+
+def check_dataset(store: OxigraphStore, job: Job) -> None:
+    """GraphNotInStore naming the first graph of the request's dataset (FROM, FROM NAMED, default-graph-uri,
+    named-graph-uri) that is not a named graph of `store`. A key look-up per graph in this worker's own
+    handle (pyoxigraph's contains_named_graph): no set to build or keep fresh after an upload."""
+    given = (*(job.default_graph or ()), *(job.named_graphs or ()), *job.from_graphs, *job.from_named)
+    for iri in dict.fromkeys(given):
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            raise GraphNotInStore(f"{iri!r} is not an IRI") from None
+        if not store._store.contains_named_graph(node):  # noqa: SLF001 - the worker's own handle
+            raise GraphNotInStore(f"<{iri}> is not a graph of this store")
 
 
 def serve(conn: Connection) -> None:
@@ -86,8 +106,11 @@ def serve(conn: Connection) -> None:
                 if source is None:
                     raise StoreUnavailable("the query worker has no store to open")
                 store, generation = _open(source), gen
-            r = store.sparql(job.query, job.formats, default_graph=job.default_graph,
-                             named_graphs=job.named_graphs, max_bytes=job.max_bytes)
+            check_dataset(store, job)
+            # the protocol's default-graph-uri / named-graph-uri override the query's FROM / FROM NAMED (SPARQL
+            # 1.1 Protocol §2.1.4); with neither, the store's default graph (the union of the documents' graphs)
+            r = store.sparql(job.query, job.formats, default_graph=job.default_graph or list(job.from_graphs) or None,
+                             named_graphs=job.named_graphs or list(job.from_named) or None, max_bytes=job.max_bytes)
             answer: tuple = ("ok", r.body, r.media_type)
         except Exception as exc:  # noqa: BLE001 - every failure goes back to the API as one line
             answer = (_kind(exc), str(exc) or type(exc).__name__)

@@ -481,3 +481,67 @@ def test_cypher_timeout_is_enforced_by_the_server(neo4j_store) -> None:  # noqa:
                                 timeout=0.5)
     assert neo4j_store.cypher_read("RETURN 1 AS n") == [{"n": 1}]
     assert len(neo4j_store.cypher_read("UNWIND range(1, 100) AS x RETURN x", max_rows=10)) == 11
+
+
+# ---- a dataset outside the store (FROM, FROM NAMED, default-graph-uri, named-graph-uri) -------------
+
+OUTSIDE = "http://169.254.169.254/latest/meta-data/"  # a cloud metadata address: a graph no store of ours holds
+
+
+def test_dataset_reads_from_and_from_named_as_the_engine_would() -> None:
+    from api.sparql_guard import Dataset, dataset
+
+    q = f"""BASE <{EX}> PREFIX t: <{EX}ns/> # FROM <{OUTSIDE}> in a comment is not a clause
+    SELECT ?o from <g> FROM NAMED t:h FROM cc:x FROM NAMED <{EX}k> FROM u:nknown
+    WHERE {{ ?s ?p "FROM <{OUTSIDE}>" }}"""
+    got = dataset(q, {"cc": "https://example.org/cc#"})
+    assert got.default == (f"{EX}g", "https://example.org/cc#x", "u:nknown")
+    assert got.named == (f"{EX}ns/h", f"{EX}k")
+    assert dataset("SELECT * WHERE { ?from ?named <x> }", {}) == dataset("ASK {}", {}) == Dataset((), ())
+
+
+def two_graph_store() -> OxigraphStore:
+    store = generated_store(3)
+    h = ox.NamedNode(EX + "h")
+    store._store.add(ox.Quad(ox.NamedNode(EX + "only-h"), ox.NamedNode(EX + "p"), ox.Literal("trong h"), h))  # noqa: SLF001
+    return store
+
+
+@pytest.mark.parametrize("how", ["get", "form", "body"])
+@pytest.mark.parametrize("clause", [f"FROM <{OUTSIDE}>", f"FROM NAMED <{OUTSIDE}>",
+                                    f"FROM <{EX}g> FROM NAMED <{OUTSIDE}>", "FROM <relative-name>"])
+def test_a_from_outside_the_store_is_refused(how: str, clause: str) -> None:
+    with TestClient(create_app(two_graph_store())) as c:
+        err = assert_error(ask(c, how, f"SELECT * {clause} WHERE {{ ?s ?p ?o }}"), 400, "graph_not_in_store")
+        assert "FROM" in err["message"] and "default-graph-uri" in err["message"]
+        assert (OUTSIDE in err["message"]) == (OUTSIDE in clause)
+
+
+@pytest.mark.parametrize("param", ["default-graph-uri", "named-graph-uri"])
+def test_a_protocol_graph_outside_the_store_is_refused(param: str) -> None:
+    with TestClient(create_app(two_graph_store())) as c:
+        r = c.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }", param: [f"{EX}g", OUTSIDE]})
+        assert OUTSIDE in assert_error(r, 400, "graph_not_in_store")["message"]
+        r = c.post("/sparql?" + param + "=" + OUTSIDE, content="SELECT * WHERE { ?s ?p ?o }",
+                   headers={"Content-Type": "application/sparql-query"})
+        assert_error(r, 400, "graph_not_in_store")
+
+
+def _values(r) -> list[str]:  # noqa: ANN001
+    assert r.status_code == 200, r.text
+    return sorted(b["o"]["value"] for b in r.json()["results"]["bindings"])
+
+
+def test_a_dataset_inside_the_store_is_honoured() -> None:
+    """FROM picks the default graph (the store's union otherwise), FROM NAMED the named ones, and the
+    protocol's parameters override both (SPARQL 1.1 Protocol)."""
+    accept = {"Accept": "application/sparql-results+json"}
+    with TestClient(create_app(two_graph_store())) as c:
+        every = _values(c.get("/sparql", params={"query": "SELECT ?o WHERE { ?s ?p ?o }"}, headers=accept))
+        assert "trong h" in every and len(every) == 4
+        q = f"PREFIX t: <{EX}> SELECT ?o FROM t:h WHERE {{ ?s ?p ?o }}"
+        assert _values(c.get("/sparql", params={"query": q}, headers=accept)) == ["trong h"]
+        r = c.get("/sparql", params={"query": q, "default-graph-uri": f"{EX}g"}, headers=accept)
+        assert _values(r) == sorted(f"giá trị {i}" for i in range(3))
+        q = f"SELECT ?o FROM NAMED <{EX}h> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+        assert _values(c.get("/sparql", params={"query": q}, headers=accept)) == ["trong h"]

@@ -8,7 +8,8 @@ opens the store read-only and nothing here writes. Results are negotiated by Acc
 Cost limits (cancu.config.Settings, each configurable): before the engine sees a query, its text length, bracket
 nesting and number of patterns are bounded and SERVICE is refused (api.sparql_guard: 400). It then runs in
 a worker process (api.sparql_pool) with a wall-clock timeout that really stops it (503), a cap on queries at
-once (503 "busy") and a cap on the serialised result (422).
+once (503 "busy") and a cap on the serialised result (422). A dataset (FROM, FROM NAMED, default-graph-uri,
+named-graph-uri) naming a graph the store does not hold answers 400: the endpoint answers from its data only.
 """
 
 from __future__ import annotations
@@ -20,15 +21,15 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from cancu.config import Settings
-from graph.oxigraph_store import is_update
+from graph.oxigraph_store import PREFIXES, is_update
 from graph.store import NotAcceptable, ResultTooLarge, SparqlStore, Store, supports
 
 from api.deps import StoreHolder, get_holder, get_store, settings_of
 from api.errors import ApiError
 from api.negotiation import not_acceptable, sparql_formats
 from api.schemas import ErrorResponse
-from api.sparql_guard import shape
-from api.sparql_pool import Job
+from api.sparql_guard import dataset, shape
+from api.sparql_pool import GraphNotInStore, Job
 
 router = APIRouter(tags=["sparql"])
 ERRORS = {code: {"model": ErrorResponse} for code in (400, 403, 406, 413, 415, 422, 501, 503)}
@@ -66,14 +67,19 @@ def _run(holder: StoreHolder, store: Store, query: str | None, request: Request,
     if not supports(store, SparqlStore):
         raise ApiError(501, "not_implemented", f"the {store.name} backend has no SPARQL endpoint")
     accept = request.headers.get("accept", "*/*")
+    own = dataset(query, PREFIXES)
     job = Job(query=query, formats=sparql_formats(accept), default_graph=default_graphs or None,
-              named_graphs=named_graphs or None, max_bytes=settings.sparql_max_result)
+              named_graphs=named_graphs or None, max_bytes=settings.sparql_max_result, from_graphs=own.default,
+              from_named=own.named)
     try:
         result = holder.sparql_pool().run(job, settings.query_timeout)
     except PermissionError as exc:
         raise ApiError(403, "read_only", str(exc)) from exc
     except NotAcceptable as exc:
         raise not_acceptable(accept, exc) from exc
+    except GraphNotInStore as exc:
+        raise ApiError(400, "graph_not_in_store", f"{exc}: FROM, FROM NAMED, default-graph-uri and named-graph-uri "
+                                                  "may name only this store's graphs (see /documents)") from exc
     except ResultTooLarge as exc:
         raise ApiError(422, "result_too_large", f"{exc} (CANCU_SPARQL_MAX_RESULT)") from exc
     except ValueError as exc:
