@@ -17,6 +17,13 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+def json_errors(*codes: int) -> dict[int | str, dict]:
+    """OpenAPI `responses` for errors of a route whose success is not JSON (HTML pages, SPARQL results): FastAPI
+    would document a `model` under the route's own media type, but errors are always JSON (api.errors)."""
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+    return {code: {"description": "error", "content": content} for code in codes}
+
+
 class DocumentOut(BaseModel):
     """A document, ingested or known only from citations (a stub: `ingested` false)."""
 

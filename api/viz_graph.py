@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import quote, urlsplit
 
+import pyoxigraph as ox
+
 from cancu.config import base_iri
 from cancu.registry import RELATION_KINDS, ROLES
 from cancu.vocabulary_files import vocabulary_file
@@ -156,9 +158,14 @@ _SAFE_IRI = re.compile(r"^[^\s<>\"{}|\\^`]+$")
 
 
 def _iri(iri: str) -> str:
+    """`iri` written for a query; ValueError unless it is an absolute IRI the engine reads as one (pyoxigraph
+    checks it: the pattern alone let through '%', '[' and control characters, which broke the query)."""
     if not _SAFE_IRI.match(iri):
         raise ValueError(f"not an IRI: {iri!r}")
-    return f"<{iri}>"
+    try:
+        return str(ox.NamedNode(iri))
+    except ValueError:
+        raise ValueError(f"not an IRI: {iri!r}") from None
 
 
 def _values(iris: Iterable[str]) -> str:
@@ -274,8 +281,6 @@ def _priority(rel: str) -> int:
 @lru_cache(maxsize=1)
 def relation_labels() -> dict[str, tuple[str | None, str | None]]:
     """Relation kind -> (Vietnamese, English) label, read from ontology.ttl (rdfs:label, else skos:prefLabel)."""
-    import pyoxigraph as ox
-
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     try:
         for t in ox.parse(vocabulary_file("ontology.ttl").read_bytes(), format=ox.RdfFormat.TURTLE):

@@ -545,3 +545,9 @@ def test_a_dataset_inside_the_store_is_honoured() -> None:
         assert _values(r) == sorted(f"giá trị {i}" for i in range(3))
         q = f"SELECT ?o FROM NAMED <{EX}h> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
         assert _values(c.get("/sparql", params={"query": q}, headers=accept)) == ["trong h"]
+
+
+@pytest.mark.parametrize("iri", ["http://example.org/a%", "http://example.org/[x]", "http://example.org/\x7f", "abc"])
+def test_viz_refuses_a_text_the_engine_would_not_read_as_an_iri(client: TestClient, iri: str) -> None:
+    """Found by the stateful suite: these passed the pattern check and broke the page's query (a 500)."""
+    assert "not an IRI" in assert_error(client.get("/viz", params={"iri": iri}), 400, "invalid_iri")["message"]

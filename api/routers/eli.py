@@ -28,12 +28,11 @@ from api.negotiation import JSON, JSONLD, TURTLE, is_known, page_representation,
 from api.routers.documents import RDF_CONTENT, document_response
 from api.routers.pages import iri_page
 from api.graph_schemas import DocumentDetailOut
-from api.schemas import ErrorResponse
+from api.schemas import json_errors
 
 router = APIRouter(tags=["linked data"])
 Format = Annotated[str | None, Query(description="json | jsonld | ttl | html | akn (overrides Accept)")]
-ERRORS = {303: {"description": "a browser (text/html): the reader or entity page"}, 404: {"model": ErrorResponse},
-          406: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
+ERRORS = {303: {"description": "a browser (text/html): the reader or entity page"}, **json_errors(400, 404, 406, 503)}
 IRI_CONTENT = {**RDF_CONTENT, "application/akn+xml": {"schema": {"type": "string"}}}
 
 
@@ -63,7 +62,8 @@ def eli_resource(rest: str, request: Request, store: Store = Depends(get_store),
     return _resource(f"{base_iri()}{ELI_PATH}{rest.strip('/')}", request, store, format)
 
 
-@router.get("/context.jsonld", summary="The JSON-LD context of cancu's vocabulary")
+@router.get("/context.jsonld", response_class=Response, summary="The JSON-LD context of cancu's vocabulary",
+            responses={200: {"content": {"application/ld+json": {"schema": {"type": "object"}}}}})
 def context() -> Response:
     return Response(vocabulary_file("context.jsonld").read_bytes(), media_type="application/ld+json")
 

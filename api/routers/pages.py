@@ -31,12 +31,12 @@ from api.negotiation import AKN, accepted
 from api.page_urls import ROW_KINDS, anchor_id, entity_href, read_href
 from api.reader import build, doc_name
 from api.routers.common import get_entity
-from api.schemas import ErrorResponse
+from api.schemas import json_errors
 
 router = APIRouter(tags=["pages"])
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _ENV = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]), auto_reload=False)
-ERRORS = {400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
+ERRORS = json_errors(400, 404, 503)
 HTML = {"content": {"text/html": {"schema": {"type": "string"}}}}
 KINDS_BY_PATH = {"agencies": ["agency", "unit"], "enterprises": ["enterprise"], "platforms": ["platform"],
                  "programmes": ["programme"]}

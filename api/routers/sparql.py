@@ -27,12 +27,12 @@ from graph.store import NotAcceptable, ResultTooLarge, SparqlStore, Store, suppo
 from api.deps import StoreHolder, get_holder, get_store, settings_of
 from api.errors import ApiError
 from api.negotiation import not_acceptable, sparql_formats
-from api.schemas import ErrorResponse
+from api.schemas import json_errors
 from api.sparql_guard import dataset, shape
 from api.sparql_pool import GraphNotInStore, Job
 
 router = APIRouter(tags=["sparql"])
-ERRORS = {code: {"model": ErrorResponse} for code in (400, 403, 406, 413, 415, 422, 501, 503)}
+ERRORS = json_errors(400, 403, 406, 413, 415, 422, 501, 503)
 RESULT_TYPES = {"application/sparql-results+json": {}, "application/sparql-results+xml": {}, "text/csv": {},
                 "text/tab-separated-values": {}, "text/turtle": {}, "application/ld+json": {}, "application/n-triples": {}}
 MAX_QUERY = 100_000  # characters of query text

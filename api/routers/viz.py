@@ -21,11 +21,11 @@ from graph.store import Store
 from api.deps import get_index, get_store
 from api.errors import ApiError
 from api.lookup import get_document
-from api.schemas import ErrorResponse
+from api.schemas import json_errors
 from api.viz_graph import DEFAULT_CAP, MAX_CAP, MAX_DEPTH, MIN_DEPTH, describe, exists, neighbourhood, render_html
 
 router = APIRouter(prefix="/viz", tags=["graph pages"])
-ERRORS = {400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
+ERRORS = json_errors(400, 404, 503)
 
 Depth = Annotated[int, Query(ge=MIN_DEPTH, le=MAX_DEPTH, description="hops from the centre node (1–3)")]
 Cap = Annotated[int, Query(ge=1, le=MAX_CAP, description="at most this many nodes; the page says when it was cut")]
@@ -122,7 +122,11 @@ def viz_agency(agency_id: str, store: Store = Depends(get_store), depth: Depth =
 def viz_iri(iri: Annotated[str, Query(min_length=1, max_length=2000, description="an IRI of the graph")],
             store: Store = Depends(get_store), depth: Depth = 1, cap: Cap = DEFAULT_CAP,
             mentions: Mentions = False, format: Format = "html") -> Response:
-    if not exists(store, iri):
+    try:
+        known = exists(store, iri)
+    except ValueError as exc:  # not an absolute IRI (viz_graph._iri)
+        raise ApiError(400, "invalid_iri", f"{exc} (expected e.g. an IRI from /documents)") from exc
+    if not known:
         raise ApiError(404, "not_found", f"nothing is known about {iri}")
     return _page(store, iri, _label(store, iri) or iri.rsplit("/", 1)[-1], depth, cap, mentions, format, "/viz",
                  extra={"iri": iri})
