@@ -46,19 +46,19 @@ def _parse_all(files: list[Path], progress: bool) -> tuple[list, list[str]]:
     import os
 
     from ingest.limits import LimitExceeded
-    from ingest.parse_worker import ParsePool
+    from ingest.parse_worker import ParsePool, warm
     from ingest.pipeline import unstorable
     from ingest.readers import ReadError
 
     docs, errors = [], []
     seen: dict[str, Path] = {}
+    warm()  # once here: the workers are forked warm (before any thread, e.g. the progress bar's, starts)
+    pool = ParsePool(min(os.cpu_count() or 1, 4) if len(files) > 50 else 1, config.current(), start="fork")
     bar = None
     if progress and len(files) > 20:
         from tqdm import tqdm
 
         bar = tqdm(total=len(files), unit="doc", file=sys.stderr)
-    # each worker warms its name finder once: a second worker pays for itself only on a larger batch
-    pool = ParsePool(min(os.cpu_count() or 1, 4) if len(files) > 200 else 1, config.current())
     for f, doc in zip(files, pool.parse_many(files)):
         if isinstance(doc, Exception):
             exc, doc = doc, None
