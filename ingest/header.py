@@ -81,6 +81,18 @@ class Header:
     meta: dict[str, str] = dc_field(default_factory=dict)
 
 
+def _first_number(*written: str | None) -> DocNumber | None:
+    """The first of `written` that reads as a document number: a site block's number field damaged in a copy
+    ("71NQ-CP") gives way to the document's own number line instead of failing the parse (found by fuzzing)."""
+    for text in written:
+        if text:
+            try:
+                return DocNumber.parse(text)
+            except ValueError:
+                continue
+    return None
+
+
 def parse_header(text: str, issuer_name: "IssuerNamer") -> Header:
     """Read every header field; metadata-block values win where both exist (they were curated by the site)."""
     meta, site_title, body_start = _site_block(text)
@@ -95,9 +107,9 @@ def parse_header(text: str, issuer_name: "IssuerNamer") -> Header:
     h.date_in_force = parse_short(meta.get("date_in_force", "")) or own.date_in_force
     h.field = meta.get("field")
     h.title, h.place, h.proposed_by, h.signature = own.title, own.place, own.proposed_by, own.signature
-    if h.number:
-        number = DocNumber.parse(h.number)
-        h.number = str(number)
+    number = _first_number(meta.get("number"), own.number)
+    h.number = str(number) if number else None
+    if number:
         if not h.type:
             h.type = number.type_name
         if not h.issuer:

@@ -343,7 +343,9 @@ def _docx_text(data: bytes, path: Path) -> str:
                 kind = "an ODF document" if "content.xml" in names else "a zip archive"
                 raise ReadError(path, f"{kind}, not a DOCX (no word/document.xml)")
             _check_inflation(zf, path)
-    except zipfile.BadZipFile as exc:
+    except ReadError:
+        raise
+    except (zipfile.BadZipFile, ValueError, OverflowError) as exc:  # a damaged directory: offsets past either end
         raise ReadError(path, f"corrupt DOCX: not a readable zip archive ({exc})") from None
     try:
         import docx
@@ -376,7 +378,8 @@ def _check_inflation(zf: zipfile.ZipFile, path: Path) -> None:
             with zf.open(info) as member:
                 while member.read(1 << 20):
                     pass
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError,
+                OverflowError) as exc:  # ValueError: an offset before the start ("negative seek value", found by fuzzing)
             raise ReadError(path, f"corrupt DOCX: damaged member {info.filename} ({exc})") from None
 
 

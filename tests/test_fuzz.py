@@ -133,3 +133,30 @@ def test_parse_text_on_mutated_real_documents(text: str) -> None:
 @given(grammar_text)
 def test_parse_text_on_random_text(text: str) -> None:
     assert parse_text(text, "fuzz").errors  # random text is never a whole document: its problems are listed
+
+
+# ---- what the fuzzing found, kept as plain regression tests --------------------------------------
+
+def test_a_damaged_site_number_gives_way_to_the_document_own_number_line() -> None:
+    """A page copy whose 'Số hiệu' field reads '03NQ-CP' (the slash lost) failed the whole parse."""
+    text = real_text(CORPUS.index(next(p for p in CORPUS if p.name == "03-NQ-CP-2025.txt")))
+    doc = parse_text(text.replace("Số hiệu 03/NQ-CP", "Số hiệu 03NQ-CP", 1), "fuzz")
+    assert doc.number == "03/NQ-CP" and doc.doc_id == parse_text(text, "x").doc_id
+
+
+def test_a_docx_whose_directory_points_before_the_file_is_a_read_error() -> None:
+    """A central directory offset one past the truth puts the first member at -1: zipfile's
+    "negative seek value" escaped the reader."""
+    data = bytearray(mk.docx_bytes())
+    end = data.rindex(b"PK\x05\x06")  # end of central directory: its offset field is at +16
+    offset = int.from_bytes(data[end + 16:end + 20], "little")
+    data[end + 16:end + 20] = (offset + 1).to_bytes(4, "little")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "hong.docx"
+        path.write_bytes(bytes(data))
+        try:
+            read_text(path)
+        except ReadError as exc:
+            assert "corrupt DOCX" in str(exc)
+        else:
+            raise AssertionError("a damaged DOCX was read")
