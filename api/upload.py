@@ -49,7 +49,7 @@ def admin_key(request: Request) -> bool:
     given = request.headers.get("x-admin-key", "")
     if not given:
         return False
-    expected = os.environ.get("CANCU_ADMIN_KEY", "")
+    expected = settings_of(request).admin_key
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
         raise ApiError(401, "unauthorized", "the X-Admin-Key header is wrong (or CANCU_ADMIN_KEY is not set here)")
     return True
