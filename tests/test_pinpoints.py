@@ -69,3 +69,9 @@ def test_unknown_provision_is_a_404_and_bad_ids_a_400(client: TestClient) -> Non
     assert r.status_code in (400, 404)
     r = client.get("/documents/nd-2026-9998-test/provisions/Dieu 1")
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_provision"
+
+
+def test_reader_links_a_pinpoint_to_the_cited_provision(client: TestClient) -> None:
+    html = client.get("/read/qd-2026-9999-test").text
+    assert 'href="/read/nd-2026-9998-test#chuong_i/dieu_1/khoan_2"' in html
+    assert 'id="chuong_i/dieu_1/khoan_2"' in client.get("/read/nd-2026-9998-test").text  # the anchor is there
