@@ -20,6 +20,7 @@ from cancu.registry import RELATION_KINDS
 from cancu.text import squash
 from ingest.dates import LONG_DATE, SHORT_DATE, iso
 from ingest.models import Ref
+from ingest.structure import slug_number
 
 _TYPE_WORD = re.compile(
     r"(Nghị\s+định|Nghị\s+quyết(?:\s+liên\s+tịch)?|Quyết\s+định|Thông\s+tư(?:\s+liên\s+tịch)?|Chỉ\s+thị|Kế\s+hoạch|"
@@ -131,6 +132,7 @@ class Found:
     date: str | None
     issuer: str | None
     year: int | None = None  # a year the text gives without a full date ("Hiến pháp … năm 1992")
+    pinpoint: str | None = None  # the provision it names: "khoản 2 Điều 18 của …" -> "dieu_18/khoan_2"
 
 
 def find_refs(text: str, offset: int = 0) -> list[Found]:
@@ -175,8 +177,26 @@ def find_refs(text: str, offset: int = 0) -> list[Found]:
         if type_name == "Luật" and number.issuer.startswith("QH"):
             issuer = issuer or "Quốc hội"
         found.append(Found(offset + start, offset + e, number, None, type_name, date, issuer))
+    for f in found:
+        f.pinpoint = pinpoint_before(text, f.start - offset)
     found.sort(key=lambda f: f.start)
     return found
+
+
+# "điểm a khoản 1 Điều 2 của" just before a reference: the provision of the cited document it names
+_PINPOINT = re.compile(
+    r"(?:điểm\s+(?P<point>[a-zđ])\s+)?(?:khoản\s+(?P<clause>\d{1,3})\s+)?Điều\s+(?P<article>\d{1,3}[a-z]?)"
+    r"\s+(?:của\s+)?$", re.IGNORECASE)
+
+
+def pinpoint_before(text: str, pos: int) -> str | None:
+    """The provision id ("dieu_18/khoan_2/diem_a") a pinpoint right before `pos` names, else None."""
+    m = _PINPOINT.search(text, max(0, pos - 60), pos)
+    if not m:
+        return None
+    parts = [f"dieu_{slug_number(m['article'])}"]
+    parts += [f"{kind}_{slug_number(m[g])}" for kind, g in (("khoan", "clause"), ("diem", "point")) if m[g]]
+    return "/".join(parts)
 
 
 def _date_at(tail: str) -> str | None:
@@ -333,7 +353,7 @@ def _to_ref(f: Found, quote: str, relation: str, nested: bool = False, provision
     year = f.number.year if f.number and f.number.year else (int(f.date[:4]) if f.date else f.year)
     return Ref(text=quote, relation=relation, number=str(f.number) if f.number else None, type=f.type,
                issuer=f.issuer, date=f.date, year=year, title=f.title, provision=provision,
-               start=f.start, end=f.end, nested=nested)
+               start=f.start, end=f.end, nested=nested, pinpoint=f.pinpoint)
 
 
 _STATEMENT = re.compile(r"^[ \t]*(Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|Trên cơ sở|Theo|Xét|\[\.\.\.\])", re.MULTILINE)
