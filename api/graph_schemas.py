@@ -205,3 +205,21 @@ class CypherIn(BaseModel):
 class CypherOut(BaseModel):
     rows: list[dict[str, Any]]
     truncated: bool
+
+
+class ProvisionCitationOut(BaseModel):
+    relation: str = Field(description="cites")
+    provision: str = Field(description="IRI of the provision at the other end (the citing one, or the one cited)")
+    document: DocumentOut = Field(description="the document that provision belongs to")
+    provenance: list[ProvenanceOut] = Field(default_factory=list)
+
+
+class ProvisionDetailOut(BaseModel):
+    document: DocumentOut
+    provision: str = Field(description="its IRI: {document}/{provision id}")
+    found: bool = Field(description="the document is ingested and has this provision (false: known only from citations)")
+    detail: ProvisionOut | None = None
+    cited_by: list[ProvisionCitationOut] = Field(default_factory=list,
+                                                 description="provisions of other documents that cite this one by number")
+    cites: list[ProvisionCitationOut] = Field(default_factory=list,
+                                              description="provisions of other documents this one cites by number")

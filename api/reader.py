@@ -113,12 +113,28 @@ def _relations(doc: DocSummary, out_rows: list[LinkRow], in_rows: list[LinkRow])
     return sorted(groups.values(), key=lambda g: order.index(g.relation) if g.relation in order else len(order))
 
 
-def _cite_link(row: LinkRow, start: int, end: int) -> Link:
+def _cite_link(row: LinkRow, start: int, end: int, pinpoint: str | None = None) -> Link:
+    """A citation in place: to the cited document's reader, at the provision it names when the text names one."""
     t = row.target
     label = RELATION_LABELS.get(row.relation, row.relation)
     state = "" if t.ingested else " — chưa có toàn văn (stub)"
-    return Link(start, end, read_href(t.iri) or "#", f"{doc_name(t)}: {label}{state}",
+    anchor = anchor_id(t.iri, pinpoint)
+    href = (read_href(t.iri) or "#") + (f"#{anchor}" if anchor and read_href(t.iri) else "")
+    where = f" ({anchor})" if anchor else ""
+    return Link(start, end, href, f"{doc_name(t)}{where}: {label}{state}",
                 f"cite rel-{row.relation}" + ("" if t.ingested else " stub"))
+
+
+def _pinpoints(store: Store, provisions: list[ProvisionRow]) -> dict[tuple[int, int], str]:
+    """(start, end) of a citation -> the cited provision's IRI, for citations that name one ("khoản 2 Điều 18 của …")."""
+    out: dict[tuple[int, int], str] = {}
+    by_prov = store.links_from_many([p.iri for p in provisions], ["cites"]) if provisions else {}
+    for rows in by_prov.values():
+        for r in rows:
+            for p in r.provenance:
+                if p.start is not None and p.end is not None:
+                    out[(p.start, p.end)] = r.target.iri
+    return out
 
 
 @lru_cache(maxsize=4096)
@@ -254,10 +270,11 @@ def build(store: Store, doc: DocSummary, hl: tuple[int, int] | None = None) -> R
     if src is not None:
         tables, agency_links, row_anchors = _tables(store, src.text, src, rows, doc.iri)
         links = []
+        pinned = _pinpoints(store, [p for p in provisions if p.kind not in ROW_KINDS])
         for r in out_rows:
             for p in r.provenance:
                 if span_matches(src.text, p):
-                    links.append(_cite_link(r, p.start, p.end))  # type: ignore[arg-type]
+                    links.append(_cite_link(r, p.start, p.end, pinned.get((p.start, p.end))))  # type: ignore[arg-type]
                 else:
                     unplaced_n += 1
         for r in roles:

@@ -54,8 +54,8 @@ class GraphNotInStore(ValueError):
 
 # What a worker answers: ("ok", body, media type) or (error kind, message); kinds map back to exceptions.
 _ERRORS: dict[str, type[Exception]] = {"forbidden": PermissionError, "not_acceptable": NotAcceptable,
-                                        "outside": GraphNotInStore, "invalid": ValueError, "unavailable": StoreUnavailable,
-                                        "too_large": ResultTooLarge}
+                                        "outside": GraphNotInStore, "invalid": ValueError,
+                                        "unavailable": StoreUnavailable, "too_large": ResultTooLarge}
 
 
 def _kind(exc: Exception) -> str:

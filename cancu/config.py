@@ -42,7 +42,7 @@ class Settings:
     neo4j_conf: Path | None = field(default=None, metadata=_env("NEO4J_CONF", Path))
     java_home: Path | None = field(default=None, metadata=_env("JAVA_HOME", Path))
     api_key: str = field(default="", metadata=_env("CANCU_API_KEY"))
-    admin_key: str = field(default="", metadata=_env("CANCU_ADMIN_KEY"))  # may replace what the operator loaded
+    admin_key: str = field(default="", metadata=_env("CANCU_ADMIN_KEY"))  # may replace corpus / CLI documents
     read_only_api: bool = field(default=False, metadata=_env("CANCU_READ_ONLY_API", _flag))
     max_upload: int = field(default=20 * 1024 * 1024, metadata=_env("CANCU_MAX_UPLOAD", int))
     cypher_max_rows: int = field(default=10_000, metadata=_env("CANCU_CYPHER_MAX_ROWS", int))

@@ -15,41 +15,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from cancu.registry import DOC_TYPES
 from cancu.text import fold, nfc
 
-# Type codes (ký hiệu loại văn bản) -> (Vietnamese name, IRI slug).
-TYPE_CODES: dict[str, tuple[str, str]] = {
-    "L": ("Luật", "luat"),
-    "PL": ("Pháp lệnh", "pl"),
-    "NĐ": ("Nghị định", "nd"),
-    "NQ": ("Nghị quyết", "nq"),
-    "NQLT": ("Nghị quyết liên tịch", "nqlt"),
-    "QĐ": ("Quyết định", "qd"),
-    "TT": ("Thông tư", "tt"),
-    "TTLT": ("Thông tư liên tịch", "ttlt"),
-    "CT": ("Chỉ thị", "ct"),
-    "KH": ("Kế hoạch", "kh"),
-    "HD": ("Hướng dẫn", "hd"),
-    "TB": ("Thông báo", "tb"),
-    "BC": ("Báo cáo", "bc"),
-    "TTr": ("Tờ trình", "ttr"),
-    "ĐA": ("Đề án", "da"),
-    "CĐ": ("Công điện", "cd"),
-    "KL": ("Kết luận", "kl"),
-    "QC": ("Quy chế", "qc"),
-    "VBHN": ("Văn bản hợp nhất", "vbhn"),
-    "CV": ("Công văn", "cv"),
-}
-# Type names written in full that share a code's class and IRI slug: a code (Bộ luật) or the Constitution is
-# a law of the National Assembly, named like one, numbered like one.
-TYPE_ALIASES: dict[str, str] = {"Bộ luật": "L", "Hiến pháp": "L"}
-LAW_TYPES = frozenset(("Luật", *TYPE_ALIASES))  # documents identified by name and date of adoption
-JOINT_TYPES = frozenset(("TTLT", "NQLT"))  # joint documents: every code after the type names an issuing body
-TYPE_NAMES: tuple[str, ...] = tuple(sorted({n for n, _ in TYPE_CODES.values()} | set(TYPE_ALIASES), key=len, reverse=True))
-TYPE_BY_NAME: dict[str, str] = {fold(name): code for code, (name, _) in TYPE_CODES.items()}
-TYPE_BY_NAME.update({fold(name): code for name, code in TYPE_ALIASES.items()})
-TYPE_BY_NAME.update({"van ban": "CV", "cong van": "CV"})
+# Views of cancu.registry.DOC_TYPES, the one table of document types.
+TYPE_CODES: dict[str, tuple[str, str]] = {t.code: (t.vi, t.slug) for t in DOC_TYPES}  # code -> (name, IRI slug)
+LAW_TYPES = frozenset(n for t in DOC_TYPES if t.law for n in (t.vi, *t.aliases))  # identified by name and date
+JOINT_TYPES = frozenset(t.code for t in DOC_TYPES if t.joint)  # every code after the type names an issuing body
+ADOPTED_TYPES = frozenset(n for t in DOC_TYPES if t.adopted for n in (t.vi, *t.aliases))  # dated by adoption
+# Names a type line may carry, longest first so "Nghị quyết liên tịch" wins over "Nghị quyết".
+TYPE_NAMES: tuple[str, ...] = tuple(sorted({n for t in DOC_TYPES for n in (t.vi, *t.aliases)}, key=len, reverse=True))
+# Folded name, alias or word -> code ("quyet dinh" -> "QĐ", "van ban" -> "CV").
+TYPE_BY_NAME: dict[str, str] = {fold(n): t.code for t in DOC_TYPES for n in (t.vi, *t.aliases, *t.words)}
 _CODE_BY_FOLD = {fold(code): code for code in TYPE_CODES}
+# Codes users type without their Đ ("QD" for "QĐ"), restored before parsing.
+_UNACCENTED = {fold(code).upper(): code for code in TYPE_CODES if fold(code).upper() != code.upper()}
+_UNACCENTED_RE = re.compile(rf"(?<=[/-])({'|'.join(_UNACCENTED)})(?=[-/]|\b)")
 
 # A block of the number after a slash: starts upper-case, no spaces ("QĐ", "TTg", "BLĐTBXH", "TT&TT").
 _TOKEN = r"[A-ZĐ][A-Za-zĐđ0-9&]*(?![\w])"
@@ -161,7 +142,7 @@ def parse_user_ref(text: str) -> UserRef:
     if not raw:
         raise ValueError("empty reference")
     # Users type without diacritics ("QD", "ND"): restore the codes so the grammar matches.
-    restored = re.sub(r"(?<=[/-])(QD|ND|DA|CD)(?=[-/]|\b)", lambda m: {"QD": "QĐ", "ND": "NĐ", "DA": "ĐA", "CD": "CĐ"}[m[1]], raw)
+    restored = _UNACCENTED_RE.sub(lambda m: _UNACCENTED[m[1]], raw)
     year_m = re.search(r"\b(?:năm|nam)\s+((?:19|20)\d\d)\b", restored, re.IGNORECASE)
     year = int(year_m[1]) if year_m else None
     hit = next(find_numbers(restored), None) or next(find_numbers(restored.upper()), None)  # "749/qd-ttg"

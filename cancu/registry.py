@@ -1,5 +1,12 @@
-"""The relation kinds between documents and the roles of entities, one row each: every other table of them is
-derived from these two.
+"""The document types, the relation kinds between documents and the roles of entities, one row each: every other
+table of them is derived from these three.
+
+A document type (DOC_TYPES) is a type of Nghị định 30/2020/NĐ-CP, Phụ lục III: its code (ký hiệu) in numbers, its
+Vietnamese and English names (the skos:prefLabel of its cc:DocumentTypes concept, whose local name is the slug),
+the slug of its IRIs, its RDF class, the other names that mean it (aliases, on a type line too, and words, only in
+running text) and what it is (a law, a joint document, dated by its adoption, acting on others). cancu.numbers'
+tables, cancu.vocab.TYPE_CLASSES, the citation grammar's type words and ingest.header's type lines are built
+from it; tests/test_ontology.py checks ontology.ttl's scheme against it.
 
 A kind is what vbpl.vn's "Lược đồ" names (căn cứ, sửa đổi, thay thế …). Its row holds the code the API and the
 models use, its Vietnamese and English names (the skos:prefLabel of its cc:RelationKinds concept), the RDF
@@ -8,6 +15,8 @@ ingest.citations), its label in the API and its line on graph pages. cancu.vocab
 ingest.citations' wording patterns, graph.shared.RELATIONS, api.convert.RELATION_LABELS and api.viz_graph's
 styles are built from RELATION_KINDS; tests/test_registry.py checks ontology.ttl, shapes.ttl and
 context.jsonld against it. Adding a kind is one row here plus its terms in those three files.
+
+Adding a type is one row in DOC_TYPES plus its class and concept in ontology.ttl.
 
 A role (ROLES) links a document, programme, platform or annex row to an entity; Store.roles reads it along
 its property path. cancu.vocab.ROLE_PROPERTIES (what ingest asserts), graph.store.ROLE_PROPERTIES,
@@ -108,4 +117,43 @@ ROLES: list[Role] = [
     Role("issued", "eli:passed_by", "cơ quan ban hành (issued by)", False, "#34495e"),  # document -> issuing body
     Role("signed", "cc:signature/cc:signer", "người ký (signed by)", False, "#7f8c8d", True),  # through its cc:Signature
     Role("mentions", "cc:mentions", "nhắc đến (mentions)", False, "#d5d8dc", True),  # named anywhere in the text
+]
+
+
+@dataclass(frozen=True)
+class DocType:
+    code: str  # ký hiệu in numbers ("QĐ"): the skos:notation of its concept
+    vi: str  # as written on the type line, capitalised ("Quyết định"): skos:prefLabel @vi
+    en: str  # skos:prefLabel @en
+    slug: str  # in IRIs and API ids (qd-2020-749-ttg), lower-case letters; the local name of its dt: concept
+    cls: str  # its RDF class (IRI), a subclass of cc:LegalDocument
+    aliases: tuple[str, ...] = ()  # other names of the same type, on a type line too ("Bộ luật")
+    words: tuple[str, ...] = ()  # words naming it only in running text ("văn bản số 12/BTTTT")
+    law: bool = False  # identified by name and date of adoption, cited by name
+    joint: bool = False  # every code after the type in its number names an issuing body
+    adopted: bool = False  # dated by the vote that adopted it when no date stands in its header
+    acts: bool = True  # can amend, guide, replace … other documents (a letter or report only speaks of them)
+
+
+DOC_TYPES: list[DocType] = [
+    DocType("L", "Luật", "Law", "luat", CC + "Law", aliases=("Bộ luật", "Hiến pháp"), law=True, adopted=True),
+    DocType("PL", "Pháp lệnh", "Ordinance", "pl", CC + "Ordinance", adopted=True),
+    DocType("NĐ", "Nghị định", "Decree", "nd", CC + "Decree"),
+    DocType("NQ", "Nghị quyết", "Resolution", "nq", CC + "Resolution", adopted=True),
+    DocType("NQLT", "Nghị quyết liên tịch", "Joint resolution", "nqlt", CC + "Resolution", joint=True),
+    DocType("QĐ", "Quyết định", "Decision", "qd", CC + "Decision"),
+    DocType("TT", "Thông tư", "Circular", "tt", CC + "Circular"),
+    DocType("TTLT", "Thông tư liên tịch", "Joint circular", "ttlt", CC + "JointCircular", joint=True),
+    DocType("CT", "Chỉ thị", "Directive", "ct", CC + "Directive"),
+    DocType("KH", "Kế hoạch", "Plan", "kh", CC + "Plan"),
+    DocType("HD", "Hướng dẫn", "Guidance", "hd", CC + "Guidance"),
+    DocType("TB", "Thông báo", "Notice", "tb", CC + "Notice", acts=False),
+    DocType("BC", "Báo cáo", "Report", "bc", CC + "Report", acts=False),
+    DocType("TTr", "Tờ trình", "Submission", "ttr", CC + "Submission", acts=False),
+    DocType("ĐA", "Đề án", "Scheme", "da", CC + "Scheme"),
+    DocType("CĐ", "Công điện", "Official dispatch", "cd", CC + "Dispatch"),
+    DocType("KL", "Kết luận", "Conclusion", "kl", CC + "Conclusion"),
+    DocType("QC", "Quy chế", "Regulation", "qc", CC + "Regulation"),
+    DocType("VBHN", "Văn bản hợp nhất", "Consolidated text", "vbhn", CC + "ConsolidatedText"),
+    DocType("CV", "Công văn", "Official letter", "cv", CC + "OfficialLetter", words=("Văn bản",), acts=False),
 ]

@@ -9,7 +9,7 @@ from rdflib import Namespace
 from rdflib.namespace import DefinedNamespace
 from rdflib.term import URIRef
 
-from cancu.registry import RELATION_KINDS, ROLES
+from cancu.registry import DOC_TYPES, RELATION_KINDS, ROLES
 
 CC_IRI = "https://w3id.org/cancu/ontology#"
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
@@ -148,12 +148,5 @@ RELATION_PROPERTIES: dict[str, URIRef] = {k.code: URIRef(k.prop) for k in RELATI
 # Programme role name used in ingest models -> RDF property (cancu.registry holds the roles).
 ROLE_PROPERTIES: dict[str, URIRef] = {r.code: CC[r.path.split(":", 1)[1]] for r in ROLES if r.asserted}
 
-# Vietnamese type name -> class.
-TYPE_CLASSES: dict[str, URIRef] = {
-    "Luật": CC.Law, "Pháp lệnh": CC.Ordinance, "Nghị định": CC.Decree, "Nghị quyết": CC.Resolution,
-    "Quyết định": CC.Decision, "Thông tư": CC.Circular, "Thông tư liên tịch": CC.JointCircular,
-    "Chỉ thị": CC.Directive, "Kế hoạch": CC.Plan, "Hướng dẫn": CC.Guidance, "Thông báo": CC.Notice,
-    "Báo cáo": CC.Report, "Tờ trình": CC.Submission, "Đề án": CC.Scheme, "Công điện": CC.Dispatch,
-    "Kết luận": CC.Conclusion, "Quy chế": CC.Regulation, "Văn bản hợp nhất": CC.ConsolidatedText,
-    "Công văn": CC.OfficialLetter, "Nghị quyết liên tịch": CC.Resolution, "Bộ luật": CC.Law, "Hiến pháp": CC.Law,
-}
+# Vietnamese type name (or alias) -> class (cancu.registry holds the types).
+TYPE_CLASSES: dict[str, URIRef] = {n: URIRef(t.cls) for t in DOC_TYPES for n in (t.vi, *t.aliases)}

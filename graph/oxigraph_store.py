@@ -641,17 +641,32 @@ class OxigraphStore(BatchedLinks):
             raise StoreUnavailable(f"Oxigraph query failed: {exc}") from exc
         out = _CappedBuffer(max_bytes)
         if isinstance(result, ox.QueryTriples):
+            # read whole and dropped here: pyoxigraph's result may not be freed on another thread, which it would be
+            # if an exception raised while reading it carried it away in a traceback
+            failure = None
+            try:
+                triples, too_big = _read_capped(result, max_bytes)
+            except OSError as exc:  # its files changed under this read-only handle (a load since it was opened)
+                failure = f"Oxigraph query failed while reading: {exc}; reopen the store (restart the API) after a load"
+            del result
+            if failure:
+                raise StoreUnavailable(failure)
+            if too_big:
+                raise ResultTooLarge(f"the result is larger than {max_bytes} bytes; narrow the query or add LIMIT")
             fmt = ox.RdfFormat.from_media_type(formats.graph or "")
             if fmt is None:
                 raise NotAcceptable(f"a graph cannot be written as {formats.graph!r}")
-            out.write(_serialize_triples(_capped(result, max_bytes), fmt))
+            out.write(_serialize_triples(triples, fmt))
             return SparqlResult(out.value(), fmt.media_type)
         rfmt = ox.QueryResultsFormat.from_media_type(formats.results or "")
         if rfmt is None:
             raise NotAcceptable(f"query results cannot be written as {formats.results!r}")
         if isinstance(result, ox.QueryBoolean):
             return SparqlResult(result.serialize(format=rfmt), rfmt.media_type)
-        result.serialize(output=out, format=rfmt)
+        try:
+            result.serialize(output=out, format=rfmt)
+        finally:
+            del result  # freed on this thread even when the cap stops the writing (see above)
         return SparqlResult(out.value(), rfmt.media_type)
 
     def _view_graphs(self) -> list[ox.NamedNode]:
@@ -702,15 +717,17 @@ class OxigraphStore(BatchedLinks):
 # ---- helpers shared with the API and the tests -----------------------------------------------
 
 
-def _capped(triples: Iterable[ox.Triple], max_bytes: int | None) -> Iterator[ox.Triple]:
-    """The triples, ResultTooLarge once their N-Triples text passes `max_bytes` (they are sorted whole in memory)."""
+def _read_capped(triples: Iterable[ox.Triple], max_bytes: int | None) -> tuple[list[ox.Triple], bool]:
+    """The triples as a list, and whether their N-Triples text passed `max_bytes` (reading stops there)."""
+    out: list[ox.Triple] = []
     size = 0
     for t in triples:
         if max_bytes is not None:
             size += len(str(t)) + 3
             if size > max_bytes:
-                raise ResultTooLarge(f"the result is larger than {max_bytes} bytes; narrow the query or add LIMIT")
-        yield t
+                return out, True
+        out.append(t)
+    return out, False
 
 
 def _serialize_triples(triples: Iterable[ox.Triple], fmt: ox.RdfFormat) -> bytes:

@@ -14,17 +14,28 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
-from cancu.numbers import DocNumber, TYPE_CODES, find_numbers
-from cancu.registry import RELATION_KINDS
-from cancu.text import squash
+from cancu.numbers import TYPE_BY_NAME, TYPE_CODES, TYPE_NAMES, DocNumber, find_numbers
+from cancu.registry import DOC_TYPES, RELATION_KINDS
+from cancu.text import fold, squash
 from ingest.dates import LONG_DATE, SHORT_DATE, iso
 from ingest.models import Ref
+from ingest.structure import slug_number
 
+
+def _alternation(names: Iterable[str], lower_start: bool = False) -> str:
+    """Names as one regex alternation, longest first, any whitespace between words (a PDF breaks lines anywhere);
+    with `lower_start` a name may also start in lower case, as it does inside a sentence ("công văn số …")."""
+    def one(name: str) -> str:
+        words = r"\s+".join(map(re.escape, name.split()))
+        return f"[{name[0]}{name[0].lower()}]{words[1:]}" if lower_start and name[0].isupper() else words
+    return "|".join(one(n) for n in sorted(set(names), key=len, reverse=True))
+
+
+# Every name of a document type (cancu.registry.DOC_TYPES), before its number: "Quyết định số", "văn bản số".
 _TYPE_WORD = re.compile(
-    r"(Nghị\s+định|Nghị\s+quyết(?:\s+liên\s+tịch)?|Quyết\s+định|Thông\s+tư(?:\s+liên\s+tịch)?|Chỉ\s+thị|Kế\s+hoạch|"
-    r"[Cc]ông\s+văn|[Vv]ăn\s+bản|Báo\s+cáo|Tờ\s+trình|Luật|Pháp\s+lệnh|Kết\s+luận|Thông\s+báo|Hướng\s+dẫn|Đề\s+án|"
-    r"Công\s+điện)(?:\s+số)?\s*$"
+    rf"({_alternation((n for t in DOC_TYPES for n in (t.vi, *t.aliases, *t.words)), lower_start=True)})(?:\s+số)?\s*$"
 )
 # A law cited by name: from "Luật"/"Bộ luật" to its number or date (one PDF line break allowed).
 LAW_RE = re.compile(  # (?=[BLl]) lets the engine skip to where a title can start
@@ -48,17 +59,16 @@ _DATE_AFTER = re.compile(
     r"^\s*(?:,\s*)?ngày\s+(?:(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})|(\d{1,2})/(\d{1,2})/(\d{4}))", re.IGNORECASE
 )
 _AMENDED_BY = re.compile(r"được\s+sửa\s+đổi,?\s+bổ\s+sung(?:\s+một\s+số\s+điều)?\s+(?:bởi|tại|theo)\s*$")
-_SELF = re.compile(r"\b(Quyết định|Nghị quyết|Nghị định|Thông tư|Chỉ thị|Kế hoạch|Luật|Văn bản|Công văn) này\b")
 # "<type> này <verb> …": this document acts on the cited one (the verbs: cancu.registry, `acting`)
 _ACTIVE_RE = [(k.code, re.compile(rf"\bnày\s+(?:\w+\s+){{0,2}}?(?:{k.acting})", re.I))
               for k in RELATION_KINDS if k.acting]
 _CEASES = re.compile(r"[^.;|]{0,120}?\b(hết hiệu lực|bị bãi bỏ|được thay thế|bãi bỏ)", re.I)
 
 
-# Words for a document's own type in "<type> này"; "Văn bản này" (this document) fits any type.
-_OWN_TYPE = (r"Quyết\s+định|Nghị\s+quyết(?:\s+liên\s+tịch)?|Nghị\s+định|Thông\s+tư(?:\s+liên\s+tịch)?|Chỉ\s+thị|"
-             r"Kế\s+hoạch|Luật|Pháp\s+lệnh|Công\s+văn|Văn\s+bản|Hướng\s+dẫn|Thông\s+báo|Kết\s+luận|Công\s+điện|"
-             r"Báo\s+cáo|Tờ\s+trình|Đề\s+án|Quy\s+chế|Quy\s+định")
+# Words for a document's own type in "<type> này": every name of a type, "Văn bản này" (this document) fitting
+# any type, and "Quy định này" (a regulation issued with a decision speaks so of itself).
+_OWN_TYPE = _alternation([*(n for t in DOC_TYPES for n in (t.vi, *t.aliases, *t.words)), "Quy định"])
+_SELF = re.compile(rf"\b(?:{_OWN_TYPE})\s+này\b")  # a sentence that speaks of this document
 _SELF_REF = re.compile(
     # an annex of this document: "Phụ lục [I] [ban hành] kèm theo <type> này", or "… kèm theo" with nothing after
     rf"(?P<annex>Phụ\s+lục)(?:\s+(?P<annex_no>[IVXLC]+|\d+)\b)?\s+(?:(?:được\s+)?ban\s+hành\s+)?kèm\s+theo"
@@ -131,6 +141,7 @@ class Found:
     date: str | None
     issuer: str | None
     year: int | None = None  # a year the text gives without a full date ("Hiến pháp … năm 1992")
+    pinpoint: str | None = None  # the provision it names: "khoản 2 Điều 18 của …" -> "dieu_18/khoan_2"
 
 
 def find_refs(text: str, offset: int = 0) -> list[Found]:
@@ -175,8 +186,26 @@ def find_refs(text: str, offset: int = 0) -> list[Found]:
         if type_name == "Luật" and number.issuer.startswith("QH"):
             issuer = issuer or "Quốc hội"
         found.append(Found(offset + start, offset + e, number, None, type_name, date, issuer))
+    for f in found:
+        f.pinpoint = pinpoint_before(text, f.start - offset)
     found.sort(key=lambda f: f.start)
     return found
+
+
+# "điểm a khoản 1 Điều 2 của" just before a reference: the provision of the cited document it names
+_PINPOINT = re.compile(
+    r"(?:điểm\s+(?P<point>[a-zđ])\s+)?(?:khoản\s+(?P<clause>\d{1,3})\s+)?Điều\s+(?P<article>\d{1,3}[a-z]?)"
+    r"\s+(?:của\s+)?$", re.IGNORECASE)
+
+
+def pinpoint_before(text: str, pos: int) -> str | None:
+    """The provision id ("dieu_18/khoan_2/diem_a") a pinpoint right before `pos` names, else None."""
+    m = _PINPOINT.search(text, max(0, pos - 60), pos)
+    if not m:
+        return None
+    parts = [f"dieu_{slug_number(m['article'])}"]
+    parts += [f"{kind}_{slug_number(m[g])}" for kind, g in (("khoan", "clause"), ("diem", "point")) if m[g]]
+    return "/".join(parts)
 
 
 def _date_at(tail: str) -> str | None:
@@ -192,9 +221,10 @@ def _law_title(title: str) -> str:
 
 
 def _type_name(word: str) -> str:
+    """The type's name as the registry writes it: "nghị định" -> "Nghị định", "văn bản" (a letter) -> "Công văn"."""
     w = squash(word)
     w = w[0].upper() + w[1:]
-    return "Công văn" if w in ("Văn bản", "Công văn") else w
+    return w if w in TYPE_NAMES else TYPE_CODES[TYPE_BY_NAME[fold(w)]][0]
 
 
 def _clean_issuer(who: str) -> str | None:
@@ -277,7 +307,7 @@ _BETWEEN = re.compile(  # wording between two references that says how the first
 
 # what stands between the items of a list of documents: ",", "và", "and the amendment 'tại'/'bởi'"
 _LIST_SEPARATOR = re.compile(r"\s*(?:,|,?\s+và)\s*(?:(?:bởi|tại|theo)\s+)?", re.IGNORECASE)
-_NOT_ACTING = {"Công văn", "Tờ trình", "Báo cáo", "Thông báo"}
+_NOT_ACTING = {t.vi for t in DOC_TYPES if not t.acts}  # a letter or report names what it speaks of
 
 
 def stated_relations(text: str, found: list[Found], quote: str, provision: str | None = None) -> list[Ref]:
@@ -333,7 +363,7 @@ def _to_ref(f: Found, quote: str, relation: str, nested: bool = False, provision
     year = f.number.year if f.number and f.number.year else (int(f.date[:4]) if f.date else f.year)
     return Ref(text=quote, relation=relation, number=str(f.number) if f.number else None, type=f.type,
                issuer=f.issuer, date=f.date, year=year, title=f.title, provision=provision,
-               start=f.start, end=f.end, nested=nested)
+               start=f.start, end=f.end, nested=nested, pinpoint=f.pinpoint)
 
 
 _STATEMENT = re.compile(r"^[ \t]*(Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|Trên cơ sở|Theo|Xét|\[\.\.\.\])", re.MULTILINE)

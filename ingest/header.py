@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
-from cancu.numbers import JOINT_TYPES, LAW_TYPES, TYPE_NAMES, DocNumber, find_numbers
+from cancu.numbers import ADOPTED_TYPES, JOINT_TYPES, TYPE_NAMES, DocNumber, find_numbers
 from cancu.text import fold, squash
 from ingest.dates import LONG_DATE, iso, parse_short
 from ingest.models import Signer
@@ -227,7 +227,7 @@ def _from_document(body: str, offset: int, issuer_name: IssuerNamer) -> Header:
     if m:
         own.date_in_force = iso(m[1], m[2], m[3])
     own.signature = find_signature(body, offset)
-    if not own.date_issued and own.type in (*LAW_TYPES, "Nghị quyết", "Pháp lệnh"):
+    if not own.date_issued and own.type in ADOPTED_TYPES:
         adopted = _adoption(body)
         if adopted:
             own.date_issued = iso(adopted[1], adopted[2], adopted[3])

@@ -40,6 +40,8 @@ class Catalogue:
 
     canonical: dict[str, str] = field(default_factory=dict)
     ambiguous: dict[str, list[str]] = field(default_factory=dict)  # a name-and-year id with two candidate laws
+    # an ingested document's provisions by the id a pinpoint gives them: "dieu_18/khoan_2" -> "chuong_ii/dieu_18/khoan_2"
+    provisions: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def resolve(self, doc_id: str | None) -> str | None:
         return self.canonical.get(doc_id, doc_id) if doc_id else doc_id
@@ -121,6 +123,9 @@ def build(docs: list[Document]) -> Catalogue:
             if ref.title and ref.type in LAW_TYPES:
                 law(ref.title, ref.date, ref.year, ref.number)
     cat = Catalogue()
+    for doc in docs:
+        if doc.doc_id:
+            cat.provisions[doc.doc_id] = pinpoint_ids(doc)
     # laws of one name and year whose groups fix no two dates and no two numbers are one law: "Luật Tổ chức
     # Chính phủ ngày 18 tháng 02 năm 2025" and "Luật Tổ chức Chính phủ số 63/2025/QH15"
     fixed: dict[str, set[tuple[str, str]]] = defaultdict(set)
@@ -159,10 +164,24 @@ def _number_id(number: str) -> str | None:
         return None
 
 
+def pinpoint_ids(doc: Document) -> dict[str, str]:
+    """The document's provisions from their article on ("dieu_18/khoan_2") -> their full id, where that is one
+    provision (an attached regulation numbering its articles again makes "dieu_1" two: left out)."""
+    by_short: dict[str, list[str]] = defaultdict(list)
+    for p in doc.provisions:
+        at = p.id.find("dieu_")
+        if at == 0 or (at > 0 and p.id[at - 1] == "/"):
+            by_short[p.id[at:]].append(p.id)
+    return {short: ids[0] for short, ids in by_short.items() if len(ids) == 1}
+
+
 def apply(doc: Document, cat: Catalogue) -> None:
-    """Point every reference of `doc` at its document's one id (after ingest.resolve gave each its written id)."""
+    """Point every reference of `doc` at its document's one id (after ingest.resolve gave each its written id),
+    and a pinpoint at the provision of an ingested document it names."""
     for ref in doc.legal_bases + doc.cites + doc.related:
         ref.doc_id = cat.resolve(ref.doc_id)
         ref.via = cat.resolve(ref.via)
+        if ref.pinpoint and ref.doc_id in cat.provisions:
+            ref.pinpoint = cat.provisions[ref.doc_id].get(ref.pinpoint, ref.pinpoint)
 
 

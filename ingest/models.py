@@ -32,6 +32,7 @@ class Ref:
     end: int = 0
     nested: bool = False  # named inside another reference ("… thực hiện Nghị quyết số 52-NQ/TW …")
     doc_id: str | None = None  # resolved cancu.iri.DocId.id of the target
+    pinpoint: str | None = None  # the provision of the target it names ("dieu_18/khoan_2"), as far as the text says
     via_start: int | None = None  # a relation the text states between two other documents: span start of its subject
     via: str | None = None  # … and the subject's resolved id ("88/2025/NĐ-CP details 193/2025/QH15")
 

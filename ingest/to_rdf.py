@@ -145,6 +145,16 @@ def document_quads(doc: Document, base: str | None = None) -> list[Quad]:
         g.add(here or d, cc.internalReference, target)
         links += 1
         _link(g, here or d, f"{d_iri}/link/{links}", cc.internalReference, target, here, ref.text, ref.start, ref.end)
+    # "khoản 2 Điều 18 của Luật …" in a provision: that provision cites the cited document's provision (numbered
+    # last, so no earlier link IRI moved); the document-level link above stays as it was
+    for ref in sorted(doc.legal_bases + doc.cites, key=lambda r: r.start):
+        if not (ref.pinpoint and ref.doc_id and ref.provision):
+            continue
+        here, target = NamedNode(f"{d_iri}/{ref.provision}"), NamedNode(f"{DocId.parse(ref.doc_id).iri(base)}/{ref.pinpoint}")
+        g.add(target, rdf.type, eli.LegalResourceSubdivision)  # what the citation knows: a part of that document
+        g.add(here, eli.cites, target)
+        links += 1
+        _link(g, here, f"{d_iri}/link/{links}", eli.cites, target, here, ref.text, ref.start, ref.end)
     return list(g.quads)
 
 

@@ -102,6 +102,11 @@ def test_documents_one_by_one_with_links_and_chains(api: tuple[TestClient, TestC
         same(api, f"/documents/{bad}")
         same(api, f"/documents/{bad}/chain")
     same(api, f"/documents/{one}/chain", relations="cited_by")
+    for i in ingested[:8]:  # one provision each, with what cites it and what it cites by number
+        d = same(api, f"/documents/{i}")
+        for p in d["provisions"][-2:]:
+            same(api, f"/documents/{i}/provisions/{p['iri'][len(d['iri']) + 1:]}")
+    same(api, f"/documents/{one}/provisions/dieu_99")  # a 404 with the same suggestions
 
 
 def test_tasks(api: tuple[TestClient, TestClient], corpus: CorpusStores) -> None:

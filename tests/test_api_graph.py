@@ -100,6 +100,22 @@ def test_chain_down_from_52_nq_tw(client: TestClient) -> None:
     assert nodes["749/QĐ-TTg"] == 1 and nodes["186/QĐ-BTTTT"] == 2
 
 
+def test_the_api_chain_is_graph_walks_walk(built: Path, client: TestClient) -> None:
+    """Notebooks call graph.walk.walk_chain on a store; the API's /chain answers the same nodes, depths and edges."""
+    from graph.walk import walk_chain
+
+    body = client.get("/documents/qd-2022-186-btttt/chain", params={"direction": "up", "depth": 3}).json()
+    store = OxigraphStore(built / "oxigraph", read_only=True)
+    try:
+        walk = walk_chain(store, store.document(body["start"]["iri"]), up=True, depth=3,
+                          relations=body["relations"])
+    finally:
+        store.close()
+    assert {n["iri"]: n["depth"] for n in body["nodes"]} == walk.depth_of
+    assert [(e["source"], e["relation"], e["target"]) for e in body["edges"]] == sorted(walk.edges)
+    assert len(walk.depth_of) > 3 and body["truncated"] is walk.truncated
+
+
 def test_chain_limits(client: TestClient) -> None:
     capped = client.get("/documents/qd-2022-186-btttt/chain", params={"depth": 3, "max_nodes": 3}).json()
     assert len(capped["nodes"]) == 3 and capped["truncated"] is True

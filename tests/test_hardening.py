@@ -6,7 +6,6 @@ corpus document 186/QĐ-BTTTT, which an upload of a fictional text carrying its 
 
 from __future__ import annotations
 
-import dataclasses
 import multiprocessing as mp
 import shutil
 import socket
@@ -16,7 +15,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pyoxigraph as ox
 import pytest
@@ -376,15 +375,14 @@ def test_an_upload_does_not_replace_the_bundled_186_qd_btttt(loaded: TestClient)
 
 
 def test_replacing_a_cli_document_needs_the_admin_key(loaded: TestClient, caplog: pytest.LogCaptureFixture,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+                                                      reconfigure: Callable[..., None]) -> None:
     loaded_by_cli = loaded.get("/documents/qd-2099-9999-test").json()["source_file"]
     new = fictional("9999/QĐ-TEST", 2099, "Bộ Thử nghiệm", "Nghị định số 9002/2098/NĐ-TEST của Chính phủ Thử nghiệm")
     err = assert_error(_upload(loaded, new, "gia-lap-9999.txt"), 409, "document_exists")
     assert "qd-2099-9999-test" in err["message"] and loaded_by_cli in err["message"]
     assert_error(_upload(loaded, new, "gia-lap-9999.txt", replace=True), 403, "admin_required")
     assert_error(_upload(loaded, new, "gia-lap-9999.txt", True, admin="guess"), 401, "unauthorized")  # none set
-    holder = loaded.app.state.holder
-    monkeypatch.setattr(holder, "settings", dataclasses.replace(holder.settings, admin_key="admin-key-fictional"))
+    reconfigure(loaded, admin_key="admin-key-fictional")
     assert_error(_upload(loaded, new, "gia-lap-9999.txt", True, admin="guess"), 401, "unauthorized")
     assert_error(_upload(loaded, new, "gia-lap-9999.txt", replace=True), 403, "admin_required")
     assert _bases(loaded, "qd-2099-9999-test") == ["9001/2098/NĐ-TEST"]

@@ -19,7 +19,7 @@ from rdflib import OWL, RDF, RDFS, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from cancu.config import PROJECT_ROOT
-from cancu.numbers import TYPE_CODES
+from cancu.registry import DOC_TYPES
 from cancu.vocab import CC, CC_IRI, ELI, RELATION_PROPERTIES, TYPE_CLASSES
 from graph.validate import validate
 
@@ -99,17 +99,22 @@ def test_alignments(onto: rdflib.Graph) -> None:
     assert PROV.Person in supers(CC.Person)
 
 
-def test_document_type_scheme_matches_type_codes(onto: rdflib.Graph) -> None:
+def test_document_type_scheme_matches_the_registry(onto: rdflib.Graph) -> None:
+    """Every row of cancu.registry.DOC_TYPES is a concept dt:<slug> with its code, names and class; every alias a
+    narrower concept of it, labelled with the alias, matching the same class."""
+    dt = "https://w3id.org/cancu/ontology/doctype/"
     concepts = set(onto.subjects(SKOS.inScheme, CC.DocumentTypes))
-    by_notation = {str(onto.value(c, SKOS.notation)): c for c in concepts if onto.value(c, SKOS.notation)}
-    for code, (name, _slug) in TYPE_CODES.items():
-        c = by_notation.get(code)
-        assert c is not None, f"no concept with notation {code!r}"
-        assert Literal(name, lang="vi") in set(onto.objects(c, SKOS.prefLabel)), code
-    for name, cls in TYPE_CLASSES.items():
-        matches = [c for c in concepts if Literal(name, lang="vi") in set(onto.objects(c, SKOS.prefLabel))]
-        assert matches, f"no concept labelled {name!r}"
-        assert any((c, SKOS.exactMatch, cls) in onto or (c, SKOS.broadMatch, cls) in onto for c in matches), name
+    for t in DOC_TYPES:
+        c = URIRef(dt + t.slug)
+        assert c in concepts, f"no concept dt:{t.slug} for {t.code}"
+        assert str(onto.value(c, SKOS.notation)) == t.code, t.code
+        assert {(lit.language, str(lit)) for lit in onto.objects(c, SKOS.prefLabel)} == {("vi", t.vi), ("en", t.en)}
+        assert (c, SKOS.exactMatch, URIRef(t.cls)) in onto or (c, SKOS.broadMatch, URIRef(t.cls)) in onto, t.code
+        for alias in t.aliases:
+            narrower = [n for n in onto.subjects(SKOS.broader, c) if Literal(alias, lang="vi") in set(onto.objects(n, SKOS.prefLabel))]
+            assert narrower and (narrower[0], SKOS.broadMatch, URIRef(t.cls)) in onto, alias
+    notations = {str(onto.value(c, SKOS.notation)) for c in concepts if onto.value(c, SKOS.notation)}
+    assert notations == {t.code for t in DOC_TYPES}
 
 
 # --- (c) every relation kind maps to ELI -------------------------------------------------------

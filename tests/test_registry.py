@@ -150,3 +150,82 @@ def test_a_kind_added_in_the_registry_alone_flows_to_rdf_api_and_pages() -> None
     groups = {g[0]: g[1:] for g in got["groups"]}
     assert groups["tests_fictionally"] == ["thử nghiệm hóa", "test-ifies", ["thử nghiệm hóa (test-ifies)"]], groups
     assert got["page_style"] and got["page_label"]
+
+
+TYPE_FLOW = r'''
+import json, sys, tempfile
+from pathlib import Path
+from cancu import registry
+
+registry.DOC_TYPES.append(registry.DocType(
+    "TEST", "Văn bản thử nghiệm", "Test document", "vbtn", "https://example.org/fictional#TestDocument"))
+
+# imported only now: every table of document types is built from the registry
+import pyoxigraph as ox
+from fastapi.testclient import TestClient
+from api.app import create_app
+from cancu.iri import DocId
+from cancu.numbers import DocNumber
+from graph.oxigraph_store import OxigraphStore
+from ingest.pipeline import parse_path
+from ingest.resolve import registry_of, resolve
+from ingest.to_rdf import document_quads
+
+number = DocNumber.parse("9999/2026/TEST-BTC")
+folder = Path(tempfile.mkdtemp())
+(folder / "gia-lap.txt").write_text(sys.argv[1], encoding="utf-8")
+doc = parse_path(folder / "gia-lap.txt")
+resolve(doc, registry_of([doc]))
+quads = document_quads(doc)
+(folder / "doc.nq").write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+store = OxigraphStore(None)
+store.load(folder / "doc.nq")
+with TestClient(create_app(store)) as c:
+    shown = c.get(f"/documents/{doc.doc_id}").json()
+print(json.dumps({
+    "number": [number.type_code, number.type_name, number.issuer], "type": doc.type, "id": doc.doc_id,
+    "bases": [(r.number, r.type) for r in doc.legal_bases],
+    "classes": sorted(q.object.value for q in quads if q.subject.value == DocId.parse(doc.doc_id).iri()
+                      and q.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+    "api_type": shown.get("type"),
+}, ensure_ascii=False))
+'''
+
+TYPE_TEXT = """VĂN BẢN GIẢ LẬP — KHÔNG CÓ THẬT
+
+BỘ THỬ NGHIỆM
+-------
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+
+Số: 9999/2026/TEST-BTC
+
+Hà Nội, ngày 02 tháng 03 năm 2026
+
+VĂN BẢN THỬ NGHIỆM
+
+VỀ VIỆC THỬ NGHIỆM MỘT LOẠI VĂN BẢN GIẢ LẬP
+
+BỘ TRƯỞNG BỘ THỬ NGHIỆM
+
+Căn cứ Văn bản thử nghiệm số 9998/BTC ngày 01 tháng 01 năm 2026 của Bộ Thử nghiệm;
+
+Điều 1. Văn bản giả lập, mọi nội dung là hư cấu, chỉ dùng để kiểm thử.
+"""
+
+
+def test_a_document_type_added_in_the_registry_alone_flows_to_numbers_headers_rdf_and_api() -> None:
+    env = {**os.environ, "CANCU_BASE": "http://127.0.0.1:8000", "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", TYPE_FLOW, TYPE_TEXT], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["number"] == ["TEST", "Văn bản thử nghiệm", "BTC"]  # the number grammar knows its code
+    assert got["type"] == "Văn bản thử nghiệm"  # its type line is read
+    assert got["id"] == "vbtn-2026-9999-btc"  # its slug names it
+    # the citation grammar reads its name before a number that carries no type code (else a letter's)
+    assert got["bases"] == [["9998/BTC", "Văn bản thử nghiệm"]], got["bases"]
+    assert "https://example.org/fictional#TestDocument" in got["classes"]  # its class is asserted
+    assert got["api_type"] == "Văn bản thử nghiệm"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -10,12 +11,13 @@ from fastapi.responses import Response
 from graph.search_index import SearchIndex
 from graph.store import DocSummary, LinkRow, Store
 
-from api.convert import doc_fields, doc_out, link_out
+from api.convert import doc_fields, doc_out, link_out, provenance_out
 from api.deps import get_index, get_store, run_store
 from api.errors import ApiError
 from api.lookup import get_document
 from api.negotiation import JSON, rdf_response, representation
-from api.graph_schemas import DocumentDetailOut, DocumentListPage, ProvisionOut
+from api.graph_schemas import (DocumentDetailOut, DocumentListPage, ProvisionCitationOut, ProvisionDetailOut,
+                               ProvisionOut)
 from api.ids import task_id
 from api.schemas import ErrorResponse, LinkPage
 
@@ -106,3 +108,52 @@ def citations(doc_id: str, store: Store = Depends(get_store), index: SearchIndex
 def cited_by(doc_id: str, store: Store = Depends(get_store), index: SearchIndex = Depends(get_index),
              relation: Relations = None, limit: Limit = 100, offset: Offset = 0) -> LinkPage:
     return _links(doc_id, store, index, relation, False, limit, offset)
+
+
+_PROVISION_ID = re.compile(r"[a-z0-9_]{1,40}(?:/[a-z0-9_]{1,40}){0,9}")
+
+
+def document_of(iri: str) -> str:
+    """The document a provision IRI belongs to: its path up to the first id segment ('dieu_18', 'chuong_ii')."""
+    head, _, rest = iri.partition("/eli/vn/")
+    parts = rest.split("/")
+    keep = next((i for i, p in enumerate(parts) if "_" in p), len(parts))
+    return f"{head}/eli/vn/{'/'.join(parts[:keep])}"
+
+
+def _provision_links(store: Store, rows: list[LinkRow], outgoing: bool) -> list[ProvisionCitationOut]:
+    others = [(r.target if outgoing else r.source).iri for r in rows]
+    docs = store.documents_many(sorted({document_of(o) for o in others}))
+    return [ProvisionCitationOut(relation=r.relation, provision=o,
+                                 document=doc_out(docs.get(document_of(o)) or DocSummary(iri=document_of(o))),
+                                 provenance=[provenance_out(p) for p in r.provenance])
+            for r, o in zip(rows, others)]
+
+
+@router.get("/{doc_id}/provisions/{provision:path}", response_model=ProvisionDetailOut, responses=ERRORS,
+            summary="One provision ('dieu_18/khoan_2', or its full id): its text and the provisions that cite it by number")
+def read_provision(doc_id: str, provision: str, store: Store = Depends(get_store),
+                   index: SearchIndex = Depends(get_index),
+                   text: Annotated[bool, Query(description="include the provision's text")] = True) -> ProvisionDetailOut:
+    if not _PROVISION_ID.fullmatch(provision):
+        raise ApiError(400, "invalid_provision", f"not a provision id: {provision[:80]!r} (e.g. 'dieu_18/khoan_2')")
+    doc = get_document(doc_id, store, index)
+    rows = store.provisions(doc.iri, with_text=text)
+    own = {p.iri: p for p in rows}
+    iri = f"{doc.iri}/{provision}"
+    if iri not in own:  # a pinpoint names an article without its chapter: "dieu_18" for "chuong_ii/dieu_18"
+        tail = [p for p in own if p.endswith("/" + provision)]
+        iri = tail[0] if len(tail) == 1 else iri
+    mine = own.get(iri)
+    # a citation from a batch that held this document names the full id; one from elsewhere the article on
+    short = iri[iri.find("/dieu_") + 1:] if "/dieu_" in iri else None
+    named = [iri] + ([f"{doc.iri}/{short}"] if short and f"{doc.iri}/{short}" != iri else [])
+    cited_by = _provision_links(store, [r for n in named for r in store.links_to(n, ["cites"])], outgoing=False)
+    cites = _provision_links(store, store.links_from(iri, ["cites"]), outgoing=True)
+    if mine is None and not cited_by:
+        near = [p.iri.removeprefix(doc.iri + "/") for p in rows if provision.split("/")[-1] in p.iri][:5]
+        raise ApiError(404, "provision_not_found", f"{doc_id} has no provision {provision!r}", near)
+    detail = ProvisionOut(iri=mine.iri, kind=mine.kind, parent=mine.parent, label=mine.label, heading=mine.heading,
+                          ordinal=mine.ordinal, text=mine.text) if mine else None
+    return ProvisionDetailOut(document=doc_out(doc), provision=iri, found=mine is not None, detail=detail,
+                              cited_by=cited_by, cites=cites)
