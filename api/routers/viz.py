@@ -65,7 +65,8 @@ class VizGraphOut(BaseModel):
     edges: list[VizEdgeOut]
 
 
-PAGE = {"model": VizGraphOut, "content": {"text/html": {"schema": {"type": "string"}}},
+PAGE = {"model": VizGraphOut, "content": {"text/html": {"schema": {"type": "string"}}, "application/json": {
+            "schema": {"$ref": "#/components/schemas/VizGraphOut"}}},  # format=json: the model under its own type
         "description": "An offline HTML page (default) or the neighbourhood as JSON (`format=json`)"}
 
 
