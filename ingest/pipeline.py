@@ -70,6 +70,8 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
     if words < MIN_WORDS:
         doc.errors.append(f"almost no text ({words} words besides gazette page furniture: pages printed as images?)")
     consolidation = _CONSOLIDATION.search(text, h.body_start, h.body_start + HEAD)
+    if consolidation and _OPENER.search(text, h.body_start, consolidation.start()):
+        consolidation = None  # the formula opens a consolidated text; after a Căn cứ line it is a legal basis's wording
     if _CONTINUATION.search(text, h.body_start, h.body_start + 1000):
         doc.errors.append("the continuation of a text begun in an earlier gazette issue (\"Tiếp theo Công báo số …\"): "
                           "its header and number are there")

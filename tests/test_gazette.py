@@ -135,3 +135,14 @@ def test_every_amending_law_of_a_list_amends() -> None:
     d = doc("nghi-quyet-so-78-2025-ubtvqh15")
     amending = {r.via for r in d.related if r.relation == "amends" and r.number == "57/2014/QH13"}
     assert amending == {"luat-2020-65-qh14", "luat-2025-62-qh15"}
+
+
+def test_an_amended_legal_basis_is_not_taken_for_a_consolidated_text() -> None:
+    from ingest.pipeline import parse_text
+    text = ("BỘ THỬ NGHIỆM\nSố: 9999/2026/TT-TEST\nHà Nội, ngày 01 tháng 01 năm 2026\nTHÔNG TƯ\nQuy định thử nghiệm A\n"
+            "Căn cứ Nghị định số 9998/2025/NĐ-TEST ngày 01 tháng 01 năm 2025 của Chính phủ Thử nghiệm được sửa đổi, "
+            "bổ sung bởi: Nghị định số 9997/2025/NĐ-TEST;\nĐiều 1. Phạm vi điều chỉnh\n"
+            "Thông tư này quy định thử nghiệm A cho Công ty X, một văn bản giả lập dùng cho kiểm thử, không có thật, "
+            "để kiểm tra rằng một căn cứ được sửa đổi không làm văn bản thành văn bản hợp nhất.\n")
+    d = parse_text(text, "fictional.txt")
+    assert (d.number, d.type, unstorable(d)) == ("9999/2026/TT-TEST", "Thông tư", None)
