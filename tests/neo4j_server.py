@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from shared_data import missing
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "neo4j_server.py"
 
@@ -32,10 +34,6 @@ class Neo4jInfo:
     owned: bool
     pid: int | None = None
     state: Path | None = None
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def _started_by_script(uri: str) -> bool:
@@ -73,9 +71,7 @@ def require_java(why: str = "") -> None:
     if has_java():
         return
     reason = " ".join(x for x in ("no Java found (install a JDK 17+ or set JAVA_HOME)", why) if x)
-    if _in_ci():
-        pytest.fail(f"Neo4j is required in CI: {reason}", pytrace=False)
-    pytest.skip(f"Neo4j tests skipped: {reason}")
+    missing(f"Neo4j tests skipped: {reason}")
 
 
 @pytest.fixture(scope="session")
@@ -105,9 +101,7 @@ def require_wipeable(server: Neo4jInfo) -> None:
     if server.owned:
         return
     reason = "NEO4J_URI points at an existing database; set NEO4J_ALLOW_WIPE=1 to let tests empty it"
-    if _in_ci():
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
+    missing(reason)
 
 
 def wipe(store: "Neo4jStore") -> None:  # noqa: F821

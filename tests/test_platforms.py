@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Iterator
@@ -18,11 +17,12 @@ from graph.oxigraph_store import OxigraphStore
 from ingest.pipeline import parse_path
 from ingest.platforms import _merge_keys, find_platform_names
 from ingest.to_rdf import document_quads, gazetteer_quads
+from shared_data import GAZETTE, SHARED, need
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 GOLD = json.loads((ROOT / "tests" / "gold" / "platforms.json").read_text(encoding="utf-8"))["platforms"]
-DECREE_152 = ROOT.parent / "shared" / "gazette" / "hd_kinh_te" / "nghi-dinh-so-152-2026-nd-cp-469524.txt"
+DECREE_152 = GAZETTE / "hd_kinh_te" / "nghi-dinh-so-152-2026-nd-cp-469524.txt"
 
 
 def _platform_roles(path: Path) -> set[tuple[str, str, str, str | None]]:
@@ -53,10 +53,7 @@ def test_03_task_row_building_a_platform() -> None:
 
 def test_gazette_decree_governs_builds_and_operates() -> None:
     """152/2026/NĐ-CP, Điều 6: 'Bộ Tư pháp có trách nhiệm xây dựng, quản lý, vận hành nền tảng số thi hành án dân sự'."""
-    if not DECREE_152.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{DECREE_152} is required in CI", pytrace=False)
-        pytest.skip(f"{DECREE_152} not here (../shared)")
+    need(DECREE_152)
     doc = parse_path(DECREE_152)
     name = "Nền tảng số thi hành án dân sự"
     got = {(r.subject, r.relation, r.object, r.provision) for r in doc.roles if r.relation != "short_name"}
@@ -201,7 +198,6 @@ def test_agency_page_and_graph_page_show_the_new_roles(rules_client: TestClient)
 def test_gazette_sample_judgements_hold() -> None:
     """The hand-checked gazette sample (tests/gold/gazette-platforms-sample.json): every finding judged right is
     still found, and the precision over the sample is no lower than judged."""
-    from shared_data import SHARED, need
 
     sample = json.loads((ROOT / "tests" / "gold" / "gazette-platforms-sample.json").read_text(encoding="utf-8"))
     files = sorted({f["file"] for f in sample["findings"]})

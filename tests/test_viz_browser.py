@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from shared_data import missing
 
 pytestmark = pytest.mark.browser
 
@@ -36,10 +37,7 @@ CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
 def _require_chromium() -> None:
     if CHROMIUM.exists():
         return
-    msg = f"{CHROMIUM} not found: apt-get install -y --no-install-recommends chromium"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(msg)
-    pytest.skip(msg)
+    missing(f"{CHROMIUM} not found: apt-get install -y --no-install-recommends chromium")
 
 
 def _free_port() -> int:
