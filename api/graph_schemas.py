@@ -207,11 +207,10 @@ class CypherOut(BaseModel):
     truncated: bool
 
 
-class ProvisionCitationOut(BaseModel):
-    relation: str = Field(description="cites")
+class ProvisionCitationOut(LinkOut):
+    """A link whose other end is a provision: `document` is the document that provision belongs to."""
+
     provision: str = Field(description="IRI of the provision at the other end (the citing one, or the one cited)")
-    document: DocumentOut = Field(description="the document that provision belongs to")
-    provenance: list[ProvenanceOut] = Field(default_factory=list)
 
 
 class ProvisionDetailOut(BaseModel):

@@ -78,6 +78,16 @@ def _type_slug(type_name: str | None) -> str:
     return TYPE_CODES[code][1] if code else "vb"
 
 
+def split_provision(iri: str) -> tuple[str, str]:
+    """(document IRI, provision id) of a provision or annex-row IRI ('…/luat/2024-06-29/bao-hiem-xa-hoi/chuong_ii/
+    dieu_18' -> ('…/luat/2024-06-29/bao-hiem-xa-hoi', 'chuong_ii/dieu_18')); ('iri', '') for a document. A document's
+    path segments are slugs (letters, digits, '-'); every provision segment holds a '_' ('dieu_18', 'phu_luc_2')."""
+    head, sep, path = iri.partition(ELI_PATH)
+    parts = path.split("/")
+    at = next((i for i, p in enumerate(parts) if "_" in p), len(parts))
+    return f"{head}{sep}{'/'.join(parts[:at])}", "/".join(parts[at:])
+
+
 def entity_iri(kind: str, name: str, base: str | None = None) -> str:
     """IRI of a named entity (agency, enterprise, person, platform, programme)."""
     return f"{base or base_iri()}/id/{kind}/{slug(name)}"

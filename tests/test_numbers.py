@@ -188,3 +188,12 @@ def test_law_ids_by_name_and_date() -> None:
 def test_malformed_ids_are_refused(bad: str) -> None:
     with pytest.raises(ValueError):
         DocId.parse(bad)
+
+
+def test_split_provision() -> None:
+    from cancu.iri import split_provision
+    b = "http://x/eli/vn/"
+    assert split_provision(b + "luat/2024-06-29/bao-hiem-xa-hoi/chuong_ii/dieu_18") == (
+        b + "luat/2024-06-29/bao-hiem-xa-hoi", "chuong_ii/dieu_18")
+    assert split_provision(b + "nq/2025/03/cp/phu_luc_2/hang_11") == (b + "nq/2025/03/cp", "phu_luc_2/hang_11")
+    assert split_provision(b + "qd/2020/749/ttg") == (b + "qd/2020/749/ttg", "")

@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from cancu.iri import split_provision
 from graph.search_index import SearchIndex
 from graph.store import DocSummary, LinkRow, Store
 
-from api.convert import doc_fields, doc_out, link_out, provenance_out
+from api.convert import doc_fields, doc_out, link_out
 from api.deps import get_index, get_store, run_store
 from api.errors import ApiError
 from api.lookup import get_document
@@ -113,21 +114,16 @@ def cited_by(doc_id: str, store: Store = Depends(get_store), index: SearchIndex 
 _PROVISION_ID = re.compile(r"[a-z0-9_]{1,40}(?:/[a-z0-9_]{1,40}){0,9}")
 
 
-def document_of(iri: str) -> str:
-    """The document a provision IRI belongs to: its path up to the first id segment ('dieu_18', 'chuong_ii')."""
-    head, _, rest = iri.partition("/eli/vn/")
-    parts = rest.split("/")
-    keep = next((i for i, p in enumerate(parts) if "_" in p), len(parts))
-    return f"{head}/eli/vn/{'/'.join(parts[:keep])}"
-
-
 def _provision_links(store: Store, rows: list[LinkRow], outgoing: bool) -> list[ProvisionCitationOut]:
     others = [(r.target if outgoing else r.source).iri for r in rows]
-    docs = store.documents_many(sorted({document_of(o) for o in others}))
-    return [ProvisionCitationOut(relation=r.relation, provision=o,
-                                 document=doc_out(docs.get(document_of(o)) or DocSummary(iri=document_of(o))),
-                                 provenance=[provenance_out(p) for p in r.provenance])
-            for r, o in zip(rows, others)]
+    docs = store.documents_many(sorted({split_provision(o)[0] for o in others}))
+    out = []
+    for r, o in zip(rows, others):
+        link = link_out(r, outgoing)  # its document is the provision's document, not the provision
+        home = split_provision(o)[0]
+        out.append(ProvisionCitationOut(**link.model_dump(exclude={"document"}), provision=o,
+                                        document=doc_out(docs.get(home) or DocSummary(iri=home))))
+    return out
 
 
 @router.get("/{doc_id}/provisions/{provision:path}", response_model=ProvisionDetailOut, responses=ERRORS,

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 import cancu
-from cancu.iri import DocId
+from cancu.iri import DocId, split_provision
 
 from graph.search_index import SearchIndex, fts_query
 from graph.store import Store
@@ -166,16 +166,9 @@ def entity_page(kind_path: str, item_id: str, store: Store = Depends(get_store),
 
 
 def _document_of(store: Store, iri: str) -> tuple[str, str] | None:
-    """(document IRI, anchor) of a provision or annex-row IRI: the longest prefix that is a document."""
-    head = iri
-    for _ in range(12):
-        if "/" not in head.split("/eli/", 1)[-1]:
-            return None
-        head = head.rsplit("/", 1)[0]
-        doc = store.document(head)
-        if doc is not None:
-            return doc.iri, iri[len(head) + 1:]
-    return None
+    """(document IRI, anchor) of a provision or annex-row IRI whose document the store holds."""
+    head, anchor = split_provision(iri)
+    return (head, anchor) if anchor and store.document(head) is not None else None
 
 
 def iri_page(store: Store, iri: str, kind: str) -> Response:
