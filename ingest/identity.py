@@ -23,7 +23,7 @@ from cancu.iri import DocId
 from cancu.numbers import LAW_TYPES
 from cancu.text import fold
 from ingest.models import Document
-from ingest.resolve import number_of
+from ingest.resolve import id_of, number_of
 
 _LAW_PREFIX = re.compile(r"^(?:bo\s+)?luat\s+")
 
@@ -158,10 +158,7 @@ def build(docs: list[Document]) -> Catalogue:
 def _number_id(number: str) -> str | None:
     """The id a numbered citation of a law gets ('luat-2024-41-qh15'), as ingest.resolve gives it."""
     n = number_of(number)
-    try:
-        return DocId.for_number(n, n.year, "Luật" if n.issuer.startswith("QH") else None).id
-    except ValueError:
-        return None
+    return id_of(n, n.year, "Luật" if n.issuer.startswith("QH") else None)
 
 
 def pinpoint_ids(doc: Document) -> dict[str, str]:

@@ -46,10 +46,10 @@ def own_id(doc: Document, year: int | None) -> str | None:
         return DocId.for_law(doc.title, doc.date_issued).id
     if not doc.number:
         return None
-    return _id_of(number_of(doc.number), year, doc.type)
+    return id_of(number_of(doc.number), year, doc.type)
 
 
-def _id_of(number: DocNumber, year: int | None, type_name: str | None) -> str | None:
+def id_of(number: DocNumber, year: int | None, type_name: str | None) -> str | None:
     """The id a number names, or None (kept as an unresolved reference) when it names no issuing body."""
     try:
         return DocId.for_number(number, year, type_name).id
@@ -81,7 +81,7 @@ def resolve(doc: Document, registry: Registry | None = None) -> None:
             ref.year = year
         if year:
             seen[number.key].add(year)
-        ref.doc_id = _id_of(number, year, ref.type)
+        ref.doc_id = id_of(number, year, ref.type)
     ids_by_start = {r.start: r.doc_id for r in refs}
     own = doc.doc_id
     for ref in doc.related:  # the subject is the reference (or this document) at via_start
