@@ -117,20 +117,25 @@ class StoreHolder:
         return ("nquads", store.nquads())
 
     def index(self) -> SearchIndex:
-        """The on-disk index beside the store if it exists (default store), else one built in memory."""
+        """The on-disk index beside the store if it exists (default store), else one built in memory. Its role
+        pages were built from this store's state, so the store's `roles` reads them (graph.role_index)."""
         if self._index is None:
             store = self.store()
             with self._lock:
                 if self._index is None:
+                    index = None
                     if self._opener is not None and not self._disk_index_stale:
                         try:
-                            self._index = SearchIndex.open(default_index_path(self.settings))
+                            index = SearchIndex.open(default_index_path(self.settings))
                             self.index_source = str(default_index_path(self.settings))
-                            return self._index
                         except FileNotFoundError:
                             pass
-                    self._index = build_index(store, None)  # type: ignore[arg-type]
-                    self.index_source = "built in memory from the store"
+                    if index is None:
+                        index = build_index(store, None)  # type: ignore[arg-type]
+                        self.index_source = "built in memory from the store"
+                    if index.has_roles:
+                        store.role_pages = index  # type: ignore[attr-defined]
+                    self._index = index
         return self._index
 
     def reset(self) -> None:
@@ -187,6 +192,13 @@ async def get_index(request: Request) -> SearchIndex:
     holder: StoreHolder = request.app.state.holder
     index = holder.opened_index()
     return index if index is not None else await run_in_threadpool(holder.index)
+
+
+async def get_role_store(request: Request) -> Store:
+    """The store with the index's role pages attached (graph.role_index): for pages that list an entity's
+    roles, which would otherwise read every candidate's label per request."""
+    await get_index(request)
+    return await get_store(request)
 
 
 async def run_store(store: Store, fn: Callable[[], T]) -> T:

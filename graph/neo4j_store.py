@@ -57,7 +57,7 @@ from graph.neo4j_load import one_line
 from graph.neo4j_mapping import CC, PREFIXES
 from graph.shared import ATTRIBUTES as ATTRIBUTE_IRIS
 from graph.shared import ENTITY_KINDS, PROVISION_KINDS, ROW_KINDS, document_order, kind_of, link_key, pick, provenance_key
-from graph.store import (ROLE_PROPERTIES, BatchedLinks, DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow,
+from graph.store import (ROLE_PROPERTIES, BatchedLinks, DocSummary, MaterialisedRoles, EntityDetail, EntityRole, EntitySummary, LinkRow,
                          Provenance, ProvisionRow, StoreStatus, StoreUnavailable, provision_order,
                          role_names, role_order)
 
@@ -78,7 +78,7 @@ SCHEMA = (
 )
 
 
-class Neo4jStore(BatchedLinks):
+class Neo4jStore(BatchedLinks, MaterialisedRoles):
     """`graph.store.Store` over a Neo4j server (5.x; a single server, a cluster or Aura via neo4j+s://)."""
 
     name = "neo4j"
@@ -144,6 +144,7 @@ class Neo4jStore(BatchedLinks):
 
         `progress(graphs_done, graphs_total)` is called after each commit. See graph.neo4j_load.
         """
+        self.role_pages = None  # they describe the database before this load
         return neo4j_load.load(self._driver, path, uri=self.uri, user=self.user, database=self.database,
                                tx_quads=self.tx_quads, progress=progress)
 
@@ -304,33 +305,63 @@ class Neo4jStore(BatchedLinks):
             units=tuple(sorted(set(rows[0]["units"]))), successor=pick(edges["successor"], iri),
             succession_date=pick(_by_graph(src, "cc:successionDate"), iri), attributes=attrs)
 
-    def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None, limit: int | None = None,
-              offset: int = 0) -> list[EntityRole]:
+    def _roles(self, iri: str, direction: str = "out", roles: list[str] | None = None, limit: int | None = None,
+               offset: int = 0) -> list[EntityRole]:
         """See Store.roles: every candidate's label is read (the order needs it), provenance only for the page."""
         names = role_names(direction, roles)
         pairs = self._role_pairs(iri, direction, names)
-        info = self._node_info([o for _, o in pairs])
+        info = self.node_info([o for _, o in pairs])
         pairs.sort(key=lambda p: role_order(p[0], info.get(p[1], ("other", None))[1], p[1]))
         page = pairs[offset:] if limit is None else pairs[offset:offset + limit]
-        simple = {ROLE_TYPES[n]: n for n, _ in page if n != "signed"}  # cc:signature/cc:signer carries none
-        provenance: dict[tuple[str, str], set[Provenance]] = defaultdict(set)
-        if simple:
-            for r in self._read(
-                    f"MATCH (me:Resource {{uri: $iri}}){_ROLE_ARROWS[direction][0]}(o:Resource) "
-                    f"WHERE type(r) IN $types AND o.uri IN $others AND {_not_a_claim(direction)} "
-                    "RETURN type(r) AS t, o.uri AS o, r.graph AS g, "
-                    "r.quote AS q, r.provision AS p, r.start AS s, r.end AS e",
-                    iri=iri, types=sorted(simple), others=sorted({o for _, o in page})):
-                for q, p, s, e in zip(r["q"] or [], r["p"] or [], r["s"] or [], r["e"] or []):
-                    provenance[(simple[r["t"]], r["o"])].add(Provenance(
-                        document=r["g"], provision=p or None, quote=q or None,
-                        start=None if s < 0 else s, end=None if e < 0 else e))
+        provenance = self.role_provenance(iri, direction, page)
         return [EntityRole(role=n, entity_iri=o, entity_label=info.get(o, ("other", None))[1],
-                           entity_kind=info.get(o, ("other", None))[0],
-                           provenance=tuple(sorted(provenance.get((n, o), ()), key=provenance_key)))
+                           entity_kind=info.get(o, ("other", None))[0], provenance=provenance.get((n, o), ()))
                 for n, o in page]
 
-    def role_counts(self, iri: str, direction: str = "out") -> dict[str, int]:
+    def role_provenance(self, iri: str, direction: str, page: list[tuple[str, str]],
+                        cut: bool = True) -> dict[tuple[str, str], tuple[Provenance, ...]]:
+        """See graph.role_index.RoleSource (`cut` is Oxigraph's planning hint; the page's ends are always bound here)."""
+        provenance: dict[tuple[str, str], set[Provenance]] = defaultdict(set)
+        for role, _, o, prov in self._role_links(
+                {n for n, _ in page}, f"MATCH (me:Resource {{uri: $iri}}){_ROLE_ARROWS[direction][0]}(o:Resource) "
+                f"WHERE type(r) IN $types AND o.uri IN $others AND {_not_a_claim(direction)} ",
+                iri=iri, others=sorted({o for _, o in page})):
+            provenance[(role, o)].add(prov)
+        return {k: tuple(sorted(v, key=provenance_key)) for k, v in provenance.items()}
+
+    def role_links(self) -> Iterator[tuple[str, str, str, Provenance]]:
+        """See graph.role_index.RoleSource: (role, subject, object, provenance) of every role edge's cc:Link."""
+        for role, s, o, prov in self._role_links(
+                set(ROLE_TYPES), f"MATCH (me:Resource)-[r]->(o:Resource) WHERE type(r) IN $types AND {_not_a_claim('out')} "):
+            if _is_iri(s) and _is_iri(o):
+                yield role, s, o, prov
+
+    def _role_links(self, names: set[str], match: str, **params: Any) -> Iterator[tuple[str, str, str, Provenance]]:
+        """The provenance lists of the role relationships `r` from `me` to `o` that `match` binds (cc:signature/
+        cc:signer carries none)."""
+        simple = {ROLE_TYPES[n]: n for n in names if n != "signed"}
+        if not simple:
+            return
+        for r in self._read(match + "RETURN type(r) AS t, me.uri AS s, o.uri AS o, r.graph AS g, "
+                            "r.quote AS q, r.provision AS p, r.start AS st, r.end AS e", types=sorted(simple), **params):
+            for q, p, st, e in zip(r["q"] or [], r["p"] or [], r["st"] or [], r["e"] or []):
+                yield simple[r["t"]], r["s"], r["o"], Provenance(
+                    document=r["g"], provision=p or None, quote=q or None,
+                    start=None if st < 0 else st, end=None if e < 0 else e)
+
+    def role_edges(self) -> Iterator[tuple[str, str, str]]:
+        """See graph.role_index.RoleSource: every role edge (role, subject, object) between named ends, distinct."""
+        names = {t: n for n, t in ROLE_TYPES.items()}
+        for r in self._read(
+                f"MATCH (me:Resource)-[r]->(o:Resource) WHERE type(r) IN $types AND {_not_a_claim('out')} "
+                "RETURN DISTINCT type(r) AS t, me.uri AS s, o.uri AS o", types=sorted(names)):
+            if _is_iri(r["s"]) and _is_iri(r["o"]):
+                yield names[r["t"]], r["s"], r["o"]
+        for r in self._read(f"MATCH (me:Resource){_ROLE_ARROWS['out'][1]}(o:Resource) RETURN DISTINCT me.uri AS s, o.uri AS o"):
+            if _is_iri(r["s"]) and _is_iri(r["o"]):
+                yield "signed", r["s"], r["o"]
+
+    def _role_counts(self, iri: str, direction: str = "out") -> dict[str, int]:
         """See Store.role_counts: counted over the pairs `roles` pages through."""
         return dict(Counter(n for n, _ in self._role_pairs(iri, direction, role_names(direction, None))))
 
@@ -348,8 +379,8 @@ class Neo4jStore(BatchedLinks):
                 f"MATCH (me:Resource {{uri: $iri}}){signer}(o:Resource) RETURN DISTINCT o.uri AS o", iri=iri)}
         return [p for p in pairs if _is_iri(p[1])]
 
-    def _node_info(self, iris: list[str]) -> dict[str, tuple[str, str | None]]:
-        """(kind, label) of each IRI, by the label order of Store.roles."""
+    def node_info(self, iris: list[str]) -> dict[str, tuple[str, str | None]]:
+        """See graph.role_index.RoleSource: (kind, label) by the label order of Store.roles, for IRIs with either."""
         out = {}
         for batch in nm.batches(sorted(set(iris))):
             for r in self._read("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, " + _SRC("n"), us=batch):

@@ -25,8 +25,10 @@ from typing import Any, Protocol
 
 from cancu.config import Settings, current
 from cancu.text import fold
+from graph import role_index
+from graph.role_index import RoleSource
 from graph.shared import document_order
-from graph.store import DocSummary
+from graph.store import DocSummary, EntityRole
 
 MATCH_CAP = 1000  # matches a search counts and ranks at most (see the module docstring)
 
@@ -40,8 +42,8 @@ CREATE VIRTUAL TABLE fts USING fts5(kind UNINDEXED, iri UNINDEXED, label UNINDEX
 """
 
 
-class IndexSource(Protocol):
-    """What the index needs from a store: every document and every named entity."""
+class IndexSource(RoleSource, Protocol):
+    """What the index needs from a store: every document and every named entity, and the role edges."""
 
     def documents(self) -> list[DocSummary]: ...
 
@@ -111,6 +113,7 @@ def _fill(conn: sqlite3.Connection, store: IndexSource) -> None:
     conn.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?)", docs)
     conn.executemany("INSERT INTO fts(kind, iri, label, number, body) VALUES (?,?,?,?,?)", rows)
     conn.execute("INSERT INTO meta VALUES ('documents', ?)", (str(len(docs)),))
+    role_index.fill(conn, store)
     conn.commit()
 
 
@@ -129,6 +132,7 @@ class SearchIndex:
         self._conn = conn
         self.path = path
         self._lock = threading.Lock()
+        self.has_roles = role_index.has_roles(conn)  # an index file built before the role pages has none
 
     @classmethod
     def open(cls, path: Path) -> "SearchIndex":
@@ -180,6 +184,17 @@ class SearchIndex:
 
     def count(self) -> int:
         return int(self._rows("SELECT value FROM meta WHERE key = 'documents'")[0][0])
+
+    def role_counts(self, iri: str, direction: str = "out") -> dict[str, int]:
+        """See Store.role_counts, from the materialised role pages."""
+        with self._lock:
+            return role_index.role_counts(self._conn, iri, direction)
+
+    def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None, limit: int | None = None,
+              offset: int = 0) -> list[EntityRole]:
+        """See Store.roles, from the materialised role pages."""
+        with self._lock:
+            return role_index.roles(self._conn, iri, direction, roles, limit, offset)
 
     def close(self) -> None:
         with self._lock:

@@ -215,6 +215,43 @@ class BatchedLinks:
         return self._links(iris, relations, False)
 
 
+class RolePages(Protocol):
+    """Role pages materialised from a store (graph.search_index.SearchIndex over graph.role_index)."""
+
+    def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None, limit: int | None = None,
+              offset: int = 0) -> list[EntityRole]: ...
+
+    def role_counts(self, iri: str, direction: str = "out") -> dict[str, int]: ...
+
+
+class MaterialisedRoles:
+    """`roles` and `role_counts` from role pages built from this very store state when they are attached
+    (`role_pages`), else from the backend's own queries (`_roles`, `_role_counts`). A load detaches them:
+    they describe the store as it was when they were built."""
+
+    role_pages: RolePages | None = None
+
+    def _roles(self, iri: str, direction: str, roles: list[str] | None, limit: int | None,
+               offset: int) -> list[EntityRole]:
+        raise NotImplementedError
+
+    def _role_counts(self, iri: str, direction: str) -> dict[str, int]:
+        raise NotImplementedError
+
+    def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None, limit: int | None = None,
+              offset: int = 0) -> list[EntityRole]:
+        """See Store.roles."""
+        if self.role_pages is not None:
+            return self.role_pages.roles(iri, direction, roles, limit, offset)
+        return self._roles(iri, direction, roles, limit, offset)
+
+    def role_counts(self, iri: str, direction: str = "out") -> dict[str, int]:
+        """See Store.role_counts."""
+        if self.role_pages is not None:
+            return self.role_pages.role_counts(iri, direction)
+        return self._role_counts(iri, direction)
+
+
 @runtime_checkable
 class Store(Protocol):
     name: str

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 
 from graph.store import EntityDetail, Store
 
-from api.deps import get_store
+from api.deps import get_role_store
 from api.graph_schemas import AgencyOut, EntityPage, RolePage
 from api.graph_views import entity_out, role_out, succession
 from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, get_entity, labels, list_entities, rdf, wants_rdf
@@ -47,18 +47,18 @@ def agency_out(store: Store, ent: EntityDetail, limit: int, offset: int) -> Agen
 
 
 @router.get("/agencies", response_model=EntityPage, responses=ERRORS, summary="List agencies and their units (q= filters by name)")
-def list_agencies(store: Store = Depends(get_store), q: Filter = None, limit: Limit = 50, offset: Offset = 0) -> EntityPage:
+def list_agencies(store: Store = Depends(get_role_store), q: Filter = None, limit: Limit = 50, offset: Offset = 0) -> EntityPage:
     return list_entities(store, ["agency", "unit"], q, limit, offset)
 
 
 @router.get("/enterprises", response_model=EntityPage, responses=ERRORS, summary="List enterprises (q= filters by name)")
-def list_enterprises(store: Store = Depends(get_store), q: Filter = None, limit: Limit = 50, offset: Offset = 0) -> EntityPage:
+def list_enterprises(store: Store = Depends(get_role_store), q: Filter = None, limit: Limit = 50, offset: Offset = 0) -> EntityPage:
     return list_entities(store, ["enterprise"], q, limit, offset)
 
 
 @router.get("/agencies/{agency_id}", response_model=AgencyOut, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
             summary="One agency (or unit): documents issued, tasks and platforms by role, units, successors")
-def read_agency(agency_id: str, request: Request, store: Store = Depends(get_store), format: Format = None,
+def read_agency(agency_id: str, request: Request, store: Store = Depends(get_role_store), format: Format = None,
                 limit: Limit = 50, offset: Offset = 0):
     ent = get_entity(store, agency_id, ["agency", "unit"], "agency")
     kind = wants_rdf(request, format)
@@ -67,7 +67,7 @@ def read_agency(agency_id: str, request: Request, store: Store = Depends(get_sto
 
 @router.get("/enterprises/{enterprise_id}", response_model=AgencyOut, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
             summary="One enterprise: platforms it holds a role in, documents naming it, successors")
-def read_enterprise(enterprise_id: str, request: Request, store: Store = Depends(get_store), format: Format = None,
+def read_enterprise(enterprise_id: str, request: Request, store: Store = Depends(get_role_store), format: Format = None,
                     limit: Limit = 50, offset: Offset = 0):
     ent = get_entity(store, enterprise_id, ["enterprise"], "enterprise")
     kind = wants_rdf(request, format)

@@ -23,7 +23,7 @@ from graph.store import Store
 
 from api.browse import KIND_LABELS, entity_facts, home, json_href, role_groups, viz_href
 from api.convert import doc_id
-from api.deps import get_index, get_store
+from api.deps import get_index, get_role_store, get_store
 from api.errors import ApiError
 from api.ids import task_iri
 from api.lookup import get_document
@@ -139,7 +139,7 @@ def _entity_page(store: Store, iri: str, kind: str, title: str, alt: list[str], 
 
 @router.get("/browse/tasks/{task_id}", response_class=HTMLResponse, responses={**ERRORS, 200: HTML},
             summary="An annex row (task, indicator) as a page: its text, agencies by role, the place in its document")
-def task_page(task_id: str, store: Store = Depends(get_store), offset: Offset = 0) -> HTMLResponse:
+def task_page(task_id: str, store: Store = Depends(get_role_store), offset: Offset = 0) -> HTMLResponse:
     iri = task_iri(task_id)
     ent = store.entity(iri)
     if ent is None or ent.kind not in ROW_KINDS:
@@ -156,7 +156,7 @@ def task_page(task_id: str, store: Store = Depends(get_store), offset: Offset = 
 
 @router.get("/browse/{kind_path}/{item_id}", response_class=HTMLResponse, responses={**ERRORS, 200: HTML},
             summary="An agency, enterprise, platform or programme as a page: what connects to it, by role, with quotes")
-def entity_page(kind_path: str, item_id: str, store: Store = Depends(get_store), offset: Offset = 0) -> HTMLResponse:
+def entity_page(kind_path: str, item_id: str, store: Store = Depends(get_role_store), offset: Offset = 0) -> HTMLResponse:
     kinds = KINDS_BY_PATH.get(kind_path)
     if kinds is None:
         raise ApiError(404, "not_found", f"no page kind {kind_path!r}", sorted(KINDS_BY_PATH) + ["tasks"])

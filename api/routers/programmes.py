@@ -20,7 +20,7 @@ from graph.shared import provenance_key
 from graph.store import EntityRole, Provenance, Store
 
 from api.convert import doc_id, doc_out
-from api.deps import get_index, get_store
+from api.deps import get_index, get_role_store
 from api.errors import ApiError
 from api.graph_schemas import EntityPage, ItemOut, ProvisionOut, TaskOut, TaskPage, TaskSummaryOut
 from api.graph_views import legal_bases, role_out
@@ -93,13 +93,13 @@ def _item(store: Store, iri: str, limit: int, offset: int) -> ItemOut:
 
 
 def _list(kind: str):
-    def handler(store: Store = Depends(get_store), q: Filter = None, limit: Limit = 50, offset: Offset = 0) -> EntityPage:
+    def handler(store: Store = Depends(get_role_store), q: Filter = None, limit: Limit = 50, offset: Offset = 0) -> EntityPage:
         return list_entities(store, [kind], q, limit, offset)
     return handler
 
 
 def _detail(kind: str, what: str):
-    def handler(item_id: str, request: Request, store: Store = Depends(get_store), format: Format = None,
+    def handler(item_id: str, request: Request, store: Store = Depends(get_role_store), format: Format = None,
                 limit: Limit = 50, offset: Offset = 0):
         ent = get_entity(store, item_id, [kind], what)
         rdf_kind = wants_rdf(request, format)
@@ -131,7 +131,7 @@ def _agency(store: Store, name: str, role: str) -> str:
 @router.get("/tasks", response_model=TaskPage, responses=ERRORS,
             summary="Annex rows (tasks, indicators): filter by document and by lead / coordinating / monitoring agency")
 def list_tasks(
-    store: Store = Depends(get_store), index: SearchIndex = Depends(get_index),
+    store: Store = Depends(get_role_store), index: SearchIndex = Depends(get_index),
     document: Annotated[str | None, Query(max_length=200, description="document id: nq-2025-03-cp")] = None,
     lead: Annotated[str | None, Query(max_length=300, description="agency id or name: 'Bộ Khoa học và Công nghệ'")] = None,
     coordinating: Annotated[str | None, Query(max_length=300, description="agency id or name")] = None,
@@ -170,7 +170,7 @@ def list_tasks(
 
 @router.get("/tasks/{task_id}", response_model=TaskOut, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
             summary="One annex row: its text, agencies by role with the quoted row, its document and legal bases")
-def read_task(task_id: str, request: Request, store: Store = Depends(get_store), format: Format = None):
+def read_task(task_id: str, request: Request, store: Store = Depends(get_role_store), format: Format = None):
     iri = task_iri(task_id)
     ent = store.entity(iri)
     if ent is None or ent.kind not in ROW_KINDS:
