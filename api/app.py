@@ -13,7 +13,8 @@ from graph.store import Store
 
 from api import errors
 from api.deps import StoreHolder
-from api.routers import agencies, chain, cypher, documents, eli, health, pages, programmes, resolve, search, sparql, upload, viz
+from api.routers import (agencies, chain, cypher, documents, eli, health, pages, programmes, provenance, resolve, search,
+                         sparql, upload, viz)
 
 DESCRIPTION = """cancu: Vietnamese legal documents as a knowledge graph — legal bases (căn cứ), citations,
 agencies and platforms, each link with its provenance (document, provision, quoted text).
@@ -49,6 +50,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     app = FastAPI(title="cancu", version=cancu.__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.holder = holder
     errors.install(app)
-    for module in (resolve, upload, documents, chain, programmes, agencies, search, sparql, cypher, health, eli, viz, pages):
+    for module in (resolve, upload, documents, chain, programmes, agencies, provenance, search, sparql, cypher, health, eli,
+                   viz, pages):
         app.include_router(module.router)
     return app

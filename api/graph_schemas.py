@@ -93,7 +93,11 @@ class RoleOut(BaseModel):
                                   "monitoring, approves, names_platform, issued, signed, mentions")
     role_label: str
     entity: EntityOut
-    provenance: list[ProvenanceOut] = Field(default_factory=list)
+    provenance: list[ProvenanceOut] = Field(default_factory=list, description=(
+        "where the text states it; on agency and platform pages the first PROVENANCE_CAP only"))
+    provenance_total: int | None = Field(None, description="set when `provenance` holds only the first ones: how many "
+                                                           "there are (all of them: provenance_href)")
+    provenance_href: str | None = None
 
 
 class LegalBasisOut(BaseModel):
@@ -120,8 +124,13 @@ class ItemOut(BaseModel):
     legal_basis_total: int = Field(description="legal-basis documents in all pages")
     limit: int
     offset: int
-    agencies: list[RoleOut] = Field(description="governing agency, focal units …, with provenance")
-    enterprises: list[RoleOut]
+    agencies: list[RoleOut] = Field(description="one page (limit/offset) of the governing agency, focal units …, "
+                                                "with the first provenance of each")
+    agencies_total: int = Field(description="agencies and units in all pages")
+    enterprises: list[RoleOut] = Field(description="one page (limit/offset)")
+    enterprises_total: int = Field(description="enterprises in all pages")
+    counts: dict[str, int] = Field(description="the item's role edges by role (towards agencies, enterprises, "
+                                               "programmes …), all pages")
     related: list[RoleOut] = Field(description="programmes naming this platform, platforms a programme names")
     tasks_total: int = Field(description="annex rows (tasks, indicators) of the legal-basis documents, all pages; "
                                          "the first document's rows: tasks_href")
@@ -222,3 +231,15 @@ class ProvisionDetailOut(BaseModel):
                                                  description="provisions of other documents that cite this one by number")
     cites: list[ProvisionCitationOut] = Field(default_factory=list,
                                               description="provisions of other documents this one cites by number")
+
+
+class ProvenancePage(BaseModel):
+    """Every place the text states one role edge, in pages."""
+
+    subject: str
+    role: str
+    object: str
+    total: int
+    limit: int
+    offset: int
+    items: list[ProvenanceOut]

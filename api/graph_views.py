@@ -7,6 +7,7 @@ The chain walk is graph.walk's, which the notebooks use too; here it becomes the
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlencode
 
 from cancu.registry import ROLES
 from graph.store import DocSummary, EntityDetail, EntityRole, Provenance, Store
@@ -22,6 +23,7 @@ MAX_DEPTH = 5
 MAX_SUCCESSION = 20
 
 ROLE_LABELS: dict[str, str] = {r.code: r.label for r in ROLES}
+PROVENANCE_CAP = 10  # provenance entries per role row on agency and platform pages; the rest at provenance_href
 
 
 def split_label(label: str) -> tuple[str, str]:
@@ -72,10 +74,16 @@ def entity_out(iri: str, kind: str | None, label: str | None) -> EntityOut:
     return EntityOut(id=eid, iri=iri, kind=kind, label=label, href=entity_href(kind, iri))
 
 
-def role_out(r: EntityRole) -> RoleOut:
+def role_out(r: EntityRole, me: str | None = None, direction: str = "out") -> RoleOut:
+    """A role row seen from `me`; when its provenance was cut, a link to all of it (/provenance)."""
+    href = None
+    if r.provenance_total is not None and me is not None:
+        subject, obj = (me, r.entity_iri) if direction == "out" else (r.entity_iri, me)
+        href = "/provenance?" + urlencode({"subject": subject, "role": r.role, "object": obj})
     return RoleOut(role=r.role, role_label=ROLE_LABELS.get(r.role, r.role),
                    entity=entity_out(r.entity_iri, r.entity_kind, r.entity_label),
-                   provenance=[provenance_out(p) for p in r.provenance])
+                   provenance=[provenance_out(p) for p in r.provenance], provenance_total=r.provenance_total,
+                   provenance_href=href)
 
 
 def legal_bases(store: Store, docs: list[tuple[DocSummary, str, list[Provenance]]]) -> list[LegalBasisOut]:

@@ -379,6 +379,13 @@ class Neo4jStore(BatchedLinks, MaterialisedRoles):
                 f"MATCH (me:Resource {{uri: $iri}}){signer}(o:Resource) RETURN DISTINCT o.uri AS o", iri=iri)}
         return [p for p in pairs if _is_iri(p[1])]
 
+    def annex_rows(self) -> Iterator[str]:
+        """See graph.role_index.RoleSource: every annex row (its labels name a task, indicator or row type)."""
+        for r in self._read("MATCH (x:Resource) WHERE any(l IN labels(x) WHERE l IN $rows) RETURN DISTINCT x.uri AS x",
+                            rows=sorted(nm.local(t) for t in ROW_KINDS)):
+            if _is_iri(r["x"]):
+                yield r["x"]
+
     def node_info(self, iris: list[str]) -> dict[str, tuple[str, str | None]]:
         """See graph.role_index.RoleSource: (kind, label) by the label order of Store.roles, for IRIs with either."""
         out = {}
@@ -431,7 +438,7 @@ class Neo4jStore(BatchedLinks, MaterialisedRoles):
         """See Store.documents_many."""
         return self._summaries(iris)
 
-    def row_counts(self, iris: list[str]) -> dict[str, int]:
+    def _row_counts(self, iris: list[str]) -> dict[str, int]:
         """See Store.row_counts: `provisions`' walk, counted in Cypher. A row is told by its labels (the local
         names of its rdf:types) rather than by decoding every part's records."""
         out = {i: 0 for i in iris}

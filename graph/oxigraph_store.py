@@ -615,6 +615,12 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
             for s, o in rows:
                 yield name, s.value, o.value  # type: ignore[union-attr]
 
+    def annex_rows(self) -> Iterator[str]:
+        """See graph.role_index.RoleSource: every annex row (typed task, indicator or row)."""
+        types = " ".join(f"<{t}>" for t in ROW_KINDS)
+        for (x,) in self._rows(f"SELECT DISTINCT ?x WHERE {{ VALUES ?t {{ {types} }} ?x a ?t FILTER(isIRI(?x)) }}")[1]:
+            yield x.value  # type: ignore[union-attr]
+
     def node_info(self, iris: list[str]) -> dict[str, tuple[str, str | None]]:
         """See graph.role_index.RoleSource: (kind, label) by the order of Store.roles, for IRIs with either."""
         labels, kinds = self._labels(iris), self._kinds(iris)
@@ -746,7 +752,7 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
         """See Store.documents_many."""
         return self._summaries(iris)
 
-    def row_counts(self, iris: list[str]) -> dict[str, int]:
+    def _row_counts(self, iris: list[str]) -> dict[str, int]:
         """See Store.row_counts: one aggregate per 500 IRIs. The row types are tested with FILTER EXISTS,
         not joined on VALUES (which Oxigraph plans from every typed node: 100x slower)."""
         out = {i: 0 for i in iris}

@@ -15,16 +15,18 @@ tests compare them with `Store.roles` after loads, replaces and uploads on both 
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from itertools import groupby
 from typing import Iterable, Protocol
 
-from graph.shared import provenance_key
-from graph.store import EntityRole, Provenance, role_names
+from cancu.iri import split_provision
+from graph.store import EntityRole, Provenance, role_names, source_order
 
 SCHEMA = """
 CREATE TABLE role_node(iri TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT) WITHOUT ROWID;
 CREATE TABLE role_page(me TEXT NOT NULL, dir TEXT NOT NULL, role TEXT NOT NULL, label TEXT NOT NULL,
                        other TEXT NOT NULL, PRIMARY KEY (me, dir, role, label, other)) WITHOUT ROWID;
+CREATE TABLE doc_rows(iri TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE role_link(s TEXT NOT NULL, role TEXT NOT NULL, o TEXT NOT NULL, document TEXT NOT NULL,
                        provision TEXT, quote TEXT, start INTEGER, end INTEGER);
 """
@@ -43,6 +45,9 @@ class RoleSource(Protocol):
 
     def role_links(self) -> Iterable[tuple[str, str, str, Provenance]]:
         """(role, subject, object, provenance) of every cc:Link of a role edge between named ends."""
+
+    def annex_rows(self) -> Iterable[str]:
+        """Every annex row (typed task, indicator or row); its document is the head of its IRI (cancu.iri)."""
 
 
 def fill(conn: sqlite3.Connection, store: RoleSource) -> int:
@@ -64,6 +69,8 @@ def fill(conn: sqlite3.Connection, store: RoleSource) -> int:
     conn.executemany("INSERT INTO role_link VALUES (?,?,?,?,?,?,?,?)",
                      ((s, r, o, p.document, p.provision, p.quote, p.start, p.end) for r, s, o, p in store.role_links()))
     conn.execute(LINK_INDEX)
+    conn.executemany("INSERT INTO doc_rows VALUES (?,?)",
+                     sorted(Counter(split_provision(x)[0] for x in set(store.annex_rows())).items()))
     return len(edges)
 
 
@@ -81,26 +88,69 @@ def role_counts(conn: sqlite3.Connection, iri: str, direction: str) -> dict[str,
 
 
 def roles(conn: sqlite3.Connection, iri: str, direction: str, roles: list[str] | None, limit: int | None,
-          offset: int) -> list[EntityRole]:
-    """See Store.roles: one page in its order, with each row's kind, label and provenance."""
+          offset: int, kinds: list[str] | None = None, max_provenance: int | None = None) -> list[EntityRole]:
+    """See Store.roles: one page in its order, with each row's kind, label and provenance (the first
+    `max_provenance` in provenance order, and their total)."""
     names = role_names(direction, roles)
-    if not names:
+    if not names or kinds == []:
         return []
-    marks = ",".join("?" * len(names))
+    args: list[object] = [iri, direction, *names]
+    kind_filter = ""
+    if kinds is not None:
+        kind_filter = f"AND COALESCE(n.kind, 'other') IN ({','.join('?' * len(kinds))})"
+        args += kinds
     me, other = ("p.me", "p.other") if direction == "out" else ("p.other", "p.me")
     rows = conn.execute(
-        f"WITH p AS (SELECT me, role, label, other FROM role_page WHERE me = ? AND dir = ? AND role IN ({marks}) "
-        f"           ORDER BY role, label, other LIMIT ? OFFSET ?) "
-        f"SELECT DISTINCT p.role, p.other, COALESCE(n.kind, 'other'), n.label, l.document, l.provision, l.quote, "
-        f"       l.start, l.end, p.label FROM p LEFT JOIN role_node n ON n.iri = p.other "
-        f"LEFT JOIN role_link l ON l.s = {me} AND l.role = p.role AND l.o = {other} "
-        f"ORDER BY p.role, p.label, p.other",
-        (iri, direction, *names, -1 if limit is None else limit, offset)).fetchall()
+        f"WITH p AS (SELECT p.me, p.role, p.label, p.other, COALESCE(n.kind, 'other') AS kind, n.label AS name "
+        f"           FROM role_page p LEFT JOIN role_node n ON n.iri = p.other "
+        f"           WHERE p.me = ? AND p.dir = ? AND p.role IN ({','.join('?' * len(names))}) {kind_filter} "
+        f"           ORDER BY p.role, p.label, p.other LIMIT ? OFFSET ?), "
+        f"l AS (SELECT DISTINCT p.role, p.other, l.document, l.provision, l.quote, l.start, l.end FROM p "
+        f"      JOIN role_link l ON l.s = {me} AND l.role = p.role AND l.o = {other}), "
+        f"r AS (SELECT *, ROW_NUMBER() OVER w AS k, COUNT(*) OVER (PARTITION BY role, other) AS total FROM l "
+        f"      WINDOW w AS (PARTITION BY role, other ORDER BY document, COALESCE(start, -1), COALESCE(provision, ''), "  # provenance_key
+        f"                   COALESCE(quote, ''), CASE WHEN end IS NULL OR end = 0 THEN -1 ELSE end END)) "
+        f"SELECT p.role, p.other, p.kind, p.name, r.document, r.provision, r.quote, r.start, r.end, r.total "
+        f"FROM p LEFT JOIN r ON r.role = p.role AND r.other = p.other AND r.k <= ? "
+        f"ORDER BY p.role, p.label, p.other, r.k",
+        (*args, -1 if limit is None else limit, offset, 1 << 62 if max_provenance is None else max_provenance)).fetchall()
     out: list[EntityRole] = []
     for (role, o), group in groupby(rows, key=lambda r: (r[0], r[1])):
         group = list(group)
-        provenance = sorted((Provenance(d, p, q, st, e) for *_, d, p, q, st, e, _ in group if d is not None),
-                            key=provenance_key)
+        provenance = tuple(Provenance(*r[4:9]) for r in group if r[4] is not None)
+        total = group[0][9] or 0
         out.append(EntityRole(role=role, entity_iri=o, entity_label=group[0][3], entity_kind=group[0][2],
-                              provenance=tuple(provenance)))
+                              provenance=provenance,
+                              provenance_total=total if max_provenance is not None and total > max_provenance else None))
+    return out
+
+
+def role_kind_counts(conn: sqlite3.Connection, iri: str, direction: str) -> dict[str, int]:
+    """See Store.role_kind_counts."""
+    role_names(direction, None)
+    return dict(conn.execute("SELECT COALESCE(n.kind, 'other') AS k, COUNT(*) FROM role_page p "
+                             "LEFT JOIN role_node n ON n.iri = p.other WHERE p.me = ? AND p.dir = ? GROUP BY k",
+                             (iri, direction)).fetchall())
+
+
+def role_sources(conn: sqlite3.Connection, iri: str, direction: str) -> list[tuple[str, Provenance]]:
+    """See Store.role_sources: the documents among the graphs asserting `iri`'s role links (docs: the search
+    index's table of every document, stubs included)."""
+    column = "s" if direction == "out" else "o"
+    first: dict[str, Provenance] = {}
+    for row in conn.execute(f"SELECT DISTINCT document, provision, quote, start, end FROM role_link "
+                            f"WHERE {column} = ? AND document IN (SELECT iri FROM docs)", (iri,)):
+        p = Provenance(*row)
+        if p.document not in first or source_order(p) < source_order(first[p.document]):
+            first[p.document] = p
+    return sorted(first.items())
+
+
+def row_counts(conn: sqlite3.Connection, iris: list[str]) -> dict[str, int]:
+    """See Store.row_counts."""
+    out = {i: 0 for i in iris}
+    unique = sorted(out)
+    for i in range(0, len(unique), 500):
+        chunk = unique[i:i + 500]
+        out.update(conn.execute(f"SELECT iri, n FROM doc_rows WHERE iri IN ({','.join('?' * len(chunk))})", chunk))
     return out

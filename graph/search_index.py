@@ -28,7 +28,7 @@ from cancu.text import fold
 from graph import role_index
 from graph.role_index import RoleSource
 from graph.shared import document_order
-from graph.store import DocSummary, EntityRole
+from graph.store import DocSummary, EntityRole, Provenance
 
 MATCH_CAP = 1000  # matches a search counts and ranks at most (see the module docstring)
 
@@ -191,10 +191,25 @@ class SearchIndex:
             return role_index.role_counts(self._conn, iri, direction)
 
     def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None, limit: int | None = None,
-              offset: int = 0) -> list[EntityRole]:
+              offset: int = 0, kinds: list[str] | None = None, max_provenance: int | None = None) -> list[EntityRole]:
         """See Store.roles, from the materialised role pages."""
         with self._lock:
-            return role_index.roles(self._conn, iri, direction, roles, limit, offset)
+            return role_index.roles(self._conn, iri, direction, roles, limit, offset, kinds, max_provenance)
+
+    def role_kind_counts(self, iri: str, direction: str = "out") -> dict[str, int]:
+        """See Store.role_kind_counts, from the materialised role pages."""
+        with self._lock:
+            return role_index.role_kind_counts(self._conn, iri, direction)
+
+    def role_sources(self, iri: str, direction: str = "out") -> list[tuple[str, Provenance]]:
+        """See Store.role_sources, from the materialised role links."""
+        with self._lock:
+            return role_index.role_sources(self._conn, iri, direction)
+
+    def row_counts(self, iris: list[str]) -> dict[str, int]:
+        """See Store.row_counts, from the materialised row counts."""
+        with self._lock:
+            return role_index.row_counts(self._conn, iris)
 
     def close(self) -> None:
         with self._lock:

@@ -8,7 +8,8 @@ contract tests can compare the two backends answer for answer (lists are sorted 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeGuard, TypeVar, runtime_checkable
 
@@ -66,6 +67,7 @@ class EntityRole:
     entity_label: str | None
     entity_kind: str | None  # agency | unit | enterprise | person | platform | programme | task
     provenance: tuple[Provenance, ...] = field(default_factory=tuple)
+    provenance_total: int | None = None  # how many there are when `provenance` holds only the first (max_provenance)
 
 
 @dataclass(frozen=True)
@@ -216,18 +218,24 @@ class BatchedLinks:
 
 
 class RolePages(Protocol):
-    """Role pages materialised from a store (graph.search_index.SearchIndex over graph.role_index)."""
+    """Role pages and row counts materialised from a store (graph.search_index.SearchIndex, graph.role_index)."""
 
     def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None, limit: int | None = None,
-              offset: int = 0) -> list[EntityRole]: ...
+              offset: int = 0, kinds: list[str] | None = None, max_provenance: int | None = None) -> list[EntityRole]: ...
 
     def role_counts(self, iri: str, direction: str = "out") -> dict[str, int]: ...
 
+    def role_sources(self, iri: str, direction: str = "out") -> list[tuple[str, Provenance]]: ...
+
+    def role_kind_counts(self, iri: str, direction: str = "out") -> dict[str, int]: ...
+
+    def row_counts(self, iris: list[str]) -> dict[str, int]: ...
+
 
 class MaterialisedRoles:
-    """`roles` and `role_counts` from role pages built from this very store state when they are attached
-    (`role_pages`), else from the backend's own queries (`_roles`, `_role_counts`). A load detaches them:
-    they describe the store as it was when they were built."""
+    """`roles`, `role_counts`, `role_sources` and `row_counts` from pages built from this very store state when
+    they are attached (`role_pages`), else from the backend's own queries (`_roles`, `_role_counts`,
+    `_row_counts`). A load detaches them: they describe the store as it was when they were built."""
 
     role_pages: RolePages | None = None
 
@@ -238,18 +246,64 @@ class MaterialisedRoles:
     def _role_counts(self, iri: str, direction: str) -> dict[str, int]:
         raise NotImplementedError
 
+    def _row_counts(self, iris: list[str]) -> dict[str, int]:
+        raise NotImplementedError
+
     def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None, limit: int | None = None,
-              offset: int = 0) -> list[EntityRole]:
+              offset: int = 0, kinds: list[str] | None = None, max_provenance: int | None = None) -> list[EntityRole]:
         """See Store.roles."""
         if self.role_pages is not None:
-            return self.role_pages.roles(iri, direction, roles, limit, offset)
-        return self._roles(iri, direction, roles, limit, offset)
+            return self.role_pages.roles(iri, direction, roles, limit, offset, kinds, max_provenance)
+        if kinds is None:
+            found = self._roles(iri, direction, roles, limit, offset)
+        else:  # the kinds of every other end first, then the page
+            found = [r for r in self._roles(iri, direction, roles, None, 0) if r.entity_kind in kinds]
+            found = found[offset:] if limit is None else found[offset:offset + limit]
+        return [cap_provenance(r, max_provenance) for r in found]
 
     def role_counts(self, iri: str, direction: str = "out") -> dict[str, int]:
         """See Store.role_counts."""
         if self.role_pages is not None:
             return self.role_pages.role_counts(iri, direction)
         return self._role_counts(iri, direction)
+
+    def role_kind_counts(self, iri: str, direction: str = "out") -> dict[str, int]:
+        """See Store.role_kind_counts."""
+        if self.role_pages is not None:
+            return self.role_pages.role_kind_counts(iri, direction)
+        return dict(Counter(r.entity_kind or "other" for r in self._roles(iri, direction, None, None, 0)))
+
+    def role_sources(self, iri: str, direction: str = "out") -> list[tuple[str, Provenance]]:
+        """See Store.role_sources."""
+        if self.role_pages is not None:
+            return self.role_pages.role_sources(iri, direction)
+        first: dict[str, Provenance] = {}
+        for r in self._roles(iri, direction, None, None, 0):
+            for p in r.provenance:
+                if p.document not in first or source_order(p) < source_order(first[p.document]):
+                    first[p.document] = p
+        docs = self.documents_many(sorted(first))  # type: ignore[attr-defined]
+        return [(d, first[d]) for d in sorted(first) if d in docs]
+
+    def row_counts(self, iris: list[str]) -> dict[str, int]:
+        """See Store.row_counts."""
+        if self.role_pages is not None:
+            return self.role_pages.row_counts(iris)
+        return self._row_counts(iris)
+
+
+def cap_provenance(r: EntityRole, max_provenance: int | None) -> EntityRole:
+    """`r` with at most `max_provenance` provenance entries (the first ones) and their total."""
+    if max_provenance is None or len(r.provenance) <= max_provenance:
+        return r
+    return replace(r, provenance=r.provenance[:max_provenance], provenance_total=len(r.provenance))
+
+
+def source_order(p: Provenance) -> tuple:
+    """Which of a document's role links `role_sources` shows: the first in its text."""
+    from graph.shared import provenance_key  # graph.shared reads this module's dataclasses
+
+    return (p.start or 0, p.provision or "", provenance_key(p))
 
 
 @runtime_checkable
@@ -298,7 +352,7 @@ class Store(Protocol):
         """The entity or annex row with this IRI, or None if it is neither (documents are `document()`)."""
 
     def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None, limit: int | None = None,
-              offset: int = 0) -> list[EntityRole]:
+              offset: int = 0, kinds: list[str] | None = None, max_provenance: int | None = None) -> list[EntityRole]:
         """Role edges of `iri` (ROLE_PROPERTIES), `direction` "out" (iri is the subject) or "in" (the object).
 
         Each EntityRole names the other end: entity_iri, entity_kind (document | task | indicator | row |
@@ -307,7 +361,9 @@ class Store(Protocol):
         provenance of the cc:Link nodes on the subject with that cc:linkRelation and cc:linkTarget.
         ValueError for an unknown role or direction. Sorted by (role, entity_label or "", entity_iri).
         `limit` / `offset` cut that sorted list in the store, so kinds and provenance are read for one page
-        only (an agency holds thousands of roles); the page total is the sum of `role_counts`.
+        only (an agency holds thousands of roles); the page total is the sum of `role_counts`. `kinds` keeps
+        the other ends of these kinds before the cut; `max_provenance` keeps the first provenance entries of
+        each row and says how many there are (`provenance_total`): a platform is stated in thousands of documents.
         """
 
     def role_counts(self, iri: str, direction: str = "out") -> dict[str, int]:
@@ -334,6 +390,13 @@ class Store(Protocol):
     def row_counts(self, iris: list[str]) -> dict[str, int]:
         """How many annex rows (kind task, indicator or row) `provisions` would list for each IRI, a key per
         IRI (0 for none or an unknown IRI), without reading the provisions themselves."""
+
+    def role_kind_counts(self, iri: str, direction: str = "out") -> dict[str, int]:
+        """How many role edges `roles(iri, direction)` holds per kind of the other end (kinds without edges left out)."""
+
+    def role_sources(self, iri: str, direction: str = "out") -> list[tuple[str, Provenance]]:
+        """The documents that assert a role edge of `iri` (the asserting graphs that are documents), each with
+        the first such link in its text (`source_order`), sorted by document IRI: a platform's catalogues."""
 
     def close(self) -> None: ...
 

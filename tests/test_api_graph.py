@@ -195,9 +195,15 @@ def assert_pages_are_the_whole(c: TestClient, route: str, item_id: str) -> int:
     assert (whole["legal_basis_total"], whole["tasks_total"]) == (len(docs), rows), item_id
     pages = [c.get(f"/{route}/{item_id}", params={"limit": 1, "offset": o}).json() for o in range(len(docs) + 1)]
     assert [b for page in pages for b in page["legal_basis"]] == whole["legal_basis"], item_id
-    rest = {k: v for k, v in whole.items() if k not in ("legal_basis", "limit", "offset")}
+    paged = ("legal_basis", "limit", "offset", "agencies", "enterprises")  # the lists that come in pages
+    rest = {k: v for k, v in whole.items() if k not in paged}
     assert all({k: v for k, v in page.items() if k in rest} == rest for page in pages), item_id
     assert [(page["limit"], page["offset"]) for page in pages] == [(1, o) for o in range(len(docs) + 1)]
+    for key in ("agencies", "enterprises"):  # pages of 1 are slices of the whole list, which has every row
+        assert len(whole[key]) == whole[f"{key}_total"], item_id
+        sliced = [c.get(f"/{route}/{item_id}", params={"limit": 1, "offset": o}).json()[key]
+                  for o in range(whole[f"{key}_total"] + 1)]
+        assert [r for page in sliced for r in page] == whole[key], (item_id, key)
     return whole["legal_basis_total"]
 
 
@@ -222,6 +228,31 @@ def test_tasks_of_03_led_by_bkhcn(client: TestClient) -> None:
     assert task["document"]["number"] == "03/NQ-CP" and task["legal_basis"][0]["role"] == "contains"
     err = assert_error(client.get("/tasks", params={"lead": "Bộ Khoa học"}), 404, "not_found")
     assert "bo-khoa-hoc-va-cong-nghe" in err["suggestions"]
+
+
+def test_provenance_of_one_role_edge_in_pages(client: TestClient) -> None:
+    task = client.get("/tasks/nq-2025-03-cp~phu_luc_2~hang_11").json()
+    row = next(r for r in task["agencies"] if r["role"] == "lead")
+    edge = {"subject": task["iri"], "role": "lead", "object": row["entity"]["iri"]}
+    page = client.get("/provenance", params=edge).json()
+    assert page["total"] == len(row["provenance"]) > 0 and page["items"] == row["provenance"]
+    first = client.get("/provenance", params={**edge, "limit": 1, "offset": 0}).json()
+    assert first["items"] == row["provenance"][:1] and first["total"] == page["total"]
+    assert_error(client.get("/provenance", params={**edge, "object": task["iri"]}), 404, "not_found")
+    assert_error(client.get("/provenance", params={**edge, "role": "owner"}), 400, "invalid_role")
+
+
+def test_a_cut_role_row_links_to_all_its_provenance() -> None:
+    from api.graph_views import role_out
+    from graph.store import EntityRole, Provenance
+
+    doc = "http://127.0.0.1:8000/eli/vn/qd/2099/9999/test"
+    row = EntityRole("governing_agency", "http://127.0.0.1:8000/id/agency/co-quan-x", "Cơ quan X", "agency",
+                     (Provenance(doc, None, "Nền tảng thử nghiệm A", 1, 2),), provenance_total=40)
+    out = role_out(row, "http://127.0.0.1:8000/id/platform/nen-tang-thu-nghiem-a")
+    assert out.provenance_total == 40 and out.provenance_href.startswith("/provenance?subject=http")
+    assert "role=governing_agency" in out.provenance_href and "co-quan-x" in out.provenance_href
+    assert role_out(EntityRole("lead", doc, None, "document")).provenance_href is None
 
 
 def test_task_detail_and_ids(client: TestClient) -> None:

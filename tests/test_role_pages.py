@@ -19,6 +19,7 @@ MINI, MINI_V2 = FIXTURES / "store-mini.nq", FIXTURES / "store-mini-v2.nq"
 ROLE_FILTERS = [None, ["lead"], ["coordinating", "monitoring"], ["issued", "signed"], ["mentions"],
                 ["governing_agency", "focal_unit", "core_enterprise"], ["approves", "names_platform", "regulates"]]
 PAGES = [(None, 0), (1, 0), (2, 1), (5, 3), (50, 0), (3, 10_000)]
+CUTS = [(None, None), (["agency", "unit"], None), (["enterprise"], 1), (None, 2), (["document", "task"], 1), ([], None)]
 
 
 def role_holders(store: Store) -> list[tuple[str, str]]:
@@ -38,18 +39,66 @@ def assert_pages_are_the_store(store: Store, holders: list[tuple[str, str]] | No
     for iri, direction in holders or role_holders(store):
         scratch = store._role_counts(iri, direction)  # type: ignore[attr-defined]
         assert index.role_counts(iri, direction) == scratch, (iri, direction)
+        assert index.role_kind_counts(iri, direction) == store.role_kind_counts(iri, direction), (iri, direction)
+        assert [(d, p) for d, p in index.role_sources(iri, direction)] == store.role_sources(iri, direction), iri
+        assert index.row_counts([iri]) == store.row_counts([iri]), iri
         seen += sum(scratch.values())
         for roles in ROLE_FILTERS:
             whole = store._roles(iri, direction, roles, None, 0)  # type: ignore[attr-defined]
             for limit, offset in PAGES:
                 want = whole[offset:] if limit is None else whole[offset:offset + limit]
                 assert index.roles(iri, direction, roles, limit, offset) == want, (iri, direction, roles, limit)
+            for kinds, cap in CUTS:  # the store's answer cut by kind and provenance (MaterialisedRoles without pages)
+                for limit, offset in PAGES[:4]:
+                    want = store.roles(iri, direction, roles, limit, offset, kinds, cap)
+                    assert index.roles(iri, direction, roles, limit, offset, kinds, cap) == want, (iri, roles, kinds, cap)
     index.close()
     return seen
 
 
 def test_corpus_role_pages_are_the_store_answers(corpus_store: OxigraphStore) -> None:  # noqa: F811
+    assert corpus_store.role_pages is None  # the store's own queries are the reference
     assert assert_pages_are_the_store(corpus_store) > 1000
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphStore]:
+    """200 fictional documents of bench.synth: its platforms are listed by many catalogues, so a platform's
+    roles are stated many times over (the national-scale shape the cuts are for)."""
+    from bench import synth
+
+    out = tmp_path_factory.mktemp("synth")
+    synth.write_corpus(out, 200, 7)
+    assert synth.write_rdf(out, workers=1)["errors"] == 0
+    store = OxigraphStore(None)
+    for f in sorted((out / "rdf").glob("*.nq")):
+        store.load(f)
+    yield store
+    store.close()
+
+
+def test_synthetic_role_pages_are_the_store_answers(synthetic: OxigraphStore) -> None:
+    platforms = [(e.iri, "out") for e in synthetic.entities("platform")]
+    agencies = sorted(((e.iri, "in") for e in synthetic.entities("agency")),
+                      key=lambda h: -sum(synthetic.role_counts(*h).values()))[:5]
+    assert platforms and assert_pages_are_the_store(synthetic, platforms + agencies) > 500
+
+
+def test_a_cut_keeps_the_first_provenance_and_says_how_many(synthetic: OxigraphStore) -> None:
+    many = [(e.iri, r) for e in synthetic.entities("platform") for r in synthetic.roles(e.iri, "out")
+            if len(r.provenance) > 1]
+    assert many, "a synthetic platform's role is stated in several catalogues"
+    iri, whole = many[0]
+    for store in (synthetic, _with_pages(synthetic)):
+        cut = [r for r in store.roles(iri, "out", max_provenance=1)
+               if (r.entity_iri, r.role) == (whole.entity_iri, whole.role)][0]
+        assert cut.provenance == whole.provenance[:1] and cut.provenance_total == len(whole.provenance)
+    synthetic.role_pages = None
+
+
+def _with_pages(store: OxigraphStore) -> OxigraphStore:
+    store.role_pages = build_index(store, None)
+    return store
 
 
 def test_pages_follow_loads_and_replaces() -> None:

@@ -9,7 +9,7 @@ from graph.store import EntityDetail, Store
 
 from api.deps import get_role_store
 from api.graph_schemas import AgencyOut, EntityPage, RolePage
-from api.graph_views import entity_out, role_out, succession
+from api.graph_views import PROVENANCE_CAP, entity_out, role_out, succession
 from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, get_entity, labels, list_entities, rdf, wants_rdf
 
 router = APIRouter(tags=["agencies, enterprises"])
@@ -22,8 +22,8 @@ def _page(store: Store, iri: str, roles: set[str], counts: dict[str, int], limit
     """One page of the roles `iri` holds in `roles`, cut by the store (an agency may hold thousands);
     the total comes from the counts, and an empty page costs no query."""
     total = sum(counts.get(r, 0) for r in roles)
-    rows = store.roles(iri, "in", sorted(roles), limit, offset) if offset < total else []
-    return RolePage(total=total, items=[role_out(r) for r in rows])
+    rows = store.roles(iri, "in", sorted(roles), limit, offset, max_provenance=PROVENANCE_CAP) if offset < total else []
+    return RolePage(total=total, items=[role_out(r, iri, "in") for r in rows])
 
 
 def agency_out(store: Store, ent: EntityDetail, limit: int, offset: int) -> AgencyOut:

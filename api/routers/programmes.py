@@ -10,20 +10,18 @@ document the annex belongs to.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from cancu.iri import DocId
-from graph.shared import provenance_key
 from graph.store import EntityRole, Provenance, Store
 
 from api.convert import doc_id, doc_out
 from api.deps import get_index, get_role_store
 from api.errors import ApiError
 from api.graph_schemas import EntityPage, ItemOut, ProvisionOut, TaskOut, TaskPage, TaskSummaryOut
-from api.graph_views import legal_bases, role_out
+from api.graph_views import PROVENANCE_CAP, legal_bases, role_out
 from api.ids import find_entity, near_entities, task_id, task_iri
 from api.lookup import get_document
 from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, get_entity, list_entities, rdf, wants_rdf
@@ -44,50 +42,42 @@ def _approving(in_roles: list[EntityRole], seen: set[str], role: str = "approves
             if r.entity_kind == "document" and r.role == role and r.entity_iri not in seen]
 
 
-def _listing(out_roles: list[EntityRole], seen: set[str]) -> list[Basis]:
-    """The documents whose annex rows name the item (a platform in a catalogue), by IRI, each with its
-    first row as provenance: the documents the role edges were asserted in, `seen` left out."""
-    prov: dict[str, set[Provenance]] = defaultdict(set)
-    for r in out_roles:
-        for p in r.provenance:
-            prov[p.document].add(p)
-    return [(d, "lists", [min(ps, key=lambda p: (p.start or 0, p.provision or "", provenance_key(p)))])
-            for d, ps in sorted(prov.items()) if d not in seen]
-
-
-def _bases(store: Store, kind: str, out_roles: list[EntityRole], in_roles: list[EntityRole],
-           related: list[EntityRole]) -> list[Basis]:
+def _bases(store: Store, iri: str, kind: str, in_roles: list[EntityRole], related: list[EntityRole]) -> list[Basis]:
     """Every legal-basis entry in answer order: regulating documents (a platform's), approving documents (for
     a platform also those approving the programmes that name it), then the documents listing it or stating
-    one of its roles. One store call per naming programme."""
+    one of its roles, each with its first such link (Store.role_sources). One store call per naming programme."""
     bases = _approving(in_roles, set(), "regulates")
     bases += _approving(in_roles, {b[0] for b in bases})
     if kind == "platform":
         for r in related:
             bases += _approving(store.roles(r.entity_iri, "in", ["approves"]), {b[0] for b in bases})
-    return bases + _listing(out_roles, {b[0] for b in bases})
+    seen = {b[0] for b in bases}
+    return bases + [(d, "lists", [p]) for d, p in store.role_sources(iri) if d not in seen]
 
 
 def _item(store: Store, iri: str, limit: int, offset: int) -> ItemOut:
     """The item with one page of its legal basis, every other part whole. The store is asked a fixed number
-    of times (plus once per programme naming a platform) however many documents list the item: summaries,
-    legal bases and row counts are read in bulk."""
+    of times (plus once per programme naming a platform) however many documents list the item: legal bases,
+    their sources and row counts are read in bulk, summaries for the page only."""
     ent = store.entity(iri)
     assert ent is not None
-    out_roles, in_roles = store.roles(iri, "out"), store.roles(iri, "in", ["approves", "names_platform", "regulates"])
-    related = [r for r in out_roles + in_roles if r.role == "names_platform"]
-    entries = _bases(store, ent.kind, out_roles, in_roles, related)
-    docs = store.documents_many([d for d, _, _ in entries])
-    entries = [e for e in entries if e[0] in docs]
+    counts, kind_totals = store.role_counts(iri, "out"), store.role_kind_counts(iri, "out")
+    in_roles = store.roles(iri, "in", ["approves", "names_platform", "regulates"])
+    related = store.roles(iri, "out", ["names_platform"]) + [r for r in in_roles if r.role == "names_platform"]
+    agencies = store.roles(iri, "out", None, limit, offset, list(AGENCY_KINDS), PROVENANCE_CAP)
+    enterprises = store.roles(iri, "out", None, limit, offset, ["enterprise"], PROVENANCE_CAP)
+    entries = _bases(store, iri, ent.kind, in_roles, related)
     rows = store.row_counts([d for d, _, _ in entries])
     page = entries[offset:offset + limit]
+    docs = store.documents_many([d for d, _, _ in page])
     tasks = sum(rows[d] for d, _, _ in entries)
     first = doc_id(entries[0][0]) if entries else None
     return ItemOut(id=iri.rsplit("/", 1)[1], iri=iri, kind=ent.kind, label=ent.label, alt_labels=list(ent.alt_labels),
                    legal_basis=legal_bases(store, [(docs[d], role, prov) for d, role, prov in page]),
                    legal_basis_total=len(entries), limit=limit, offset=offset,
-                   agencies=[role_out(r) for r in out_roles if r.entity_kind in AGENCY_KINDS],
-                   enterprises=[role_out(r) for r in out_roles if r.entity_kind == "enterprise"],
+                   agencies=[role_out(r, iri) for r in agencies], enterprises=[role_out(r, iri) for r in enterprises],
+                   agencies_total=kind_totals.get("agency", 0) + kind_totals.get("unit", 0),
+                   enterprises_total=kind_totals.get("enterprise", 0), counts=dict(sorted(counts.items())),
                    related=[role_out(r) for r in related], tasks_total=tasks,
                    tasks_href=f"/tasks?document={first}" if first and tasks else None)
 
