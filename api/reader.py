@@ -265,7 +265,7 @@ def build(store: Store, doc: DocSummary, hl: tuple[int, int] | None = None) -> R
     outline = [OutlineItem(anchor_id(doc.iri, p.iri) or "", p.label or "", p.heading or "", depth[p.iri])
                for p in provisions if p.kind not in ROW_KINDS][:MAX_OUTLINE]
     rows = [p for p in provisions if p.kind in ROW_KINDS]
-    src = source_text(doc, provisions, out_rows) if doc.ingested else None
+    src = source_text(store, doc, provisions, out_rows) if doc.ingested else None
     body, fallback, preamble, placed_n, unplaced_n = None, [], [], 0, 0
     if src is not None:
         tables, agency_links, row_anchors = _tables(store, src.text, src, rows, doc.iri)
