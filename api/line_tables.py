@@ -6,10 +6,12 @@ annex without stored rows, like 175/NQ-CP's Phụ lục I, is not drawn here), a
 wrong (982's row 1.6 has a product's last lines in the deadline column), so a split checked against it
 would still be a guess. What a text copy does say is kept: the header cells (ingest's header reader gives
 the column count), the rows, each opened by the row number of a row the graph stores (in order) or by a
-group number, and a header repeated after a page break. A row is drawn as its number and one cell across
-the other columns holding its lines as printed; lines a page break carries past a repeated header are a
-row of their own, without a number. Every cell is a span of the text, so the table holds exactly the text
-of the file, its spans stay exact, and no cell is made up.
+group number, and a header repeated after a page break; only where ingest's own test of the layout
+(`_layout_doubt`) finds no cell printed in the middle of its span, since rows read from a PDF's ruling
+lines may stand in a text layer that prints them so. A row is drawn as its number and one cell across the
+other columns holding its lines as printed; lines a page break carries past a repeated header are a row of
+their own, without a number. Every cell is a span of the text, so the table holds exactly the text of the
+file, its spans stay exact, and no cell is made up.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def line_tables(text: str, annexes: list[tuple[int, int]], rows: dict[tuple[int,
                 taken: list[tuple[int, int]]) -> list[Table]:
     """Tables for each annex span (start, end) that holds a one-cell-per-line table and rows of the graph
     (`rows[annex span]`, in table order), outside the spans already `taken` by other tables."""
-    from ingest.tables import _lines
+    from ingest.tables import _layout_doubt, _lines
 
     out: list[Table] = []
     lines = _lines(text)
@@ -55,7 +57,10 @@ def line_tables(text: str, annexes: list[tuple[int, int]], rows: dict[tuple[int,
             continue
         lo, hi = bisect_left(starts, a_start), bisect_left(starts, a_end + 1)
         head = next((i for i in range(lo, hi) if _header(lines, i, hi)), None)
-        table = _read(lines, head, hi, facts) if head is not None else None
+        hdr = _header(lines, head, hi) if head is not None else None
+        if hdr is None or _layout_doubt(hdr[0], lines, hdr[1], hi):  # rows stored from a PDF's ruling lines
+            continue  # say nothing of how its text layer prints them: ingest's own test of that text
+        table = _read(lines, head, hi, facts)
         if table is not None:
             out.append(table)
     return out

@@ -35,3 +35,10 @@ def test_nothing_drawn_when_it_cannot_be_told() -> None:
     assert line_tables(other, [(0, len(other))], {(0, len(other)): ROWS}, []) == []  # a header of other columns
     unknown = [RowFacts("phu_luc/hang_9", "9")]
     assert line_tables(TEXT, [span], {span: unknown}, []) == []  # no row of the graph stands in it
+
+
+def test_nothing_drawn_where_a_merged_cell_may_be_printed_mid_span() -> None:
+    """A lead column before the task column: one lead cell spans several tasks (ingest's `_layout_doubt`)."""
+    lead_first = TEXT.replace("TT\nNhiệm vụ\nCơ quan\nchủ trì\n", "TT\nCơ quan\nchủ trì\nNhiệm vụ\n")
+    span = (0, len(lead_first))
+    assert line_tables(lead_first, [span], {span: ROWS}, []) == []
