@@ -49,6 +49,8 @@ def line_tables(text: str, annexes: list[tuple[int, int]], rows: dict[tuple[int,
     from ingest.tables import _layout_doubt, _lines
 
     out: list[Table] = []
+    if not any(rows.get(span) for span in annexes):
+        return out
     lines = _lines(text)
     starts = [ln.start for ln in lines]
     for a_start, a_end in annexes:
