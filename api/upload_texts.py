@@ -49,8 +49,11 @@ def kept_with(store: Store, doc_iri: str, text: str, load: Callable[[], T], max_
     folder = texts_dir(store)
     if folder is None:
         result = load()
+        kept = _memory.setdefault(store, {})
         if len(text) <= max_chars:
-            _memory.setdefault(store, {})[doc_iri] = text
+            kept[doc_iri] = text
+        else:
+            kept.pop(doc_iri, None)
         return result
     tmp = _write_aside(folder, text) if len(text) <= max_chars else None
     try:
