@@ -245,7 +245,7 @@ def export(store: Store, d: DocSummary) -> bytes:
         raise AknUnavailable(f"{d.number or d.iri} is known only from citations: there is no text to export")
     provisions = store.provisions(d.iri, with_text=True)
     links = store.links_from(d.iri)
-    src = source_text(d, provisions, links)
+    src = source_text(store, d, provisions, links)
     if src is None:
         raise AknUnavailable(f"the source text of {d.number or d.iri} ({d.source_file}) is not on this machine "
                              "or no longer matches the graph: Akoma Ntoso export needs it")

@@ -36,12 +36,17 @@ class Anchor:
 
 @dataclass
 class Table:
-    """A run of table lines: each line's cells as (start, end) spans, the row id of each line if any."""
+    """A run of table lines: each line's cells as (start, end) spans, the row id of each line if any.
+
+    A table printed one cell per line (api.line_tables) also says which lines are (repeated) headers and
+    which cells span columns."""
 
     start: int
     end: int
     lines: list[list[tuple[int, int]]]
     row_ids: dict[int, str] = field(default_factory=dict)  # line index -> row anchor id
+    heads: set[int] = field(default_factory=lambda: {0})  # line indexes drawn as header rows
+    colspans: dict[tuple[int, int], int] = field(default_factory=dict)  # (line, cell) -> columns it spans
 
 
 def find_tables(text: str) -> list[Table]:
@@ -185,10 +190,12 @@ def render(text: str, links: list[Link], anchors: list[Anchor], hl: tuple[int, i
             out.append(f'<div class="run">{r.piece(pos, t.start)}</div>')
         out.append('<div class="table-wrap"><table class="annex">')
         for n, cells in enumerate(t.lines):
-            tag = "th" if n == 0 else "td"
+            tag = "th" if n in t.heads else "td"
             rid = t.row_ids.get(n)
             attr = f' id="{escape(rid)}"' if rid else ""
-            out.append(f"<tr{attr}>" + "".join(f"<{tag}>{r.piece(c0, c1)}</{tag}>" for c0, c1 in cells) + "</tr>")
+            span = [f' colspan="{t.colspans[(n, k)]}"' if (n, k) in t.colspans else "" for k in range(len(cells))]
+            out.append(f"<tr{attr}>" + "".join(f"<{tag}{span[k]}>{r.piece(c0, c1)}</{tag}>"
+                                               for k, (c0, c1) in enumerate(cells)) + "</tr>")
         out.append("</table></div>")
         pos = t.end
     if pos < len(text):

@@ -23,6 +23,7 @@ from graph.store import DocSummary, EntityRole, LinkRow, ProvisionRow, Store
 from api.convert import RELATION_LABELS
 from api.graph_schemas import EntityOut
 from api.graph_views import ROLE_LABELS, split_label
+from api.line_tables import RowFacts, line_tables
 from api.marked_text import Anchor, Link, Table, cell_text, find_tables, render
 from api.page_urls import ROW_KINDS, anchor_id, entity_href, place_href, read_href
 from api.routers.common import labels
@@ -138,22 +139,20 @@ def _pinpoints(store: Store, provisions: list[ProvisionRow]) -> dict[tuple[int, 
 
 
 @lru_cache(maxsize=4096)
-def cell_agencies(cell: str, base: str) -> tuple[tuple[int, int, str], ...]:
-    """(start, end, IRI) of each agency an annex cell names, split and resolved by ingest's own code
+def cell_agencies(cell: str, base: str) -> tuple[tuple[str, str], ...]:
+    """(name, IRI) of each agency an annex cell names, split and resolved by ingest's own code
     (ingest.tables.split_agencies, ingest.to_rdf's entity naming), so a name gets the IRI its role edge got."""
     from ingest.tables import split_agencies
     from ingest.to_rdf import _entity, _Graph
 
-    out = []
     scratch = _Graph(base + "/scratch")
-    at = 0
-    for name in split_agencies(cell):
-        i = cell.find(name, at)
-        if i < 0:
-            continue
-        out.append((i, i + len(name), _entity(scratch, "agency", name, base).value))
-        at = i + len(name)
-    return tuple(out)
+    return tuple((name, _entity(scratch, "agency", name, base).value) for name in split_agencies(cell))
+
+
+@lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """A name as printed, its words broken over lines or not (a one-cell-per-line copy wraps its cells)."""
+    return re.compile(r"\s+".join(re.escape(w) for w in name.split()))
 
 
 def _agency_links(text: str, table: Table, fields: list[str | None], known: dict[str, EntityOut]) -> list[Link]:
@@ -166,12 +165,44 @@ def _agency_links(text: str, table: Table, fields: list[str | None], known: dict
             role = AGENCY_COLUMNS.get(fld or "")
             if not role or col >= len(cells):
                 continue
-            c0 = cells[col][0]
-            for s, e, iri in cell_agencies(cell_text(text, cells[col]), base):
+            c0, c1 = cells[col]
+            at = c0
+            for name, iri in cell_agencies(text[c0:c1], base):
+                i = text.find(name, at, c1)
+                if i < 0:
+                    continue
+                at = i + len(name)
                 ent = known.get(iri)
                 href = entity_href(ent.kind, iri) if ent else None
                 if href:
-                    out.append(Link(c0 + s, c0 + e, href, f"{ent.label}: {role}", "agency"))
+                    out.append(Link(i, at, href, f"{ent.label}: {role}", "agency"))
+    return out
+
+
+def _row_agency_links(text: str, cell: tuple[int, int], edges: list[EntityRole]) -> list[Link]:
+    """The agencies of a row drawn as one cell (a one-cell-per-line copy: api.line_tables), linked where the
+    cell prints them: each name ingest read in the row's cells (the quote of its role edges), split and
+    named as in the other tables, that is one of the row's own role edges, at its last place in the cell
+    (the agency columns follow the task's)."""
+    base = base_iri()
+    roles = {e.entity_iri: e for e in edges}
+    quotes = {p.quote for e in edges for p in e.provenance if p.quote}
+    out: list[Link] = []
+    done: set[str] = set()
+    for quote in sorted(quotes):
+        for part in quote.split(" | "):
+            for name, iri in cell_agencies(part, base):
+                e = roles.get(iri)
+                href = entity_href(e.entity_kind, iri) if e else None
+                if not href or iri in done:
+                    continue
+                last = None
+                for last in _name_pattern(name).finditer(text, cell[0], cell[1]):
+                    pass
+                if last is not None:
+                    done.add(iri)
+                    role = AGENCY_COLUMNS.get(e.role, ROLE_LABELS.get(e.role, e.role))
+                    out.append(Link(last.start(), last.end(), href, f"{e.entity_label}: {role}", "agency"))
     return out
 
 
@@ -207,26 +238,49 @@ def place_rows(text: str, tables: list[Table], placed: tuple[Placed, ...], rows:
     return done
 
 
+def _annex_spans(text: str, placed: tuple[Placed, ...], doc_iri: str) -> dict[str, tuple[int, int]]:
+    """Each annex's anchor -> (start, end): from its label to the next annex's, or the end of the text."""
+    heads = sorted((p.start, anchor_id(doc_iri, p.row.iri) or "") for p in placed if p.row.kind == "annex")
+    ends = [s for s, _ in heads[1:]] + [len(text)]
+    return {a: (s, e) for (s, a), e in zip(heads, ends)}
+
+
 def _tables(store: Store, text: str, src: SourceText, rows: list[ProvisionRow],
             doc_iri: str) -> tuple[list[Table], list[Link], list[Anchor]]:
     """Tables of the text with the annex rows on their lines (`place_rows`), the agencies of their lead /
-    coordinating cells linked, and for a row on no table line (a PDF layout, one cell per line) an anchor at
-    the span the graph gives it."""
+    coordinating cells linked. The rows on no ' | ' line (a table printed one cell per line) are drawn as a
+    table where the lines allow (api.line_tables), their agencies linked from their role edges (one store
+    call per row); a row still on no table line gets an anchor at the span the graph gives it."""
     from ingest.tables import column_field
 
     tables = find_tables(text)
     placed = place_rows(text, tables, src.placed, rows, doc_iri)
+    left = sorted((r for r in rows if (anchor_id(doc_iri, r.iri) or "") not in placed), key=_row_order)
+    edges = {r.iri: store.roles(r.iri, "out", ROW_ROLES) for r in left}
+    spans = _annex_spans(text, src.placed, doc_iri)
+    by_annex: dict[tuple[int, int], list[RowFacts]] = {}
+    for r in left:
+        span = spans.get(anchor_id(doc_iri, r.parent) or "")
+        if span is not None:
+            by_annex.setdefault(span, []).append(RowFacts(anchor_id(doc_iri, r.iri) or "", r.label or ""))
+    lined = line_tables(text, sorted(by_annex), by_annex, [(t.start, t.end) for t in tables])
     links: list[Link] = []
     known = labels(store)
     for t in tables:
         header = [cell_text(text, c) for c in t.lines[0]]
         indicator = any(column_field(h) == "task" and fold(h).startswith("chi tieu") for h in header)
         links += _agency_links(text, t, [column_field(h, indicator) for h in header], known)
+    by_anchor = {anchor_id(doc_iri, r.iri) or "": r for r in left}
+    for t in lined:
+        for n, rid in t.row_ids.items():
+            placed.add(rid)
+            links += _row_agency_links(text, t.lines[n][-1], edges[by_anchor[rid].iri])
+    tables = sorted(tables + lined, key=lambda t: t.start)
     anchors = []
-    for r in rows:  # one store call per row left over: a table in one-cell-per-line layout
+    for r in left:
         rid = anchor_id(doc_iri, r.iri) or ""
         if rid not in placed:
-            starts = [p.start for role in store.roles(r.iri, "out", ROW_ROLES) for p in role.provenance if p.start is not None]
+            starts = [p.start for role in edges[r.iri] for p in role.provenance if p.start is not None]
             if starts:
                 anchors.append(Anchor(min(starts), rid, "anchor row"))
     return tables, links, anchors
@@ -265,7 +319,7 @@ def build(store: Store, doc: DocSummary, hl: tuple[int, int] | None = None) -> R
     outline = [OutlineItem(anchor_id(doc.iri, p.iri) or "", p.label or "", p.heading or "", depth[p.iri])
                for p in provisions if p.kind not in ROW_KINDS][:MAX_OUTLINE]
     rows = [p for p in provisions if p.kind in ROW_KINDS]
-    src = source_text(doc, provisions, out_rows) if doc.ingested else None
+    src = source_text(store, doc, provisions, out_rows) if doc.ingested else None
     body, fallback, preamble, placed_n, unplaced_n = None, [], [], 0, 0
     if src is not None:
         tables, agency_links, row_anchors = _tables(store, src.text, src, rows, doc.iri)

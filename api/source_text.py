@@ -4,9 +4,10 @@ The graph stores each provision's text (cc:text) and every link's character span
 into the normalised full text ingest read, but not that full text itself. So the text is read again
 from the document's cc:sourceFile with ingest's own reader (the same normalisation, hence the same
 offsets), and accepted only if it is the text the graph was built from: every provision's text must
-be found in order and every stored link span must lie inside its quoted sentence. A file that moved,
-changed or never reached this machine (an upload) gives None, and the reader falls back to the
-provisions' own text with the links listed per provision. Links that do not match the text are
+be found in order and every stored link span must lie inside its quoted sentence. An upload's file never
+reaches a lasting place, so its text is the one kept with the store when it was uploaded
+(api.upload_texts). A file that moved or changed, or a text not kept, gives None, and the reader falls
+back to the provisions' own text with the links listed per provision. Links that do not match the text are
 left unplaced (see `span_matches`).
 """
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from cancu.config import PROJECT_ROOT
 from cancu.text import nfc, squash
-from graph.store import DocSummary, LinkRow, Provenance, ProvisionRow
+from graph.store import DocSummary, LinkRow, Provenance, ProvisionRow, Store
 
 ROW_KINDS = ("task", "indicator", "row")
 
@@ -122,11 +123,23 @@ def span_matches(text: str, p: Provenance) -> bool:
     return False
 
 
-def source_text(doc: DocSummary, provisions: list[ProvisionRow], links: list[LinkRow]) -> SourceText | None:
-    """The verified full text of an ingested document, or None (see the module docstring)."""
+def full_text(store: Store, doc: DocSummary) -> str | None:
+    """The unverified text of a document: the one kept for an upload, else its source file's."""
+    from api.upload import is_upload
+    from api.upload_texts import read_kept
+    from ingest.readers import max_chars
+
     if not doc.source_file:
         return None
-    text = read_source(doc.source_file)
+    if is_upload(doc.source_file):
+        return read_kept(store, doc.iri, max_chars())
+    return read_source(doc.source_file)
+
+
+def source_text(store: Store, doc: DocSummary, provisions: list[ProvisionRow],
+                links: list[LinkRow]) -> SourceText | None:
+    """The verified full text of an ingested document, or None (see the module docstring)."""
+    text = full_text(store, doc)
     if text is None:
         return None
     if not provisions and not links and not any(x and x in text for x in (doc.number, doc.title)):

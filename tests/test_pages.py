@@ -108,7 +108,8 @@ def test_highlight_is_the_exact_span(client: TestClient, corpus_store: Store) ->
     assert client.get("/read/qd-2022-186-btttt?hl=9-3").status_code == 400
 
 
-@pytest.mark.parametrize("did", ["nq-2025-03-cp", "nq-2023-12-cp"])  # 12/NQ-CP restarts its numbering per group
+# 12/NQ-CP restarts its numbering per group; 982/QĐ-TTg's copy prints its table one cell per line
+@pytest.mark.parametrize("did", ["nq-2025-03-cp", "nq-2023-12-cp", "qd-2026-982-ttg"])
 def test_annex_rows_are_table_rows_with_their_agencies(client: TestClient, corpus_store: Store, did: str) -> None:  # noqa: F811
     page = html(client, f"/read/{did}")
     iri = f"{B}/eli/vn/" + "/".join(did.split("-", 3))
@@ -193,6 +194,44 @@ def test_pages_request_nothing_outside_the_service(client: TestClient, url: str)
     assert not page.cssselect("script[src], link[rel=stylesheet], img[src^=http], iframe")
     outside = [m.group(0) for m in URL_ATTR.finditer(r.text) if not m.group(2).startswith("127.0.0.1")]
     assert outside == []
+
+
+def cells_in_order(text: str, table: lxml.html.HtmlElement) -> str:
+    """The cells' texts, each found in `text` after the one before it (AssertionError if one is not: a cell
+    that is not a piece of the file, or out of order), joined without white space."""
+    at = 0
+    for cell in table.cssselect("th, td"):
+        piece = cell.text_content()
+        i = text.find(piece, at)
+        assert i >= 0, (piece[:80], at)
+        at = i + len(piece)
+    return "".join("".join(c.text_content().split()) for c in table.cssselect("th, td"))
+
+
+def test_an_annex_printed_one_cell_per_line_is_a_table_of_the_files_own_text(client: TestClient, corpus_store: Store) -> None:  # noqa: F811
+    """982/QĐ-TTg's copy prints its annex one cell per line: a table with the header's columns, a row per row
+    number, headers repeated at page breaks, and in its cells exactly the file's text, in order."""
+    iri = f"{B}/eli/vn/qd/2026/982/ttg"
+    text = read_source(corpus_store.document(iri).source_file)
+    section = html(client, "/read/qd-2026-982-ttg").get_element_by_id("text")
+    assert "".join(section.text_content().split()) == "".join(text.split())  # nothing added, nothing lost
+    [table] = section.cssselect("table.annex")
+    heads = [[th.text_content().split() for th in tr.cssselect("th")] for tr in table.cssselect("tr") if tr.cssselect("th")]
+    assert heads[0] == [["TT"], ["Nhiệm", "vụ,", "giải", "pháp"], ["Cơ", "quan", "chủ", "trì"], ["Cơ", "quan", "phối", "hợp"],
+                        ["Sản", "phẩm"], ["Thời", "gian", "thực", "hiện"]]
+    assert len(heads) > 5 and all(h == heads[0] for h in heads)  # the header a page break repeats
+    body = [tr for tr in table.cssselect("tr") if not tr.cssselect("th")]
+    assert all(len(tr.cssselect("td")) == 2 and tr.cssselect("td")[1].get("colspan") == "5" for tr in body)
+    start = text.index("\nTT\n") + 1
+    assert cells_in_order(text, table) == "".join(text[start:].split())  # the table runs to the file's end
+
+
+def test_an_annex_whose_rows_were_not_stored_stays_text(client: TestClient, corpus_store: Store) -> None:  # noqa: F811
+    """175/NQ-CP's Phụ lục I prints merged cells mid-span, so ingest stores no rows from it: no table is drawn."""
+    iri = f"{B}/eli/vn/nq/2023/175/cp"
+    assert not [p for p in corpus_store.provisions(iri) if p.kind in ("task", "indicator", "row")]
+    section = html(client, "/read/nq-2023-175-cp").get_element_by_id("text")
+    assert not section.cssselect("table") and "STT\nĐơn vị\nNhiệm vụ chủ trì" in section.text_content()
 
 
 def test_iri_negotiates_pages(client: TestClient) -> None:

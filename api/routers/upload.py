@@ -27,6 +27,7 @@ from api.errors import ApiError
 from api.graph_schemas import UploadOut
 from api.schemas import ErrorResponse
 from api.upload import admin_key, check_key, is_upload, read_limited, safe_name, to_quads_file, workdir
+from api.upload_texts import kept_with
 
 log = logging.getLogger("cancu.api")
 router = APIRouter(prefix="/documents", tags=["documents"])
@@ -51,7 +52,8 @@ def _ingest(holder: StoreHolder, data: bytes, filename: str, replace: bool, admi
                                "only `cancu load` or a request with X-Admin-Key (CANCU_ADMIN_KEY) may replace it",
                                [f"/documents/{doc.doc_id}"])
             size = _graph_size(store, iri) if before is not None and before.ingested else 0
-            return store.load(nq), before, size
+            quads = kept_with(store, iri, doc.text, lambda: store.load(nq), holder.settings.max_chars)
+            return quads, before, size  # the text the spans index into, kept for the reader
 
         try:
             quads, before, size_before = holder.write(load)
