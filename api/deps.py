@@ -130,6 +130,9 @@ class StoreHolder:
                             self.index_source = str(default_index_path(self.settings))
                         except FileNotFoundError:
                             pass
+                        if index is not None and index.meta("source") != store.location:  # built from another store
+                            index.close()
+                            index = None
                     if index is None:
                         index = build_index(store, None)  # type: ignore[arg-type]
                         self.index_source = "built in memory from the store"

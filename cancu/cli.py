@@ -171,10 +171,9 @@ def cmd_load(args: argparse.Namespace) -> int:
                 _err(str(exc))
                 errors += 1
         status = store.status()
-        if kind == "oxigraph":
-            from graph.search_index import build_index, default_index_path
+        from graph.search_index import build_index, default_index_path
 
-            build_index(store, default_index_path(settings))
+        build_index(store, default_index_path(settings))
     except StoreUnavailable as exc:
         _err(str(exc))
         return 2

@@ -93,6 +93,7 @@ class Neo4jStore(BatchedLinks, MaterialisedRoles):
             raise StoreUnavailable("no Neo4j address: pass bolt://HOST:PORT or set NEO4J_URI")
         self.user = user or env.neo4j_user
         self.database = database or env.neo4j_database or None
+        self.location = f"{self.uri} (database {self.database or 'default'})"
         self.tx_quads = tx_quads
         if not re.match(r"(bolt|neo4j)(\+s|\+ssc)?://", self.uri):
             raise StoreUnavailable(f"bad Neo4j address {self.uri!r}: expected bolt://, neo4j:// or neo4j+s:// …")

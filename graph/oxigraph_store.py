@@ -161,7 +161,8 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
         except (OSError, RuntimeError) as exc:  # RocksDB reports a locked or changing store as RuntimeError
             raise StoreUnavailable(f"cannot open Oxigraph store at {self.path}: {exc}") from exc
         self._place = _place(self.path)
-        self._place_checked = 0.0  # time.monotonic() of the last check that found it in place
+        self._place_checked = 0.0
+        self.location = "memory" if self.path is None else str(self.path.resolve())  # time.monotonic() of the last check that found it in place
 
     def check_place(self, max_age: float = 0.0) -> None:
         """StoreUnavailable if the directory at `path` is no longer the one this handle opened (moved, removed,

@@ -19,6 +19,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -44,6 +45,8 @@ CREATE VIRTUAL TABLE fts USING fts5(kind UNINDEXED, iri UNINDEXED, label UNINDEX
 
 class IndexSource(RoleSource, Protocol):
     """What the index needs from a store: every document and every named entity, and the role edges."""
+
+    location: str
 
     def documents(self) -> list[DocSummary]: ...
 
@@ -113,7 +116,10 @@ def _fill(conn: sqlite3.Connection, store: IndexSource) -> None:
     conn.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?)", docs)
     conn.executemany("INSERT INTO fts(kind, iri, label, number, body) VALUES (?,?,?,?,?)", rows)
     conn.execute("INSERT INTO meta VALUES ('documents', ?)", (str(len(docs)),))
+    t0 = time.perf_counter()
     role_index.fill(conn, store)
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [("source", store.location),
+                                                         ("seconds_roles", f"{time.perf_counter() - t0:.3f}")])
     conn.commit()
 
 
@@ -185,6 +191,11 @@ class SearchIndex:
     def count(self) -> int:
         return int(self._rows("SELECT value FROM meta WHERE key = 'documents'")[0][0])
 
+    def meta(self, key: str) -> str | None:
+        """A fact about the build: 'source' (the location of the store it was built from), 'seconds_roles'."""
+        rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
     def role_counts(self, iri: str, direction: str = "out") -> dict[str, int]:
         """See Store.role_counts, from the materialised role pages."""
         with self._lock:
@@ -217,5 +228,7 @@ class SearchIndex:
 
 
 def default_index_path(settings: Settings | None = None) -> Path:
-    """Beside the Oxigraph store: the data folder (CANCU_DATA)/search.sqlite."""
-    return Path((settings or current()).data_dir) / "search.sqlite"
+    """In the data folder (CANCU_DATA), one per kind of store: search.sqlite for Oxigraph, search-neo4j.sqlite."""
+    settings = settings or current()
+    name = "search.sqlite" if settings.store == "oxigraph" else f"search-{settings.store}.sqlite"
+    return Path(settings.data_dir) / name

@@ -309,6 +309,7 @@ def source_order(p: Provenance) -> tuple:
 @runtime_checkable
 class Store(Protocol):
     name: str
+    location: str  # where its data lives (a directory, "memory", a Bolt URI and database): derived files name it
     embedded: bool  # in-process: calls hold the GIL and never wait on a network (api.deps.run_store)
     read_only: bool  # load() refuses; an OnDiskStore can still open a writer beside it
 
