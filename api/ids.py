@@ -13,14 +13,14 @@ import re
 
 from cancu.config import base_iri
 from cancu.iri import ELI_PATH, DocId
+from cancu.registry import named_kinds
 from cancu.text import fold
 from graph.store import EntitySummary
 
 from api.convert import doc_id
 from api.errors import ApiError
 
-ENTITY_PATHS = {"agency": "agencies", "unit": "agencies", "enterprise": "enterprises", "person": None,
-                "platform": "platforms", "programme": "programmes"}
+ENTITY_PATHS = {k.code: k.path for k in named_kinds()}  # kind -> /{path}/{slug} (None: no resource of its own)
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,300}")
 _ROW_PART = re.compile(r"[a-z0-9_]{1,60}")
 

@@ -8,14 +8,13 @@
 
 from __future__ import annotations
 
+from cancu.registry import ENTITY_KINDS
 from graph.store import Provenance
 
 from api.convert import doc_id
-from api.ids import entity_id, task_id
+from api.ids import ENTITY_PATHS, entity_id, task_id
 
-PAGE_PATHS = {"agency": "agencies", "unit": "agencies", "enterprise": "enterprises", "platform": "platforms",
-              "programme": "programmes"}
-ROW_KINDS = ("task", "indicator", "row")
+ROW_KINDS = tuple(k.code for k in ENTITY_KINDS if k.row)
 
 
 def read_href(doc_iri: str) -> str | None:
@@ -30,7 +29,7 @@ def entity_href(kind: str | None, iri: str) -> str | None:
     if kind in ROW_KINDS:
         tid = task_id(iri)
         return f"/browse/tasks/{tid}" if tid else None
-    path, slug = PAGE_PATHS.get(kind or ""), entity_id(iri)
+    path, slug = ENTITY_PATHS.get(kind or ""), entity_id(iri)
     return f"/browse/{path}/{slug}" if path and slug else None
 
 
