@@ -195,7 +195,7 @@ ENTITY_KINDS: list[EntityKind] = [
                ("database", "#c0392b", "#7d241b", "#ffffff"), "platforms", viz=True, home=1),
     EntityKind("programme", "Chương trình", "programme", CC + "Programme", "Programme",
                ("ellipse", "#f7dc6f", "#b7950b", "#4d3f06"), "programmes", home=2),
-    EntityKind("person", "Người ký", "person", CC + "Person", "Person", ("diamond", "#7f8c8d", "#4d5656", "#2e3535")),
+    EntityKind("person", "Cá nhân", "person", CC + "Person", "Person", ("diamond", "#7f8c8d", "#4d5656", "#2e3535")),
     EntityKind("task", "Nhiệm vụ", "annex task", CC + "Task", "Annex row: task", ("dot", "#f0a23b", "#b36b0c", "#4d3206"),
                row=True),
     EntityKind("indicator", "Chỉ tiêu", "annex indicator", CC + "Indicator", "Annex row: indicator",
