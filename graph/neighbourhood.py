@@ -35,7 +35,6 @@ from graph.store import ROLE_PROPERTIES, SparqlStore, Store, supports
 
 MIN_DEPTH, MAX_DEPTH, DEFAULT_CAP, MAX_CAP = 1, 3, 150, 500
 VOCAB_PREFIXES = (CC, ELI, str(SKOS), str(ORG), str(RDF), str(RDFS), str(PROV), str(OWL), str(XSD))
-SIGNER = CC + "signer"  # folded edge: document -cc:signer-> person (through its cc:Signature node)
 SKIP_PREDICATES = (str(RDF.type), CC + "qualifiedLink", CC + "signature", CC + "linkTarget", CC + "linkRelation",
                    CC + "inProvision", CC + "documentTypeConcept", ELI + "type_document")
 # class -> node kind, the first class a node has wins: annexes and annex rows before the provisions they also are
