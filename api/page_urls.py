@@ -8,13 +8,10 @@
 
 from __future__ import annotations
 
-from cancu.registry import ENTITY_KINDS
 from graph.store import Provenance
 
 from api.convert import doc_id
-from api.ids import ENTITY_PATHS, entity_id, task_id
-
-ROW_KINDS = tuple(k.code for k in ENTITY_KINDS if k.row)
+from api.ids import ENTITY_PATHS, ROW_KINDS, entity_id, task_id
 
 
 def read_href(doc_iri: str) -> str | None:

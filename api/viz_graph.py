@@ -32,7 +32,7 @@ from graph.neighbourhood import (DEFAULT_CAP, MAX_CAP, MAX_DEPTH, Node, describe
 from graph.store import Store
 
 from api.convert import doc_id
-from api.page_urls import ROW_KINDS
+from api.ids import ROW_KINDS
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -253,7 +253,7 @@ def to_pyvis(graph: VizGraph, height: str = "100%"):  # -> pyvis.network.Network
         if n.kind == "stub":
             opts["shapeProperties"] = {"borderDashes": [5, 4]}
         if shape not in ("box", "ellipse", "database"):
-            opts["size"] = 22 if start else (14 if n.kind in ("task", "indicator", "row", "provision") else 18)
+            opts["size"] = 22 if start else (14 if n.kind in (*ROW_KINDS, "provision") else 18)
         if start:
             opts["label"] = n.label
             opts["font"]["multi"] = "html"
