@@ -10,12 +10,11 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass, field
 
+from cancu.registry import ENTITY_KINDS
 from graph.search_index import SearchIndex
 from graph.store import EntityDetail, EntityRole, Store
 
 from api.graph_views import ROLE_LABELS, split_label
-from api.ids import entity_href as api_href
-from api.ids import entity_id
 from api.page_urls import ROW_KINDS, entity_href, place_href, read_href
 from api.reader import doc_name
 
@@ -23,11 +22,9 @@ MOST_CITED_SCAN = 5000
 MOST_CITED = 10
 LIST_CAP = 50
 ROLE_PAGE = 100
-SECTIONS = [("platform", "platforms", "Nền tảng số (platforms)"), ("programme", "programmes", "Chương trình (programmes)"),
-            ("agency", "agencies", "Cơ quan (agencies)"), ("enterprise", "enterprises", "Doanh nghiệp (enterprises)")]
-KIND_LABELS = {"agency": "Cơ quan (agency)", "unit": "Đơn vị (unit)", "enterprise": "Doanh nghiệp (enterprise)",
-               "platform": "Nền tảng số (platform)", "programme": "Chương trình (programme)",
-               "task": "Nhiệm vụ (annex task)", "indicator": "Chỉ tiêu (annex indicator)", "row": "Dòng phụ lục (annex row)"}
+SECTIONS = [(k.code, k.path, f"{k.vi} ({k.path})") for k in sorted(ENTITY_KINDS, key=lambda k: k.home)
+            if k.home and k.path]
+KIND_LABELS = {k.code: k.label for k in ENTITY_KINDS}
 
 
 @dataclass
@@ -70,7 +67,8 @@ def home(store: Store, index: SearchIndex) -> Home:
             by_target.setdefault(r.target.iri, set()).add(src)
     top = sorted(by_target.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:MOST_CITED]
     docs = store.documents_many([iri for iri, _ in top])
-    entities = {kind: store.entities(kind) for kind in ("agency", "unit", "enterprise", "platform", "programme", "task")}
+    entities = {kind: store.entities(kind) for kind in {"agency", "unit", "platform", "programme", "task",
+                                                         *(k for k, _, _ in SECTIONS)}}
     sections = []
     for kind, path, title in SECTIONS:
         items = sorted(entities[kind], key=lambda e: (e.label or "", e.iri))
@@ -146,19 +144,4 @@ def entity_facts(store: Store, ent: EntityDetail) -> list[tuple[str, dict]]:
     return facts
 
 
-def viz_href(kind: str, iri: str) -> str:
-    from urllib.parse import quote
-
-    slug = entity_id(iri)
-    if kind in ("agency", "unit") and slug:
-        return f"/viz/agencies/{slug}"
-    if kind == "platform" and slug:
-        return f"/viz/platforms/{slug}"
-    return f"/viz?iri={quote(iri, safe='')}"
-
-
-def json_href(kind: str, iri: str) -> str | None:
-    return api_href(kind, iri)
-
-
-__all__ = ["home", "role_groups", "entity_facts", "viz_href", "json_href", "KIND_LABELS", "ROW_KINDS"]
+__all__ = ["home", "role_groups", "entity_facts", "KIND_LABELS", "ROW_KINDS"]

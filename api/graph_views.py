@@ -17,7 +17,7 @@ from api.convert import RELATION_LABELS, doc_fields, doc_id, doc_out, link_out, 
 from api.deps import run_store
 from api.graph_schemas import (ChainEdgeOut, ChainNodeOut, ChainOut, EntityOut, LegalBasisOut, RelationGroupOut,
                                RoleOut, SuccessionOut)
-from api.ids import entity_href, entity_id, task_id
+from api.ids import ROW_KINDS, entity_href, entity_id, task_id
 
 MAX_DEPTH = 5
 MAX_SUCCESSION = 20
@@ -70,7 +70,7 @@ def relation_groups(store: Store, doc: DocSummary, relations: list[str]) -> list
 
 def entity_out(iri: str, kind: str | None, label: str | None) -> EntityOut:
     kind = kind or "other"
-    eid = doc_id(iri) if kind == "document" else task_id(iri) if kind in ("task", "indicator", "row") else entity_id(iri)
+    eid = doc_id(iri) if kind == "document" else task_id(iri) if kind in ROW_KINDS else entity_id(iri)
     return EntityOut(id=eid, iri=iri, kind=kind, label=label, href=entity_href(kind, iri))
 
 

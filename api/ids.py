@@ -13,14 +13,15 @@ import re
 
 from cancu.config import base_iri
 from cancu.iri import ELI_PATH, DocId
+from cancu.registry import ENTITY_KINDS, named_kinds
 from cancu.text import fold
 from graph.store import EntitySummary
 
 from api.convert import doc_id
 from api.errors import ApiError
 
-ENTITY_PATHS = {"agency": "agencies", "unit": "agencies", "enterprise": "enterprises", "person": None,
-                "platform": "platforms", "programme": "programmes"}
+ENTITY_PATHS = {k.code: k.path for k in named_kinds()}  # kind -> /{path}/{slug} (None: no resource of its own)
+ROW_KINDS = tuple(k.code for k in ENTITY_KINDS if k.row)  # annex rows: named by a task id
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,300}")
 _ROW_PART = re.compile(r"[a-z0-9_]{1,60}")
 
@@ -99,7 +100,7 @@ def find_entity(name_or_id: str, known: list[EntitySummary]) -> EntitySummary | 
 
 def entity_href(kind: str, iri: str) -> str | None:
     """Path of this entity's resource in the API, if it has one."""
-    if kind in ("task", "indicator", "row"):
+    if kind in ROW_KINDS:
         tid = task_id(iri)
         return f"/tasks/{tid}" if tid else None
     if kind == "document":

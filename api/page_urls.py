@@ -11,11 +11,7 @@ from __future__ import annotations
 from graph.store import Provenance
 
 from api.convert import doc_id
-from api.ids import entity_id, task_id
-
-PAGE_PATHS = {"agency": "agencies", "unit": "agencies", "enterprise": "enterprises", "platform": "platforms",
-              "programme": "programmes"}
-ROW_KINDS = ("task", "indicator", "row")
+from api.ids import ENTITY_PATHS, ROW_KINDS, entity_id, task_id
 
 
 def read_href(doc_iri: str) -> str | None:
@@ -30,7 +26,7 @@ def entity_href(kind: str | None, iri: str) -> str | None:
     if kind in ROW_KINDS:
         tid = task_id(iri)
         return f"/browse/tasks/{tid}" if tid else None
-    path, slug = PAGE_PATHS.get(kind or ""), entity_id(iri)
+    path, slug = ENTITY_PATHS.get(kind or ""), entity_id(iri)
     return f"/browse/{path}/{slug}" if path and slug else None
 
 

@@ -23,7 +23,7 @@ from cancu.config import PROJECT_ROOT
 from cancu.text import nfc, squash
 from graph.store import DocSummary, LinkRow, Provenance, ProvisionRow, Store
 
-ROW_KINDS = ("task", "indicator", "row")
+from api.page_urls import ROW_KINDS
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from cancu import config
+
+if TYPE_CHECKING:
+    from graph.store import BulkBuildStore
 
 INPUT_SUFFIXES = {".txt", ".html", ".htm", ".docx", ".pdf"}
 SKIP_NAMES = {"SOURCES.md", "README.md"}
@@ -143,11 +146,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from graph import open_store
-    from graph.store import LoadError, StoreUnavailable
+    from graph import open_store, store_class
+    from graph.store import BulkBuildStore, LoadError, StoreUnavailable, supports
 
     settings = _settings(args)
-    kind = settings.store
     paths = args.paths or [str(Path(settings.data_dir) / "rdf")]
     files = sorted(f for p in map(Path, paths) for f in ([p] if p.is_file() else sorted(p.glob("*.nq")) + sorted(p.glob("*.trig"))))
     if not files:
@@ -155,9 +157,10 @@ def cmd_load(args: argparse.Namespace) -> int:
         return 2
     if args.neo4j_import:
         return _import_neo4j(files, args)
-    if kind == "oxigraph" and not settings.oxigraph_path.exists():
-        return _build_oxigraph(files, settings)
     try:
+        backend = store_class(settings)
+        if supports(backend, BulkBuildStore) and backend.needs_build(settings):
+            return _bulk_build(backend, files, settings)
         store = open_store(settings=settings)
     except StoreUnavailable as exc:
         _err(str(exc))
@@ -173,7 +176,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         status = store.status()
         from graph.search_index import build_index, default_index_path
 
-        build_index(store, default_index_path(settings))
+        build_index(store, default_index_path(settings))  # the API opens it for this store (api.deps)
     except StoreUnavailable as exc:
         _err(str(exc))
         return 2
@@ -205,19 +208,18 @@ def _import_neo4j(files: list[Path], args: argparse.Namespace) -> int:
     return 0
 
 
-def _build_oxigraph(files: list[Path], settings: config.Settings) -> int:
-    """No store yet: build it with the bulk loader in a staging directory, then the search index."""
-    from graph.oxigraph_bulk import build
-    from graph.oxigraph_store import OxigraphStore
+def _bulk_build(backend: type[BulkBuildStore], files: list[Path], settings: config.Settings) -> int:
+    """No store yet: the backend builds it in one bulk pass (graph.store.BulkBuildStore), then the search index."""
+    from graph import open_store
     from graph.search_index import build_index, default_index_path
     from graph.store import StoreUnavailable
 
     try:
-        report = build(settings.oxigraph_path, files, on_error=_err)
+        report = backend.bulk_build(settings, files, on_error=_err)
         if not report.files:
             _err(f"no file could be loaded: no store built at {settings.oxigraph_path}")
             return 1
-        store = OxigraphStore(settings.oxigraph_path)
+        store = open_store(settings=settings)
         try:
             build_index(store, default_index_path(settings))
             status = store.status()

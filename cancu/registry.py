@@ -21,6 +21,12 @@ Adding a type is one row in DOC_TYPES plus its class and concept in ontology.ttl
 A role (ROLES) links a document, programme, platform or annex row to an entity; Store.roles reads it along
 its property path. cancu.vocab.ROLE_PROPERTIES (what ingest asserts), graph.store.ROLE_PROPERTIES,
 api.graph_views.ROLE_LABELS and the graph pages' role styles are built from ROLES.
+
+An entity kind (ENTITY_KINDS) is what a role points at or an annex row is: its code (the API's `kind` and the
+IRI segment /id/{code}/{slug}), its names, RDF class, route, page label and graph-page style. ingest.to_rdf's
+entity classes, graph.shared's kind tables (how both stores name a node's kind), api.ids' and api.page_urls'
+routes, the entity pages' labels and home sections, /search's kinds and the graph pages' node styles are built
+from it; tests/test_registry.py checks ontology.ttl, shapes.ttl, context.jsonld and the /viz routes against it.
 """
 
 from __future__ import annotations
@@ -157,3 +163,48 @@ DOC_TYPES: list[DocType] = [
     DocType("VBHN", "Văn bản hợp nhất", "Consolidated text", "vbhn", CC + "ConsolidatedText"),
     DocType("CV", "Công văn", "Official letter", "cv", CC + "OfficialLetter", words=("Văn bản",), acts=False),
 ]
+
+
+@dataclass(frozen=True)
+class EntityKind:
+    code: str  # API `kind` and IRI segment ({base}/id/{code}/{slug}): "agency"
+    vi: str  # Vietnamese name, on entity pages: "Cơ quan"
+    en: str  # English name, on entity pages: "agency"
+    cls: str  # its RDF class (IRI); the first kind whose class a node has is its kind
+    legend: str  # its name on graph pages
+    style: tuple[str, str, str, str]  # graph-page node: vis shape, background, border, font colour
+    path: str | None = None  # API resource /{path}/{slug} and page /browse/{path}/{slug}; None: none of its own
+    viz: bool = False  # a graph page /viz/{path}/{slug} of its own
+    home: int = 0  # its list's place on the home page, under "{vi} ({path})" (0: not listed)
+    row: bool = False  # an annex row (labelled by its cc:text, named by a task id), not a named entity
+
+    @property
+    def label(self) -> str:
+        """Its name on entity pages: "Cơ quan (agency)"."""
+        return f"{self.vi} ({self.en})"
+
+
+ENTITY_KINDS: list[EntityKind] = [
+    EntityKind("agency", "Cơ quan", "agency", CC + "Agency", "Agency", ("hexagon", "#2e8b57", "#1b5e3a", "#1b3d2a"),
+               "agencies", viz=True, home=3),
+    EntityKind("unit", "Đơn vị", "unit", CC + "Unit", "Unit of an agency", ("hexagon", "#93d3a8", "#4f9a68", "#1b3d2a"),
+               "agencies"),
+    EntityKind("enterprise", "Doanh nghiệp", "enterprise", CC + "Enterprise", "Enterprise",
+               ("star", "#8e44ad", "#5e2a75", "#3b1a4a"), "enterprises", home=4),
+    EntityKind("platform", "Nền tảng số", "platform", CC + "Platform", "Platform",
+               ("database", "#c0392b", "#7d241b", "#ffffff"), "platforms", viz=True, home=1),
+    EntityKind("programme", "Chương trình", "programme", CC + "Programme", "Programme",
+               ("ellipse", "#f7dc6f", "#b7950b", "#4d3f06"), "programmes", home=2),
+    EntityKind("person", "Cá nhân", "person", CC + "Person", "Person", ("diamond", "#7f8c8d", "#4d5656", "#2e3535")),
+    EntityKind("task", "Nhiệm vụ", "annex task", CC + "Task", "Annex row: task", ("dot", "#f0a23b", "#b36b0c", "#4d3206"),
+               row=True),
+    EntityKind("indicator", "Chỉ tiêu", "annex indicator", CC + "Indicator", "Annex row: indicator",
+               ("triangle", "#e07b53", "#a3461f", "#4d2010"), row=True),
+    EntityKind("row", "Dòng phụ lục", "annex row", CC + "AnnexRow", "Annex row", ("dot", "#f2c88a", "#b38a4a", "#4d3a1a"),
+               row=True),
+]
+
+
+def named_kinds() -> list[EntityKind]:
+    """The named entities (what the search index holds), in table order."""
+    return [k for k in ENTITY_KINDS if not k.row]

@@ -18,20 +18,12 @@ from __future__ import annotations
 import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from graph.oxigraph_store import OxigraphStore
 from graph.rdf_files import check_file, rdf_format
-from graph.store import LoadError, StoreUnavailable
-
-
-@dataclass
-class BuildReport:
-    quads: int = 0
-    files: int = 0
-    errors: list[str] = field(default_factory=list)  # one line per skipped file, naming it
+from graph.store import BuildReport, LoadError, StoreUnavailable
 
 
 def staging_path(target: Path) -> Path:

@@ -28,7 +28,7 @@ import time
 from collections import OrderedDict, defaultdict
 from itertools import product
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -41,6 +41,10 @@ from graph.own_facts import (CLAIMS_SUFFIX, DESCRIPTIVE, LEGAL_DOCUMENT, MULTI_V
 from graph.rdf_files import read_quads
 from graph.shared import (ATTRIBUTES, ENTITY_KINDS, PROVISION_KINDS, RELATION_BY_IRI, RELATIONS, ROW_KINDS,
                           document_order, kind_of, link_key, pick, provenance_key)
+
+if TYPE_CHECKING:
+    from cancu.config import Settings
+    from graph.store import BuildReport
 
 CC = "https://w3id.org/cancu/ontology#"
 ELI = "http://data.europa.eu/eli/ontology#"
@@ -163,6 +167,19 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
         self._place = _place(self.path)
         self._place_checked = 0.0
         self.location = "memory" if self.path is None else str(self.path.resolve())  # time.monotonic() of the last check that found it in place
+
+    @classmethod
+    def needs_build(cls, settings: Settings) -> bool:
+        """See graph.store.BulkBuildStore: no store at settings.oxigraph_path yet."""
+        return not settings.oxigraph_path.exists()
+
+    @classmethod
+    def bulk_build(cls, settings: Settings, files: list[Path],
+                   on_error: Callable[[str], None] | None = None) -> BuildReport:
+        """See graph.store.BulkBuildStore: graph.oxigraph_bulk.build in a staging directory, renamed into place."""
+        from graph.oxigraph_bulk import build
+
+        return build(settings.oxigraph_path, files, on_error=on_error)
 
     def check_place(self, max_age: float = 0.0) -> None:
         """StoreUnavailable if the directory at `path` is no longer the one this handle opened (moved, removed,

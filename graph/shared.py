@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from cancu.registry import ENTITY_KINDS as _KINDS
+from cancu.registry import named_kinds
 from graph.store import DocSummary, Provenance
 
 CC = "https://w3id.org/cancu/ontology#"
@@ -16,14 +18,14 @@ def _relation_iris() -> dict[str, str]:
 RELATIONS: dict[str, str] = _relation_iris()  # short name -> property IRI
 RELATION_BY_IRI: dict[str, str] = {iri: name for name, iri in RELATIONS.items()}
 
-ROW_KINDS = {CC + "Task": "task", CC + "Indicator": "indicator", CC + "AnnexRow": "row"}
+# class -> kind (cancu.registry.ENTITY_KINDS), in table order: `kind_of` takes the first class a node has
+ROW_KINDS = {k.cls: k.code for k in _KINDS if k.row}
 PROVISION_KINDS = {CC + "Part": "part", CC + "Chapter": "chapter", CC + "Section": "section", CC + "Article": "article",
                    CC + "Clause": "clause", CC + "Point": "point", CC + "Item": "item", CC + "Annex": "annex"}
 # Literal properties EntityDetail.attributes carries, by short name.
 ATTRIBUTES = {CC + "abbreviation": "abbreviation", CC + "deadline": "deadline", CC + "product": "product",
               CC + "target": "target", CC + "unitOfMeasure": "unit_of_measure", CC + "label": "row_label"}
-ENTITY_KINDS = {CC + "Agency": "agency", CC + "Unit": "unit", CC + "Enterprise": "enterprise",
-                CC + "Person": "person", CC + "Platform": "platform", CC + "Programme": "programme"}
+ENTITY_KINDS = {k.cls: k.code for k in named_kinds()}
 
 
 def provenance_key(p: Provenance) -> tuple:

@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol, TypeGuard, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Callable, Protocol, TypeGuard, TypeVar, runtime_checkable
 
 from cancu.registry import ROLES
+
+if TYPE_CHECKING:
+    from cancu.config import Settings
 
 
 class StoreUnavailable(RuntimeError):
@@ -410,8 +413,9 @@ _SUPPORTS: dict[tuple[type, type], bool] = {}
 
 def supports(store: object, capability: type[_T]) -> TypeGuard[_T]:
     """isinstance(store, capability) for the capability protocols below, remembered per class: a protocol
-    check costs ~40 µs and requests ask on every call (every instance of a backend has the same members)."""
-    key = (type(store), capability)
+    check costs ~40 µs and requests ask on every call (every instance of a backend has the same members).
+    `store` may be a backend class too, for what a backend can do before any store is open (BulkBuildStore)."""
+    key = (store if isinstance(store, type) else type(store), capability)
     found = _SUPPORTS.get(key)
     if found is None:
         found = _SUPPORTS[key] = isinstance(store, capability)
@@ -461,3 +465,27 @@ class OnDiskStore(Protocol):
 
     def check_place(self, max_age: float = 0.0) -> None:
         """StoreUnavailable if the directory at `path` is no longer the one opened."""
+
+
+@dataclass
+class BuildReport:
+    """What a bulk build put in the new store, and one line per file it left out (naming the file)."""
+
+    quads: int = 0
+    files: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@runtime_checkable
+class BulkBuildStore(Protocol):
+    """A backend (its class: there is no store to open yet) that makes a new store from many files in one bulk
+    pass, faster than `load` file by file and all or nothing; `cancu load` asks it before opening the store."""
+
+    @classmethod
+    def needs_build(cls, settings: Settings) -> bool:
+        """True while no store exists where `settings` put it, so a build rather than a load makes it."""
+
+    @classmethod
+    def bulk_build(cls, settings: Settings, files: list[Path],
+                   on_error: Callable[[str], None] | None = None) -> BuildReport:
+        """The new store from `files`; a file that cannot be loaded is one `on_error` line and is left out."""

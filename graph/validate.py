@@ -1,7 +1,6 @@
 """SHACL validation of cancu RDF (shapes.ttl + ontology.ttl) with a report a person can read.
 
     ok, report = validate(dataset)      # rdflib Dataset / ConjunctiveGraph / Graph
-    ok, report = validate_path("out.nq")
 
 A Dataset is validated one named graph at a time (each document graph together with the gazetteer
 graph and the default graph), because the shapes state what ingest emits per source document: a
@@ -13,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterator
 
 import rdflib
@@ -65,15 +63,6 @@ def validate(data: Graph, *, allow_warnings: bool = True) -> tuple[bool, str]:
     failing = {"Violation"} if allow_warnings else {"Violation", "Warning"}
     ok = not any(r.severity in failing for r in results)
     return ok, format_report(results, graphs=_count_units(data))
-
-
-def validate_path(path: str | Path) -> tuple[bool, str]:
-    """Validate an RDF file (N-Quads, TriG, Turtle, N-Triples, JSON-LD; format from the suffix)."""
-    path = Path(path)
-    fmt = rdflib.util.guess_format(str(path)) or "turtle"
-    data = rdflib.Dataset() if fmt in ("nquads", "trig") else Graph()
-    data.parse(path, format=fmt)
-    return validate(data)
 
 
 def check(data: Graph) -> list[Result]:

@@ -12,6 +12,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from rdflib.namespace import ORG, RDF, SKOS, XSD
 
 from cancu.config import base_iri
+from cancu.registry import named_kinds
 from cancu.iri import DocId, entity_iri
 from cancu.vocab import CC, ELI, RELATION_PROPERTIES, ROLE_PROPERTIES, TYPE_CLASSES
 from ingest.models import AnnexRow, Document, Role
@@ -39,10 +40,7 @@ _PROVISION_CLASS = {
     "part": cc.Part, "chapter": cc.Chapter, "section": cc.Section, "article": cc.Article,
     "clause": cc.Clause, "point": cc.Point, "item": cc.Item, "annex": cc.Annex,
 }
-_ENTITY_CLASS = {
-    "agency": cc.Agency, "unit": cc.Unit, "enterprise": cc.Enterprise, "person": cc.Person,
-    "platform": cc.Platform, "programme": cc.Programme, "collective": cc.Agency,
-}
+_ENTITY_CLASS = {**{k.code: NamedNode(k.cls) for k in named_kinds()}, "collective": cc.Agency}
 GAZETTEER_GRAPH = "graph/gazetteer"
 
 
@@ -285,7 +283,7 @@ def gazetteer_quads(base: str | None = None) -> Iterator[Quad]:
     by_id = {e.id: e for e in load_gazetteer()}
     for e in by_id.values():
         node = NamedNode(f"{base}/id/{e.kind}/{e.id}")
-        g.add(node, rdf.type, (cc.Unit if e.kind == "unit" else cc.Agency))
+        g.add(node, rdf.type, _ENTITY_CLASS[e.kind])
         g.add(node, skos.prefLabel, _lit(e.name, lang="vi"))
         for alias in e.aliases:
             if alias != e.name:

@@ -99,3 +99,22 @@ def test_an_existing_store_is_never_rebuilt_over(tmp_path: Path) -> None:
     with pytest.raises(FileExistsError):
         build(target, [write(tmp_path / "b.nq", GRAPH_B, "B")])
     assert {q.graph_name.value for q in OxigraphStore(target)._store} == {GRAPH_A}  # noqa: SLF001
+
+
+def test_bulk_build_is_a_capability_the_cli_asks_of_the_backend(tmp_path: Path) -> None:
+    """graph.store.BulkBuildStore: asked of the backend's class (no store is open yet), answered per backend."""
+    from cancu.config import Settings
+    from graph import store_class
+    from graph.store import BulkBuildStore, supports
+
+    settings = Settings.from_env({"CANCU_DATA": str(tmp_path)})
+    backend = store_class(settings)
+    assert supports(backend, BulkBuildStore) and backend.needs_build(settings)
+    bad = tmp_path / "bad.nq"
+    bad.write_text("<not a quad\n", encoding="utf-8")
+    said: list[str] = []
+    report = backend.bulk_build(settings, [write(tmp_path / "a.nq", GRAPH_A, "A"), bad], on_error=said.append)
+    assert (report.files, report.quads) == (1, 1) and len(said) == 1 and "bad.nq" in said[0]
+    assert not backend.needs_build(settings) and settings.oxigraph_path.is_dir()
+    assert not supports(object, BulkBuildStore)  # a class is judged by its own members, not its metaclass's
+    assert not supports(store_class(settings, "neo4j"), BulkBuildStore)  # a new Neo4j database: --neo4j-import

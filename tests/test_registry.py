@@ -1,5 +1,6 @@
-"""cancu.registry is the one table of relation kinds and roles: ontology.ttl, shapes.ttl and context.jsonld agree
-with it, and a kind added there alone reaches the citations grammar, the RDF, the API's labels and the graph pages."""
+"""cancu.registry is the one table of relation kinds, roles, document types and entity kinds: ontology.ttl,
+shapes.ttl, context.jsonld and the API's routes agree with it, and a kind added there alone reaches the citations
+grammar (or the entity pages), the RDF, the API and the graph pages."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from pathlib import Path
 
 import rdflib
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDFS, SH, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from cancu.registry import CC, ELI, RELATION_KINDS, ROLES
+from cancu.registry import CC, ELI, ENTITY_KINDS, RELATION_KINDS, ROLES
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIXES = {"cc": CC, "eli": ELI}
@@ -229,3 +230,101 @@ def test_a_document_type_added_in_the_registry_alone_flows_to_numbers_headers_rd
     assert got["bases"] == [["9998/BTC", "Văn bản thử nghiệm"]], got["bases"]
     assert "https://example.org/fictional#TestDocument" in got["classes"]  # its class is asserted
     assert got["api_type"] == "Văn bản thử nghiệm"
+
+
+def test_entity_kinds_are_declared_in_ontology_context_and_shapes() -> None:
+    onto = rdflib.Graph().parse(ROOT / "ontology.ttl")
+    ctx = json.loads((ROOT / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    shapes = rdflib.Graph().parse(ROOT / "shapes.ttl")
+    for k in ENTITY_KINDS:
+        cls = URIRef(k.cls)
+        assert (cls, RDF.type, OWL.Class) in onto, k.code
+        assert {lit.language for lit in onto.objects(cls, RDFS.label)} >= {"vi", "en"}, k.code
+        local = k.cls[len(CC):]
+        assert ctx.get(local) == f"cc:{local}", k.code
+        if k.row:  # an annex row: a subclass of cc:AnnexRow, or the class itself
+            assert cls == URIRef(CC + "AnnexRow") or (cls, RDFS.subClassOf, URIRef(CC + "AnnexRow")) in onto, k.code
+    entity_shape = URIRef("https://w3id.org/cancu/shapes#EntityShape")
+    assert set(shapes.objects(entity_shape, SH.targetClass)) == {URIRef(k.cls) for k in ENTITY_KINDS if not k.row}
+
+
+def test_every_entity_kind_with_a_route_has_its_api_resource_and_graph_page() -> None:
+    from api.app import create_app
+
+    paths = set(create_app().openapi()["paths"])
+    for k in ENTITY_KINDS:
+        if k.path:
+            assert any(p.startswith(f"/{k.path}/{{") for p in paths), f"no /{k.path}/{{id}} resource for {k.code}"
+        if k.viz:
+            assert any(p.startswith(f"/viz/{k.path}/{{") for p in paths), f"no /viz/{k.path}/{{id}} page for {k.code}"
+
+
+ENTITY_FLOW = r'''
+import json, re, sys, tempfile
+from pathlib import Path
+from urllib.parse import quote
+from cancu import registry
+
+registry.ENTITY_KINDS.append(registry.EntityKind(
+    "testbody", "Tổ chức thử nghiệm", "test body", "https://example.org/fictional#TestBody", "Test body (fictional)",
+    ("star", "#123456", "#654321", "#ffffff"), "test-bodies", home=9))
+
+# imported only now: every table of entity kinds is built from the registry
+import pyoxigraph as ox
+from fastapi.testclient import TestClient
+from api.app import create_app
+from graph.oxigraph_store import OxigraphStore
+from ingest.models import Role
+from ingest.pipeline import parse_path
+from ingest.resolve import registry_of, resolve
+from ingest.to_rdf import document_quads
+
+folder = Path(tempfile.mkdtemp())
+(folder / "gia-lap.txt").write_text(sys.argv[1], encoding="utf-8")
+doc = parse_path(folder / "gia-lap.txt")
+resolve(doc, registry_of([doc]))
+# what a rule for the new kind would find: a body connecting to the platform, quoted from Điều 1
+quote_ = next(line for line in sys.argv[1].splitlines() if line.startswith("Điều 1."))
+start = sys.argv[1].index(quote_)
+doc.roles.append(Role("platform", "Nền tảng thử nghiệm A", "connecting", "testbody", "Tổ chức thử nghiệm X",
+                      provision="dieu_1", quote=quote_, start=start, end=start + len(quote_)))
+quads = document_quads(doc)
+(folder / "doc.nq").write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+store = OxigraphStore(None)
+store.load(folder / "doc.nq")
+body = next(q.subject.value for q in quads if q.object.value == "https://example.org/fictional#TestBody")
+with TestClient(create_app(store)) as c:
+    hits = c.get("/search", params={"q": "to chuc thu nghiem", "kind": "testbody"}).json()["items"]
+    entity_page = c.get("/browse/test-bodies/to-chuc-thu-nghiem-x").text
+    home = c.get("/").text
+    platform_page = c.get("/browse/platforms/nen-tang-thu-nghiem-a").text
+    viz = c.get("/viz", params={"iri": body}).text
+print(json.dumps({
+    "iri": body, "kind": store.entity(body).kind, "listed": [e.iri for e in store.entities("testbody")],
+    "hits": [(h["kind"], h["iri"]) for h in hits],
+    "entity_page": "Tổ chức thử nghiệm (test body)" in entity_page and "Nền tảng thử nghiệm A" in entity_page,
+    "home": "Tổ chức thử nghiệm (test-bodies)" in home and "/browse/test-bodies/to-chuc-thu-nghiem-x" in home,
+    "platform_links_it": "/browse/test-bodies/to-chuc-thu-nghiem-x" in platform_page,
+    "viz_kind": re.search(r'"kind": "testbody"', viz) is not None, "viz_style": "#123456" in viz,
+    "viz_legend": "Test body (fictional)" in viz,
+}, ensure_ascii=False))
+'''
+
+ENTITY_TEXT = TEXT.replace("Điều 1. Quyết định này thử nghiệm hóa Quyết định số 9997/QĐ-TEST ngày 01 tháng 02 năm 2099 "
+                           "của Bộ Thử nghiệm.",
+                           "Điều 1. Tổ chức thử nghiệm X kết nối Nền tảng thử nghiệm A.")
+
+
+def test_an_entity_kind_added_in_the_registry_alone_flows_to_rdf_store_api_and_pages() -> None:
+    assert ENTITY_TEXT != TEXT
+    env = {**os.environ, "CANCU_BASE": "http://127.0.0.1:8000", "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", ENTITY_FLOW, ENTITY_TEXT], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    iri = "http://127.0.0.1:8000/id/testbody/to-chuc-thu-nghiem-x"
+    assert got["iri"] == iri  # its class is asserted on an IRI named by its code
+    assert got["kind"] == "testbody" and got["listed"] == [iri]  # the store reads its class as the kind
+    assert got["hits"] == [["testbody", iri]]  # /search knows the kind and indexes it
+    assert got["entity_page"] and got["home"] and got["platform_links_it"]  # its page, its home list, links to it
+    assert got["viz_kind"] and got["viz_style"] and got["viz_legend"]  # the graph page draws it in its style

@@ -19,7 +19,7 @@ from api.lookup import get_document
 from api.negotiation import JSON, rdf_response, representation
 from api.graph_schemas import (DocumentDetailOut, DocumentListPage, ProvisionCitationOut, ProvisionDetailOut,
                                ProvisionOut)
-from api.ids import task_id
+from api.ids import ROW_KINDS, task_id
 from api.schemas import ErrorResponse, LinkPage
 
 router = APIRouter(prefix="/documents", tags=["documents"])
@@ -38,7 +38,7 @@ def document_response(request: Request, doc: DocSummary, store: Store, fmt: str 
     if kind == JSON:
         provisions = [ProvisionOut(iri=p.iri, kind=p.kind, parent=p.parent, label=p.label, heading=p.heading,
                                    ordinal=p.ordinal, text=p.text,
-                                   task_id=task_id(p.iri) if p.kind in ("task", "indicator", "row") else None)
+                                   task_id=task_id(p.iri) if p.kind in ROW_KINDS else None)
                       for p in store.provisions(doc.iri, with_text=text)]
         return DocumentDetailOut(**doc_fields(doc), provisions=provisions)
     return rdf_response(store, doc.iri, kind)

@@ -21,25 +21,26 @@ from cancu.iri import DocId, split_provision
 from graph.search_index import SearchIndex, fts_query
 from graph.store import Store
 
-from api.browse import KIND_LABELS, entity_facts, home, json_href, role_groups, viz_href
+from api.browse import KIND_LABELS, entity_facts, home, role_groups
 from api.convert import doc_id
 from api.deps import get_index, get_role_store, get_store
 from api.errors import ApiError
-from api.ids import task_iri
+from api.ids import ENTITY_PATHS, task_iri
+from api.ids import entity_href as api_href
 from api.lookup import get_document
 from api.negotiation import AKN, accepted
 from api.page_urls import ROW_KINDS, anchor_id, entity_href, read_href
 from api.reader import build, doc_name
 from api.routers.common import get_entity
 from api.schemas import json_errors
+from api.viz_graph import viz_path
 
 router = APIRouter(tags=["pages"])
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _ENV = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]), auto_reload=False)
 ERRORS = json_errors(400, 404, 503)
 HTML = {"content": {"text/html": {"schema": {"type": "string"}}}}
-KINDS_BY_PATH = {"agencies": ["agency", "unit"], "enterprises": ["enterprise"], "platforms": ["platform"],
-                 "programmes": ["programme"]}
+KINDS_BY_PATH = {path: [k for k, p in ENTITY_PATHS.items() if p == path] for path in ENTITY_PATHS.values() if path}
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="role entries to skip (100 a page)")]
 
 
@@ -133,8 +134,8 @@ def read(doc_id: str, store: Store = Depends(get_store), index: SearchIndex = De
 def _entity_page(store: Store, iri: str, kind: str, title: str, alt: list[str], facts: list, path: str,
                  offset: int) -> HTMLResponse:
     return page("entity.html", title=title, kind_label=KIND_LABELS.get(kind, kind), alt_labels=alt, iri=iri,
-                facts=facts, groups=role_groups(store, iri, path, offset), viz_href=viz_href(kind, iri),
-                api_href=json_href(kind, iri))
+                facts=facts, groups=role_groups(store, iri, path, offset), viz_href=viz_path(iri, kind),
+                api_href=api_href(kind, iri))
 
 
 @router.get("/browse/tasks/{task_id}", response_class=HTMLResponse, responses={**ERRORS, 200: HTML},

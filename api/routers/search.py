@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from starlette.concurrency import run_in_threadpool
 
+from cancu.registry import named_kinds
 from graph.search_index import MATCH_CAP, SearchIndex, fts_query
 
 from api.convert import doc_id
@@ -15,7 +16,7 @@ from api.errors import ApiError
 from api.schemas import ErrorResponse, SearchHitOut, SearchPage
 
 router = APIRouter(tags=["search"])
-KINDS = ["document", "agency", "unit", "enterprise", "person", "platform", "programme"]
+KINDS = ["document", *(k.code for k in named_kinds())]
 
 
 @router.get("/search", response_model=SearchPage, responses={400: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from cancu.config import base_iri
+from graph.neighbourhood import DEFAULT_CAP, MAX_CAP, MAX_DEPTH, MIN_DEPTH, exists
 from graph.search_index import SearchIndex
 from graph.store import Store
 
@@ -22,7 +23,7 @@ from api.deps import get_index, get_store
 from api.errors import ApiError
 from api.lookup import get_document
 from api.schemas import json_errors
-from api.viz_graph import DEFAULT_CAP, MAX_CAP, MAX_DEPTH, MIN_DEPTH, describe, exists, neighbourhood, render_html
+from api.viz_graph import describe, neighbourhood, render_html
 
 router = APIRouter(prefix="/viz", tags=["graph pages"])
 ERRORS = json_errors(400, 404, 503)
