@@ -25,8 +25,8 @@ from bench.common import RESULTS, machine, read_result
 SIZE_ORDER = ["1k", "10k", "100k"]
 ENDPOINTS = (("lookup", "document look-up", 50), ("resolve", "look-up by number", 50),
              ("bases", "legal bases (1 hop)", None), ("chain3", "legal-bases chain depth 3 (/chain)", 200),
-             ("agency", "agency connections (/agencies/{id})", None),
-             ("platform", "platform connections (/platforms/{id})", None), ("search", "search", None),
+             ("agency", "agency connections (/agencies/{id})", 1000),
+             ("platform", "platform connections (/platforms/{id})", 1000), ("search", "search", None),
              ("sparql", "SPARQL one-hop SELECT", None))
 
 
@@ -62,6 +62,31 @@ def _largest(prefix: str, pred: Any = bool) -> tuple[str | None, dict]:
         if r and pred(r):
             return s, r
     return None, {}
+
+
+BEFORE_AFTER = ("agency", "platform", "chain3", "lookup")
+
+
+def _before_after() -> list[str]:
+    """p99 at 100k before the role pages were materialised (api_latency_100k_before, kept from that run) and now,
+    per store and worker count, side by side."""
+    before, after = read_result("api_latency_100k_before"), read_result("api_latency_100k")
+    if not before or not after or after is before:
+        return []
+    out = ["", "Before / after materialised role pages, 100k documents, p99 ms at 50 clients (answer bytes of the "
+           "first request now), same benchmark, runs of different days:", "",
+           "| store, workers | " + " | ".join(BEFORE_AFTER) + " |", "|---|" + "---|" * len(BEFORE_AFTER)]
+    for key in ("oxigraph", "oxigraph_w2", "neo4j", "neo4j_w2"):
+        if key not in after.get("results", {}):
+            continue
+        cells = []
+        for ep in BEFORE_AFTER:
+            b, a = _ep(before, key, ep, "p99_ms"), _ep(after, key, ep, "p99_ms")
+            size = after["results"][key].get("warm", {}).get(ep, {}).get("bytes")
+            cells.append(f"{_num(b)} → {_num(a)}" + (f" ({size:,} B)" if size else ""))
+        out.append(f"| {key.replace('_w2', ', 2').replace('oxigraph', 'Oxigraph').replace('neo4j', 'Neo4j')} | "
+                   + " | ".join(cells) + " |")
+    return out
 
 
 def summary() -> str:
@@ -123,6 +148,12 @@ def summary() -> str:
         add("", "  Oxigraph size on disk", _num(o.get("disk_mb"), "MB"))
         add("", "  search index build (graph.search_index.build_index, real)",
             _num(o.get("search_index", {}).get("real_build_index_seconds"), "s"))
+        roles_s = o.get("search_index", {}).get("role_pages_seconds")
+        if roles_s is not None and o.get("seconds"):
+            total = o["seconds"] + o["search_index"]["real_build_index_seconds"]
+            ratio = total / (total - roles_s)
+            add("materialise", f"  load with the role pages / without ({sz}: bulk build + search index, role pages "
+                f"{_num(roles_s, 's')} of it)", _num(ratio, "×"), "≤ 1.3×", _met(ratio, 1.3, False))
     nsz, nload = _largest("store_load", lambda r: "neo4j_ours" in r)
     if nload:
         ours, peer, imp = nload["neo4j_ours"], nload.get("neo4j_peer", {}), nload.get("neo4j_import", {})
@@ -181,14 +212,15 @@ def summary() -> str:
         add("api_rss", f"{label}: API peak RSS, whole process tree ({asz})", _num(rss, "MB"), "≤ 2 GB", _met(rss, 2048, False))
     out = lines + ["| figure | value | target | met? |", "|---|---|---|---|"]
     out += [f"| {b} | {c} | {d} | {e} |" for _, b, c, d, e in rows]
+    out += _before_after()
 
     # scaling
     out += ["", "Scaling, 1k → 10k → 100k documents (same generator and seed; ingest = the real parse + RDF of the "
             "whole synthetic corpus on all cores, files written; p99 at 50 clients, 1 worker / 2 workers):", "",
             "| size | docs | quads | ingest s (docs/s) | Oxigraph load s | triples/s | loader RSS MB | disk MB | build_index s "
-            "| Neo4j online s | Neo4j import s | peer s | look-up p99 ms | chain3 p99 ms | agency p99 ms | search p99 ms "
-            "| API RSS MB |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+            "| Neo4j online s | Neo4j import s | peer s | look-up p99 ms | chain3 p99 ms | agency p99 ms | platform p99 ms "
+            "(answer B) | search p99 ms | API RSS MB |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
 
     def g(x: Any) -> str:
         return "—" if x is None else (f"{x:,}" if isinstance(x, int) else f"{x:,.1f}")
@@ -214,7 +246,9 @@ def summary() -> str:
                    f"{g(o.get('search_index', {}).get('real_build_index_seconds'))} | "
                    f"{g(ld.get('neo4j_ours', {}).get('seconds'))} | {g(ld.get('neo4j_import', {}).get('seconds'))} | "
                    f"{g(ld.get('neo4j_peer', {}).get('seconds'))} | "
-                   f"{pair(ap, 'lookup')} | {pair(ap, 'chain3')} | {pair(ap, 'agency')} | {pair(ap, 'search')} | "
+                   f"{pair(ap, 'lookup')} | {pair(ap, 'chain3')} | {pair(ap, 'agency')} | {pair(ap, 'platform')} "
+                   f"({g(ap.get('results', {}).get('oxigraph', {}).get('warm', {}).get('platform', {}).get('bytes'))}) | "
+                   f"{pair(ap, 'search')} | "
                    f"{' / '.join(g(x) for x in rss)} |")
     missing = [s for s in SIZE_ORDER if s not in measured]
     if missing:

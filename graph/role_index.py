@@ -32,6 +32,7 @@ CREATE TABLE role_link(s TEXT NOT NULL, role TEXT NOT NULL, o TEXT NOT NULL, doc
 """
 LINK_INDEX = "CREATE INDEX role_link_edge ON role_link(s, role, o)"  # after the rows: one sort, not a B-tree per insert
 BATCH = 5000  # IRIs per node_info call while building
+VERSION = "1"  # of the tables below; an index file with another (or none) is not read for role pages
 
 
 class RoleSource(Protocol):
@@ -69,14 +70,15 @@ def fill(conn: sqlite3.Connection, store: RoleSource) -> int:
     conn.executemany("INSERT INTO role_link VALUES (?,?,?,?,?,?,?,?)",
                      ((s, r, o, p.document, p.provision, p.quote, p.start, p.end) for r, s, o, p in store.role_links()))
     conn.execute(LINK_INDEX)
+    conn.execute("INSERT INTO meta VALUES ('role_pages', ?)", (VERSION,))
     conn.executemany("INSERT INTO doc_rows VALUES (?,?)",
                      sorted(Counter(split_provision(x)[0] for x in set(store.annex_rows())).items()))
     return len(edges)
 
 
 def has_roles(conn: sqlite3.Connection) -> bool:
-    """Whether this index file holds the role tables (one built before they existed does not)."""
-    return bool(conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'role_page'").fetchall())
+    """Whether this index file holds these role tables (one built before them, or with others, does not)."""
+    return conn.execute("SELECT value FROM meta WHERE key = 'role_pages'").fetchall() == [(VERSION,)]
 
 
 def role_counts(conn: sqlite3.Connection, iri: str, direction: str) -> dict[str, int]:
