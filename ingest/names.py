@@ -208,18 +208,31 @@ def _nlp() -> tuple[Any, Any]:
 
 def _head_re(heads: list[tuple[str, ...]]) -> str:
     """A regex for the first token of a name when one of the second tokens of names starting with it follows.
-    The second is only looked at, not consumed, so a name that starts there is still found."""
+    The second is only looked at, not consumed, so a name that starts there is still found. The first tokens
+    are factored into a trie (one branch per letter) so the engine tries a few letters at each position, not
+    every first token; a word token must end there (`_after`), so at most one first token can match."""
     seconds: dict[str, set[str]] = {}
     for head in heads:
         seconds.setdefault(head[0], set()).add(head[1] if len(head) > 1 else "")
-    alts = []
-    for first in sorted(seconds, key=len, reverse=True):
-        alt = re.escape(first) + _after(first)
+
+    def ending(first: str) -> str:
+        alt = _after(first)
         if "" not in seconds[first]:  # no one-token name starts with it: a second token must follow
             tails = sorted(seconds[first], key=len, reverse=True)
             alt += r"(?=\s*(?:" + "|".join(re.escape(t) + _after(t) for t in tails) + "))"
-        alts.append(alt)
-    return "|".join(alts)  # no leading lookbehind: it would stop the engine skipping ahead; `_windows` checks
+        return alt
+
+    def trie(words: list[str], depth: int) -> str:
+        """The regex for the rest of `words`, which share their first `depth` characters."""
+        by_next: dict[str, list[str]] = {}
+        for w in words:
+            if len(w) > depth:
+                by_next.setdefault(w[depth], []).append(w)
+        alts = [re.escape(c) + trie(ws, depth + 1) for c, ws in sorted(by_next.items())]
+        alts += [ending(w) for w in words if len(w) == depth]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return trie(list(seconds), 0)  # no leading lookbehind: it would stop the engine skipping ahead; `_windows` checks
 
 
 def _after(token: str) -> str:
