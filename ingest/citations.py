@@ -38,9 +38,9 @@ _TYPE_WORD = re.compile(
     rf"({_alternation((n for t in DOC_TYPES for n in (t.vi, *t.aliases, *t.words)), lower_start=True)})(?:\s+số)?\s*$"
 )
 # A law cited by name: from "Luật"/"Bộ luật" to its number or date (one PDF line break allowed).
-LAW_RE = re.compile(  # (?=[BLl]) lets the engine skip to where a title can start
+LAW_RE = re.compile(  # each branch opens with its letter, the look-behind after it: the engine skips to B, L, l
     # "Luật bảo hiểm y tế" is a name; a lower-case "luật" starts one only before a capital ("luật trước ngày" does not)
-    r"(?=[BLl])(?<![\w])(?P<title>(?:(?:Bộ\s+)?Luật\s+(?!số\b|này\b)|luật\s+(?=[A-ZĐÀ-Ỹ]))"
+    r"(?P<title>(?:B(?<![\w]B)ộ\s+Luật\s+(?!số\b|này\b)|L(?<![\w]L)uật\s+(?!số\b|này\b)|l(?<![\w]l)uật\s+(?=[A-ZĐÀ-Ỹ]))"
     r"(?:(?!Nghị quyết|Nghị định|Quyết định|Thông tư|Chỉ thị|Luật số)(?:[^;:()\n\d.]|\n(?!Căn cứ))){1,160}?)"
     r"(?=\s+(?:số\s+\d+/\d{4}/QH\d+\s*)?ngày\s+\d{1,2}\s+tháng|\s+số\s+\d+/\d{4}/QH\d+|\s+năm\s+(?:19|20)\d\d(?!\d))"
 )
