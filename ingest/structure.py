@@ -45,9 +45,10 @@ def parse_structure(text: str, start: int, end: int) -> list[Provision]:
     pos = start
     for line in text[start:end].splitlines(keepends=True):
         stripped = line.strip()
-        if addressees and stripped and not _DASH.match(stripped):
+        dash = stripped.startswith(("-", "–"))  # what `_DASH` needs first: most lines are not worth the regex
+        if addressees and stripped and not (dash and _DASH.match(stripped)):
             addressees = False
-        hit = _heading(stripped) or (None if recipients or addressees else _dash(stripped))
+        hit = _heading(stripped) or (None if recipients or addressees or not dash else _dash(stripped))
         if hit:
             kind, level, number, heading, prefix = hit
             while stack and stack[-1][0] >= level:
@@ -70,9 +71,9 @@ def parse_structure(text: str, start: int, end: int) -> list[Provision]:
             out.append(prov)
             stack.append((level, prov))
             recipients = False
-        elif _ADDRESSEES.match(stripped):
+        elif stripped.startswith("Kính gửi") and _ADDRESSEES.match(stripped):
             addressees = True
-        elif _RECIPIENTS.match(stripped):
+        elif stripped.startswith("Nơi nhận") and _RECIPIENTS.match(stripped):
             recipients = True
             while stack and stack[-1][0] >= _DASH_LEVEL:
                 _close(stack.pop()[1], pos)
@@ -108,6 +109,8 @@ def _dash(line: str) -> tuple[str, int, str, str, str] | None:
 
 def slug_number(n: str) -> str:
     """The id segment of a provision number as written ("11" -> "11", "IV" -> "iv", "đ" -> "d")."""
+    if n.isascii() and n.isalnum():  # most numbers: their fold is their lower case, with nothing to replace
+        return n.lower()
     return re.sub(r"[^a-z0-9]+", "_", fold(n)).strip("_")
 
 
