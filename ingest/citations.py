@@ -379,15 +379,20 @@ def _statements(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     return out
 
 
+_SEGMENT_MARK = re.compile(r"[();]")
+
+
 def _segments(line: str, offset: int) -> list[tuple[int, int]]:
     """Split a statement at top-level ';' (not inside parentheses)."""
     bounds, depth, last = [], 0, 0
-    for i, ch in enumerate(line):
-        depth += ch == "("
-        depth -= ch == ")" and depth > 0
-        if ch == ";" and depth == 0:
-            bounds.append((offset + last, offset + i))
-            last = i + 1
+    if ";" in line:  # only the parentheses and semicolons matter: visit those, not every character
+        for m in _SEGMENT_MARK.finditer(line):
+            ch, i = m.group(), m.start()
+            depth += ch == "("
+            depth -= ch == ")" and depth > 0
+            if ch == ";" and depth == 0:
+                bounds.append((offset + last, offset + i))
+                last = i + 1
     bounds.append((offset + last, offset + len(line)))
     return bounds
 
@@ -405,11 +410,8 @@ _BREAK = re.compile(r"\.(?=[ \n])|\n(?=\n)| (?=\| )")
 def _breaks(text: str) -> tuple[list[int], list[int]]:
     """Starts and ends of every sentence end in `text`, by start: found once per text, not once per reference
     (a scan to the next ' | ' ran to the end of a text without tables, for every reference in it)."""
-    starts, ends = [], []
-    for m in _BREAK.finditer(text):
-        starts.append(m.start())
-        ends.append(m.start() + (3 if text[m.start()] == " " else 2))
-    return starts, ends
+    starts = [m.start() for m in _BREAK.finditer(text)]
+    return starts, [s + (3 if text[s] == " " else 2) for s in starts]
 
 
 def _sentence(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:

@@ -32,12 +32,13 @@ def furniture_lines(lines: list[str]) -> set[int]:
     for i, line in enumerate(lines):
         if ":" not in line and "VĂN BẢN" not in line and "CÔNG BÁO" not in line:
             continue  # every furniture line but a page number (found beside its header) has one of these
-        if _RUNNING_HEADER.fullmatch(line):
+        # each regex only where its literal stands: most lines with a ':' are the document's own
+        if "CÔNG BÁO" in line and _RUNNING_HEADER.fullmatch(line):
             out.add(i)
             for j in (_next_filled(lines, i, -1), _next_filled(lines, i, 1)):  # its page number, above or below
                 if j is not None and _PAGE_NUMBER.fullmatch(lines[j]):
                     out.add(j)
-        elif _STAMP_OPEN.fullmatch(line):
+        elif ("Người ký" in line or "Ký bởi" in line) and _STAMP_OPEN.fullmatch(line):
             block = [i]
             j = i + 1
             while j < n and j <= i + 4 and _STAMP_LINE.fullmatch(lines[j]):
@@ -45,7 +46,7 @@ def furniture_lines(lines: list[str]) -> set[int]:
                 j += 1
             if any(_STAMP_TIME.match(lines[k]) for k in block):  # a stamp ends with the signing time
                 out.update(block)
-        elif _BANNER.fullmatch(line) and i < n - 1:
+        elif "VĂN BẢN" in line and _BANNER.fullmatch(line) and i < n - 1:
             out.add(i)
             first, second = _next_filled(lines, i, 1), None
             if first is not None:

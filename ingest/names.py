@@ -153,16 +153,8 @@ _WORD_RE = re.compile(r"[^\W_]+")
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> tuple[list[str], list[int], list[int]]:
     """Syllable tokens of text[start:end] with punctuation split off: (words, starts, ends), offsets into `text`."""
-    words: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    add_word, add_start, add_end = words.append, starts.append, ends.append  # hot loop: bound methods
-    for m in _TOKEN_RE.finditer(text, start, len(text) if end is None else end):
-        add_word(m.group())
-        a, b = m.span()
-        add_start(a)
-        add_end(b)
-    return words, starts, ends
+    found = list(_TOKEN_RE.finditer(text, start, len(text) if end is None else end))
+    return [m.group() for m in found], [m.start() for m in found], [m.end() for m in found]
 
 
 _NLP: Any = None
