@@ -264,14 +264,17 @@ def regulated_platforms(doc: Document) -> list[Role]:
         start, end = (at.start(), at.end()) if at else (0, 0)
         for n in named:
             out.append(Role("document", subject, "regulates", "platform", n.key, quote=doc.title, start=start, end=end))
+    if "ền tảng" not in doc.text:  # no platform named anywhere: no provision can regulate one
+        return out
     for p in doc.provisions:
-        if p.kind == "article" and p.heading:
+        named = find_platform_names(p.heading) if p.kind == "article" and p.heading else []
+        if named:
             hs = doc.text.find(p.heading, p.start, p.end)
-            for n in find_platform_names(p.heading):
+            for n in named:
                 if n.start == 0 and hs >= 0:  # the article is about the platform: "Điều 6. Nền tảng số …"
                     out.append(Role("document", subject, "regulates", "platform", n.key, provision=p.id,
                                     quote=squash(p.label + " " + p.heading), start=hs, end=hs + n.end))
-        if fold(p.heading or "").startswith("pham vi dieu chinh"):
+        if doc.text.find("ền tảng", p.start, p.end) >= 0 and fold(p.heading or "").startswith("pham vi dieu chinh"):
             for n in find_platform_names(doc.text, p.start, p.end):
                 out.append(Role("document", subject, "regulates", "platform", n.key, provision=p.id,
                                 quote=squash(doc.text[_sentence_start(doc.text, n.start, p.start):n.end]),
