@@ -90,12 +90,19 @@ def _close(prov: Provision, pos: int) -> None:
 
 
 _HEADING_START = frozenset("PCMĐIVX0123456789")  # what a heading of _HEADINGS can start with, a point apart
+# The headings a line can be by its first character, each regex opening with its own letters; a line opening with
+# any other character can only be a clause numbered in other digits (`\d`), which the clause regex decides.
+_FIRSTS = {"part": "P", "chapter": "C", "section": "MIVX", "article": "Đ", "clause": "0123456789",
+           "point": "abcdefghijklmnopqrstuvwxyzđ"}
+_BY_FIRST = {c: [h for h in _HEADINGS if c in _FIRSTS[h[0]] and (h[0] != "section" or (c == "M") == (h[1] == 2))]
+             for c in "".join(_FIRSTS.values())}
+_OTHER_FIRST = [h for h in _HEADINGS if h[0] == "clause"]
 
 
 def _heading(line: str) -> tuple[str, int, str, str, str] | None:
     if not line or (line[0] not in _HEADING_START and ")" not in line[1:4]):
         return None  # most lines: not worth seven regexes
-    for kind, level, rx, prefix in _HEADINGS:
+    for kind, level, rx, prefix in _BY_FIRST.get(line[0], _OTHER_FIRST):
         m = rx.match(line)
         if m:
             return kind, level, m["n"], m["h"], prefix
