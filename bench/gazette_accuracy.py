@@ -87,8 +87,11 @@ class TypeScore:
 
 def scores(folder: Path, pattern: str = "*.txt") -> tuple[dict[str, TypeScore], float]:
     """Per expected type: files, parsed, number/type/year right of known, legal bases; and bytes read per second."""
+    from ingest.parse_worker import warm
+
     by_type: dict[str, TypeScore] = defaultdict(TypeScore)
     size, clock = 0, 0.0
+    warm()  # spaCy's import and the gazetteer load once per process (as `cancu ingest` does before its workers)
     for path in sorted(folder.rglob(pattern)):
         meta_path = path.with_suffix(".json")
         if not meta_path.exists():

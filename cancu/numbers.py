@@ -36,12 +36,14 @@ _UNACCENTED_RE = re.compile(rf"(?<=[/-])({'|'.join(_UNACCENTED)})(?=[-/]|\b)")
 _TOKEN = r"[A-ZĐ][A-Za-zĐđ0-9&]*(?![\w])"
 _SLASH = r"[ \t]?/[ \t]*(?:\n[ \t]*)?"
 _DASH = r"[-–](?:[ \t]*\n[ \t]*)?"
+# A number opens with a digit, the look-behind after it: a pattern that opens with a digit class lets the engine
+# skip ahead to the next digit, one that opens with a look-behind tries every position of the text.
 STATE_RE = re.compile(
-    rf"(?<![\w/.-])(?P<num>\d{{1,5}}(?:\.\d{{1,3}})?[a-z]?){_SLASH}(?:(?P<year>(?:19|20)\d\d){_SLASH})?"
+    rf"(?P<num>\d(?<![\w/.-]\d)\d{{0,4}}(?:\.\d{{1,3}})?[a-z]?){_SLASH}(?:(?P<year>(?:19|20)\d\d){_SLASH})?"
     rf"(?P<codes>{_TOKEN}(?:{_DASH}{_TOKEN})*)"
 )
 PARTY_RE = re.compile(
-    rf"(?<![\w/.-])(?P<num>\d{{1,5}})[-–](?P<type>[A-ZĐ][A-ZĐa-z]{{0,3}}){_SLASH}(?P<body>{_TOKEN})"
+    rf"(?P<num>\d(?<![\w/.-]\d)\d{{0,4}})[-–](?P<type>[A-ZĐ][A-ZĐa-z]{{0,3}}){_SLASH}(?P<body>{_TOKEN})"
 )
 
 

@@ -43,4 +43,4 @@ def slug(text: str) -> str:
 
 def squash(text: str) -> str:
     """Collapse runs of white space (line breaks inside a sentence included)."""
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(text.split())  # str.split's white space is re's \s (both Py_UNICODE_ISSPACE); faster

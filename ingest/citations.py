@@ -38,9 +38,9 @@ _TYPE_WORD = re.compile(
     rf"({_alternation((n for t in DOC_TYPES for n in (t.vi, *t.aliases, *t.words)), lower_start=True)})(?:\s+số)?\s*$"
 )
 # A law cited by name: from "Luật"/"Bộ luật" to its number or date (one PDF line break allowed).
-LAW_RE = re.compile(  # (?=[BLl]) lets the engine skip to where a title can start
+LAW_RE = re.compile(  # each branch opens with its letter, the look-behind after it: the engine skips to B, L, l
     # "Luật bảo hiểm y tế" is a name; a lower-case "luật" starts one only before a capital ("luật trước ngày" does not)
-    r"(?=[BLl])(?<![\w])(?P<title>(?:(?:Bộ\s+)?Luật\s+(?!số\b|này\b)|luật\s+(?=[A-ZĐÀ-Ỹ]))"
+    r"(?P<title>(?:B(?<![\w]B)ộ\s+Luật\s+(?!số\b|này\b)|L(?<![\w]L)uật\s+(?!số\b|này\b)|l(?<![\w]l)uật\s+(?=[A-ZĐÀ-Ỹ]))"
     r"(?:(?!Nghị quyết|Nghị định|Quyết định|Thông tư|Chỉ thị|Luật số)(?:[^;:()\n\d.]|\n(?!Căn cứ))){1,160}?)"
     r"(?=\s+(?:số\s+\d+/\d{4}/QH\d+\s*)?ngày\s+\d{1,2}\s+tháng|\s+số\s+\d+/\d{4}/QH\d+|\s+năm\s+(?:19|20)\d\d(?!\d))"
 )
@@ -379,15 +379,20 @@ def _statements(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     return out
 
 
+_SEGMENT_MARK = re.compile(r"[();]")
+
+
 def _segments(line: str, offset: int) -> list[tuple[int, int]]:
     """Split a statement at top-level ';' (not inside parentheses)."""
     bounds, depth, last = [], 0, 0
-    for i, ch in enumerate(line):
-        depth += ch == "("
-        depth -= ch == ")" and depth > 0
-        if ch == ";" and depth == 0:
-            bounds.append((offset + last, offset + i))
-            last = i + 1
+    if ";" in line:  # only the parentheses and semicolons matter: visit those, not every character
+        for m in _SEGMENT_MARK.finditer(line):
+            ch, i = m.group(), m.start()
+            depth += ch == "("
+            depth -= ch == ")" and depth > 0
+            if ch == ";" and depth == 0:
+                bounds.append((offset + last, offset + i))
+                last = i + 1
     bounds.append((offset + last, offset + len(line)))
     return bounds
 
@@ -405,11 +410,8 @@ _BREAK = re.compile(r"\.(?=[ \n])|\n(?=\n)| (?=\| )")
 def _breaks(text: str) -> tuple[list[int], list[int]]:
     """Starts and ends of every sentence end in `text`, by start: found once per text, not once per reference
     (a scan to the next ' | ' ran to the end of a text without tables, for every reference in it)."""
-    starts, ends = [], []
-    for m in _BREAK.finditer(text):
-        starts.append(m.start())
-        ends.append(m.start() + (3 if text[m.start()] == " " else 2))
-    return starts, ends
+    starts = [m.start() for m in _BREAK.finditer(text)]
+    return starts, [s + (3 if text[s] == " " else 2) for s in starts]
 
 
 def _sentence(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:

@@ -12,6 +12,7 @@ line: a number or sentence continues on the next line, as in any PDF line wrap.
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 
 # a PDF's text layer may put the page number on the header's own line, before or after it
 _RUNNING_HEADER = re.compile(
@@ -32,12 +33,13 @@ def furniture_lines(lines: list[str]) -> set[int]:
     for i, line in enumerate(lines):
         if ":" not in line and "VĂN BẢN" not in line and "CÔNG BÁO" not in line:
             continue  # every furniture line but a page number (found beside its header) has one of these
-        if _RUNNING_HEADER.fullmatch(line):
+        # each regex only where its literal stands: most lines with a ':' are the document's own
+        if "CÔNG BÁO" in line and _RUNNING_HEADER.fullmatch(line):
             out.add(i)
             for j in (_next_filled(lines, i, -1), _next_filled(lines, i, 1)):  # its page number, above or below
                 if j is not None and _PAGE_NUMBER.fullmatch(lines[j]):
                     out.add(j)
-        elif _STAMP_OPEN.fullmatch(line):
+        elif ("Người ký" in line or "Ký bởi" in line) and _STAMP_OPEN.fullmatch(line):
             block = [i]
             j = i + 1
             while j < n and j <= i + 4 and _STAMP_LINE.fullmatch(lines[j]):
@@ -45,7 +47,7 @@ def furniture_lines(lines: list[str]) -> set[int]:
                 j += 1
             if any(_STAMP_TIME.match(lines[k]) for k in block):  # a stamp ends with the signing time
                 out.update(block)
-        elif _BANNER.fullmatch(line) and i < n - 1:
+        elif "VĂN BẢN" in line and _BANNER.fullmatch(line) and i < n - 1:
             out.add(i)
             first, second = _next_filled(lines, i, 1), None
             if first is not None:
@@ -70,26 +72,23 @@ def blank_furniture(text: str) -> str:
     furniture = furniture_lines(lines)
     if not furniture:
         return text
-    starts, pos = [], 0
-    for line in lines:
-        starts.append(pos)
-        pos += len(line) + 1
+    ends = list(accumulate(map(len, lines)))  # line i starts at ends[i - 1] + i (its line breaks before it)
     out: list[str] = []
     kept = 0  # text[:kept] is in `out`
-    i = 0
-    while i < len(lines):
-        if i not in furniture and lines[i].strip():
-            i += 1
+    done = 0  # lines before `done` are in a run already blanked
+    for f in sorted(furniture):
+        if f < done:
             continue
-        j = i
+        # the run of furniture and blank lines around it, each way to the first line of the document's words
+        i, j = f, f + 1
+        while i > 0 and (i - 1 in furniture or not lines[i - 1].strip()):
+            i -= 1
         while j < len(lines) and (j in furniture or not lines[j].strip()):
             j += 1
-        if any(k in furniture for k in range(i, j)):
-            # from the line break before the run to the end of its last line; the break after it stays
-            lo = starts[i] - 1 if i > 0 else 0
-            hi = starts[j] - 1 if j < len(lines) else len(text)
-            out += (text[kept:lo], " " * (hi - lo))
-            kept = hi
-        i = j
+        # from the line break before the run to the end of its last line; the break after it stays
+        lo = ends[i - 1] + i - 1 if i > 0 else 0
+        hi = ends[j - 1] + j - 1 if j < len(lines) else len(text)
+        out += (text[kept:lo], " " * (hi - lo))
+        kept, done = hi, j
     out.append(text[kept:])
     return "".join(out)

@@ -59,6 +59,7 @@ _ROLE = re.compile(
     r"^(?:PHÓ )?(?:THỦ TƯỚNG|BỘ TRƯỞNG(?:, CHỦ NHIỆM)?|THỨ TRƯỞNG|BÍ THƯ|CHỦ TỊCH|CHỦ NHIỆM|CỤC TRƯỞNG|"
     r"VỤ TRƯỞNG|CHÁNH VĂN PHÒNG|TỔNG BÍ THƯ|THỐNG ĐỐC|TỔNG CỤC TRƯỞNG|GIÁM ĐỐC|TRƯỞNG BAN)$"
 )
+_SIGNATURE_FIRST = frozenset("TKQ" + "PTBCVG")  # what a line without '|' that `_MODE` or `_ROLE` matches starts with
 _SIGNED_MARK = re.compile(r"^\(?\[?(?:đã ký|Đã ký|ĐÃ KÝ)\]?\)?$")
 
 
@@ -308,6 +309,8 @@ def find_signature(body: str, offset: int = 0) -> Signer | None:
         pos += len(ln)
     for i, raw in enumerate(lines):
         s = raw.strip()
+        if not s or ("|" not in s and s[0] not in _SIGNATURE_FIRST):
+            continue  # most lines: neither a mode line nor a role line can start so
         mode_m = _MODE.match(s)
         role_line = s.split("|")[-1].strip()
         if not (mode_m or _ROLE.match(role_line)):

@@ -93,7 +93,8 @@ def _index() -> tuple[dict[str, Entity], dict[str, Entity], dict[str, Entity]]:
 
 _CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
 _PROV_RE = re.compile(
-    r"(?P<body>[UỦ]ỷ ban nhân dân|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Hội đồng nhân dân|HĐND)\s+"
+    # every branch a plain word, so the engine skips ahead to a U, Ủ or H (a class or look-ahead first would not)
+    r"(?P<body>Uỷ ban nhân dân|Ủỷ ban nhân dân|Ủy ban nhân dân|UBND|Hội đồng nhân dân|HĐND)\s+"
     r"(?P<level>tỉnh|thành phố|Thành phố|TP\.?|Tp\.?)\s*"
     r"(?P<place>(?:[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*){0,3})",
 )
@@ -153,16 +154,8 @@ _WORD_RE = re.compile(r"[^\W_]+")
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> tuple[list[str], list[int], list[int]]:
     """Syllable tokens of text[start:end] with punctuation split off: (words, starts, ends), offsets into `text`."""
-    words: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    add_word, add_start, add_end = words.append, starts.append, ends.append  # hot loop: bound methods
-    for m in _TOKEN_RE.finditer(text, start, len(text) if end is None else end):
-        add_word(m.group())
-        a, b = m.span()
-        add_start(a)
-        add_end(b)
-    return words, starts, ends
+    found = list(_TOKEN_RE.finditer(text, start, len(text) if end is None else end))
+    return [m.group() for m in found], [m.start() for m in found], [m.end() for m in found]
 
 
 _NLP: Any = None
@@ -208,18 +201,31 @@ def _nlp() -> tuple[Any, Any]:
 
 def _head_re(heads: list[tuple[str, ...]]) -> str:
     """A regex for the first token of a name when one of the second tokens of names starting with it follows.
-    The second is only looked at, not consumed, so a name that starts there is still found."""
+    The second is only looked at, not consumed, so a name that starts there is still found. The first tokens
+    are factored into a trie (one branch per letter) so the engine tries a few letters at each position, not
+    every first token; a word token must end there (`_after`), so at most one first token can match."""
     seconds: dict[str, set[str]] = {}
     for head in heads:
         seconds.setdefault(head[0], set()).add(head[1] if len(head) > 1 else "")
-    alts = []
-    for first in sorted(seconds, key=len, reverse=True):
-        alt = re.escape(first) + _after(first)
+
+    def ending(first: str) -> str:
+        alt = _after(first)
         if "" not in seconds[first]:  # no one-token name starts with it: a second token must follow
             tails = sorted(seconds[first], key=len, reverse=True)
             alt += r"(?=\s*(?:" + "|".join(re.escape(t) + _after(t) for t in tails) + "))"
-        alts.append(alt)
-    return "|".join(alts)  # no leading lookbehind: it would stop the engine skipping ahead; `_windows` checks
+        return alt
+
+    def trie(words: list[str], depth: int) -> str:
+        """The regex for the rest of `words`, which share their first `depth` characters."""
+        by_next: dict[str, list[str]] = {}
+        for w in words:
+            if len(w) > depth:
+                by_next.setdefault(w[depth], []).append(w)
+        alts = [re.escape(c) + trie(ws, depth + 1) for c, ws in sorted(by_next.items())]
+        alts += [ending(w) for w in words if len(w) == depth]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return trie(list(seconds), 0)  # no leading lookbehind: it would stop the engine skipping ahead; `_windows` checks
 
 
 def _after(token: str) -> str:
@@ -266,7 +272,6 @@ _SYL = r"[\wÀ-ỹ&]+"
 _ENTERPRISE_RE = re.compile(r"T(?:ập đoàn|ổng công ty)(?=\s)|Công ty(?=\s)")
 _PROGRAMME_RE = re.compile(r"(?:C(?:hương trình|hiến lược)|Đề án|Kế hoạch)(?=[ \u201c\"])")
 _PLATFORM_RE = re.compile(r"Nền tảng(?= )")
-_PROV_HEAD = re.compile(r"(?=[UỦH])" + _PROV_RE.pattern)  # the same, skipping faster to where it can start
 _WORD_CHAR = re.compile(r"\w")
 
 
@@ -460,7 +465,7 @@ def find_mentions(text: str) -> list[Mention]:
         out.append(Mention(ent.kind, text[a:b], ent.id, ent.name, a, b))
     covered = sorted((m.start, m.end) for m in out)  # non-overlapping: the last span starting before decides
     covered_starts = [a for a, _ in covered]
-    for m in _PROV_HEAD.finditer(text):
+    for m in _PROV_RE.finditer(text):
         i = bisect_right(covered_starts, m.start()) - 1
         if i >= 0 and covered[i][0] <= m.start() < covered[i][1]:
             continue

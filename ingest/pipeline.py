@@ -66,7 +66,7 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
     doc = Document(source=source, number=h.number, type=h.type, issuer=h.issuer, co_issuers=h.co_issuers, signer=h.signer,
                    date_issued=h.date_issued, date_in_force=h.date_in_force, title=h.title, place=h.place,
                    field=h.field, proposed_by=h.proposed_by, signature=h.signature, text=text)
-    words = len(text.split())
+    words = len(text.split(maxsplit=MIN_WORDS))  # the count when under MIN_WORDS: no need to split a whole text
     if words < MIN_WORDS:
         doc.errors.append(f"almost no text ({words} words besides gazette page furniture: pages printed as images?)")
     consolidation = _CONSOLIDATION.search(text, h.body_start, h.body_start + HEAD)
@@ -114,7 +114,8 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
         refs += body_refs(text, p_end, len(text), provision_of)
     else:
         refs += body_refs(text, h.body_start, len(text), provision_of)
-    is_own = [_is_self(r, doc) for r in refs]
+    own_key = number_of(doc.number).key if doc.number else None
+    is_own = [_is_self(r, doc, own_key) for r in refs]
     own = [r for r, o in zip(refs, is_own) if o]
     refs = [r for r, o in zip(refs, is_own) if not o]
     for ref in refs:
@@ -200,9 +201,10 @@ def _unmarked_preamble(text: str, start: int, end: int) -> tuple[int, int]:
     return p_start, pos
 
 
-def _is_self(ref: Ref, doc: Document) -> bool:
+def _is_self(ref: Ref, doc: Document, own_key: str | None) -> bool:
+    """Whether `ref` is the document's own number (`own_key`: its key) of its own year."""
     if not ref.number or not doc.number:
         return False
-    same = number_of(ref.number).key == number_of(doc.number).key
+    same = number_of(ref.number).key == own_key
     year = int(doc.date_issued[:4]) if doc.date_issued else None
     return same and (ref.year is None or year is None or ref.year == year)

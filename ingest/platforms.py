@@ -32,7 +32,9 @@ from ingest.tables import split_agencies
 __all__ = ["PlatformName", "find_platform_names", "platform_key", "platform_roles_in_text", "annex_platform_roles",
            "regulated_platforms", "find_platform_roles"]
 
-_HEAD = re.compile(r"(?<![\w])([Nn])ền tảng(?= )")
+# The look-behind after the first letter, not before it: a pattern that opens with a letter class lets the
+# engine skip ahead to an N; one that opens with a look-behind tries every position of the text.
+_HEAD = re.compile(r"([Nn])(?<![\w][Nn])ền tảng(?= )")
 _GENERIC_TAILS = ("số", "số dùng chung", "số quốc gia", "kết nối", "công nghệ", "cốt lõi", "dữ liệu", "dữ liệu số",
                   "khoa học", "số hóa", "số trong nước", "pháp lý", "vững chắc", "quan trọng")
 _NAME_STOPS = re.compile(r"\s+(?:cung cấp|phục vụ|bảo đảm|đảm bảo|hỗ trợ|nhằm|trên|đáp ứng|để|theo|tại|cho|gồm|"
@@ -86,6 +88,8 @@ def find_platform_names(text: str, start: int = 0, end: int | None = None, lower
     `known` (the capitalised names of the same document: 'Điều 6. Nền tảng số thi hành án dân sự' / 'vận hành
     nền tảng số thi hành án dân sự')."""
     end = len(text) if end is None else end
+    if text.find("ền tảng", start, end) < 0:  # most texts name no platform: skip compiling `known`
+        return []
     known_res = [re.compile(r"\s+".join(map(re.escape, k.split())), re.I) for k in known or []]
     out: list[PlatformName] = []
     for m in _HEAD.finditer(text, start, end):
@@ -254,19 +258,23 @@ def regulated_platforms(doc: Document) -> list[Role]:
     """A title or 'Phạm vi điều chỉnh' naming a platform: the document regulates it (its legal basis)."""
     out: list[Role] = []
     subject = doc.number or doc.source
-    if doc.title:
+    named = find_platform_names(doc.title) if doc.title else []
+    if named:
         at = re.search(r"\s+".join(map(re.escape, doc.title.split())), doc.text)  # the title as printed, wrapped
         start, end = (at.start(), at.end()) if at else (0, 0)
-        for n in find_platform_names(doc.title):
+        for n in named:
             out.append(Role("document", subject, "regulates", "platform", n.key, quote=doc.title, start=start, end=end))
+    if "ền tảng" not in doc.text:  # no platform named anywhere: no provision can regulate one
+        return out
     for p in doc.provisions:
-        if p.kind == "article" and p.heading:
+        named = find_platform_names(p.heading) if p.kind == "article" and p.heading else []
+        if named:
             hs = doc.text.find(p.heading, p.start, p.end)
-            for n in find_platform_names(p.heading):
+            for n in named:
                 if n.start == 0 and hs >= 0:  # the article is about the platform: "Điều 6. Nền tảng số …"
                     out.append(Role("document", subject, "regulates", "platform", n.key, provision=p.id,
                                     quote=squash(p.label + " " + p.heading), start=hs, end=hs + n.end))
-        if fold(p.heading or "").startswith("pham vi dieu chinh"):
+        if doc.text.find("ền tảng", p.start, p.end) >= 0 and fold(p.heading or "").startswith("pham vi dieu chinh"):
             for n in find_platform_names(doc.text, p.start, p.end):
                 out.append(Role("document", subject, "regulates", "platform", n.key, provision=p.id,
                                 quote=squash(doc.text[_sentence_start(doc.text, n.start, p.start):n.end]),

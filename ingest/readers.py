@@ -207,10 +207,13 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 and b not in (9, 10, 12, 13, 27)))
+
+
 def _control_share(sample: bytes) -> float:
     if not sample:
         return 0.0
-    bad = sum(1 for b in sample if b < 0x20 and b not in (9, 10, 12, 13, 27))
+    bad = len(sample.translate(None, _NOT_CONTROL))  # the control bytes, counted in C, not byte by byte
     return bad / len(sample)
 
 

@@ -72,15 +72,16 @@ def resolve(doc: Document, registry: Registry | None = None) -> None:
         if not ref.number:
             continue
         number = number_of(ref.number)
-        if number.key in law_numbers:  # "(Luật số 69/2020/QH14)" after the law's name
-            ref.doc_id = law_numbers[number.key]
+        key = number.key
+        if key in law_numbers:  # "(Luật số 69/2020/QH14)" after the law's name
+            ref.doc_id = law_numbers[key]
             continue
         year = ref.year
         if year is None:
             year = _infer_year(doc, ref, number, seen, registry)
             ref.year = year
         if year:
-            seen[number.key].add(year)
+            seen[key].add(year)
         ref.doc_id = id_of(number, year, ref.type)
     ids_by_start = {r.start: r.doc_id for r in refs}
     own = doc.doc_id

@@ -45,9 +45,10 @@ def parse_structure(text: str, start: int, end: int) -> list[Provision]:
     pos = start
     for line in text[start:end].splitlines(keepends=True):
         stripped = line.strip()
-        if addressees and stripped and not _DASH.match(stripped):
+        dash = stripped.startswith(("-", "–"))  # what `_DASH` needs first: most lines are not worth the regex
+        if addressees and stripped and not (dash and _DASH.match(stripped)):
             addressees = False
-        hit = _heading(stripped) or (None if recipients or addressees else _dash(stripped))
+        hit = _heading(stripped) or (None if recipients or addressees or not dash else _dash(stripped))
         if hit:
             kind, level, number, heading, prefix = hit
             while stack and stack[-1][0] >= level:
@@ -70,9 +71,9 @@ def parse_structure(text: str, start: int, end: int) -> list[Provision]:
             out.append(prov)
             stack.append((level, prov))
             recipients = False
-        elif _ADDRESSEES.match(stripped):
+        elif stripped.startswith("Kính gửi") and _ADDRESSEES.match(stripped):
             addressees = True
-        elif _RECIPIENTS.match(stripped):
+        elif stripped.startswith("Nơi nhận") and _RECIPIENTS.match(stripped):
             recipients = True
             while stack and stack[-1][0] >= _DASH_LEVEL:
                 _close(stack.pop()[1], pos)
@@ -89,12 +90,19 @@ def _close(prov: Provision, pos: int) -> None:
 
 
 _HEADING_START = frozenset("PCMĐIVX0123456789")  # what a heading of _HEADINGS can start with, a point apart
+# The headings a line can be by its first character, each regex opening with its own letters; a line opening with
+# any other character can only be a clause numbered in other digits (`\d`), which the clause regex decides.
+_FIRSTS = {"part": "P", "chapter": "C", "section": "MIVX", "article": "Đ", "clause": "0123456789",
+           "point": "abcdefghijklmnopqrstuvwxyzđ"}
+_BY_FIRST = {c: [h for h in _HEADINGS if c in _FIRSTS[h[0]] and (h[0] != "section" or (c == "M") == (h[1] == 2))]
+             for c in "".join(_FIRSTS.values())}
+_OTHER_FIRST = [h for h in _HEADINGS if h[0] == "clause"]
 
 
 def _heading(line: str) -> tuple[str, int, str, str, str] | None:
     if not line or (line[0] not in _HEADING_START and ")" not in line[1:4]):
         return None  # most lines: not worth seven regexes
-    for kind, level, rx, prefix in _HEADINGS:
+    for kind, level, rx, prefix in _BY_FIRST.get(line[0], _OTHER_FIRST):
         m = rx.match(line)
         if m:
             return kind, level, m["n"], m["h"], prefix
@@ -108,6 +116,8 @@ def _dash(line: str) -> tuple[str, int, str, str, str] | None:
 
 def slug_number(n: str) -> str:
     """The id segment of a provision number as written ("11" -> "11", "IV" -> "iv", "đ" -> "d")."""
+    if n.isascii() and n.isalnum():  # most numbers: their fold is their lower case, with nothing to replace
+        return n.lower()
     return re.sub(r"[^a-z0-9]+", "_", fold(n)).strip("_")
 
 

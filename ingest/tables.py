@@ -229,11 +229,12 @@ class _Block:
     extra: list[str] = field(default_factory=list)
 
 
-def _lines(text: str) -> list[_Line]:
+def _lines(text: str, begin: int = 0) -> list[_Line]:
+    """The lines of `text` from the line that starts at `begin` (numbered as in the whole text)."""
     out = []
-    pos = 0
-    for i, t in enumerate(text.split("\n")):
-        out.append(_Line(i + 1, pos, pos + len(t), t))
+    pos = begin
+    for i, t in enumerate(text[begin:].split("\n"), start=text.count("\n", 0, begin) + 1):
+        out.append(_Line(i, pos, pos + len(t), t))
         pos += len(t) + 1
     return out
 
@@ -283,7 +284,7 @@ def _read_titles(block: _Block, lines: list[_Line]) -> int:
             if t.endswith(")"):
                 break
             continue
-        if " | " in t or fold(t) in ("tt", "stt") or _ROMAN_RE.match(t.split()[0]) and title_parts:
+        if " | " in t or _is_tt(t) or _ROMAN_RE.match(t.split()[0]) and title_parts:
             break
         # title lines are upper case (possibly wrapped); stop at the first mixed-case body line
         letters = [c for c in t if c.isalpha()]
@@ -297,11 +298,17 @@ def _read_titles(block: _Block, lines: list[_Line]) -> int:
     return i
 
 
+def _is_tt(cell: str) -> bool:
+    """Whether a stripped cell or line is the 'TT'/'STT' head of a table. A longer one is not (folding drops
+    only combining marks): the fold of every line of an annex, looked at once each, is not worth computing."""
+    return len(cell) <= 12 and fold(cell) in ("tt", "stt")
+
+
 def _is_pipe_header(t: str) -> list[str] | None:
     if " | " not in t and not t.strip().endswith("|"):
         return None
     cells = [c.strip() for c in t.split("|")]
-    if fold(cells[0]) not in ("tt", "stt"):
+    if not _is_tt(cells[0]):
         return None
     known = sum(1 for c in cells[1:] if column_field(c) is not None)
     return cells if known >= 2 else None
@@ -314,7 +321,7 @@ def _header_start_ok(cur: str, line: str) -> bool:
 
 def _read_pdf_header(lines: list[_Line], i: int, end: int) -> tuple[list[str], int] | None:
     """Header cells of a one-cell-per-line table starting at line i ('TT'/'STT'); (cells, next i)."""
-    if fold(lines[i].text.strip()) not in ("tt", "stt"):
+    if not _is_tt(lines[i].text.strip()):
         return None
     cells = [lines[i].text.strip()]
     j = i + 1
@@ -745,9 +752,10 @@ def parse_annexes(text: str, errors: list[str] | None = None, source: str | None
     (`grid_rows`). A one-cell-per-line table that cannot be read with confidence (`_layout_doubt`) gives
     no rows and a line in `errors`: a guessed row would be stored as a fact.
     """
-    if not _ANNEX_RE.search(text):  # most documents have no annex: skip cutting the text into lines
+    first = _ANNEX_RE.search(text)
+    if not first:  # most documents have no annex: skip cutting the text into lines
         return [], []
-    lines = _lines(text)
+    lines = _lines(text, first.start())  # from the first annex head, which starts a line (re.M '^')
     blocks = _find_blocks(lines)
     pdf = _pdf_grids(source, errors)
     unnumbered = sum(1 for b in blocks if not b.number)
@@ -777,7 +785,7 @@ def parse_annexes(text: str, errors: list[str] | None = None, source: str | None
                     r.annex_id = aid
                 rows.extend(got)
                 continue
-            if t and fold(t) in ("tt", "stt"):
+            if t and _is_tt(t):
                 hdr = _read_pdf_header(lines, j, b.end_line)
                 if hdr:
                     doubt = _layout_doubt(hdr[0], lines, hdr[1], b.end_line)
