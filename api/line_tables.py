@@ -7,7 +7,7 @@ wrong (982's row 1.6 has a product's last lines in the deadline column), so a sp
 would still be a guess. What a text copy does say is kept: the header cells (ingest's header reader gives
 the column count), the rows, each opened by the row number of a row the graph stores (in order) or by a
 group number, and a header repeated after a page break; only where ingest's own test of the layout
-(`_layout_doubt`) finds no cell printed in the middle of its span, since rows read from a PDF's ruling
+(`layout_doubt`) finds no cell printed in the middle of its span, since rows read from a PDF's ruling
 lines may stand in a text layer that prints them so. A row is drawn as its number and one cell across the
 other columns holding its lines as printed; lines a page break carries past a repeated header are a row of
 their own, without a number. Every cell is a span of the text, so the table holds exactly the text of the
@@ -46,12 +46,12 @@ def line_tables(text: str, annexes: list[tuple[int, int]], rows: dict[tuple[int,
                 taken: list[tuple[int, int]]) -> list[Table]:
     """Tables for each annex span (start, end) that holds a one-cell-per-line table and rows of the graph
     (`rows[annex span]`, in table order), outside the spans already `taken` by other tables."""
-    from ingest.tables import _layout_doubt, _lines
+    from ingest.tables import layout_doubt, text_lines
 
     out: list[Table] = []
     if not any(rows.get(span) for span in annexes):
         return out
-    lines = _lines(text)
+    lines = text_lines(text)
     starts = [ln.start for ln in lines]
     for a_start, a_end in annexes:
         facts = rows.get((a_start, a_end))
@@ -60,7 +60,7 @@ def line_tables(text: str, annexes: list[tuple[int, int]], rows: dict[tuple[int,
         lo, hi = bisect_left(starts, a_start), bisect_left(starts, a_end + 1)
         head = next((i for i in range(lo, hi) if _header(lines, i, hi)), None)
         hdr = _header(lines, head, hi) if head is not None else None
-        if hdr is None or _layout_doubt(hdr[0], lines, hdr[1], hi):  # rows stored from a PDF's ruling lines
+        if hdr is None or layout_doubt(hdr[0], lines, hdr[1], hi):  # rows stored from a PDF's ruling lines
             continue  # say nothing of how its text layer prints them: ingest's own test of that text
         table = _read(lines, head, hi, facts)
         if table is not None:
@@ -70,9 +70,9 @@ def line_tables(text: str, annexes: list[tuple[int, int]], rows: dict[tuple[int,
 
 def _header(lines: list, i: int, end: int) -> tuple[list[str], int] | None:
     """Header cells starting at line i and the line after them (ingest's own header reader)."""
-    from ingest.tables import _read_pdf_header
+    from ingest.tables import read_line_header
 
-    return _read_pdf_header(lines, i, end) if lines[i].text.strip().upper() in ("TT", "STT") else None
+    return read_line_header(lines, i, end) if lines[i].text.strip().upper() in ("TT", "STT") else None
 
 
 @dataclass

@@ -229,7 +229,7 @@ class _Block:
     extra: list[str] = field(default_factory=list)
 
 
-def _lines(text: str, begin: int = 0) -> list[_Line]:
+def text_lines(text: str, begin: int = 0) -> list[_Line]:
     """The lines of `text` from the line that starts at `begin` (numbered as in the whole text)."""
     out = []
     pos = begin
@@ -319,7 +319,7 @@ def _header_start_ok(cur: str, line: str) -> bool:
     return any(h == f or h.startswith(f + " ") or h.startswith(f + ",") for h in _KNOWN_HEADERS)
 
 
-def _read_pdf_header(lines: list[_Line], i: int, end: int) -> tuple[list[str], int] | None:
+def read_line_header(lines: list[_Line], i: int, end: int) -> tuple[list[str], int] | None:
     """Header cells of a one-cell-per-line table starting at line i ('TT'/'STT'); (cells, next i)."""
     if not _is_tt(lines[i].text.strip()):
         return None
@@ -506,7 +506,7 @@ def _pdf_rows(block: _Block, lines: list[_Line], i: int, headers: list[str]) -> 
         if not t:
             j += 1
             continue
-        hdr = _read_pdf_header(lines, j, block.end_line)
+        hdr = read_line_header(lines, j, block.end_line)
         if hdr:  # repeated header after a page break: restart the column sequence
             flush_chunk()
             chunk_cells, col = [], 1
@@ -675,7 +675,7 @@ def _locate(text: str, cell: str, lo: int, hi: int) -> tuple[int, int] | None:
 # --- entry point ------------------------------------------------------------------------------
 
 
-def _layout_doubt(headers: list[str], lines: list[_Line], j: int, end: int) -> str | None:
+def layout_doubt(headers: list[str], lines: list[_Line], j: int, end: int) -> str | None:
     """Why a one-cell-per-line table cannot be read with confidence, else None.
 
     A text copy prints a vertically merged cell where its text is centred, in the middle of its span
@@ -749,13 +749,13 @@ def parse_annexes(text: str, errors: list[str] | None = None, source: str | None
     """Annex provisions (title, subtitle, span) and their table rows, columns mapped by header.
 
     When `source` is a PDF file, an annex whose pages hold ruled tables is read from their geometry
-    (`grid_rows`). A one-cell-per-line table that cannot be read with confidence (`_layout_doubt`) gives
+    (`grid_rows`). A one-cell-per-line table that cannot be read with confidence (`layout_doubt`) gives
     no rows and a line in `errors`: a guessed row would be stored as a fact.
     """
     first = _ANNEX_RE.search(text)
     if not first:  # most documents have no annex: skip cutting the text into lines
         return [], []
-    lines = _lines(text, first.start())  # from the first annex head, which starts a line (re.M '^')
+    lines = text_lines(text, first.start())  # from the first annex head, which starts a line (re.M '^')
     blocks = _find_blocks(lines)
     pdf = _pdf_grids(source, errors)
     unnumbered = sum(1 for b in blocks if not b.number)
@@ -786,9 +786,9 @@ def parse_annexes(text: str, errors: list[str] | None = None, source: str | None
                 rows.extend(got)
                 continue
             if t and _is_tt(t):
-                hdr = _read_pdf_header(lines, j, b.end_line)
+                hdr = read_line_header(lines, j, b.end_line)
                 if hdr:
-                    doubt = _layout_doubt(hdr[0], lines, hdr[1], b.end_line)
+                    doubt = layout_doubt(hdr[0], lines, hdr[1], b.end_line)
                     if doubt:
                         if errors is not None:
                             errors.append(f"{b.label}: table not read, no rows stored: {doubt}")

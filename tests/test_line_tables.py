@@ -38,7 +38,7 @@ def test_nothing_drawn_when_it_cannot_be_told() -> None:
 
 
 def test_nothing_drawn_where_a_merged_cell_may_be_printed_mid_span() -> None:
-    """A lead column before the task column: one lead cell spans several tasks (ingest's `_layout_doubt`)."""
+    """A lead column before the task column: one lead cell spans several tasks (ingest's `layout_doubt`)."""
     lead_first = TEXT.replace("TT\nNhiệm vụ\nCơ quan\nchủ trì\n", "TT\nCơ quan\nchủ trì\nNhiệm vụ\n")
     span = (0, len(lead_first))
     assert line_tables(lead_first, [span], {span: ROWS}, []) == []
