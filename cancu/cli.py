@@ -142,9 +142,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def _identity_path(kind: str, settings: config.Settings, database: str | None = None) -> Path:
+    """Where the identities of the store's graphs are kept (graph.reresolve): beside the store."""
+    from graph.reresolve import state_path
+
+    if kind == "oxigraph":
+        return state_path(settings.oxigraph_path)  # type: ignore[return-value]
+    return Path(settings.data_dir) / f"neo4j-{database or settings.neo4j_database or 'neo4j'}.identity"
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     from graph import open_store
-    from graph.store import LoadError, StoreUnavailable
+    from graph.reresolve import load_files
+    from graph.store import StoreUnavailable
 
     settings = _settings(args)
     kind = settings.store
@@ -154,7 +164,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         _err(f"nothing to load in {', '.join(paths)} (run `cancu ingest` first)")
         return 2
     if args.neo4j_import:
-        return _import_neo4j(files, args)
+        return _import_neo4j(files, args, settings)
     if kind == "oxigraph" and not settings.oxigraph_path.exists():
         return _build_oxigraph(files, settings)
     try:
@@ -162,14 +172,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     except StoreUnavailable as exc:
         _err(str(exc))
         return 2
-    errors, quads = 0, 0
     try:
-        for f in files:
-            try:
-                quads += store.load(f)
-            except LoadError as exc:
-                _err(str(exc))
-                errors += 1
+        report = load_files(store, files, _identity_path(kind, settings), on_error=_err)
         status = store.status()
         if kind == "oxigraph":
             from graph.search_index import build_index, default_index_path
@@ -180,44 +184,63 @@ def cmd_load(args: argparse.Namespace) -> int:
         return 2
     finally:
         store.close()
-    print(f"loaded {len(files) - errors} files, {quads} quads into {status.backend}: "
-          f"{status.documents} documents, {status.triples} triples; {errors} errors", file=sys.stderr)
-    return 1 if errors else 0
+    print(f"loaded {report.files} files, {report.quads} quads into {status.backend}: "
+          f"{status.documents} documents, {status.triples} triples; {report.repointed} stored graphs re-pointed; "
+          f"{len(report.errors)} errors, {len(report.conflicts)} identity conflicts", file=sys.stderr)
+    return 1 if report.errors or report.conflicts else 0
 
 
-def _import_neo4j(files: list[Path], args: argparse.Namespace) -> int:
-    """A new Neo4j database from every file, offline (graph.neo4j_import): all files or none."""
+def _import_neo4j(files: list[Path], args: argparse.Namespace, settings: config.Settings) -> int:
+    """A new Neo4j database from every file, offline (graph.neo4j_import): all files or none, references
+    resolved over all of them first (graph.reresolve)."""
+    import tempfile
+
     from graph.neo4j_import import import_files
+    from graph.reresolve import commit, resolve_files
     from graph.store import LoadError, StoreUnavailable
 
-    try:
-        r = import_files(files, Path(args.neo4j_import), lib=args.neo4j_lib and Path(args.neo4j_lib),
-                         database=args.neo4j_database)
-    except LoadError as exc:
-        _err(f"{exc} (nothing imported)")
-        return 1
-    except StoreUnavailable as exc:
-        _err(str(exc))
-        return 2
+    with tempfile.TemporaryDirectory(prefix="cancu-resolved-") as tmp:
+        resolved, batch = resolve_files(files, _identity_path("neo4j", settings, args.neo4j_database), Path(tmp),
+                                        on_error=_err)
+        if batch.report.errors:
+            _err("some files cannot be loaded (above): nothing imported")
+            return 1
+        try:
+            r = import_files(resolved, Path(args.neo4j_import), lib=args.neo4j_lib and Path(args.neo4j_lib),
+                             database=args.neo4j_database)
+        except LoadError as exc:
+            _err(f"{exc} (nothing imported)")
+            return 1
+        except StoreUnavailable as exc:
+            _err(str(exc))
+            return 2
+        commit(batch)
     print(f"imported {r.files} files, {r.quads} quads, {r.graphs} graphs into database {args.neo4j_database} of "
           f"{args.neo4j_import}: {r.nodes} nodes, {r.relationships} relationships in "
           f"{r.seconds_prepare + r.seconds_import:.1f} s; start Neo4j: its first cancu open builds the indexes",
           file=sys.stderr)
-    return 0
+    return 1 if batch.report.conflicts else 0
 
 
 def _build_oxigraph(files: list[Path], settings: config.Settings) -> int:
-    """No store yet: build it with the bulk loader in a staging directory, then the search index."""
+    """No store yet: references resolved over every file (graph.reresolve), then the store built with the bulk
+    loader in a staging directory, then the search index."""
+    import tempfile
+
     from graph.oxigraph_bulk import build
     from graph.oxigraph_store import OxigraphStore
+    from graph.reresolve import commit, resolve_files
     from graph.search_index import build_index, default_index_path
     from graph.store import StoreUnavailable
 
     try:
-        report = build(settings.oxigraph_path, files, on_error=_err)
-        if not report.files:
-            _err(f"no file could be loaded: no store built at {settings.oxigraph_path}")
-            return 1
+        with tempfile.TemporaryDirectory(prefix="cancu-resolved-") as tmp:
+            resolved, batch = resolve_files(files, _identity_path("oxigraph", settings), Path(tmp), on_error=_err)
+            report = build(settings.oxigraph_path, resolved, on_error=_err)
+            if not report.files:
+                _err(f"no file could be loaded: no store built at {settings.oxigraph_path}")
+                return 1
+            commit(batch)
         store = OxigraphStore(settings.oxigraph_path)
         try:
             build_index(store, default_index_path(settings))
@@ -227,9 +250,11 @@ def _build_oxigraph(files: list[Path], settings: config.Settings) -> int:
     except StoreUnavailable as exc:
         _err(str(exc))
         return 2
+    errors = batch.report.errors + report.errors
     print(f"built a new store from {report.files} files, {report.quads} quads: {status.documents} documents, "
-          f"{status.triples} triples; {len(report.errors)} errors", file=sys.stderr)
-    return 1 if report.errors else 0
+          f"{status.triples} triples; {len(errors)} errors, {len(batch.report.conflicts)} identity conflicts",
+          file=sys.stderr)
+    return 1 if errors or batch.report.conflicts else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

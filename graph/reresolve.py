@@ -384,14 +384,16 @@ def resolve_files(files: Iterable[Path], state_path: Path | None, tmp: Path,
                   on_error: Callable[[str], None] = lambda line: None) -> tuple[list[Path], Batch]:
     """A whole first load known up front (a bulk build, Neo4j's offline import): every file checked and
     rewritten with the catalogue of all of them; the files to load, and the batch to `commit` once loaded."""
-    if state_path is not None and state_path.exists():
-        shutil.rmtree(state_path)  # a new store: what an old one held does not count
-    batch = Batch(State(state_path), files, on_error)
+    batch = Batch(State(None), files, on_error)  # a new store: what an old one held does not count
+    batch.state.path = state_path
     return [path for _, path in batch.resolved(tmp)], batch
 
 
 def commit(batch: Batch) -> None:
-    """The files of `batch` are in a new store: keep their copies and identities beside it."""
+    """The files of `batch` are in a new store: keep their copies and identities beside it (in place of
+    whatever a store that stood there before kept)."""
+    if batch.state.path is not None and batch.state.path.exists():
+        shutil.rmtree(batch.state.path)
     for f, _ in batch.files:
         batch.kept(f)
     batch.state.save()
