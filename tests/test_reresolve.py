@@ -19,6 +19,7 @@ from ingest import identity
 from ingest.models import Document, Provision, Ref
 from ingest.resolve import registry_of, resolve
 from ingest.to_rdf import document_quads
+from neo4j_server import neo4j_server, neo4j_store, wipe  # noqa: F401  (fixtures)
 from shared_data import GAZETTE, need
 
 BASE = "http://127.0.0.1:8000"
@@ -81,6 +82,10 @@ def test_a_law_loaded_after_what_cites_it_gets_its_citations(tmp_path: Path) -> 
     assert stored([[law, decision]], tmp_path / "s3") == first
     assert stored([both], tmp_path / "s4") == first  # as if ingested in one batch
     assert stored([[decision], [law]], None) != first  # without re-resolution the citations stay on stubs
+    assert main(["load", "--path", str(tmp_path / "bulk"), str(decision), str(law)]) == 0  # a new store's bulk build
+    bulk = OxigraphStore(tmp_path / "bulk", read_only=True)
+    assert sorted(bulk.nquads().decode().splitlines()) == first
+    bulk.close()
 
     store = OxigraphStore(None)
     load_files(store, [decision], tmp_path / "s5")
@@ -159,3 +164,23 @@ def test_gazette_in_any_order_gives_one_store(gazette_rdf: tuple[list[Path], lis
     assert stored([[f] for f in separate], None) != first
     assert any("/luat/2024-06-29/bao-hiem-xa-hoi/chuong_iv/muc_2/dieu_41/khoan_1>" in q and "/nd/2025/158/cp>" in q
                for q in first)
+
+
+@pytest.mark.neo4j
+def test_neo4j_load_order_never_changes_the_graph(neo4j_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from test_neo4j_import import dump
+
+    law, = ingest([_law()], tmp_path / "law")
+    decision, = ingest([_decision()], tmp_path / "decision")
+    load_files(neo4j_store, [decision], tmp_path / "s1")
+    assert load_files(neo4j_store, [law], tmp_path / "s1").repointed == 1
+    first = dump(neo4j_store)
+    law_iri = DocId.parse(_law().doc_id or "").iri(BASE)
+    assert {r.relation for r in neo4j_store.links_to(law_iri)} == {"based_on", "cites"}
+    wipe(neo4j_store)
+    load_files(neo4j_store, [law], tmp_path / "s2")
+    load_files(neo4j_store, [decision], tmp_path / "s2")
+    assert dump(neo4j_store) == first
+    wipe(neo4j_store)
+    load_files(neo4j_store, [law, decision], tmp_path / "s3")
+    assert dump(neo4j_store) == first
