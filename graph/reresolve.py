@@ -90,6 +90,7 @@ def describe(graph: str, quads: list[ox.Quad], loaded_from: str) -> GraphIdentit
     documents: set[str] = set()
     provisions: list[str] = []
     refs: set[str] = set()
+    seen: set[str] = set()  # IRIs looked at: a graph names the same few nodes again and again
     for q in quads:
         s, p, o = q.subject.value, q.predicate.value, q.object
         if p == RDF_TYPE and o.value == CC + "LegalDocument":
@@ -98,9 +99,10 @@ def describe(graph: str, quads: list[ox.Quad], loaded_from: str) -> GraphIdentit
             provisions.append(s[len(graph) + 1:])
         elif p in _PROPS and isinstance(o, ox.Literal):
             values[s][_PROPS[p]].append(o.value)
-        for term in (q.subject, o):
-            if isinstance(term, ox.NamedNode):
-                ref = _doc_ref(term.value, graph)
+        for iri in (s, o.value if isinstance(o, ox.NamedNode) else None):
+            if iri and iri not in seen:
+                seen.add(iri)
+                ref = _doc_ref(iri, graph)
                 if ref:
                     refs.add(ref)
     base = graph.split(ELI_PATH, 1)[0] if ELI_PATH in graph else ""
