@@ -261,12 +261,11 @@ class Batch:
                 continue
             clash = next(((g, other) for g, info in infos.items() if info.source
                           for other in (claimed.get(g), state.graphs.get(g))
-                          if other and other.source and other.source != info.source), None)
-            if clash:
+                          if other and other.source and Path(other.source).name != Path(info.source).name), None)
+            if clash:  # the same file ingested from another folder is a re-load; another file is another document
                 g, other = clash
-                self._error(f"{f}: {g} is the identity of two documents: {infos[g].source} (this file) and "
-                            f"{other.source} (loaded from {other.loaded_from}); both kept apart, this file not loaded",
-                            on_error)
+                self._error(f"{f}: {infos[g].source} has the identity of {other.source} (loaded from {other.loaded_from}"
+                            f"): {g}; not loaded, the stored document kept", on_error)
                 continue
             claimed.update(infos)
             self.files.append((f, infos))
@@ -374,6 +373,7 @@ def load_files(store: Store, files: Iterable[Path], state_path: Path | None,
                 continue
             batch.kept(f)
             report.files += 1
+        state.save()  # stopped before the stored graphs are re-pointed: the same load again finishes it
         batch.catalogue = state.catalogue()  # files that failed no longer count
         for graphs, path in batch.stale_files(Path(tmp)):
             store.load(path)

@@ -127,7 +127,7 @@ def test_one_identity_from_two_files_is_refused_naming_both(tmp_path: Path, caps
     store_path = tmp_path / "store"
     assert main(["load", "--path", str(store_path), str(first)]) == 0
     assert main(["load", "--path", str(store_path), str(second)]) == 1
-    line = next(x for x in capsys.readouterr().err.splitlines() if "identity of two documents" in x)
+    line = next(x for x in capsys.readouterr().err.splitlines() if "has the identity of" in x)
     assert str(second) in line and "qd-thu-nghiem-ban-khac.txt" in line and "qd-thu-nghiem.txt" in line
     store = OxigraphStore(store_path, read_only=True)
     try:
