@@ -111,6 +111,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     docs, errors = _parse_all(files, progress=True)
     registry = registry_of(docs)
     catalogue = identity.build(docs)
+    source = {d.doc_id: d.source for d in docs}
+    for ids in catalogue.conflicts:  # kept apart (ingest.identity), so the reader hears of it once here
+        _err("warning: two ingested documents claim one identity, both kept and neither merged: "
+             + "; ".join(f"{source[i]} ({i})" for i in ids))
     out = Path(args.output) if args.output else Path(_settings(args).data_dir) / "rdf"
     out.mkdir(parents=True, exist_ok=True)
     triples, written = 0, 0

@@ -184,3 +184,21 @@ def test_neo4j_load_order_never_changes_the_graph(neo4j_store, tmp_path: Path) -
     wipe(neo4j_store)
     load_files(neo4j_store, [law, decision], tmp_path / "s3")
     assert dump(neo4j_store) == first
+
+
+def test_ingest_names_both_laws_claiming_one_number(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """The same two laws in one `cancu ingest` batch: both written, one warning naming both files."""
+    law_a = tmp_path / "a.txt"
+    law_b = tmp_path / "b.txt"
+    body = ("QUỐC HỘI\n\nLuật số: 99/2099/QH99\n\nLUẬT\n{title}\n\nCăn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa "
+            "Việt Nam;\n\nQuốc hội ban hành Luật {title}.\n\nĐiều 1. Phạm vi điều chỉnh\n\nLuật này quy định việc thử "
+            "nghiệm của Công ty X trong một văn bản hư cấu, không có giá trị pháp lý, chỉ dùng cho kiểm thử phần mềm "
+            "và không mô tả bất kỳ văn bản thật nào.\n\nLuật này được Quốc hội khóa XV thông qua ngày 29 tháng 6 năm "
+            "2099.\n")
+    law_a.write_text(body.format(title="THỬ NGHIỆM A"), encoding="utf-8")
+    law_b.write_text(body.format(title="THỬ NGHIỆM B"), encoding="utf-8")
+    main(["ingest", str(law_a), str(law_b), "-o", str(tmp_path / "rdf")])
+    err = capsys.readouterr().err
+    assert len(list((tmp_path / "rdf").glob("luat-*.nq"))) == 2, err
+    line = next(x for x in err.splitlines() if "claim one identity" in x)
+    assert str(law_a) in line and str(law_b) in line
