@@ -315,7 +315,7 @@ class Batch:
                 by_copy[info.copy].append(g)
         return by_copy
 
-    def stale_files(self, tmp: Path) -> Iterable[tuple[list[str], Path]]:
+    def stale_files(self, tmp: Path, on_error: Callable[[str], None]) -> Iterable[tuple[list[str], Path]]:
         """The stale stored graphs rewritten from their kept copies, in files of about BATCH_QUADS quads."""
         quads: list[ox.Quad] = []
         graphs: list[str] = []
@@ -323,7 +323,15 @@ class Batch:
         for copy, names in sorted(self.stale().items()):
             wanted = set(names)
             first = self.state.graphs[names[0]]
-            for g, qs in _graphs_of(self.state.copy_of(first)).items():
+            try:
+                kept = _graphs_of(self.state.copy_of(first))
+            except LoadError as exc:  # the copy was removed by hand: the stored graphs stay as they are
+                for g in names:
+                    self.state.graphs[g].applied = self.before.get(g, {})
+                self._error(f"cannot re-point the references of {len(names)} stored graphs ({exc}): load "
+                            f"{first.loaded_from} again", on_error)
+                continue
+            for g, qs in kept.items():
                 if g in wanted:
                     info = self.state.graphs[g]
                     quads += rewrite(g, qs, info.applied, info.base)
@@ -375,7 +383,7 @@ def load_files(store: Store, files: Iterable[Path], state_path: Path | None,
             report.files += 1
         state.save()  # stopped before the stored graphs are re-pointed: the same load again finishes it
         batch.catalogue = state.catalogue()  # files that failed no longer count
-        for graphs, path in batch.stale_files(Path(tmp)):
+        for graphs, path in batch.stale_files(Path(tmp), on_error):
             store.load(path)
             report.repointed += len(graphs)
     state.save()
