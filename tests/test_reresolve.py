@@ -73,7 +73,8 @@ def stored(batches: list[list[Path]], state: Path | None) -> list[str]:
     return sorted(store.nquads().decode().splitlines())
 
 
-def test_a_law_loaded_after_what_cites_it_gets_its_citations(tmp_path: Path) -> None:
+def test_a_law_loaded_after_what_cites_it_gets_its_citations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANCU_DATA", str(tmp_path / "data"))
     law, = ingest([_law()], tmp_path / "law")
     decision, = ingest([_decision()], tmp_path / "decision")
     both = ingest([_law(), _decision()], tmp_path / "both")
@@ -97,7 +98,9 @@ def test_a_law_loaded_after_what_cites_it_gets_its_citations(tmp_path: Path) -> 
     assert list(store._store.quads_for_pattern(ox.NamedNode(f"{BASE}/eli/vn/qd/2099/9999/test/dieu_1"), None, clause))
 
 
-def test_two_laws_claiming_one_number_are_both_kept_and_named(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_two_laws_claiming_one_number_are_both_kept_and_named(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANCU_DATA", str(tmp_path / "data"))  # the search index beside the store, not the user's
     citing = _decision()
     citing.legal_bases = [Ref("Luật số 99/2099/QH99", "based_on", number="99/2099/QH99", type="Luật", year=2099)]
     citing.cites = []
@@ -119,7 +122,9 @@ def test_two_laws_claiming_one_number_are_both_kept_and_named(tmp_path: Path, ca
         store.close()
 
 
-def test_one_identity_from_two_files_is_refused_naming_both(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_one_identity_from_two_files_is_refused_naming_both(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANCU_DATA", str(tmp_path / "data"))
     first, = ingest([_decision()], tmp_path / "a")
     other = _decision()
     other.source = "qd-thu-nghiem-ban-khac.txt"
