@@ -143,6 +143,13 @@ def summary() -> str:
         if inc:
             add("", f"  re-load of one file into the built store (OxigraphStore.load, replace {inc['quads']:,} quads)",
                 _num(inc.get("triples_s"), "triples/s"))
+    sz, cat = _largest("catalogue", lambda r: "resolved" in r)
+    if cat:
+        c, p, r = cat["catalogue"], cat["plain"], cat["resolved"]
+        add("", f"  identity catalogue at load ({sz}, graph.reresolve): describe every graph + build it; a new store "
+            "with it / without it; kept beside the store",
+            f"{_num(c['describe_seconds'], 's')} + {_num(c['build_seconds'], 's')}, {_num(c['peak_rss_mb'], 'MB')} peak; "
+            f"{_num(r['seconds'], 's')} / {_num(p['seconds'], 's')}; {_num(r['state_mb'], 'MB')}")
         add("", "  Oxigraph loader peak RSS (load / with build_index)",
             f"{_num(o.get('peak_rss_mb'))} / {_num(o.get('search_index', {}).get('peak_rss_mb_with_index'))} MB")
         add("", "  Oxigraph size on disk", _num(o.get("disk_mb"), "MB"))
@@ -288,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.quick:
         os.environ["CANCU_BENCH_TAG"] = "_quick"
     if not a.summary_only:
-        from bench import api_latency, gazette_accuracy, ingest_speed, neo4j_ceiling, store_load
+        from bench import api_latency, catalogue, gazette_accuracy, ingest_speed, neo4j_ceiling, store_load
 
         sizes = ["1k"] if a.quick else a.sizes.split(",")
         print(machine())
@@ -303,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
             neo = not a.skip_neo4j and (not a.quick or a.with_neo4j)
             store_load.run(s, neo4j=neo, peer_seconds=60 if a.quick else a.peer_seconds,
                            ox_budget=120 if a.quick else 900, bulk_reference=not (a.quick or a.no_bulk_reference))
+            catalogue.run(s)  # the same corpus with re-resolution at load time, beside the load without it
             if neo and s == "10k":  # what any Bolt loader could reach here, next to the peer and ours
                 neo4j_ceiling.run(s, [1, 2], a.peer_seconds)
             api_latency.run(s, ("oxigraph",) if not neo else ("oxigraph", "neo4j"),

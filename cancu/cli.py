@@ -114,6 +114,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     docs, errors = _parse_all(files, progress=True)
     registry = registry_of(docs)
     catalogue = identity.build(docs)
+    source = {d.doc_id: d.source for d in docs}
+    for ids in catalogue.conflicts:  # kept apart (ingest.identity), so the reader hears of it once here
+        _err("warning: two ingested documents claim one identity, both kept and neither merged: "
+             + "; ".join(f"{source[i]} ({i})" for i in ids))
     out = Path(args.output) if args.output else Path(_settings(args).data_dir) / "rdf"
     out.mkdir(parents=True, exist_ok=True)
     triples, written = 0, 0
@@ -145,9 +149,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def _identity_path(kind: str, settings: config.Settings, database: str | None = None) -> Path:
+    """Where the identities of the store's graphs are kept (graph.reresolve): beside the store."""
+    from graph.reresolve import state_path
+
+    if kind == "oxigraph":
+        return state_path(settings.oxigraph_path)  # type: ignore[return-value]
+    return Path(settings.data_dir) / f"neo4j-{database or settings.neo4j_database or 'neo4j'}.identity"
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     from graph import open_store, store_class
-    from graph.store import BulkBuildStore, LoadError, StoreUnavailable, supports
+    from graph.reresolve import load_files
+    from graph.store import BulkBuildStore, StoreUnavailable, supports
 
     settings = _settings(args)
     paths = args.paths or [str(Path(settings.data_dir) / "rdf")]
@@ -156,7 +170,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         _err(f"nothing to load in {', '.join(paths)} (run `cancu ingest` first)")
         return 2
     if args.neo4j_import:
-        return _import_neo4j(files, args)
+        return _import_neo4j(files, args, settings)
     try:
         backend = store_class(settings)
         if supports(backend, BulkBuildStore) and backend.needs_build(settings):
@@ -165,14 +179,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     except StoreUnavailable as exc:
         _err(str(exc))
         return 2
-    errors, quads = 0, 0
     try:
-        for f in files:
-            try:
-                quads += store.load(f)
-            except LoadError as exc:
-                _err(str(exc))
-                errors += 1
+        report = load_files(store, files, _identity_path(settings.store, settings), on_error=_err)
         status = store.status()
         from graph.search_index import build_index, default_index_path
 
@@ -182,43 +190,62 @@ def cmd_load(args: argparse.Namespace) -> int:
         return 2
     finally:
         store.close()
-    print(f"loaded {len(files) - errors} files, {quads} quads into {status.backend}: "
-          f"{status.documents} documents, {status.triples} triples; {errors} errors", file=sys.stderr)
-    return 1 if errors else 0
+    print(f"loaded {report.files} files, {report.quads} quads into {status.backend}: "
+          f"{status.documents} documents, {status.triples} triples; {report.repointed} stored graphs re-pointed; "
+          f"{len(report.errors)} errors, {len(report.conflicts)} identity conflicts", file=sys.stderr)
+    return 1 if report.errors or report.conflicts else 0
 
 
-def _import_neo4j(files: list[Path], args: argparse.Namespace) -> int:
-    """A new Neo4j database from every file, offline (graph.neo4j_import): all files or none."""
+def _import_neo4j(files: list[Path], args: argparse.Namespace, settings: config.Settings) -> int:
+    """A new Neo4j database from every file, offline (graph.neo4j_import): all files or none, references
+    resolved over all of them first (graph.reresolve)."""
+    import tempfile
+
     from graph.neo4j_import import import_files
+    from graph.reresolve import commit, resolve_files
     from graph.store import LoadError, StoreUnavailable
 
-    try:
-        r = import_files(files, Path(args.neo4j_import), lib=args.neo4j_lib and Path(args.neo4j_lib),
-                         database=args.neo4j_database)
-    except LoadError as exc:
-        _err(f"{exc} (nothing imported)")
-        return 1
-    except StoreUnavailable as exc:
-        _err(str(exc))
-        return 2
+    with tempfile.TemporaryDirectory(prefix="cancu-resolved-") as tmp:
+        resolved, batch = resolve_files(files, _identity_path("neo4j", settings, args.neo4j_database), Path(tmp),
+                                        on_error=_err)
+        if batch.report.errors:
+            _err("some files cannot be loaded (above): nothing imported")
+            return 1
+        try:
+            r = import_files(resolved, Path(args.neo4j_import), lib=args.neo4j_lib and Path(args.neo4j_lib),
+                             database=args.neo4j_database)
+        except LoadError as exc:
+            _err(f"{exc} (nothing imported)")
+            return 1
+        except StoreUnavailable as exc:
+            _err(str(exc))
+            return 2
+        commit(batch)
     print(f"imported {r.files} files, {r.quads} quads, {r.graphs} graphs into database {args.neo4j_database} of "
           f"{args.neo4j_import}: {r.nodes} nodes, {r.relationships} relationships in "
           f"{r.seconds_prepare + r.seconds_import:.1f} s; start Neo4j: its first cancu open builds the indexes",
           file=sys.stderr)
-    return 0
+    return 1 if batch.report.conflicts else 0
 
 
 def _bulk_build(backend: type[BulkBuildStore], files: list[Path], settings: config.Settings) -> int:
-    """No store yet: the backend builds it in one bulk pass (graph.store.BulkBuildStore), then the search index."""
+    """No store yet: references resolved over every file (graph.reresolve), then the backend builds the store in
+    one bulk pass (graph.store.BulkBuildStore), then the search index."""
+    import tempfile
+
     from graph import open_store
+    from graph.reresolve import commit, resolve_files
     from graph.search_index import build_index, default_index_path
     from graph.store import StoreUnavailable
 
     try:
-        report = backend.bulk_build(settings, files, on_error=_err)
-        if not report.files:
-            _err(f"no file could be loaded: no store built at {settings.oxigraph_path}")
-            return 1
+        with tempfile.TemporaryDirectory(prefix="cancu-resolved-") as tmp:
+            resolved, batch = resolve_files(files, _identity_path(settings.store, settings), Path(tmp), on_error=_err)
+            report = backend.bulk_build(settings, resolved, on_error=_err)
+            if not report.files:
+                _err(f"no file could be loaded: no store built at {settings.oxigraph_path}")
+                return 1
+            commit(batch)
         store = open_store(settings=settings)
         try:
             build_index(store, default_index_path(settings))
@@ -228,9 +255,11 @@ def _bulk_build(backend: type[BulkBuildStore], files: list[Path], settings: conf
     except StoreUnavailable as exc:
         _err(str(exc))
         return 2
+    errors = batch.report.errors + report.errors
     print(f"built a new store from {report.files} files, {report.quads} quads: {status.documents} documents, "
-          f"{status.triples} triples; {len(report.errors)} errors", file=sys.stderr)
-    return 1 if report.errors else 0
+          f"{status.triples} triples; {len(errors)} errors, {len(batch.report.conflicts)} identity conflicts",
+          file=sys.stderr)
+    return 1 if errors or batch.report.conflicts else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Iterable, Iterator
 
 from cancu.iri import DocId
 from cancu.numbers import LAW_TYPES
@@ -34,14 +35,30 @@ def name_key(title: str) -> str:
     return " ".join(_LAW_PREFIX.sub("", key).split())
 
 
+@dataclass(frozen=True)
+class Described:
+    """What one source says a document is: the id it gives it and the facts that id rests on. Built from a parsed
+    Document at ingest, or from a stored graph at load (graph.reresolve), so both go through one rule."""
+
+    doc_id: str
+    type: str | None = None
+    title: str | None = None
+    date: str | None = None
+    year: int | None = None
+    number: str | None = None
+    ingested: bool = False  # its own text says it (rather than a citation)
+
+
 @dataclass
 class Catalogue:
     """Ids that name the same document -> the one id each of them stands for."""
 
     canonical: dict[str, str] = field(default_factory=dict)
-    ambiguous: dict[str, list[str]] = field(default_factory=dict)  # a name-and-year id with two candidate laws
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)  # an id with two candidate documents
     # an ingested document's provisions by the id a pinpoint gives them: "dieu_18/khoan_2" -> "chuong_ii/dieu_18/khoan_2"
     provisions: dict[str, dict[str, str]] = field(default_factory=dict)
+    # ingested documents that claim one identity (two laws with one number): each kept, none a canonical id
+    conflicts: list[list[str]] = field(default_factory=list)
 
     def resolve(self, doc_id: str | None) -> str | None:
         return self.canonical.get(doc_id, doc_id) if doc_id else doc_id
@@ -66,10 +83,13 @@ class _Groups:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+_DATED_LAW = re.compile(r"luat-(\d{4}-\d\d-\d\d)-.+")
+
+
 def _rank(doc_id: str, ingested: set[str], numbered: set[str]) -> tuple[int, str]:
     if doc_id in ingested:
         return 0, doc_id
-    if re.fullmatch(r"luat-\d{4}-\d\d-\d\d-.+", doc_id):
+    if _DATED_LAW.fullmatch(doc_id):
         return 1, doc_id
     return (2 if doc_id in numbered else 3), doc_id
 
@@ -82,10 +102,25 @@ def _law_ids(title: str, date: str | None, year: int | None) -> tuple[str | None
     return by_date, by_year
 
 
+def described(docs: list[Document]) -> Iterator[Described]:
+    """What a batch of parsed documents says of identities: each one's own facts, and every law cited by name."""
+    for doc in docs:
+        if doc.doc_id:
+            yield Described(doc.doc_id, doc.type, doc.title, doc.date_issued, None, doc.number, ingested=True)
+        for ref in doc.legal_bases + doc.cites + doc.related:
+            if ref.title and ref.type in LAW_TYPES:
+                yield Described(ref.doc_id or "", ref.type, ref.title, ref.date, ref.year, ref.number)
+
+
 def build(docs: list[Document]) -> Catalogue:
     """The catalogue of a batch: ingested documents' own facts and every citation pairing a name with a number."""
+    return build_from(described(docs), {d.doc_id: pinpoint_ids(p.id for p in d.provisions) for d in docs if d.doc_id})
+
+
+def build_from(items: Iterable[Described], provisions: dict[str, dict[str, str]]) -> Catalogue:
+    """The catalogue of everything described: a pure function of the set of items, whatever their order."""
     groups = _Groups()
-    ingested = {d.doc_id for d in docs if d.doc_id}
+    ingested: set[str] = set()
     numbered: set[str] = set()
     # (name key, year) -> the dated or numbered ids of laws of that name and year
     by_name_year: dict[tuple[str, int], set[str]] = defaultdict(set)
@@ -112,33 +147,37 @@ def build(docs: list[Document]) -> Catalogue:
             if ids:
                 by_name_year[(name_key(title), y)].add(groups.find(ids[0]))
 
-    for doc in docs:
-        if doc.type in LAW_TYPES and doc.title and doc.doc_id:
-            law(doc.title, doc.date_issued, None, doc.number, own=doc.doc_id)
-        elif doc.doc_id and doc.number and number_of(doc.number).year:
-            num_id = _number_id(doc.number)
-            if num_id and num_id != doc.doc_id:
-                groups.join(doc.doc_id, num_id)
-        for ref in doc.legal_bases + doc.cites + doc.related:
-            if ref.title and ref.type in LAW_TYPES:
-                law(ref.title, ref.date, ref.year, ref.number)
-    cat = Catalogue()
-    for doc in docs:
-        if doc.doc_id:
-            cat.provisions[doc.doc_id] = pinpoint_ids(doc)
+    for it in items:
+        if it.ingested:
+            ingested.add(it.doc_id)
+            groups.find(it.doc_id)
+            if it.type in LAW_TYPES and it.title:
+                law(it.title, it.date, None, it.number, own=it.doc_id)
+            elif it.number and number_of(it.number).year:
+                num_id = _number_id(it.number)
+                if num_id and num_id != it.doc_id:
+                    groups.join(it.doc_id, num_id)
+        elif it.title and it.type in LAW_TYPES:
+            # a stored stub's id may be another form its batch chose for it (the law's number, or its date)
+            date = it.date or _date_of_id(it.doc_id)
+            number = it.number or _number_of_id(it.doc_id)
+            alias = it.doc_id if it.doc_id and it.doc_id not in _law_ids(it.title, date, it.year) and "undated" not in it.doc_id \
+                and it.doc_id != (_number_id(number) if number else None) else None
+            law(it.title, date, it.year, number, own=alias)
+    cat = Catalogue(provisions={d: p for d, p in provisions.items() if p})
     # laws of one name and year whose groups fix no two dates and no two numbers are one law: "Luật Tổ chức
     # Chính phủ ngày 18 tháng 02 năm 2025" and "Luật Tổ chức Chính phủ số 63/2025/QH15"
     fixed: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for i, fact in facts.items():
         fixed[groups.find(i)].add(fact)
-    for key in by_name_year:
+    for key in sorted(by_name_year):
         roots = sorted({groups.find(r) for r in by_name_year[key]})
         known = set().union(*(fixed[r] for r in roots))
         if len(roots) > 1 and all(sum(k == kind for k, _ in known) <= 1 for kind in ("date", "number")):
             for r in roots[1:]:
                 groups.join(roots[0], r)
     # a name-and-year citation joins the one law of that name and year; two candidates: left as written
-    for key, by_year in year_ids.items():
+    for key, by_year in sorted(year_ids.items()):
         roots = {groups.find(r) for r in by_name_year.get(key, ())}
         if len(roots) == 1:
             groups.join(by_year, roots.pop())
@@ -148,11 +187,33 @@ def build(docs: list[Document]) -> Catalogue:
     for x in list(groups.parent):
         members[groups.find(x)].append(x)
     for ids in members.values():
+        own = sorted(i for i in ids if i in ingested)
+        if len(own) > 1:  # two ingested documents claim one identity: both kept, a citation of it left as written
+            cat.conflicts.append(own)
+            cat.ambiguous.update((i, own) for i in ids if i not in ingested)
+            continue
         best = min(ids, key=lambda i: _rank(i, ingested, numbered))
         for i in ids:
             if i != best:
                 cat.canonical[i] = best
+    cat.conflicts.sort()
     return cat
+
+
+def _date_of_id(doc_id: str) -> str | None:
+    """The date a law's name-and-date id fixes ('luat-2024-06-29-bao-hiem-xa-hoi' -> '2024-06-29')."""
+    m = _DATED_LAW.fullmatch(doc_id)
+    return m[1] if m else None
+
+
+def _number_of_id(doc_id: str) -> str | None:
+    """The number a law's numbered id stands for ('luat-2024-41-qh15' -> '41/2024/QH15'), checked by building the
+    id back from it (so a name-and-year id whose name starts with a digit is not taken for one)."""
+    m = re.fullmatch(r"luat-(\d{4})-(\d+[a-z]?)-([a-z]+\d*)", doc_id)
+    if not m:
+        return None
+    number = f"{m[2]}/{m[1]}/{m[3].upper()}"
+    return number if _number_id(number) == doc_id else None
 
 
 def _number_id(number: str) -> str | None:
@@ -161,15 +222,16 @@ def _number_id(number: str) -> str | None:
     return id_of(n, n.year, "Luật" if n.issuer.startswith("QH") else None)
 
 
-def pinpoint_ids(doc: Document) -> dict[str, str]:
-    """The document's provisions from their article on ("dieu_18/khoan_2") -> their full id, where that is one
-    provision (an attached regulation numbering its articles again makes "dieu_1" two: left out)."""
+def pinpoint_ids(provision_ids: Iterable[str]) -> dict[str, str]:
+    """A document's provisions from their article on ("dieu_18/khoan_2") -> their full id, where that is one
+    provision other than itself (an attached regulation numbering its articles again makes "dieu_1" two: left out;
+    a provision whose id starts at its article needs no entry)."""
     by_short: dict[str, list[str]] = defaultdict(list)
-    for p in doc.provisions:
-        at = p.id.find("dieu_")
-        if at == 0 or (at > 0 and p.id[at - 1] == "/"):
-            by_short[p.id[at:]].append(p.id)
-    return {short: ids[0] for short, ids in by_short.items() if len(ids) == 1}
+    for pid in provision_ids:
+        at = pid.find("dieu_")
+        if at == 0 or (at > 0 and pid[at - 1] == "/"):
+            by_short[pid[at:]].append(pid)
+    return {short: ids[0] for short, ids in by_short.items() if len(ids) == 1 and ids[0] != short}
 
 
 def apply(doc: Document, cat: Catalogue) -> None:

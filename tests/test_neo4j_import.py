@@ -133,7 +133,7 @@ def test_cli_imports_once_and_refuses_the_second_time(corpus_rdf: list[Path], tm
     home.mkdir()
     cmd = [sys.executable, "-m", "cancu.cli", "load", str(corpus_rdf[0].parent), "--neo4j-import", str(home),
            "--neo4j-lib", str(_neo4j_jars())]
-    env = {**__import__("os").environ, "NEO4J_CONF": str(tmp_path)}
+    env = {**__import__("os").environ, "NEO4J_CONF": str(tmp_path), "CANCU_DATA": str(tmp_path / "data")}
     first = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
     assert first.returncode == 0, first.stderr[-2000:]
     assert f"imported {len(corpus_rdf)} files" in first.stderr

@@ -1,0 +1,209 @@
+"""Re-resolution at load time (issue 14): the order in which graphs are loaded never changes the store.
+
+Fictional documents (Luật Thử nghiệm A, 99/2099/QH99; 9999/2099/QĐ-TEST) run everywhere; the gazette test
+uses real texts of ../shared (Luật Bảo hiểm xã hội 41/2024/QH15 and two decrees citing it and its provisions).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from cancu.cli import main
+from cancu.iri import DocId
+from graph.oxigraph_store import OxigraphStore
+from graph.reresolve import load_files
+from ingest import identity
+from ingest.models import Document, Provision, Ref
+from ingest.resolve import registry_of, resolve
+from ingest.to_rdf import document_quads
+from neo4j_server import neo4j_server, neo4j_store, wipe  # noqa: F401  (fixtures)
+from shared_data import GAZETTE, need
+
+BASE = "http://127.0.0.1:8000"
+
+
+def _law(source: str = "luat-thu-nghiem-a.txt", title: str = "Luật Thử nghiệm A") -> Document:
+    doc = Document(source=source, number="99/2099/QH99", type="Luật", issuer="Quốc hội", title=title,
+                   date_issued="2099-06-29",
+                   provisions=[Provision("chuong_i", "chapter", "Chương I"),
+                               Provision("chuong_i/dieu_3", "article", "Điều 3", parent="chuong_i"),
+                               Provision("chuong_i/dieu_3/khoan_2", "clause", "2.", parent="chuong_i/dieu_3")])
+    doc.doc_id = DocId.for_law(doc.title or "", "2099-06-29").id
+    return doc
+
+
+def _decision() -> Document:
+    """Based on the law by name and number; one article cites a clause of it by name and year."""
+    doc = Document(source="qd-thu-nghiem.txt", number="9999/2099/QĐ-TEST", type="Quyết định", issuer="Công ty X",
+                   date_issued="2099-12-01", doc_id="qd-2099-9999-test",
+                   provisions=[Provision("dieu_1", "article", "Điều 1")])
+    doc.legal_bases = [Ref("Luật Thử nghiệm A số 99/2099/QH99", "based_on", number="99/2099/QH99", type="Luật",
+                           year=2099, title="Luật Thử nghiệm A", start=10, end=40)]
+    doc.cites = [Ref("khoản 2 Điều 3 của Luật Thử nghiệm A năm 2099", "cites", type="Luật", year=2099,
+                     title="Luật Thử nghiệm A", provision="dieu_1", pinpoint="dieu_3/khoan_2", start=60, end=100)]
+    return doc
+
+
+def ingest(docs: list[Document], out: Path) -> list[Path]:
+    """What `cancu ingest` writes for one batch: each document resolved over the batch, one file each."""
+    out.mkdir(parents=True, exist_ok=True)
+    registry, cat = registry_of(docs), identity.build(docs)
+    files = []
+    for doc in docs:
+        resolve(doc, registry)
+        identity.apply(doc, cat)
+        files.append(out / f"{doc.doc_id}.nq")
+        files[-1].write_bytes(ox.serialize(document_quads(doc, BASE), format=ox.RdfFormat.N_QUADS))
+    return files
+
+
+def stored(batches: list[list[Path]], state: Path | None) -> list[str]:
+    """Every quad of an in-memory store after loading `batches` in turn (re-resolving unless `state` is None)."""
+    store = OxigraphStore(None)
+    for files in batches:
+        if state is None:
+            for f in files:
+                store.load(f)
+        else:
+            report = load_files(store, files, state)
+            assert not report.errors and not report.conflicts
+    return sorted(store.nquads().decode().splitlines())
+
+
+def test_a_law_loaded_after_what_cites_it_gets_its_citations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANCU_DATA", str(tmp_path / "data"))
+    law, = ingest([_law()], tmp_path / "law")
+    decision, = ingest([_decision()], tmp_path / "decision")
+    both = ingest([_law(), _decision()], tmp_path / "both")
+    first = stored([[decision], [law]], tmp_path / "s1")
+    assert stored([[law], [decision]], tmp_path / "s2") == first
+    assert stored([[law, decision]], tmp_path / "s3") == first
+    assert stored([both], tmp_path / "s4") == first  # as if ingested in one batch
+    assert stored([[decision], [law]], None) != first  # without re-resolution the citations stay on stubs
+    assert main(["load", "--path", str(tmp_path / "bulk"), str(decision), str(law)]) == 0  # a new store's bulk build
+    bulk = OxigraphStore(tmp_path / "bulk", read_only=True)
+    assert sorted(bulk.nquads().decode().splitlines()) == first
+    bulk.close()
+
+    store = OxigraphStore(None)
+    load_files(store, [decision], tmp_path / "s5")
+    load_files(store, [law], tmp_path / "s5")
+    law_iri = DocId.parse(_law().doc_id or "").iri(BASE)
+    sources = {(r.relation, r.source.iri) for r in store.links_to(law_iri)}
+    assert sources == {("based_on", f"{BASE}/eli/vn/qd/2099/9999/test"), ("cites", f"{BASE}/eli/vn/qd/2099/9999/test")}
+    clause = ox.NamedNode(f"{law_iri}/chuong_i/dieu_3/khoan_2")  # the pinpoint lands on the law's own clause
+    assert list(store._store.quads_for_pattern(ox.NamedNode(f"{BASE}/eli/vn/qd/2099/9999/test/dieu_1"), None, clause))
+
+
+def test_two_laws_claiming_one_number_are_both_kept_and_named(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANCU_DATA", str(tmp_path / "data"))  # the search index beside the store, not the user's
+    citing = _decision()
+    citing.legal_bases = [Ref("Luật số 99/2099/QH99", "based_on", number="99/2099/QH99", type="Luật", year=2099)]
+    citing.cites = []
+    files = ingest([_law()], tmp_path / "a") + ingest([_law("luat-thu-nghiem-b.txt", "Luật Thử nghiệm B")],
+                                                      tmp_path / "b") + ingest([citing], tmp_path / "c")
+    store_path = tmp_path / "store"
+    assert main(["load", "--path", str(store_path), str(files[0]), str(files[2])]) == 0
+    assert main(["load", "--path", str(store_path), str(files[1])]) == 1
+    err = capsys.readouterr().err
+    line = next(x for x in err.splitlines() if "claim one identity" in x)
+    assert "luat-thu-nghiem-a.txt" in line and "luat-thu-nghiem-b.txt" in line
+    store = OxigraphStore(store_path, read_only=True)
+    try:
+        assert {d.source_file for d in store.documents() if d.ingested} == {
+            "luat-thu-nghiem-a.txt", "luat-thu-nghiem-b.txt", "qd-thu-nghiem.txt"}
+        based_on = store.links_from(f"{BASE}/eli/vn/qd/2099/9999/test")
+        assert [r.target.iri for r in based_on] == [f"{BASE}/eli/vn/luat/2099/99-qh99"]  # as written, not guessed
+    finally:
+        store.close()
+
+
+def test_one_identity_from_two_files_is_refused_naming_both(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANCU_DATA", str(tmp_path / "data"))
+    first, = ingest([_decision()], tmp_path / "a")
+    other = _decision()
+    other.source = "qd-thu-nghiem-ban-khac.txt"
+    second, = ingest([other], tmp_path / "b")
+    store_path = tmp_path / "store"
+    assert main(["load", "--path", str(store_path), str(first)]) == 0
+    assert main(["load", "--path", str(store_path), str(second)]) == 1
+    line = next(x for x in capsys.readouterr().err.splitlines() if "has the identity of" in x)
+    assert str(second) in line and "qd-thu-nghiem-ban-khac.txt" in line and "qd-thu-nghiem.txt" in line
+    store = OxigraphStore(store_path, read_only=True)
+    try:
+        assert store.document(f"{BASE}/eli/vn/qd/2099/9999/test").source_file == "qd-thu-nghiem.txt"  # unchanged
+    finally:
+        store.close()
+
+
+BHXH = ["luat-so-41-2024-qh15-42576.txt", "nghi-dinh-so-158-2025-nd-cp-45240.txt",
+        "nghi-dinh-so-212-2025-nd-cp-45740.txt"]
+
+
+@pytest.fixture(scope="module")
+def gazette_rdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], list[Path]]:
+    """The three texts ingested one by one, and together."""
+    need(GAZETTE / "bhxh")
+    out = tmp_path_factory.mktemp("bhxh")
+    texts = [str(GAZETTE / "bhxh" / n) for n in BHXH]
+    for i, t in enumerate(texts):
+        assert main(["ingest", t, "-o", str(out / f"one-{i}")]) == 0
+    assert main(["ingest", *texts, "-o", str(out / "all")]) == 0
+    return ([p for i in range(len(texts)) for p in sorted((out / f"one-{i}").glob("*.nq"))
+             if p.name != "gazetteer.nq"], [p for p in sorted((out / "all").glob("*.nq")) if p.name != "gazetteer.nq"])
+
+
+def test_gazette_in_any_order_gives_one_store(gazette_rdf: tuple[list[Path], list[Path]], tmp_path: Path) -> None:
+    """The law arrives last, first, or with the decrees: a decree's pinpoint "khoản 1 Điều 41 của Luật Bảo hiểm xã
+    hội" lands on the law's own clause, and two decrees' stubs of one law (by number, by name and date) are one."""
+    separate, together = gazette_rdf
+    first = stored([[f] for f in separate], tmp_path / "s1")
+    assert stored([[f] for f in reversed(separate)], tmp_path / "s2") == first
+    assert stored([separate], tmp_path / "s3") == first
+    assert stored([together], tmp_path / "s4") == first
+    assert stored([[f] for f in separate], None) != first
+    assert any("/luat/2024-06-29/bao-hiem-xa-hoi/chuong_iv/muc_2/dieu_41/khoan_1>" in q and "/nd/2025/158/cp>" in q
+               for q in first)
+
+
+@pytest.mark.neo4j
+def test_neo4j_load_order_never_changes_the_graph(neo4j_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from test_neo4j_import import dump
+
+    law, = ingest([_law()], tmp_path / "law")
+    decision, = ingest([_decision()], tmp_path / "decision")
+    load_files(neo4j_store, [decision], tmp_path / "s1")
+    assert load_files(neo4j_store, [law], tmp_path / "s1").repointed == 1
+    first = dump(neo4j_store)
+    law_iri = DocId.parse(_law().doc_id or "").iri(BASE)
+    assert {r.relation for r in neo4j_store.links_to(law_iri)} == {"based_on", "cites"}
+    wipe(neo4j_store)
+    load_files(neo4j_store, [law], tmp_path / "s2")
+    load_files(neo4j_store, [decision], tmp_path / "s2")
+    assert dump(neo4j_store) == first
+    wipe(neo4j_store)
+    load_files(neo4j_store, [law, decision], tmp_path / "s3")
+    assert dump(neo4j_store) == first
+
+
+def test_ingest_names_both_laws_claiming_one_number(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """The same two laws in one `cancu ingest` batch: both written, one warning naming both files."""
+    law_a = tmp_path / "a.txt"
+    law_b = tmp_path / "b.txt"
+    body = ("QUỐC HỘI\n\nLuật số: 99/2099/QH99\n\nLUẬT\n{title}\n\nCăn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa "
+            "Việt Nam;\n\nQuốc hội ban hành Luật {title}.\n\nĐiều 1. Phạm vi điều chỉnh\n\nLuật này quy định việc thử "
+            "nghiệm của Công ty X trong một văn bản hư cấu, không có giá trị pháp lý, chỉ dùng cho kiểm thử phần mềm "
+            "và không mô tả bất kỳ văn bản thật nào.\n\nLuật này được Quốc hội khóa XV thông qua ngày 29 tháng 6 năm "
+            "2099.\n")
+    law_a.write_text(body.format(title="THỬ NGHIỆM A"), encoding="utf-8")
+    law_b.write_text(body.format(title="THỬ NGHIỆM B"), encoding="utf-8")
+    main(["ingest", str(law_a), str(law_b), "-o", str(tmp_path / "rdf")])
+    err = capsys.readouterr().err
+    assert len(list((tmp_path / "rdf").glob("luat-*.nq"))) == 2, err
+    line = next(x for x in err.splitlines() if "claim one identity" in x)
+    assert str(law_a) in line and str(law_b) in line
