@@ -149,18 +149,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def _identity_path(kind: str, settings: config.Settings, database: str | None = None) -> Path:
-    """Where the identities of the store's graphs are kept (graph.reresolve): beside the store."""
-    from graph.reresolve import state_path
-
-    if kind == "oxigraph":
-        return state_path(settings.oxigraph_path)  # type: ignore[return-value]
-    return Path(settings.data_dir) / f"neo4j-{database or settings.neo4j_database or 'neo4j'}.identity"
-
-
 def cmd_load(args: argparse.Namespace) -> int:
     from graph import open_store, store_class
-    from graph.reresolve import load_files
+    from graph.reresolve import identity_dir, load_files
     from graph.store import BulkBuildStore, StoreUnavailable, supports
 
     settings = _settings(args)
@@ -180,7 +171,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         _err(str(exc))
         return 2
     try:
-        report = load_files(store, files, _identity_path(settings.store, settings), on_error=_err)
+        report = load_files(store, files, identity_dir(settings.store, settings), on_error=_err)
         status = store.status()
         from graph.search_index import build_index, default_index_path
 
@@ -202,11 +193,11 @@ def _import_neo4j(files: list[Path], args: argparse.Namespace, settings: config.
     import tempfile
 
     from graph.neo4j_import import import_files
-    from graph.reresolve import commit, resolve_files
+    from graph.reresolve import commit, identity_dir, resolve_files
     from graph.store import LoadError, StoreUnavailable
 
     with tempfile.TemporaryDirectory(prefix="cancu-resolved-") as tmp:
-        resolved, batch = resolve_files(files, _identity_path("neo4j", settings, args.neo4j_database), Path(tmp),
+        resolved, batch = resolve_files(files, identity_dir("neo4j", settings, args.neo4j_database), Path(tmp),
                                         on_error=_err)
         if batch.report.errors:
             _err("some files cannot be loaded (above): nothing imported")
@@ -234,13 +225,13 @@ def _bulk_build(backend: type[BulkBuildStore], files: list[Path], settings: conf
     import tempfile
 
     from graph import open_store
-    from graph.reresolve import commit, resolve_files
+    from graph.reresolve import commit, identity_dir, resolve_files
     from graph.search_index import build_index, default_index_path
     from graph.store import StoreUnavailable
 
     try:
         with tempfile.TemporaryDirectory(prefix="cancu-resolved-") as tmp:
-            resolved, batch = resolve_files(files, _identity_path(settings.store, settings), Path(tmp), on_error=_err)
+            resolved, batch = resolve_files(files, identity_dir(settings.store, settings), Path(tmp), on_error=_err)
             report = backend.bulk_build(settings, resolved, on_error=_err)
             if not report.files:
                 _err(f"no file could be loaded: no store built at {settings.oxigraph_path}")

@@ -28,9 +28,10 @@ from typing import Any, Callable, Iterable
 
 import pyoxigraph as ox
 
+from cancu.config import Settings
 from cancu.iri import ELI_PATH, DocId, split_provision
 from graph.rdf_files import read_quads
-from graph.store import LoadError, Store
+from graph.store import LoadError, OnDiskStore, Store, supports
 from ingest.identity import Catalogue, Described, build_from, pinpoint_ids
 
 CC = "https://w3id.org/cancu/ontology#"
@@ -221,6 +222,21 @@ def state_path(store_path: Path | None) -> Path | None:
     return store_path.with_name(store_path.name + ".identity") if store_path else None
 
 
+def identity_dir(kind: str, settings: Settings, database: str | None = None) -> Path | None:
+    """Where the identities of the configured store of `kind` are kept: beside an Oxigraph store, in the data
+    folder for a Neo4j database (`database` overrides the configured one)."""
+    if kind == "oxigraph":
+        return state_path(settings.oxigraph_path)
+    return Path(settings.data_dir) / f"neo4j-{database or settings.neo4j_database or 'neo4j'}.identity"
+
+
+def identity_dir_of(store: Store, settings: Settings) -> Path | None:
+    """`identity_dir` of an open store: none for a store held in memory (its identities live as long as it)."""
+    if supports(store, OnDiskStore):
+        return state_path(store.path)
+    return identity_dir(store.name, settings)
+
+
 # ---- loading ----------------------------------------------------------------------------------------
 
 
@@ -248,8 +264,10 @@ def _write(quads: list[ox.Quad], out: Path) -> None:
 class Batch:
     """Files checked and described against what a store already holds, before any of them is written."""
 
-    def __init__(self, state: State, files: Iterable[Path], on_error: Callable[[str], None]) -> None:
+    def __init__(self, state: State, files: Iterable[Path], on_error: Callable[[str], None],
+                 replacing: Iterable[str] = ()) -> None:
         self.state = state
+        replacing = set(replacing)
         self.report = LoadReport()
         self.files: list[tuple[Path, dict[str, GraphIdentity]]] = []
         claimed: dict[str, GraphIdentity] = {}
@@ -259,7 +277,7 @@ class Batch:
             except LoadError as exc:
                 self._error(str(exc), on_error)
                 continue
-            clash = next(((g, other) for g, info in infos.items() if info.source
+            clash = next(((g, other) for g, info in infos.items() if info.source and g not in replacing
                           for other in (claimed.get(g), state.graphs.get(g))
                           if other and other.source and Path(other.source).name != Path(info.source).name), None)
             if clash:  # the same file ingested from another folder is a re-load; another file is another document
@@ -360,12 +378,14 @@ class Batch:
 
 
 def load_files(store: Store, files: Iterable[Path], state_path: Path | None,
-               on_error: Callable[[str], None] = lambda line: None) -> LoadReport:
+               on_error: Callable[[str], None] = lambda line: None, replacing: Iterable[str] = ()) -> LoadReport:
     """Load `files` into `store`, re-pointing references as the catalogue of everything loaded says (incoming
-    files and stored graphs alike), each through `store.load`. One line per bad file; the batch goes on."""
+    files and stored graphs alike), each through `store.load`. One line per bad file; the batch goes on.
+    `replacing`: graphs the caller has decided to replace even when another source file holds them (an
+    upload with replace=true)."""
     state = State(state_path)
     previous = dict(state.graphs)
-    batch = Batch(state, files, on_error)
+    batch = Batch(state, files, on_error, replacing)
     report = batch.report
     with tempfile.TemporaryDirectory(prefix="cancu-reresolve-") as tmp:
         for f, path in batch.resolved(Path(tmp)):

@@ -207,3 +207,21 @@ def test_ingest_names_both_laws_claiming_one_number(tmp_path: Path, capsys: pyte
     assert len(list((tmp_path / "rdf").glob("luat-*.nq"))) == 2, err
     line = next(x for x in err.splitlines() if "claim one identity" in x)
     assert str(law_a) in line and str(law_b) in line
+
+
+def test_an_upload_re_points_what_was_loaded_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uploads load through the same re-resolution (api.routers.upload._load): the law uploaded after the
+    decision gives the decision's stored links the law's own node, as loading both together does."""
+    from api.routers.upload import _load
+    from cancu.config import Settings
+
+    monkeypatch.setenv("CANCU_DATA", str(tmp_path / "data"))
+    law, = ingest([_law()], tmp_path / "law")
+    decision, = ingest([_decision()], tmp_path / "decision")
+    both = ingest([_law(), _decision()], tmp_path / "both")
+    store = OxigraphStore(tmp_path / "store")
+    for f in (decision, law):
+        assert _load(store, f, Settings.from_env(), iri="") > 0  # no stored document to replace
+    assert (tmp_path / "store.identity").is_dir()  # kept beside the store, as `cancu load` keeps them
+    assert sorted(store.nquads().decode().splitlines()) == stored([both], None)
+    store.close()

@@ -17,7 +17,9 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from cancu.config import Settings
 from cancu.iri import DocId
+from graph.reresolve import identity_dir_of, load_files
 from graph.store import DocSummary, LoadError, SparqlStore, Store, supports
 
 from api.convert import doc_out
@@ -52,7 +54,7 @@ def _ingest(holder: StoreHolder, data: bytes, filename: str, replace: bool, admi
                                "only `cancu load` or a request with X-Admin-Key (CANCU_ADMIN_KEY) may replace it",
                                [f"/documents/{doc.doc_id}"])
             size = _graph_size(store, iri) if before is not None and before.ingested else 0
-            quads = kept_with(store, iri, doc.text, lambda: store.load(nq), holder.settings.max_chars)
+            quads = kept_with(store, iri, doc.text, lambda: _load(store, nq, holder.settings, iri), holder.settings.max_chars)
             return quads, before, size  # the text the spans index into, kept for the reader
 
         try:
@@ -71,6 +73,18 @@ def _ingest(holder: StoreHolder, data: bytes, filename: str, replace: bool, admi
                     before.source_file, "?" if size_before is None else size_before, quads)
     out = UploadOut(**doc_out(stored).model_dump(), quads=quads, replaced=replaced, warnings=warnings)
     return out, doc.doc_id
+
+
+def _load(store: Store, nq: Path, settings: Settings, iri: str) -> int:
+    """The upload's graph loaded as `cancu load` loads one (graph.reresolve): its references resolved against
+    everything loaded, and the stored graphs it makes resolvable re-pointed; its own graph replaces whatever
+    held `iri` (the caller has checked it may). LoadError if it is refused."""
+    report = load_files(store, [nq], identity_dir_of(store, settings), replacing=[iri])
+    if report.errors:
+        raise LoadError(report.errors[0])
+    for line in report.conflicts:  # both documents are kept; the operator hears of it
+        log.warning("upload: %s", line)
+    return report.quads
 
 
 def _graph_size(store: object, iri: str) -> int | None:
