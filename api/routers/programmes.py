@@ -22,14 +22,14 @@ from api.deps import get_index, get_role_store
 from api.errors import ApiError
 from api.graph_schemas import EntityPage, ItemOut, ProvisionOut, TaskOut, TaskPage, TaskSummaryOut
 from api.graph_views import PROVENANCE_CAP, legal_bases, role_out
-from api.ids import find_entity, near_entities, task_id, task_iri
+from api.ids import ENTITY_PATHS, ROW_KINDS, find_entity, near_entities, task_id, task_iri
 from api.lookup import get_document
 from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, get_entity, list_entities, rdf, wants_rdf
 from graph.search_index import SearchIndex
 
 router = APIRouter(tags=["programmes, platforms, tasks"])
-ROW_KINDS = ("task", "indicator", "row")
-AGENCY_KINDS = ("agency", "unit")
+AGENCY_KINDS = [k for k, path in ENTITY_PATHS.items() if path == "agencies"]  # agencies and their units
+ENTERPRISE_KINDS = [k for k, path in ENTITY_PATHS.items() if path == "enterprises"]
 
 
 Basis = tuple[str, str, list[Provenance]]  # (document IRI, role, provenance) of one legal-basis entry
@@ -64,8 +64,8 @@ def _item(store: Store, iri: str, limit: int, offset: int) -> ItemOut:
     counts, kind_totals = store.role_counts(iri, "out"), store.role_kind_counts(iri, "out")
     in_roles = store.roles(iri, "in", ["approves", "names_platform", "regulates"])
     related = store.roles(iri, "out", ["names_platform"]) + [r for r in in_roles if r.role == "names_platform"]
-    agencies = store.roles(iri, "out", None, limit, offset, list(AGENCY_KINDS), PROVENANCE_CAP)
-    enterprises = store.roles(iri, "out", None, limit, offset, ["enterprise"], PROVENANCE_CAP)
+    agencies = store.roles(iri, "out", None, limit, offset, AGENCY_KINDS, PROVENANCE_CAP)
+    enterprises = store.roles(iri, "out", None, limit, offset, ENTERPRISE_KINDS, PROVENANCE_CAP)
     entries = _bases(store, iri, ent.kind, in_roles, related)
     rows = store.row_counts([d for d, _, _ in entries])
     page = entries[offset:offset + limit]
@@ -76,8 +76,8 @@ def _item(store: Store, iri: str, limit: int, offset: int) -> ItemOut:
                    legal_basis=legal_bases(store, [(docs[d], role, prov) for d, role, prov in page]),
                    legal_basis_total=len(entries), limit=limit, offset=offset,
                    agencies=[role_out(r, iri) for r in agencies], enterprises=[role_out(r, iri) for r in enterprises],
-                   agencies_total=kind_totals.get("agency", 0) + kind_totals.get("unit", 0),
-                   enterprises_total=kind_totals.get("enterprise", 0), counts=dict(sorted(counts.items())),
+                   agencies_total=sum(kind_totals.get(k, 0) for k in AGENCY_KINDS),
+                   enterprises_total=sum(kind_totals.get(k, 0) for k in ENTERPRISE_KINDS), counts=dict(sorted(counts.items())),
                    related=[role_out(r) for r in related], tasks_total=tasks,
                    tasks_href=f"/tasks?document={first}" if first and tasks else None)
 
