@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import weakref
 from typing import Annotated
 
@@ -59,6 +60,7 @@ def rdf(store: Store, iri: str, kind: str) -> Response:
 
 
 _LABELS: "weakref.WeakKeyDictionary[Store, dict[str, EntityOut]]" = weakref.WeakKeyDictionary()
+_LABELS_LOCK = threading.Lock()  # one reading per handle: 50 first requests would each read every entity (~3 s at 100k)
 
 
 def forget_labels() -> None:
@@ -69,6 +71,10 @@ def forget_labels() -> None:
 def labels(store: Store) -> dict[str, EntityOut]:
     """Every named entity as EntityOut, by IRI (for parents, units, successors), computed once per store
     handle: a handle sees one snapshot, and a write (POST /documents) swaps in a new handle."""
-    if store not in _LABELS:
-        _LABELS[store] = {e.iri: entity_out(e.iri, e.kind, e.label) for e in store.entities()}
-    return _LABELS[store]
+    found = _LABELS.get(store)
+    if found is None:
+        with _LABELS_LOCK:
+            found = _LABELS.get(store)
+            if found is None:
+                found = _LABELS[store] = {e.iri: entity_out(e.iri, e.kind, e.label) for e in store.entities()}
+    return found
