@@ -137,7 +137,7 @@ class StoreHolder:
                         index = build_index(store, None)  # type: ignore[arg-type]
                         self.index_source = "built in memory from the store"
                     if index.has_roles:
-                        store.role_pages = index  # type: ignore[attr-defined]
+                        store.role_pages = index
                     self._index = index
         return self._index
 
@@ -153,6 +153,8 @@ class StoreHolder:
         if self._pool is not None:
             self._pool.close()
         if self._index is not None:
+            if self._store is not None and self._store.role_pages is self._index:
+                self._store.role_pages = None  # a store passed in outlives the app
             self._index.close()
         if self._store is not None and self._opener is not None:
             self._store.close()

@@ -282,7 +282,7 @@ class Neo4jStore(BatchedLinks, MaterialisedRoles):
                 text=_min(vals["cc:text"]) if with_text else None))
         return provision_order(out)
 
-    def entity(self, iri: str) -> EntityDetail | None:
+    def _entity(self, iri: str) -> EntityDetail | None:
         """See Store.entity: a named entity or an annex row with what hangs on it directly."""
         rows = self._read(
             "MATCH (n:Resource {uri: $iri}) RETURN " + _SRC("n") + ", "

@@ -538,7 +538,7 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
             ordinal=_int_value(min(vals["ordinal"])) if vals["ordinal"] else None,
             text=min(vals["text"], default=None)) for x, vals in by_iri.items() if vals["t"]])  # untyped: no part
 
-    def entity(self, iri: str) -> EntityDetail | None:
+    def _entity(self, iri: str) -> EntityDetail | None:
         """See Store.entity."""
         if not _valid_iri(iri):
             return None

@@ -14,25 +14,28 @@ tests compare them with `Store.roles` after loads, replaces and uploads on both 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter
+from dataclasses import asdict
 from itertools import groupby
 from typing import Iterable, Protocol
 
 from cancu.iri import split_provision
-from graph.store import EntityRole, Provenance, role_names, source_order
+from graph.store import EntityDetail, EntityRole, EntitySummary, Provenance, role_names, source_order
 
 SCHEMA = """
 CREATE TABLE role_node(iri TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT) WITHOUT ROWID;
 CREATE TABLE role_page(me TEXT NOT NULL, dir TEXT NOT NULL, role TEXT NOT NULL, label TEXT NOT NULL,
                        other TEXT NOT NULL, PRIMARY KEY (me, dir, role, label, other)) WITHOUT ROWID;
+CREATE TABLE entity_detail(iri TEXT PRIMARY KEY, detail TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE doc_rows(iri TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE role_link(s TEXT NOT NULL, role TEXT NOT NULL, o TEXT NOT NULL, document TEXT NOT NULL,
                        provision TEXT, quote TEXT, start INTEGER, end INTEGER);
 """
 LINK_INDEX = "CREATE INDEX role_link_edge ON role_link(s, role, o)"  # after the rows: one sort, not a B-tree per insert
 BATCH = 5000  # IRIs per node_info call while building
-VERSION = "1"  # of the tables below; an index file with another (or none) is not read for role pages
+VERSION = "2"  # of the tables below; an index file with another (or none) is not read for role pages
 
 
 class RoleSource(Protocol):
@@ -46,6 +49,12 @@ class RoleSource(Protocol):
 
     def role_links(self) -> Iterable[tuple[str, str, str, Provenance]]:
         """(role, subject, object, provenance) of every cc:Link of a role edge between named ends."""
+
+    def entities(self) -> list[EntitySummary]:
+        """Every named entity."""
+
+    def entity(self, iri: str) -> EntityDetail | None:
+        """A named entity with what hangs on it (Store.entity)."""
 
     def annex_rows(self) -> Iterable[str]:
         """Every annex row (typed task, indicator or row); its document is the head of its IRI (cancu.iri)."""
@@ -70,6 +79,9 @@ def fill(conn: sqlite3.Connection, store: RoleSource) -> int:
     conn.executemany("INSERT INTO role_link VALUES (?,?,?,?,?,?,?,?)",
                      ((s, r, o, p.document, p.provision, p.quote, p.start, p.end) for r, s, o, p in store.role_links()))
     conn.execute(LINK_INDEX)
+    conn.executemany("INSERT INTO entity_detail VALUES (?,?)",
+                     ((e.iri, json.dumps(asdict(d), ensure_ascii=False)) for e in store.entities()
+                      if (d := store.entity(e.iri)) is not None))
     conn.execute("INSERT INTO meta VALUES ('role_pages', ?)", (VERSION,))
     conn.executemany("INSERT INTO doc_rows VALUES (?,?)",
                      sorted(Counter(split_provision(x)[0] for x in set(store.annex_rows())).items()))
@@ -156,3 +168,13 @@ def row_counts(conn: sqlite3.Connection, iris: list[str]) -> dict[str, int]:
         chunk = unique[i:i + 500]
         out.update(conn.execute(f"SELECT iri, n FROM doc_rows WHERE iri IN ({','.join('?' * len(chunk))})", chunk))
     return out
+
+
+def entity(conn: sqlite3.Connection, iri: str) -> EntityDetail | None:
+    """The named entity as the store gave it at build time; None if the pages hold no such entity."""
+    row = conn.execute("SELECT detail FROM entity_detail WHERE iri = ?", (iri,)).fetchone()
+    if row is None:
+        return None
+    d = json.loads(row[0])
+    return EntityDetail(**{**d, "alt_labels": tuple(d["alt_labels"]), "units": tuple(d["units"]),
+                           "attributes": tuple((name, tuple(values)) for name, values in d["attributes"])})

@@ -29,7 +29,7 @@ from cancu.text import fold
 from graph import role_index
 from graph.role_index import RoleSource
 from graph.shared import document_order
-from graph.store import DocSummary, EntityRole, Provenance
+from graph.store import DocSummary, EntityDetail, EntityRole, Provenance
 
 MATCH_CAP = 1000  # matches a search counts and ranks at most (see the module docstring)
 
@@ -216,6 +216,11 @@ class SearchIndex:
         """See Store.role_sources, from the materialised role links."""
         with self._lock:
             return role_index.role_sources(self._conn, iri, direction)
+
+    def entity(self, iri: str) -> EntityDetail | None:
+        """A named entity as the store gave it when the index was built (None: not one of them)."""
+        with self._lock:
+            return role_index.entity(self._conn, iri)
 
     def row_counts(self, iris: list[str]) -> dict[str, int]:
         """See Store.row_counts, from the materialised row counts."""

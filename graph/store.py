@@ -234,9 +234,12 @@ class RolePages(Protocol):
 
     def row_counts(self, iris: list[str]) -> dict[str, int]: ...
 
+    def entity(self, iri: str) -> EntityDetail | None:
+        """The named entity as the store gave it when the pages were built; None if it is not one of them."""
+
 
 class MaterialisedRoles:
-    """`roles`, `role_counts`, `role_sources` and `row_counts` from pages built from this very store state when
+    """`roles`, `role_counts`, `role_sources`, `row_counts` and named entities' `entity` from pages built from this very store state when
     they are attached (`role_pages`), else from the backend's own queries (`_roles`, `_role_counts`,
     `_row_counts`). A load detaches them: they describe the store as it was when they were built."""
 
@@ -251,6 +254,15 @@ class MaterialisedRoles:
 
     def _row_counts(self, iris: list[str]) -> dict[str, int]:
         raise NotImplementedError
+
+    def _entity(self, iri: str) -> EntityDetail | None:
+        raise NotImplementedError
+
+    def entity(self, iri: str) -> EntityDetail | None:
+        """See Store.entity: a named entity (agency, platform …) from the pages, read from the store when they
+        were built (an agency named in tens of thousands of graphs costs ~80 ms to read at 100k documents)."""
+        found = self.role_pages.entity(iri) if self.role_pages is not None else None
+        return found if found is not None else self._entity(iri)
 
     def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None, limit: int | None = None,
               offset: int = 0, kinds: list[str] | None = None, max_provenance: int | None = None) -> list[EntityRole]:
@@ -313,6 +325,7 @@ def source_order(p: Provenance) -> tuple:
 class Store(Protocol):
     name: str
     location: str  # where its data lives (a directory, "memory", a Bolt URI and database): derived files name it
+    role_pages: RolePages | None  # pages built from this store's state (graph.role_index) when attached
     embedded: bool  # in-process: calls hold the GIL and never wait on a network (api.deps.run_store)
     read_only: bool  # load() refuses; an OnDiskStore can still open a writer beside it
 

@@ -35,6 +35,9 @@ def assert_pages_are_the_store(store: Store, holders: list[tuple[str, str]] | No
     queries; returns how many role edges were compared (so a caller can assert it saw some)."""
     index = build_index(store, None)  # type: ignore[arg-type]
     assert index.has_roles
+    entities = [e.iri for e in store.entities()]
+    assert [index.entity(i) for i in entities] == [store._entity(i) for i in entities]  # type: ignore[attr-defined]
+    assert index.entity("http://127.0.0.1:8000/id/agency/khong-co") is None
     seen = 0
     for iri, direction in holders or role_holders(store):
         scratch = store._role_counts(iri, direction)  # type: ignore[attr-defined]
