@@ -159,7 +159,8 @@ def summary() -> str:
         if roles_s is not None and o.get("seconds"):
             total = o["seconds"] + o["search_index"]["real_build_index_seconds"]
             ratio = total / (total - roles_s)
-            add("materialise", f"  load with the role pages / without ({sz}: bulk build + search index, role pages "
+            add("materialise", f"  load with the role pages / without ({load.get('size')}, same run: bulk build "
+                f"{_num(o['seconds'], 's')} + search index {_num(total - o['seconds'], 's')}, role pages "
                 f"{_num(roles_s, 's')} of it)", _num(ratio, "×"), "≤ 1.3×", _met(ratio, 1.3, False))
     nsz, nload = _largest("store_load", lambda r: "neo4j_ours" in r)
     if nload:
