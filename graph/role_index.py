@@ -9,7 +9,7 @@ provenance (the cc:Link quotes) is read beside it: a page costs the same at 1k a
 
 The rows are derived data with the store's own rules (`RoleSource`: the backend's role edges, kinds and
 labels), rebuilt with the search index after every load or upload, so they are exact by construction;
-tests compare them with `Store.roles` after loads, replaces and uploads on both stores.
+tests compare them with the store's own answers after loads and replaces, on both stores.
 """
 
 from __future__ import annotations
@@ -74,8 +74,8 @@ def fill(conn: sqlite3.Connection, store: RoleSource) -> int:
         return (info.get(x) or ("", None))[1] or ""
 
     conn.executemany("INSERT INTO role_page VALUES (?,?,?,?,?)",
-                     ((s, d, role, label(other), other) for role, s, o in edges
-                      for d, s, other in (("out", s, o), ("in", o, s))))
+                     ((me, d, role, label(other), other) for role, s, o in edges
+                      for d, me, other in (("out", s, o), ("in", o, s))))
     conn.executemany("INSERT INTO role_link VALUES (?,?,?,?,?,?,?,?)",
                      ((s, r, o, p.document, p.provision, p.quote, p.start, p.end) for r, s, o, p in store.role_links()))
     conn.execute(LINK_INDEX)
