@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.sparql_guard import shape
 from graph.oxigraph_store import OxigraphStore
+from fictional_texts import ARTICLE, fictional_text
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "api_fixture.trig"
@@ -45,31 +46,8 @@ def assert_error(resp, status: int, code: str) -> dict:
 
 def fictional(number: str, year: int, issuer: str, basis: str, body: str = "") -> str:
     """A plainly fictional decision: number, year, issuer and its one Căn cứ line as given."""
-    return f"""VĂN BẢN GIẢ LẬP — KHÔNG CÓ THẬT
-
-{issuer.upper()}
--------
-
-CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-Độc lập - Tự do - Hạnh phúc
----------------
-
-Số: {number}
-
-Hà Nội, ngày 02 tháng 03 năm {year}
-
-QUYẾT ĐỊNH
-
-VỀ VIỆC THỬ NGHIỆM NỀN TẢNG GIẢ LẬP
-
-BỘ TRƯỞNG {issuer.upper()}
-
-Căn cứ {basis};
-
-QUYẾT ĐỊNH:
-
-Điều 1. Văn bản giả lập, mọi nội dung là hư cấu, chỉ dùng để kiểm thử.
-{body}"""
+    return fictional_text(number, f"ngày 02 tháng 03 năm {year}", "VỀ VIỆC THỬ NGHIỆM NỀN TẢNG GIẢ LẬP", [basis],
+                          "QUYẾT ĐỊNH:\n\n" + ARTICLE + body, issuer=issuer)
 
 
 def generated_store(n: int = 300) -> OxigraphStore:

@@ -18,38 +18,15 @@ from corpus_store import B, ROOT, ingest_corpus
 from graph.oxigraph_store import OxigraphStore
 from graph.own_facts import VIEW_GRAPH, claims_graph
 from graph.store import Store
+from fictional_texts import ARTICLE, fictional_text
 
 QD749 = f"{B}/eli/vn/qd/2020/749/ttg"
 LAW = f"{B}/eli/vn/luat/2025-02-18/to-chuc-chinh-phu"
 UPLOAD = f"{B}/eli/vn/qd/2099/9999/test"
 BCA = f"{B}/id/agency/bo-cong-an"
-FICTIONAL = """VĂN BẢN GIẢ LẬP — KHÔNG CÓ THẬT
-
-BỘ THỬ NGHIỆM
--------
-
-CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-Độc lập - Tự do - Hạnh phúc
----------------
-
-Số: 9999/QĐ-TEST
-
-Hà Nội, ngày 02 tháng 03 năm 2099
-
-QUYẾT ĐỊNH
-
-VỀ VIỆC THỬ NGHIỆM NỀN TẢNG GIẢ LẬP
-
-BỘ TRƯỞNG BỘ THỬ NGHIỆM
-
-Căn cứ Luật tổ chức Chính phủ ngày 18 tháng 02 năm 2025;
-
-Căn cứ Quyết định số 749/QĐ-TTg ngày 25 tháng 12 năm 2020 của Bộ Công an;
-
-QUYẾT ĐỊNH:
-
-Điều 1. Văn bản giả lập, mọi nội dung là hư cấu, chỉ dùng để kiểm thử.
-"""
+FICTIONAL = fictional_text("9999/QĐ-TEST", "ngày 02 tháng 03 năm 2099", "VỀ VIỆC THỬ NGHIỆM NỀN TẢNG GIẢ LẬP",
+                           ["Luật tổ chức Chính phủ ngày 18 tháng 02 năm 2025",
+                            "Quyết định số 749/QĐ-TTg ngày 25 tháng 12 năm 2020 của Bộ Công an"], "QUYẾT ĐỊNH:\n\n" + ARTICLE)
 
 
 def fictional_upload(tmp_path_factory: pytest.TempPathFactory) -> Path:

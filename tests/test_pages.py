@@ -16,6 +16,7 @@ from api.page_urls import anchor_id, entity_href
 from api.source_text import read_source
 from corpus_store import B, ROOT, corpus_store  # noqa: F401  (fixture)
 from graph.store import Store
+from fictional_texts import fictional_text
 
 D186, D749, D03 = f"{B}/eli/vn/qd/2022/186/btttt", f"{B}/eli/vn/qd/2020/749/ttg", f"{B}/eli/vn/nq/2025/03/cp"
 URL_ATTR = re.compile(r"""\b(?:src|href|action)\s*=\s*["']?\s*(https?:)?//([^/"'\s>]*)""", re.IGNORECASE)
@@ -246,36 +247,11 @@ def test_iri_negotiates_pages(client: TestClient) -> None:
     assert client.get("/eli/vn/qd/2022/186/btttt", headers={"Accept": "application/json"}).json()["id"] == "qd-2022-186-btttt"
 
 
-FICTIONAL = """VĂN BẢN GIẢ LẬP — KHÔNG CÓ THẬT
-
-BỘ THỬ NGHIỆM
--------
-
-CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-Độc lập - Tự do - Hạnh phúc
----------------
-
-Số: 9999/QĐ-TEST
-
-Hà Nội, ngày 01 tháng 01 năm 2099
-
-QUYẾT ĐỊNH
-
-PHÊ DUYỆT ĐỀ ÁN GIẢ LẬP <script>alert("x")</script> & "KIỂM THỬ"
-
-BỘ TRƯỞNG BỘ THỬ NGHIỆM
-
-Căn cứ Quyết định số 9998/QĐ-TEST ngày 02 tháng 02 năm 2098 của Bộ Thử nghiệm về việc <b>thử</b>;
-
-QUYẾT ĐỊNH:
-
-Điều 1. Phê duyệt Đề án giả lập <img src=x onerror=alert(1)> của Công ty X.
-
-Điều 2. Quyết định này có hiệu lực từ ngày ký.
-
-BỘ TRƯỞNG
-Nguyễn Văn Thử
-"""
+FICTIONAL = fictional_text(
+    "9999/QĐ-TEST", "ngày 01 tháng 01 năm 2099", 'PHÊ DUYỆT ĐỀ ÁN GIẢ LẬP <script>alert("x")</script> & "KIỂM THỬ"',
+    ["Quyết định số 9998/QĐ-TEST ngày 02 tháng 02 năm 2098 của Bộ Thử nghiệm về việc <b>thử</b>"],
+    "QUYẾT ĐỊNH:\n\nĐiều 1. Phê duyệt Đề án giả lập <img src=x onerror=alert(1)> của Công ty X.\n\n"
+    "Điều 2. Quyết định này có hiệu lực từ ngày ký.\n\nBỘ TRƯỞNG\nNguyễn Văn Thử\n")
 
 
 @pytest.fixture()

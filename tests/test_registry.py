@@ -15,6 +15,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from cancu.registry import CC, ELI, ENTITY_KINDS, RELATION_KINDS, ROLES
+from fictional_texts import ARTICLE, fictional_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIXES = {"cc": CC, "eli": ELI}
@@ -111,33 +112,11 @@ print(json.dumps({
 }, ensure_ascii=False))
 '''
 
-TEXT = """VĂN BẢN GIẢ LẬP — KHÔNG CÓ THẬT
-
-BỘ THỬ NGHIỆM
--------
-
-CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-Độc lập - Tự do - Hạnh phúc
----------------
-
-Số: 9999/QĐ-TEST
-
-Hà Nội, ngày 02 tháng 03 năm 2099
-
-QUYẾT ĐỊNH
-
-VỀ VIỆC THỬ NGHIỆM MỘT LOẠI QUAN HỆ GIẢ LẬP
-
-BỘ TRƯỞNG BỘ THỬ NGHIỆM
-
-Căn cứ Nghị định số 9998/2099/NĐ-TEST ngày 01 tháng 01 năm 2099 của Chính phủ;
-
-QUYẾT ĐỊNH:
-
-Điều 1. Quyết định này thử nghiệm hóa Quyết định số 9997/QĐ-TEST ngày 01 tháng 02 năm 2099 của Bộ Thử nghiệm.
-
-Điều 2. Văn bản giả lập, mọi nội dung là hư cấu, chỉ dùng để kiểm thử.
-"""
+TEXT = fictional_text(
+    "9999/QĐ-TEST", "ngày 02 tháng 03 năm 2099", "VỀ VIỆC THỬ NGHIỆM MỘT LOẠI QUAN HỆ GIẢ LẬP",
+    ["Nghị định số 9998/2099/NĐ-TEST ngày 01 tháng 01 năm 2099 của Chính phủ"],
+    "QUYẾT ĐỊNH:\n\nĐiều 1. Quyết định này thử nghiệm hóa Quyết định số 9997/QĐ-TEST ngày 01 tháng 02 năm 2099 của "
+    "Bộ Thử nghiệm.\n\n" + ARTICLE.replace("Điều 1.", "Điều 2."))
 
 
 def test_a_kind_added_in_the_registry_alone_flows_to_rdf_api_and_pages() -> None:
@@ -192,29 +171,9 @@ print(json.dumps({
 }, ensure_ascii=False))
 '''
 
-TYPE_TEXT = """VĂN BẢN GIẢ LẬP — KHÔNG CÓ THẬT
-
-BỘ THỬ NGHIỆM
--------
-
-CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-Độc lập - Tự do - Hạnh phúc
----------------
-
-Số: 9999/2026/TEST-BTC
-
-Hà Nội, ngày 02 tháng 03 năm 2026
-
-VĂN BẢN THỬ NGHIỆM
-
-VỀ VIỆC THỬ NGHIỆM MỘT LOẠI VĂN BẢN GIẢ LẬP
-
-BỘ TRƯỞNG BỘ THỬ NGHIỆM
-
-Căn cứ Văn bản thử nghiệm số 9998/BTC ngày 01 tháng 01 năm 2026 của Bộ Thử nghiệm;
-
-Điều 1. Văn bản giả lập, mọi nội dung là hư cấu, chỉ dùng để kiểm thử.
-"""
+TYPE_TEXT = fictional_text("9999/2026/TEST-BTC", "ngày 02 tháng 03 năm 2026", "VỀ VIỆC THỬ NGHIỆM MỘT LOẠI VĂN BẢN GIẢ LẬP",
+                           ["Văn bản thử nghiệm số 9998/BTC ngày 01 tháng 01 năm 2026 của Bộ Thử nghiệm"], ARTICLE,
+                           kind="VĂN BẢN THỬ NGHIỆM")
 
 
 def test_a_document_type_added_in_the_registry_alone_flows_to_numbers_headers_rdf_and_api() -> None:
