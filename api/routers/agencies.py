@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 
 from graph.store import EntityDetail, Store
 
-from api.deps import get_role_store
+from api.deps import get_role_store, get_store
 from api.graph_schemas import AgencyOut, EntityPage, RolePage
 from api.graph_views import PROVENANCE_CAP, entity_out, role_out, succession
 from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, get_entity, labels, list_entities, rdf, wants_rdf
@@ -47,12 +47,12 @@ def agency_out(store: Store, ent: EntityDetail, limit: int, offset: int) -> Agen
 
 
 @router.get("/agencies", response_model=EntityPage, responses=ERRORS, summary="List agencies and their units (q= filters by name)")
-def list_agencies(store: Store = Depends(get_role_store), q: Filter = None, limit: Limit = 50, offset: Offset = 0) -> EntityPage:
+def list_agencies(store: Store = Depends(get_store), q: Filter = None, limit: Limit = 50, offset: Offset = 0) -> EntityPage:
     return list_entities(store, ["agency", "unit"], q, limit, offset)
 
 
 @router.get("/enterprises", response_model=EntityPage, responses=ERRORS, summary="List enterprises (q= filters by name)")
-def list_enterprises(store: Store = Depends(get_role_store), q: Filter = None, limit: Limit = 50, offset: Offset = 0) -> EntityPage:
+def list_enterprises(store: Store = Depends(get_store), q: Filter = None, limit: Limit = 50, offset: Offset = 0) -> EntityPage:
     return list_entities(store, ["enterprise"], q, limit, offset)
 
 

@@ -18,7 +18,7 @@ from cancu.iri import DocId
 from graph.store import EntityDetail, EntityRole, Provenance, Store
 
 from api.convert import doc_id, doc_out
-from api.deps import get_index, get_role_store
+from api.deps import get_index, get_role_store, get_store
 from api.errors import ApiError
 from api.graph_schemas import EntityPage, ItemOut, ProvisionOut, TaskOut, TaskPage, TaskSummaryOut
 from api.graph_views import PROVENANCE_CAP, legal_bases, role_out
@@ -82,7 +82,7 @@ def _item(store: Store, ent: EntityDetail, limit: int, offset: int) -> ItemOut:
 
 
 def _list(kind: str):
-    def handler(store: Store = Depends(get_role_store), q: Filter = None, limit: Limit = 50, offset: Offset = 0) -> EntityPage:
+    def handler(store: Store = Depends(get_store), q: Filter = None, limit: Limit = 50, offset: Offset = 0) -> EntityPage:
         return list_entities(store, [kind], q, limit, offset)
     return handler
 
