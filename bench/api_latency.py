@@ -340,7 +340,8 @@ def run(size: str = "10k", stores: tuple[str, ...] = ("oxigraph",), seconds: flo
                 t0 = time.perf_counter()  # what `cancu load` does after a load: the index the API opens
                 index = build_index(st, d / "search-neo4j.sqlite")
                 out["neo4j_index"] = {"seconds": round(time.perf_counter() - t0, 1),
-                                      "role_pages_seconds": float(index.meta("seconds_roles") or 0)}
+                                      "role_pages_seconds": float(index.meta("seconds_roles") or 0),
+                                      "link_pages_seconds": float(index.meta("seconds_links") or 0)}
                 index.close()
                 st.close()
                 env = {"NEO4J_URI": info["uri"], "NEO4J_USER": info["user"], "NEO4J_PASSWORD": info["password"]}

@@ -92,6 +92,7 @@ def _oxigraph_child(d: str, store_path: str, index_path: str, out: str) -> None:
     index = build_index(store, Path(index_path))
     res["search_index"] = {"real_build_index_seconds": round(time.perf_counter() - t1, 2),
                            "role_pages_seconds": float(index.meta("seconds_roles") or 0),
+                           "link_pages_seconds": float(index.meta("seconds_links") or 0),
                            "peak_rss_mb_with_index": peak_rss_mb()}
     index.close()
     Path(out).write_text(json.dumps(res))

@@ -56,13 +56,15 @@ from graph import neo4j_mapping as nm
 from graph.neo4j_load import one_line
 from graph.neo4j_mapping import CC, PREFIXES
 from graph.shared import ATTRIBUTES as ATTRIBUTE_IRIS
-from graph.shared import ENTITY_KINDS, PROVISION_KINDS, ROW_KINDS, document_order, kind_of, link_key, pick, provenance_key
-from graph.store import (ROLE_PROPERTIES, BatchedLinks, DocSummary, MaterialisedRoles, EntityDetail, EntityRole, EntitySummary, LinkRow,
+from graph.shared import (ENTITY_KINDS, PROVISION_KINDS, ROW_KINDS, document_order, kind_of, link_key, pick, provenance_key,
+                          relation_names)
+from graph.store import (ROLE_PROPERTIES, DocSummary, Materialised, EntityDetail, EntityRole, EntitySummary, LinkRow,
                          Provenance, ProvisionRow, StoreStatus, StoreUnavailable, provision_order,
                          role_names, role_order)
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RELATION_TYPES = {iri.split("#")[-1]: name for name, iri in ((n, str(p)) for n, p in RELATION_PROPERTIES.items())}
+_RELATION_TYPE_OF = {name: t for t, name in RELATION_TYPES.items()}
 DOC_PROPS = {"cc:number": "number", "cc:typeName": "type", "cc:issuerName": "issuer",
              "eli:date_document": "date", "cc:year": "year", "eli:title": "title", "cc:sourceFile": "source_file"}
 NODE_KINDS = {CC + "LegalDocument": "document", **ROW_KINDS, **ENTITY_KINDS}
@@ -78,7 +80,7 @@ SCHEMA = (
 )
 
 
-class Neo4jStore(BatchedLinks, MaterialisedRoles):
+class Neo4jStore(Materialised):
     """`graph.store.Store` over a Neo4j server (5.x; a single server, a cluster or Aura via neo4j+s://)."""
 
     name = "neo4j"
@@ -181,7 +183,7 @@ class Neo4jStore(BatchedLinks, MaterialisedRoles):
 
     def _links(self, iris: list[str], relations: list[str] | None, outgoing: bool) -> dict[str, list[LinkRow]]:
         """Links of every IRI in one UNWIND query (each IRI found by its unique `uri`) plus the summaries."""
-        types = _relation_types(relations)
+        types = sorted({_RELATION_TYPE_OF[r] for r in relation_names(relations)})
         out: dict[str, list[LinkRow]] = {i: [] for i in iris}
         if not out:
             return out
@@ -387,6 +389,13 @@ class Neo4jStore(BatchedLinks, MaterialisedRoles):
             if _is_iri(r["x"]):
                 yield r["x"]
 
+    def link_subjects(self) -> Iterator[str]:
+        """See graph.link_pages.LinkSource: every node with an outgoing relationship of a relation's type."""
+        for r in self._read("MATCH (me:Resource)-[r]->() WHERE type(r) IN $types RETURN DISTINCT me.uri AS u",
+                            types=sorted(RELATION_TYPES)):
+            if _is_iri(r["u"]):
+                yield r["u"]
+
     def node_info(self, iris: list[str]) -> dict[str, tuple[str, str | None]]:
         """See graph.role_index.RoleSource: (kind, label) by the label order of Store.roles, for IRIs with either."""
         out = {}
@@ -434,10 +443,6 @@ class Neo4jStore(BatchedLinks, MaterialisedRoles):
         self._driver.close()
 
     # ---- batched look-ups for pages listing many documents -------------------------------------
-
-    def documents_many(self, iris: list[str]) -> dict[str, DocSummary]:
-        """See Store.documents_many."""
-        return self._summaries(iris)
 
     def _row_counts(self, iris: list[str]) -> dict[str, int]:
         """See Store.row_counts: `provisions`' walk, counted in Cypher. A row is told by its labels (the local
@@ -502,16 +507,6 @@ def _summary_of(iri: str, src: dict[str, Any]) -> DocSummary | None:
         else:
             fields[name] = value
     return DocSummary(iri=iri, ingested=fields.get("source_file") is not None, **fields)
-
-
-def _relation_types(relations: list[str] | None) -> list[str]:
-    by_name = {name: t for t, name in RELATION_TYPES.items()}
-    if relations is None:
-        return sorted(by_name.values())
-    unknown = [r for r in relations if r not in by_name]
-    if unknown:
-        raise ValueError(f"unknown relation(s) {unknown}; known: {sorted(by_name)}")
-    return sorted({by_name[r] for r in relations})
 
 
 def _types(src: dict[str, Any]) -> set[str]:

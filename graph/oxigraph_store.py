@@ -33,14 +33,14 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 import pyoxigraph as ox
 
 from cancu.text import fold
-from graph.store import (ROLE_PROPERTIES, BatchedLinks, DocSummary, MaterialisedRoles, EntityDetail, EntityRole, EntitySummary, LinkRow,
+from graph.store import (ROLE_PROPERTIES, DocSummary, Materialised, EntityDetail, EntityRole, EntitySummary, LinkRow,
                          NotAcceptable, Provenance, ProvisionRow, ResultTooLarge, SparqlFormats, SparqlResult,
                          StoreStatus, StoreUnavailable, provision_order, role_names, role_order)
 from graph.own_facts import (CLAIMS_SUFFIX, DESCRIPTIVE, LEGAL_DOCUMENT, MULTI_VALUED, SOURCE_FILE, VIEW_GRAPH,
                              claims_graph, is_claims_graph, resolve_stub, split_claims)
 from graph.rdf_files import read_quads
 from graph.shared import (ATTRIBUTES, ENTITY_KINDS, PROVISION_KINDS, RELATION_BY_IRI, RELATIONS, ROW_KINDS,
-                          document_order, kind_of, link_key, pick, provenance_key)
+                          document_order, kind_of, link_key, pick, provenance_key, relation_names)
 
 if TYPE_CHECKING:
     from cancu.config import Settings
@@ -140,7 +140,7 @@ class SummaryMemo:
             self._items.clear()
 
 
-class OxigraphStore(BatchedLinks, MaterialisedRoles):
+class OxigraphStore(Materialised):
     """`graph.store.Store` over pyoxigraph; `path=None` keeps everything in memory (tests)."""
 
     name = "oxigraph"
@@ -443,7 +443,7 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
         branch per relation (subject or object and predicate bound): `?me ?rel ?other FILTER(...)` would read
         every statement about ?me, and a hub is described in thousands of citing graphs (50x slower).
         """
-        rel_iris = _relation_filter(relations)
+        rel_iris = [RELATIONS[r] for r in relation_names(relations)]
         out: dict[str, list[LinkRow]] = {i: [] for i in iris}
         mine = sorted(i for i in out if _valid_iri(i))
         if not mine or not rel_iris:
@@ -639,6 +639,12 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
         for (x,) in self._rows(f"SELECT DISTINCT ?x WHERE {{ VALUES ?t {{ {types} }} ?x a ?t FILTER(isIRI(?x)) }}")[1]:
             yield x.value  # type: ignore[union-attr]
 
+    def link_subjects(self) -> Iterator[str]:
+        """See graph.link_pages.LinkSource: one bound predicate per relation, as `_links` reads them."""
+        for rel in RELATIONS.values():
+            for (s,) in self._rows(f"SELECT DISTINCT ?s WHERE {{ ?s <{rel}> ?o FILTER(isIRI(?s) && isIRI(?o)) }}")[1]:
+                yield s.value  # type: ignore[union-attr]
+
     def node_info(self, iris: list[str]) -> dict[str, tuple[str, str | None]]:
         """See graph.role_index.RoleSource: (kind, label) by the order of Store.roles, for IRIs with either."""
         labels, kinds = self._labels(iris), self._kinds(iris)
@@ -766,10 +772,6 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
 
     # ---- batched look-ups for pages listing many documents -------------------------------------
 
-    def documents_many(self, iris: list[str]) -> dict[str, DocSummary]:
-        """See Store.documents_many."""
-        return self._summaries(iris)
-
     def _row_counts(self, iris: list[str]) -> dict[str, int]:
         """See Store.row_counts: one aggregate per 500 IRIs. The row types are tested with FILTER EXISTS,
         not joined on VALUES (which Oxigraph plans from every typed node: 100x slower)."""
@@ -866,15 +868,6 @@ def _int_value(value: str) -> int | None:
         return int(value)
     except ValueError:
         return None
-
-
-def _relation_filter(relations: list[str] | None) -> list[str]:
-    if relations is None:
-        return [RELATIONS[r] for r in sorted(RELATIONS)]
-    unknown = [r for r in relations if r not in RELATIONS]
-    if unknown:
-        raise ValueError(f"unknown relation(s) {unknown}; known: {sorted(RELATIONS)}")
-    return [RELATIONS[r] for r in sorted(set(relations))]
 
 
 def _place(path: Path | None) -> tuple[int, int, bytes] | None:

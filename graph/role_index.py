@@ -22,7 +22,7 @@ from itertools import groupby
 from typing import Iterable, Protocol
 
 from cancu.iri import split_provision
-from graph.store import EntityDetail, EntityRole, EntitySummary, Provenance, role_names, source_order
+from graph.store import EntityDetail, EntityRole, EntitySummary, Provenance, role_names
 
 SCHEMA = """
 CREATE TABLE role_node(iri TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT) WITHOUT ROWID;
@@ -33,9 +33,27 @@ CREATE TABLE doc_rows(iri TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE role_link(s TEXT NOT NULL, role TEXT NOT NULL, o TEXT NOT NULL, document TEXT NOT NULL,
                        provision TEXT, quote TEXT, start INTEGER, end INTEGER);
 """
-LINK_INDEX = "CREATE INDEX role_link_edge ON role_link(s, role, o)"  # after the rows: one sort, not a B-tree per insert
+# After the rows (one sort, not a B-tree per insert): each edge's distinct provenance ranked in provenance order
+# (graph.shared.provenance_key) with its total, and each entity's first link per asserting document
+# (Store.role_sources, by graph.store.source_order), so a page reads its first few and a platform its sources.
+_PROVENANCE_ORDER = ("document, COALESCE(start, -1), COALESCE(provision, ''), COALESCE(quote, ''), "
+                     "CASE WHEN end IS NULL OR end = 0 THEN -1 ELSE end END")
+DERIVED = f"""
+CREATE TABLE role_prov AS SELECT *, ROW_NUMBER() OVER w AS k, COUNT(*) OVER (PARTITION BY s, role, o) AS total
+    FROM (SELECT DISTINCT s, role, o, document, provision, quote, start, end FROM role_link)
+    WINDOW w AS (PARTITION BY s, role, o ORDER BY {_PROVENANCE_ORDER});
+CREATE INDEX role_prov_edge ON role_prov(s, role, o, k);
+CREATE TABLE role_source AS SELECT me, dir, document, provision, quote, start, end FROM (
+    SELECT *, ROW_NUMBER() OVER (PARTITION BY me, dir, document
+                                 ORDER BY COALESCE(start, 0), COALESCE(provision, ''), {_PROVENANCE_ORDER}) AS k
+    FROM (SELECT DISTINCT s AS me, 'out' AS dir, document, provision, quote, start, end FROM role_link
+          UNION SELECT DISTINCT o, 'in', document, provision, quote, start, end FROM role_link)
+    WHERE document IN (SELECT iri FROM docs)) WHERE k = 1;
+CREATE INDEX role_source_me ON role_source(me, dir, document);
+DROP TABLE role_link;
+"""
 BATCH = 5000  # IRIs per node_info call while building
-VERSION = "2"  # of the tables below; an index file with another (or none) is not read for role pages
+VERSION = "3"  # of the tables below; an index file with another (or none) is not read for role pages
 
 
 class RoleSource(Protocol):
@@ -78,7 +96,7 @@ def fill(conn: sqlite3.Connection, store: RoleSource) -> int:
                       for d, me, other in (("out", s, o), ("in", o, s))))
     conn.executemany("INSERT INTO role_link VALUES (?,?,?,?,?,?,?,?)",
                      ((s, r, o, p.document, p.provision, p.quote, p.start, p.end) for r, s, o, p in store.role_links()))
-    conn.execute(LINK_INDEX)
+    conn.executescript(DERIVED)
     conn.executemany("INSERT INTO entity_detail VALUES (?,?)",
                      ((e.iri, json.dumps(asdict(d), ensure_ascii=False)) for e in store.entities()
                       if (d := store.entity(e.iri)) is not None))
@@ -119,13 +137,10 @@ def roles(conn: sqlite3.Connection, iri: str, direction: str, roles: list[str] |
         f"           FROM role_page p LEFT JOIN role_node n ON n.iri = p.other "
         f"           WHERE p.me = ? AND p.dir = ? AND p.role IN ({','.join('?' * len(names))}) {kind_filter} "
         f"           ORDER BY p.role, p.label, p.other LIMIT ? OFFSET ?), "
-        f"l AS (SELECT DISTINCT p.role, p.other, l.document, l.provision, l.quote, l.start, l.end FROM p "
-        f"      JOIN role_link l ON l.s = {me} AND l.role = p.role AND l.o = {other}), "
-        f"r AS (SELECT *, ROW_NUMBER() OVER w AS k, COUNT(*) OVER (PARTITION BY role, other) AS total FROM l "
-        f"      WINDOW w AS (PARTITION BY role, other ORDER BY document, COALESCE(start, -1), COALESCE(provision, ''), "  # provenance_key
-        f"                   COALESCE(quote, ''), CASE WHEN end IS NULL OR end = 0 THEN -1 ELSE end END)) "
+        f"r AS (SELECT p.role, p.other, l.document, l.provision, l.quote, l.start, l.end, l.k, l.total FROM p "
+        f"      JOIN role_prov l ON l.s = {me} AND l.role = p.role AND l.o = {other} AND l.k <= ?) "
         f"SELECT p.role, p.other, p.kind, p.name, r.document, r.provision, r.quote, r.start, r.end, r.total "
-        f"FROM p LEFT JOIN r ON r.role = p.role AND r.other = p.other AND r.k <= ? "
+        f"FROM p LEFT JOIN r ON r.role = p.role AND r.other = p.other "
         f"ORDER BY p.role, p.label, p.other, r.k",
         (*args, -1 if limit is None else limit, offset, 1 << 62 if max_provenance is None else max_provenance)).fetchall()
     out: list[EntityRole] = []
@@ -149,15 +164,10 @@ def role_kind_counts(conn: sqlite3.Connection, iri: str, direction: str) -> dict
 
 def role_sources(conn: sqlite3.Connection, iri: str, direction: str) -> list[tuple[str, Provenance]]:
     """See Store.role_sources: the documents among the graphs asserting `iri`'s role links (docs: the search
-    index's table of every document, stubs included)."""
-    column = "s" if direction == "out" else "o"
-    first: dict[str, Provenance] = {}
-    for row in conn.execute(f"SELECT DISTINCT document, provision, quote, start, end FROM role_link "
-                            f"WHERE {column} = ? AND document IN (SELECT iri FROM docs)", (iri,)):
-        p = Provenance(*row)
-        if p.document not in first or source_order(p) < source_order(first[p.document]):
-            first[p.document] = p
-    return sorted(first.items())
+    index's table of every document, stubs included), each with its first link (ranked when built)."""
+    return [(row[0], Provenance(*row)) for row in conn.execute(
+        "SELECT document, provision, quote, start, end FROM role_source WHERE me = ? AND dir = ? ORDER BY document",
+        (iri, direction))]
 
 
 def row_counts(conn: sqlite3.Connection, iris: list[str]) -> dict[str, int]:

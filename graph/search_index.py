@@ -26,10 +26,11 @@ from typing import Any, Protocol
 
 from cancu.config import Settings, current
 from cancu.text import fold
-from graph import role_index
+from graph import link_pages, role_index
+from graph.link_pages import LinkSource
 from graph.role_index import RoleSource
 from graph.shared import document_order
-from graph.store import DocSummary, EntityDetail, EntityRole, Provenance
+from graph.store import DocSummary, EntityDetail, EntityRole, LinkRow, Provenance
 
 MATCH_CAP = 1000  # matches a search counts and ranks at most (see the module docstring)
 
@@ -43,8 +44,8 @@ CREATE VIRTUAL TABLE fts USING fts5(kind UNINDEXED, iri UNINDEXED, label UNINDEX
 """
 
 
-class IndexSource(RoleSource, Protocol):
-    """What the index needs from a store: every document and every named entity, and the role edges."""
+class IndexSource(RoleSource, LinkSource, Protocol):
+    """What the index needs from a store: every document and every named entity, the role edges and the links."""
 
     location: str
 
@@ -99,10 +100,11 @@ def _fill(conn: sqlite3.Connection, store: IndexSource) -> None:
 
     conn.executescript(SCHEMA)
     docs, rows = [], []
+    documents = sorted(store.documents(), key=document_order)
     for e in store.entities():  # entities first, then documents newest first: the order a capped search sees
         labels = [x for x in (e.label, *e.alt_labels) if x]
         rows.append((e.kind, e.iri, e.label or e.iri, None, " ".join(fold(x) for x in labels)))
-    for d in sorted(store.documents(), key=document_order):
+    for d in documents:
         key = None
         if d.number:
             try:
@@ -118,8 +120,10 @@ def _fill(conn: sqlite3.Connection, store: IndexSource) -> None:
     conn.execute("INSERT INTO meta VALUES ('documents', ?)", (str(len(docs)),))
     t0 = time.perf_counter()
     role_index.fill(conn, store)
-    conn.executemany("INSERT INTO meta VALUES (?, ?)", [("source", store.location),
-                                                         ("seconds_roles", f"{time.perf_counter() - t0:.3f}")])
+    t1 = time.perf_counter()
+    link_pages.fill(conn, store, documents)
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [("source", store.location), ("seconds_roles", f"{t1 - t0:.3f}"),
+                                                         ("seconds_links", f"{time.perf_counter() - t1:.3f}")])
     conn.commit()
 
 
@@ -138,7 +142,8 @@ class SearchIndex:
         self._conn = conn
         self.path = path
         self._lock = threading.Lock()
-        self.has_roles = role_index.has_roles(conn)  # an index file built before the role pages has none
+        # an index file built before the role or link pages has none: the store then answers from scratch
+        self.has_roles = role_index.has_roles(conn) and link_pages.has_links(conn)
 
     @classmethod
     def open(cls, path: Path) -> "SearchIndex":
@@ -192,7 +197,8 @@ class SearchIndex:
         return int(self._rows("SELECT value FROM meta WHERE key = 'documents'")[0][0])
 
     def meta(self, key: str) -> str | None:
-        """A fact about the build: 'source' (the location of the store it was built from), 'seconds_roles'."""
+        """A fact about the build: 'source' (the location of the store it was built from), 'seconds_roles',
+        'seconds_links'."""
         rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
         return rows[0][0] if rows else None
 
@@ -226,6 +232,16 @@ class SearchIndex:
         """See Store.row_counts, from the materialised row counts."""
         with self._lock:
             return role_index.row_counts(self._conn, iris)
+
+    def links(self, iris: list[str], relations: list[str] | None, outgoing: bool) -> dict[str, list[LinkRow]]:
+        """See Store.links_from_many / links_to_many, from the materialised links."""
+        with self._lock:
+            return link_pages.links(self._conn, iris, relations, outgoing)
+
+    def summaries(self, iris: list[str]) -> dict[str, DocSummary]:
+        """See Store.documents_many, from the materialised summaries."""
+        with self._lock:
+            return link_pages.summaries(self._conn, iris)
 
     def close(self) -> None:
         with self._lock:

@@ -18,6 +18,17 @@ def _relation_iris() -> dict[str, str]:
 RELATIONS: dict[str, str] = _relation_iris()  # short name -> property IRI
 RELATION_BY_IRI: dict[str, str] = {iri: name for name, iri in RELATIONS.items()}
 
+
+def relation_names(relations: list[str] | None) -> list[str]:
+    """The sorted relation names a link query asks for (all if None); ValueError for an unknown one, so every
+    backend and the link pages refuse alike."""
+    if relations is None:
+        return sorted(RELATIONS)
+    unknown = [r for r in relations if r not in RELATIONS]
+    if unknown:
+        raise ValueError(f"unknown relation(s) {unknown}; known: {sorted(RELATIONS)}")
+    return sorted(set(relations))
+
 # class -> kind (cancu.registry.ENTITY_KINDS), in table order: `kind_of` takes the first class a node has
 ROW_KINDS = {k.cls: k.code for k in _KINDS if k.row}
 PROVISION_KINDS = {CC + "Part": "part", CC + "Chapter": "chapter", CC + "Section": "section", CC + "Article": "article",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Protocol, TypeGuard, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol, TypeGuard, TypeVar, runtime_checkable
 
 from cancu.registry import ROLES
 
@@ -196,32 +196,9 @@ class SparqlFormats:
         return cls() if media == "*/*" else cls(graph=media, results=media)
 
 
-class BatchedLinks:
-    """The four link methods of Store over one backend primitive `_links(iris, relations, outgoing)`, so
-    the per-document and the batched answers take one code path and cannot drift apart."""
-
-    def _links(self, iris: list[str], relations: list[str] | None, outgoing: bool) -> dict[str, list[LinkRow]]:
-        raise NotImplementedError
-
-    def links_from(self, iri: str, relations: list[str] | None = None) -> list[LinkRow]:
-        """See Store.links_from."""
-        return self._links([iri], relations, True)[iri]
-
-    def links_to(self, iri: str, relations: list[str] | None = None) -> list[LinkRow]:
-        """See Store.links_to."""
-        return self._links([iri], relations, False)[iri]
-
-    def links_from_many(self, iris: list[str], relations: list[str] | None = None) -> dict[str, list[LinkRow]]:
-        """See Store.links_from_many."""
-        return self._links(iris, relations, True)
-
-    def links_to_many(self, iris: list[str], relations: list[str] | None = None) -> dict[str, list[LinkRow]]:
-        """See Store.links_to_many."""
-        return self._links(iris, relations, False)
-
-
 class RolePages(Protocol):
-    """Role pages and row counts materialised from a store (graph.search_index.SearchIndex, graph.role_index)."""
+    """Role pages, row counts, links and document summaries materialised from a store
+    (graph.search_index.SearchIndex, graph.role_index, graph.link_pages)."""
 
     def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None, limit: int | None = None,
               offset: int = 0, kinds: list[str] | None = None, max_provenance: int | None = None) -> list[EntityRole]: ...
@@ -237,13 +214,54 @@ class RolePages(Protocol):
     def entity(self, iri: str) -> EntityDetail | None:
         """The named entity as the store gave it when the pages were built; None if it is not one of them."""
 
+    def links(self, iris: list[str], relations: list[str] | None, outgoing: bool) -> dict[str, list[LinkRow]]: ...
 
-class MaterialisedRoles:
-    """`roles`, `role_counts`, `role_sources`, `row_counts` and named entities' `entity` from pages built from this very store state when
-    they are attached (`role_pages`), else from the backend's own queries (`_roles`, `_role_counts`,
-    `_row_counts`). A load detaches them: they describe the store as it was when they were built."""
+    def summaries(self, iris: list[str]) -> dict[str, DocSummary]: ...
+
+
+class Materialised:
+    """The link methods, `documents_many`, `roles`, `role_counts`, `role_sources`, `row_counts` and named
+    entities' `entity` from pages built from this very store state when they are attached (`role_pages`:
+    graph.role_index, graph.link_pages), else from the backend's own queries (`_links`, `_summaries`, `_roles`,
+    `_role_counts`, `_row_counts`, `_entity`). A load detaches them: they describe the store as it was when
+    they were built. The per-document and the batched link answers take one code path (`_links` takes a
+    batch), so they cannot drift apart."""
 
     role_pages: RolePages | None = None
+
+    def _links(self, iris: list[str], relations: list[str] | None, outgoing: bool) -> dict[str, list[LinkRow]]:
+        raise NotImplementedError
+
+    def _summaries(self, iris: Iterable[str]) -> dict[str, DocSummary]:
+        raise NotImplementedError
+
+    def _read_links(self, iris: list[str], relations: list[str] | None, outgoing: bool) -> dict[str, list[LinkRow]]:
+        """From the pages built from this store state when they are attached (graph.link_pages), else the backend."""
+        if self.role_pages is not None:
+            return self.role_pages.links(iris, relations, outgoing)
+        return self._links(iris, relations, outgoing)
+
+    def links_from(self, iri: str, relations: list[str] | None = None) -> list[LinkRow]:
+        """See Store.links_from."""
+        return self._read_links([iri], relations, True)[iri]
+
+    def links_to(self, iri: str, relations: list[str] | None = None) -> list[LinkRow]:
+        """See Store.links_to."""
+        return self._read_links([iri], relations, False)[iri]
+
+    def links_from_many(self, iris: list[str], relations: list[str] | None = None) -> dict[str, list[LinkRow]]:
+        """See Store.links_from_many."""
+        return self._read_links(iris, relations, True)
+
+    def links_to_many(self, iris: list[str], relations: list[str] | None = None) -> dict[str, list[LinkRow]]:
+        """See Store.links_to_many."""
+        return self._read_links(iris, relations, False)
+
+    def documents_many(self, iris: list[str]) -> dict[str, DocSummary]:
+        """See Store.documents_many."""
+        if self.role_pages is not None:
+            return self.role_pages.summaries(iris)
+        return self._summaries(iris)
 
     def _roles(self, iri: str, direction: str, roles: list[str] | None, limit: int | None,
                offset: int) -> list[EntityRole]:
@@ -297,7 +315,7 @@ class MaterialisedRoles:
             for p in r.provenance:
                 if p.document not in first or source_order(p) < source_order(first[p.document]):
                     first[p.document] = p
-        docs = self.documents_many(sorted(first))  # type: ignore[attr-defined]
+        docs = self._summaries(sorted(first))
         return [(d, first[d]) for d in sorted(first) if d in docs]
 
     def row_counts(self, iris: list[str]) -> dict[str, int]:

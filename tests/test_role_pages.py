@@ -1,5 +1,6 @@
-"""Materialised role pages (graph.role_index) answer exactly what the store computes from scratch
-(`Store._roles`, `Store._role_counts`), on both stores, after loads, replaces and uploads."""
+"""Materialised role and link pages (graph.role_index, graph.link_pages) answer exactly what the store computes
+from scratch (`Store._roles`, `Store._role_counts`, `Store._links`, `Store._summaries`), on both stores, after
+loads, replaces and uploads."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from corpus_store import corpus_store  # noqa: F401  (fixture)
 from neo4j_server import CorpusStores, Neo4jInfo, corpus_rdf, corpus_stores  # noqa: F401  (fixture)
 
 from graph.oxigraph_store import OxigraphStore
-from graph.search_index import build_index
+from graph.search_index import SearchIndex, build_index
 from graph.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -19,6 +20,8 @@ MINI, MINI_V2 = FIXTURES / "store-mini.nq", FIXTURES / "store-mini-v2.nq"
 ROLE_FILTERS = [None, ["lead"], ["coordinating", "monitoring"], ["issued", "signed"], ["mentions"],
                 ["governing_agency", "focal_unit", "core_enterprise"], ["approves", "names_platform", "regulates"]]
 PAGES = [(None, 0), (1, 0), (2, 1), (5, 3), (50, 0), (3, 10_000)]
+RELATION_FILTERS = [None, ["based_on"], ["cites", "amends"], ["consolidates", "replaces", "repeals"], []]
+MISS = "http://127.0.0.1:8000/eli/vn/qd/2099/9999/test"
 CUTS = [(None, None), (["agency", "unit"], None), (["enterprise"], 1), (None, 2), (["document", "task"], 1), ([], None)]
 
 
@@ -51,17 +54,50 @@ def assert_pages_are_the_store(store: Store, holders: list[tuple[str, str]] | No
             for limit, offset in PAGES:
                 want = whole[offset:] if limit is None else whole[offset:offset + limit]
                 assert index.roles(iri, direction, roles, limit, offset) == want, (iri, direction, roles, limit)
-            for kinds, cap in CUTS:  # the store's answer cut by kind and provenance (MaterialisedRoles without pages)
+            for kinds, cap in CUTS:  # the store's answer cut by kind and provenance (Materialised without pages)
                 for limit, offset in PAGES[:4]:
                     want = store.roles(iri, direction, roles, limit, offset, kinds, cap)
                     assert index.roles(iri, direction, roles, limit, offset, kinds, cap) == want, (iri, roles, kinds, cap)
+    seen += assert_links_are_the_store(store, index)
     index.close()
     return seen
+
+
+def assert_links_are_the_store(store: Store, index: SearchIndex) -> int:
+    """Every link in both directions, per IRI and in one batch, under each relation filter, and every summary,
+    as the store computes them; returns how many links were compared."""
+    holders = sorted({d.iri for d in store.documents()} | set(store.link_subjects()))  # type: ignore[attr-defined]
+    whole = store._links(holders, None, True)  # type: ignore[attr-defined]
+    iris = sorted(set(holders) | {r.target.iri for rows in whole.values() for r in rows}) + [MISS]
+    for relations in RELATION_FILTERS:
+        for outgoing in (True, False):
+            assert index.links(iris, relations, outgoing) == store._links(iris, relations, outgoing)  # type: ignore[attr-defined]
+            for iri in iris[:200]:
+                assert index.links([iri], relations, outgoing) == store._links([iri], relations, outgoing), iri  # type: ignore[attr-defined]
+    assert index.summaries(iris) == store._summaries(iris)  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="unknown relation"):
+        index.links(iris, ["based_on", "khong_co"], True)
+    return sum(len(rows) for rows in whole.values())
 
 
 def test_corpus_role_pages_are_the_store_answers(corpus_store: OxigraphStore) -> None:  # noqa: F811
     assert corpus_store.role_pages is None  # the store's own queries are the reference
     assert assert_pages_are_the_store(corpus_store) > 1000
+
+
+def test_synthetic_link_pages_are_the_store_answers(synthetic: OxigraphStore) -> None:
+    """The synthetic corpus cites by legal basis thousands of times, hubs included (the chain walk's shape)."""
+    index = build_index(synthetic, None)
+    assert assert_links_are_the_store(synthetic, index) > 1000
+    synthetic.role_pages = index  # the walk reads the pages as the API does: the same chains
+    from graph.walk import walk_chain
+
+    docs = synthetic.documents()[::10]
+    paged = [walk_chain(synthetic, d, up, 3, ["based_on", "cites"]) for d in docs for up in (True, False)]
+    synthetic.role_pages = None
+    scratch = [walk_chain(synthetic, d, up, 3, ["based_on", "cites"]) for d in docs for up in (True, False)]
+    assert [(w.nodes, w.edges, w.truncated) for w in paged] == [(w.nodes, w.edges, w.truncated) for w in scratch]
+    assert sum(len(w.edges) for w in scratch) > 100
 
 
 @pytest.fixture(scope="module")

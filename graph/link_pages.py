@@ -1,0 +1,107 @@
+"""Document links computed once, read per request: the legal-basis and citation adjacency with its provenance.
+
+A chain walk, a platform's legal-basis page and a document's relations read links level by level, and each
+level cost the store a query for the edges, one for their cc:Link provenance and the summaries of both
+ends (~10 ms for a depth-3 walk at 100k documents, 77 % of it index seeks inside Oxigraph). Here every link
+is read once, when the search index is built after a load, with the store's own `links_from_many`, and kept
+in SQLite by source and by target beside every document's summary (`documents()`): a level is then two
+index range scans, the same cost at 1k and 100k documents.
+
+The rows are the store's own answers, rebuilt with the search index after every load or upload, so they are
+exact by construction; tests compare them with the store's answers on both stores.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Iterable, Protocol
+
+from graph.shared import link_key, relation_names
+from graph.store import DocSummary, LinkRow, Provenance
+
+SCHEMA = """
+CREATE TABLE doc_summary(iri TEXT PRIMARY KEY, number TEXT, type TEXT, issuer TEXT, date TEXT, year INTEGER,
+                         title TEXT, ingested INTEGER NOT NULL, source_file TEXT) WITHOUT ROWID;
+CREATE TABLE doc_link(source TEXT NOT NULL, relation TEXT NOT NULL, target TEXT NOT NULL, provenance TEXT NOT NULL);
+"""
+INDEXES = ("CREATE INDEX doc_link_from ON doc_link(source, relation)",  # after the rows: one sort each
+           "CREATE INDEX doc_link_to ON doc_link(target, relation)")
+BATCH = 500  # IRIs per links_from_many call while building, and per IN (…) while reading
+VERSION = "1"
+
+
+class LinkSource(Protocol):
+    """What the link pages are built from: the backend's own link rules (Store.links_from_many)."""
+
+    def link_subjects(self) -> Iterable[str]:
+        """Every IRI with an outgoing relation edge (documents, and provisions citing by pinpoint)."""
+
+    def links_from_many(self, iris: list[str], relations: list[str] | None = None) -> dict[str, list[LinkRow]]:
+        """See Store.links_from_many."""
+
+
+def fill(conn: sqlite3.Connection, store: LinkSource, documents: Iterable[DocSummary]) -> int:
+    """Write the link tables from the store (`documents`: its every document, as `Store.documents` gives
+    them); returns the links written."""
+    conn.executescript(SCHEMA)
+    conn.executemany("INSERT INTO doc_summary VALUES (?,?,?,?,?,?,?,?,?)",
+                     ((d.iri, d.number, d.type, d.issuer, d.date, d.year, d.title, int(d.ingested), d.source_file)
+                      for d in documents))
+    subjects = sorted(set(store.link_subjects()))
+    written = 0
+    for i in range(0, len(subjects), BATCH):
+        found = store.links_from_many(subjects[i:i + BATCH])
+        rows = [(r.source.iri, r.relation, r.target.iri, _pack(r.provenance)) for rs in found.values() for r in rs]
+        conn.executemany("INSERT INTO doc_link VALUES (?,?,?,?)", rows)
+        written += len(rows)
+    for sql in INDEXES:
+        conn.execute(sql)
+    conn.execute("INSERT INTO meta VALUES ('link_pages', ?)", (VERSION,))
+    return written
+
+
+def has_links(conn: sqlite3.Connection) -> bool:
+    """Whether this index file holds these link tables (one built before them does not)."""
+    return conn.execute("SELECT value FROM meta WHERE key = 'link_pages'").fetchall() == [(VERSION,)]
+
+
+def links(conn: sqlite3.Connection, iris: list[str], relations: list[str] | None,
+          outgoing: bool) -> dict[str, list[LinkRow]]:
+    """See Store.links_from_many (outgoing) and Store.links_to_many: the rows and order the store gave."""
+    names = relation_names(relations)
+    out: dict[str, list[LinkRow]] = {i: [] for i in iris}
+    if not names:
+        return out
+    me = "source" if outgoing else "target"
+    keys, found = sorted(out), []
+    for i in range(0, len(keys), BATCH):
+        chunk = keys[i:i + BATCH]
+        found += conn.execute(
+            f"SELECT source, relation, target, provenance FROM doc_link WHERE {me} IN ({','.join('?' * len(chunk))}) "
+            f"AND relation IN ({','.join('?' * len(names))})", (*chunk, *names)).fetchall()
+    ends = summaries(conn, {x for s, _, t, _ in found for x in (s, t)})
+    for s, relation, t, packed in found:
+        src, dst = ends.get(s) or DocSummary(iri=s), ends.get(t) or DocSummary(iri=t)
+        out[s if outgoing else t].append(LinkRow(src, relation, dst, _unpack(packed)))
+    for rows in out.values():
+        rows.sort(key=lambda row: link_key(row.target if outgoing else row.source, row.relation))
+    return out
+
+
+def summaries(conn: sqlite3.Connection, iris: Iterable[str]) -> dict[str, DocSummary]:
+    """See Store.documents_many: the summary of each of `iris` that is a document."""
+    keys, out = sorted(set(iris)), {}
+    for i in range(0, len(keys), BATCH):
+        chunk = keys[i:i + BATCH]
+        for row in conn.execute(f"SELECT * FROM doc_summary WHERE iri IN ({','.join('?' * len(chunk))})", chunk):
+            out[row[0]] = DocSummary(*row[:7], ingested=bool(row[7]), source_file=row[8])
+    return out
+
+
+def _pack(provenance: tuple[Provenance, ...]) -> str:
+    return json.dumps([[p.document, p.provision, p.quote, p.start, p.end] for p in provenance], ensure_ascii=False)
+
+
+def _unpack(packed: str) -> tuple[Provenance, ...]:
+    return tuple(Provenance(*p) for p in json.loads(packed))
