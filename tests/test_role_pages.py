@@ -13,7 +13,7 @@ from neo4j_server import CorpusStores, Neo4jInfo, corpus_rdf, corpus_stores  # n
 
 from graph.oxigraph_store import OxigraphStore
 from graph.search_index import SearchIndex, build_index
-from graph.store import Store
+from graph.store import DocSummary, Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI, MINI_V2 = FIXTURES / "store-mini.nq", FIXTURES / "store-mini-v2.nq"
@@ -85,19 +85,29 @@ def test_corpus_role_pages_are_the_store_answers(corpus_store: OxigraphStore) ->
     assert assert_pages_are_the_store(corpus_store) > 1000
 
 
-def test_synthetic_link_pages_are_the_store_answers(synthetic: OxigraphStore) -> None:
-    """The synthetic corpus cites by legal basis thousands of times, hubs included (the chain walk's shape)."""
-    index = build_index(synthetic, None)
-    assert assert_links_are_the_store(synthetic, index) > 1000
-    synthetic.role_pages = index  # the walk reads the pages as the API does: the same chains
+def assert_chains_are_the_store(store: OxigraphStore, docs: list[DocSummary]) -> int:
+    """The chain walk from each of `docs`, both ways, over the pages and over the store's own queries: the same
+    nodes, depths, edges with provenance and cut; returns the edges compared."""
     from graph.walk import walk_chain
 
-    docs = synthetic.documents()[::10]
-    paged = [walk_chain(synthetic, d, up, 3, ["based_on", "cites"]) for d in docs for up in (True, False)]
-    synthetic.role_pages = None
-    scratch = [walk_chain(synthetic, d, up, 3, ["based_on", "cites"]) for d in docs for up in (True, False)]
-    assert [(w.nodes, w.edges, w.truncated) for w in paged] == [(w.nodes, w.edges, w.truncated) for w in scratch]
-    assert sum(len(w.edges) for w in scratch) > 100
+    walks = []
+    for pages in (build_index(store, None), None):
+        store.role_pages = pages  # as the API attaches them
+        walks.append([(w.nodes, w.depth_of, w.edges, w.truncated) for d in docs for up in (True, False)
+                      for relations in (["based_on"], ["based_on", "cites", "amends"])
+                      for w in [walk_chain(store, d, up, 3, relations, max_nodes=40)]])
+    assert walks[0] == walks[1]
+    return sum(len(w[2]) for w in walks[1])
+
+
+def test_corpus_chains_on_the_pages_are_the_store_chains(corpus_store: OxigraphStore) -> None:  # noqa: F811
+    assert assert_chains_are_the_store(corpus_store, corpus_store.documents()) > 100
+
+
+def test_synthetic_link_pages_are_the_store_answers(synthetic: OxigraphStore) -> None:
+    """The synthetic corpus cites by legal basis thousands of times, hubs included (the chain walk's shape)."""
+    assert assert_links_are_the_store(synthetic, build_index(synthetic, None)) > 1000
+    assert assert_chains_are_the_store(synthetic, synthetic.documents()[::10]) > 100
 
 
 @pytest.fixture(scope="module")
