@@ -3,7 +3,7 @@
 A chain walk, a platform's legal-basis page and a document's relations read links level by level, and each
 level cost the store a query for the edges, one for their cc:Link provenance and the summaries of both
 ends (~10 ms for a depth-3 walk at 100k documents, 77 % of it index seeks inside Oxigraph). Here every link
-is read once, when the search index is built after a load, with the store's own `links_from_many`, and kept
+is read once, when the search index is built after a load, by the store's own link rules (`link_rows`), and kept
 in SQLite by source and by target beside every document's summary (`documents()`): a level is then two
 index range scans, the same cost at 1k and 100k documents.
 
@@ -27,18 +27,16 @@ CREATE TABLE doc_link(source TEXT NOT NULL, relation TEXT NOT NULL, target TEXT 
 """
 INDEXES = ("CREATE INDEX doc_link_from ON doc_link(source, relation)",  # after the rows: one sort each
            "CREATE INDEX doc_link_to ON doc_link(target, relation)")
-BATCH = 500  # IRIs per links_from_many call while building, and per IN (…) while reading
+BATCH = 500  # IRIs per IN (…) while reading
 VERSION = "1"
 
 
 class LinkSource(Protocol):
-    """What the link pages are built from: the backend's own link rules (Store.links_from_many)."""
+    """What the link pages are built from: the backend's own link rules (Store.links_from_many reads the same)."""
 
-    def link_subjects(self) -> Iterable[str]:
-        """Every IRI with an outgoing relation edge (documents, and provisions citing by pinpoint)."""
-
-    def links_from_many(self, iris: list[str], relations: list[str] | None = None) -> dict[str, list[LinkRow]]:
-        """See Store.links_from_many."""
+    def link_rows(self) -> Iterable[tuple[str, str, str, tuple[Provenance, ...]]]:
+        """Every link (source IRI, relation, target IRI, its provenance in provenance order), as `links_from_many`
+        gives it; sources are documents and provisions citing by pinpoint."""
 
 
 def fill(conn: sqlite3.Connection, store: LinkSource, documents: Iterable[DocSummary]) -> int:
@@ -48,13 +46,9 @@ def fill(conn: sqlite3.Connection, store: LinkSource, documents: Iterable[DocSum
     conn.executemany("INSERT INTO doc_summary VALUES (?,?,?,?,?,?,?,?,?)",
                      ((d.iri, d.number, d.type, d.issuer, d.date, d.year, d.title, int(d.ingested), d.source_file)
                       for d in documents))
-    subjects = sorted(set(store.link_subjects()))
-    written = 0
-    for i in range(0, len(subjects), BATCH):
-        found = store.links_from_many(subjects[i:i + BATCH])
-        rows = [(r.source.iri, r.relation, r.target.iri, _pack(r.provenance)) for rs in found.values() for r in rs]
-        conn.executemany("INSERT INTO doc_link VALUES (?,?,?,?)", rows)
-        written += len(rows)
+    before = conn.total_changes
+    conn.executemany("INSERT INTO doc_link VALUES (?,?,?,?)", ((s, r, o, _pack(p)) for s, r, o, p in store.link_rows()))
+    written = conn.total_changes - before
     for sql in INDEXES:
         conn.execute(sql)
     conn.execute("INSERT INTO meta VALUES ('link_pages', ?)", (VERSION,))

@@ -183,23 +183,8 @@ class Neo4jStore(Materialised):
 
     def _links(self, iris: list[str], relations: list[str] | None, outgoing: bool) -> dict[str, list[LinkRow]]:
         """Links of every IRI in one UNWIND query (each IRI found by its unique `uri`) plus the summaries."""
-        types = sorted({_RELATION_TYPE_OF[r] for r in relation_names(relations)})
         out: dict[str, list[LinkRow]] = {i: [] for i in iris}
-        if not out:
-            return out
-        pattern = "(me)-[r]->(other)" if outgoing else "(me)<-[r]-(other)"
-        rows = self._read(
-            f"UNWIND $iris AS iri MATCH (me:Resource {{uri: iri}}) MATCH {pattern} WHERE type(r) IN $types "
-            "RETURN iri, type(r) AS t, other.uri AS other, r.graph AS g, r.quote AS q, r.provision AS p, r.start AS s, "
-            "r.end AS e",
-            iris=sorted(out), types=types)
-        prov: dict[tuple[str, str, str], set[Provenance]] = defaultdict(set)
-        for r in rows:
-            key = (r["iri"], r["t"], r["other"])
-            prov.setdefault(key, set())  # an edge without provenance still makes a row
-            for q, p, s, e in zip(r["q"] or [], r["p"] or [], r["s"] or [], r["e"] or []):
-                prov[key].add(Provenance(document=r["g"], provision=p or None,  # the asserting graph
-                                         quote=q or None, start=None if s < 0 else s, end=None if e < 0 else e))
+        prov = self._link_edges(sorted(out), relations, outgoing) if out else {}
         docs = self._summaries([*out, *(o for _, _, o in prov)])
         for (iri, t, other), provs in prov.items():
             me, you = docs.get(iri, DocSummary(iri=iri)), docs.get(other, DocSummary(iri=other))
@@ -208,6 +193,35 @@ class Neo4jStore(Materialised):
         for rows_of in out.values():
             rows_of.sort(key=lambda row: link_key(row.target if outgoing else row.source, row.relation))
         return out
+
+    def _link_edges(self, iris: list[str], relations: list[str] | None,
+                    outgoing: bool) -> dict[tuple[str, str, str], set[Provenance]]:
+        """Provenance by (IRI, relationship type, other end's uri) of every link of `iris`; an edge without
+        provenance is there with none."""
+        types = sorted({_RELATION_TYPE_OF[r] for r in relation_names(relations)})
+        pattern = "(me)-[r]->(other)" if outgoing else "(me)<-[r]-(other)"
+        rows = self._read(
+            f"UNWIND $iris AS iri MATCH (me:Resource {{uri: iri}}) MATCH {pattern} WHERE type(r) IN $types "
+            "RETURN iri, type(r) AS t, other.uri AS other, r.graph AS g, r.quote AS q, r.provision AS p, r.start AS s, "
+            "r.end AS e",
+            iris=iris, types=types)
+        prov: dict[tuple[str, str, str], set[Provenance]] = defaultdict(set)
+        for r in rows:
+            key = (r["iri"], r["t"], r["other"])
+            prov.setdefault(key, set())  # an edge without provenance still makes a row
+            for q, p, s, e in zip(r["q"] or [], r["p"] or [], r["s"] or [], r["e"] or []):
+                prov[key].add(Provenance(document=r["g"], provision=p or None,  # the asserting graph
+                                         quote=q or None, start=None if s < 0 else s, end=None if e < 0 else e))
+        return prov
+
+    def link_rows(self) -> Iterator[tuple[str, str, str, tuple[Provenance, ...]]]:
+        """See graph.link_pages.LinkSource: `_links`' edges and provenance, for every node with an outgoing
+        relationship of a relation's type, a batch at a time."""
+        subjects = sorted(r["u"] for r in self._read(
+            "MATCH (me:Resource)-[r]->() WHERE type(r) IN $types RETURN DISTINCT me.uri AS u", types=sorted(RELATION_TYPES)))
+        for batch in nm.batches(subjects):
+            for (iri, t, other), provs in sorted(self._link_edges(batch, None, True).items()):
+                yield iri, RELATION_TYPES[t], other, tuple(sorted(provs, key=provenance_key))
 
     # ---- browsing: documents by filter, provisions, entities, roles -----------------------
 
@@ -388,13 +402,6 @@ class Neo4jStore(Materialised):
                             rows=sorted(nm.local(t) for t in ROW_KINDS)):
             if _is_iri(r["x"]):
                 yield r["x"]
-
-    def link_subjects(self) -> Iterator[str]:
-        """See graph.link_pages.LinkSource: every node with an outgoing relationship of a relation's type."""
-        for r in self._read("MATCH (me:Resource)-[r]->() WHERE type(r) IN $types RETURN DISTINCT me.uri AS u",
-                            types=sorted(RELATION_TYPES)):
-            if _is_iri(r["u"]):
-                yield r["u"]
 
     def node_info(self, iris: list[str]) -> dict[str, tuple[str, str | None]]:
         """See graph.role_index.RoleSource: (kind, label) by the label order of Store.roles, for IRIs with either."""

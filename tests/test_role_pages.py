@@ -66,7 +66,8 @@ def assert_pages_are_the_store(store: Store, holders: list[tuple[str, str]] | No
 def assert_links_are_the_store(store: Store, index: SearchIndex) -> int:
     """Every link in both directions, per IRI and in one batch, under each relation filter, and every summary,
     as the store computes them; returns how many links were compared."""
-    holders = sorted({d.iri for d in store.documents()} | set(store.link_subjects()))  # type: ignore[attr-defined]
+    docs = [d.iri for d in store.documents()]
+    holders = sorted({*docs, *(p.iri for d in docs for p in store.provisions(d))})  # pinpoints cite from provisions
     whole = store._links(holders, None, True)  # type: ignore[attr-defined]
     iris = sorted(set(holders) | {r.target.iri for rows in whole.values() for r in rows}) + [MISS]
     for relations in RELATION_FILTERS:
