@@ -68,28 +68,51 @@ def test_a_blank_day_and_month_leave_the_year() -> None:
     assert "no date of issue found: its place-date line leaves day and month blank (năm 2099)" in d.errors
 
 
-def test_two_parts_in_one_batch_are_named_as_parts(tmp_path: Path) -> None:
+def _cancu(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CANCU_DATA": str(tmp_path), "CANCU_OXIGRAPH": str(tmp_path / "ox")}
+    run = subprocess.run([sys.executable, "-m", "cancu.cli", *args], capture_output=True, text=True, cwd=ROOT, env=env,
+                         timeout=600)
+    assert "Traceback" not in run.stderr, run.stderr
+    return run
+
+
+def _parts_lines(run: subprocess.CompletedProcess[str]) -> list[str]:
+    return [ln for ln in run.stderr.splitlines() if "two parts of one document printed across gazette issues" in ln]
+
+
+def test_two_parts_are_named_as_parts_by_ingest_and_load(tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()
     # the continuation's name sorts first: the first part is still the one stored
     for name, text in (("a-continuation.txt", CONTINUATION), ("b-first.txt", FIRST_PART),
                        ("c-law-continuation.txt", LAW_CONTINUATION), ("d-law-first.txt", LAW_FIRST)):
         (src / name).write_text(text, encoding="utf-8")
-    env = {**os.environ, "CANCU_DATA": str(tmp_path)}
-    run = subprocess.run([sys.executable, "-m", "cancu.cli", "ingest", str(src), "-o", str(tmp_path / "rdf")],
-                         capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
-    assert "Traceback" not in run.stderr, run.stderr
-    lines = [ln for ln in run.stderr.splitlines() if "two parts of one document printed across gazette issues" in ln]
+    run = _cancu(tmp_path, "ingest", str(src), "-o", str(tmp_path / "rdf"))
+    lines = _parts_lines(run)
     # one id: the continuation is named with the first part it belongs to, and not stored
     same_id = [ln for ln in lines if ln.startswith(f"cancu: {src / 'a-continuation.txt'}: ")]
     assert len(same_id) == 1 and str(src / "b-first.txt") in same_id[0] and "only the first part is stored" in same_id[0]
     # a law's first part without its adoption date has another id than its dated continuation: both kept, named
     claims = [ln for ln in lines if "both kept and neither merged" in ln]
     assert len(claims) == 1 and str(src / "c-law-continuation.txt") in claims[0] and str(src / "d-law-first.txt") in claims[0]
-    assert sorted(p.name for p in (tmp_path / "rdf").glob("*.nq")) == [
+    rdf = tmp_path / "rdf"
+    assert sorted(p.name for p in rdf.glob("*.nq")) == [
         "gazetteer.nq", "luat-2099-03-02-thu-nghiem.nq", "luat-2099-9999-qh99.nq", "tt-2099-9999-test.nq"]
-    assert "b-first.txt" in (tmp_path / "rdf" / "tt-2099-9999-test.nq").read_text(encoding="utf-8")
+    assert "b-first.txt" in (rdf / "tt-2099-9999-test.nq").read_text(encoding="utf-8")
     assert run.returncode == 1  # a file not stored
+
+    load = _cancu(tmp_path, "load", str(rdf))  # the store hears of the two law parts the same way
+    claims = [ln for ln in _parts_lines(load) if "both kept and neither merged" in ln]
+    assert len(claims) == 1 and "c-law-continuation.txt" in claims[0] and "d-law-first.txt" in claims[0]
+    # the circular's continuation, ingested in a batch of its own, meets its first part in the store
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / "a-continuation.txt").write_text(CONTINUATION, encoding="utf-8")
+    assert _cancu(tmp_path, "ingest", str(alone), "-o", str(tmp_path / "rdf2")).returncode == 0
+    again = [ln for ln in _parts_lines(_cancu(tmp_path, "load", str(tmp_path / "rdf2" / "tt-2099-9999-test.nq")))
+             if "not loaded" in ln]  # (the two law parts stay named at every load)
+    assert len(again) == 1 and "b-first.txt" in again[0] and "not loaded, the stored document kept" in again[0]
+    assert "the part continued from Công báo số 9001 + 9002, the first part" in again[0]
 
 
 def test_real_continuation_banner() -> None:
