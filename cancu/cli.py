@@ -48,13 +48,14 @@ def _parse_all(files: list[Path], progress: bool) -> tuple[list, list[str]]:
     that fails gives one error line and the rest go on."""
     import os
 
+    from ingest import parts
     from ingest.limits import LimitExceeded
+    from ingest.models import Document
     from ingest.parse_worker import ParsePool, warm
     from ingest.pipeline import unstorable
     from ingest.readers import ReadError
 
-    docs, errors = [], []
-    seen: dict[str, Path] = {}
+    docs, errors, storable = [], [], []
     warm()  # once here: the workers are forked warm (before any thread, e.g. the progress bar's, starts)
     pool = ParsePool(min(os.cpu_count() or 1, 4) if len(files) > 50 else 1, config.current(), start="fork")
     bar = None
@@ -73,18 +74,22 @@ def _parse_all(files: list[Path], progress: bool) -> tuple[list, list[str]]:
             problem = unstorable(doc)
             if problem:  # nothing trustworthy to store
                 errors.append(f"{f}: {problem}")
-            elif doc.doc_id in seen:
-                errors.append(f"{f}: duplicate document {doc.number} ({doc.doc_id}), already read from {seen[doc.doc_id]}")
             else:
-                for problem in doc.errors:
-                    _err(f"{f}: warning: {problem}")
-                seen[doc.doc_id] = f
-                docs.append(doc)
+                storable.append((f, doc))
         if bar:
             bar.update()
     pool.close()
     if bar:
         bar.close()
+    seen: dict[str, Document] = {}
+    for f, doc in sorted(storable, key=lambda fd: parts.begins_first(fd[1])):  # a text's first part whatever the order
+        if doc.doc_id in seen:
+            errors.append(f"{f}: {parts.second_copy(doc, seen[doc.doc_id])}")
+            continue
+        for problem in doc.errors:
+            _err(f"{f}: warning: {problem}")
+        seen[doc.doc_id] = doc
+        docs.append(doc)
     for e in errors:
         _err(e)
     return docs, errors
@@ -102,7 +107,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     import pyoxigraph
 
-    from ingest import identity
+    from ingest import identity, parts
     from ingest.limits import LimitExceeded, check_quads
     from ingest.resolve import registry_of, resolve
     from ingest.to_rdf import document_quads, gazetteer_quads
@@ -114,10 +119,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     docs, errors = _parse_all(files, progress=True)
     registry = registry_of(docs)
     catalogue = identity.build(docs)
-    source = {d.doc_id: d.source for d in docs}
+    by_id = {d.doc_id: d for d in docs}
     for ids in catalogue.conflicts:  # kept apart (ingest.identity), so the reader hears of it once here
-        _err("warning: two ingested documents claim one identity, both kept and neither merged: "
-             + "; ".join(f"{source[i]} ({i})" for i in ids))
+        _err("warning: " + parts.claim_line([by_id[i] for i in ids]))
     out = Path(args.output) if args.output else Path(_settings(args).data_dir) / "rdf"
     out.mkdir(parents=True, exist_ok=True)
     triples, written = 0, 0

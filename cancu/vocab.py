@@ -77,6 +77,8 @@ class CC(DefinedNamespace):
     place: URIRef  # place of issue
     field: URIRef  # lĩnh vực
     proposedBy: URIRef  # "Theo đề nghị của …" (text)
+    continuedFrom: URIRef  # the gazette issue a part printed across issues continues from ("201 + 202")
+    continuedIn: URIRef  # … and the issue it goes on in
     sourceFile: URIRef  # present only on documents ingested from a file (not stubs)
     signature: URIRef
     signer: URIRef

@@ -33,12 +33,14 @@ from cancu.iri import ELI_PATH, DocId, split_provision
 from graph.rdf_files import read_quads
 from graph.store import LoadError, OnDiskStore, Store, supports
 from ingest.identity import Catalogue, Described, build_from, pinpoint_ids
+from ingest.parts import PARTS, different_parts, part_name
 
 CC = "https://w3id.org/cancu/ontology#"
 ELI = "http://data.europa.eu/eli/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _PROPS = {CC + "typeName": "type", ELI + "title": "title", ELI + "date_document": "date", CC + "year": "year",
-          CC + "number": "number", CC + "sourceFile": "source"}
+          CC + "number": "number", CC + "sourceFile": "source", CC + "continuedFrom": "continued_from",
+          CC + "continuedIn": "continued_in"}
 STATE_VERSION = 1
 BATCH_QUADS = 200_000  # re-pointed graphs are put back in files of about this many quads
 
@@ -55,6 +57,7 @@ class GraphIdentity:
     refs: list[str] = field(default_factory=list)  # other documents' ids ("luat-2024-x") and provisions ("…/dieu_1")
     applied: dict[str, str] = field(default_factory=dict)  # ref -> the ref it was re-pointed to, where they differ
     copy: str = ""  # the kept copy of its file, relative to the state directory
+    part: list[str | None] = field(default_factory=lambda: [None, None])  # gazette issues it continues from, in
 
 
 @dataclass
@@ -109,7 +112,7 @@ def describe(graph: str, quads: list[ox.Quad], loaded_from: str) -> GraphIdentit
     base = graph.split(ELI_PATH, 1)[0] if ELI_PATH in graph else ""
     own = values.get(graph, {})
     info = GraphIdentity(base, min(own["source"]) if own.get("source") else None, loaded_from,
-                         refs=sorted(refs))
+                         refs=sorted(refs), part=[min(own[k]) if own.get(k) else None for k in ("continued_from", "continued_in")])
     for d in sorted(documents):
         v = values.get(d, {})
         ingested = d == graph
@@ -282,8 +285,10 @@ class Batch:
                           if other and other.source and Path(other.source).name != Path(info.source).name), None)
             if clash:  # the same file ingested from another folder is a re-load; another file is another document
                 g, other = clash
+                parts = f" ({PARTS}: {part_name(*infos[g].part)}, {part_name(*other.part)})" \
+                    if different_parts([infos[g].part[0], other.part[0]]) else ""
                 self._error(f"{f}: {infos[g].source} has the identity of {other.source} (loaded from {other.loaded_from}"
-                            f"): {g}; not loaded, the stored document kept", on_error)
+                            f"): {g}{parts}; not loaded, the stored document kept", on_error)
                 continue
             claimed.update(infos)
             self.files.append((f, infos))
@@ -292,11 +297,13 @@ class Batch:
         self.before = {g: dict(info.applied) for g, info in state.graphs.items()}
         state.graphs = held
         self.catalogue = state.catalogue()
-        sources = {DocId.from_iri(g).id: (info.source, info.loaded_from) for g, info in held.items()
+        sources = {DocId.from_iri(g).id: (info.source, info.loaded_from, info.part[0]) for g, info in held.items()
                    if info.source and ELI_PATH in g}
         for ids in self.catalogue.conflicts:
             named = "; ".join(f"{i} ({sources[i][0]}, loaded from {sources[i][1]})" for i in ids if i in sources)
-            line = f"two ingested documents claim one identity, both kept and neither merged: {named}"
+            kind = PARTS if different_parts(sources[i][2] for i in ids if i in sources) \
+                else "two ingested documents claim one identity"
+            line = f"{kind}, both kept and neither merged: {named}"
             self.report.conflicts.append(line)
             on_error(line)
 

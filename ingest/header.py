@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from typing import Callable
 
-from cancu.numbers import ADOPTED_TYPES, JOINT_TYPES, TYPE_NAMES, DocNumber, find_numbers
+from cancu.numbers import ADOPTED_TYPES, JOINT_TYPES, LAW_TYPES, TYPE_NAMES, DocNumber, find_numbers
 from cancu.text import fold, squash
 from ingest.dates import LONG_DATE, iso, parse_short
 from ingest.models import Signer
@@ -48,6 +49,19 @@ _ADOPTED = re.compile(
 # A consolidated text authenticates itself at its end: "BỘ TÀI CHÍNH / Số: 06/VBHN-BTC / XÁC THỰC VĂN BẢN HỢP NHẤT"
 _AUTHENTICATION = re.compile(r"^\s*XÁC\s+THỰC\s+VĂN\s+BẢN\s+HỢP\s+NHẤT\s*$", re.MULTILINE)
 CONSOLIDATED = "Văn bản hợp nhất"
+# A text the gazette continues from an earlier issue opens with a banner naming it instead of its header: the issuer,
+# "<Type> số <number> ngày <date>" and the title (on that line or the next), then "(Tiếp theo Công báo số 201 + 202)".
+# "BỘ TÀI CHÍNH" / "Thông tư số 102/2018/TT-BTC ngày 14 tháng 11 năm 2018" / "hướng dẫn kế toán Bảo hiểm xã hội";
+# a law: "Luật số 91/2015/QH13 ngày 24 tháng 11 năm 2015 Bộ luật dân sự", a heading where the text resumes after it.
+CONTINUED_FROM = re.compile(r"^[ \t]*\(Tiếp[ \t]+theo[ \t]+Công[ \t]+báo[ \t]+số[ \t]+(?P<issue>\d[\d \t+]*?)[ \t]*\)", re.MULTILINE)
+_BANNER_HEAD = 1500  # the banner and its mark stand in the first lines
+_NAMED = re.compile(rf"^[ \t]*(?P<type>{'|'.join(TYPE_NAMES)})(?P<name>(?:[ \t]+[^\W\d]\S*){{0,12}}?)[ \t]+số[ \t]*:?[ \t]*(?=\d)", re.MULTILINE)
+_DATE_NEXT = re.compile(r"[ \t]*\n?[ \t]*" + LONG_DATE.pattern, re.IGNORECASE)
+_RESUMES = re.compile(r"^(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC|Điều[ \t]+\d|Phụ lục|PHỤ LỤC)\b")
+_LAW_TITLE = re.compile(r"^(Bộ luật|Luật)[ \t]+(\S.*)$", re.IGNORECASE)
+# A place-date line whose day and month were left blank in print ("Hà Nội, ngày       tháng      năm 2026"): the year only
+_YEAR_ONLY = re.compile(r"^[ \t]*[A-ZĐÀ-Ỹ][^\n,|]{1,40},[ \t]*ngày[ \t.…]*tháng[ \t.…]*năm[ \t]+(?P<year>(?:19|20)\d\d)\b",
+                        re.MULTILINE | re.IGNORECASE)
 _VV_LINE = re.compile(r"^\s*V/v[ \t]+(?P<title>.+)$", re.MULTILINE)
 _NATIONAL = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")
 _PREAMBLE_START = re.compile(r"^[ \t]*(Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị)\b", re.MULTILINE)
@@ -78,6 +92,8 @@ class Header:
     signature: Signer | None = None
     co_issuers: list[str] = dc_field(default_factory=list)
     year: int | None = None
+    year_only: int | None = None  # the year of a place-date line printed with day and month left blank
+    continued_from: str | None = None  # the gazette issue a continued text began in ("201 + 202")
     body_start: int = 0  # where the document itself starts (after a site metadata block)
     meta: dict[str, str] = dc_field(default_factory=dict)
 
@@ -108,6 +124,7 @@ def parse_header(text: str, issuer_name: "IssuerNamer") -> Header:
     h.date_in_force = parse_short(meta.get("date_in_force", "")) or own.date_in_force
     h.field = meta.get("field")
     h.title, h.place, h.proposed_by, h.signature = own.title, own.place, own.proposed_by, own.signature
+    h.year_only, h.continued_from = own.year_only, own.continued_from
     number = _first_number(meta.get("number"), own.number)
     h.number = str(number) if number else None
     if number:
@@ -191,6 +208,16 @@ class IssuerNamer:
 
 def _from_document(body: str, offset: int, issuer_name: IssuerNamer) -> Header:
     """Header fields read from the document itself (letterhead, Số line, date line, title, signature)."""
+    mark = CONTINUED_FROM.search(body, 0, _BANNER_HEAD)
+    if mark:  # its banner names it; what stands after the mark (a form's "Số:" line) is no header of it
+        own = _banner(body[:mark.start()], issuer_name)
+        own.continued_from = squash(mark["issue"])
+        if own.number:
+            m = _IN_FORCE_DATE.search(body)
+            own.date_in_force = iso(m[1], m[2], m[3]) if m else None
+            own.signature = find_signature(body, offset)
+            own.signer = own.signature.name if own.signature else None
+        return own
     own = Header()
     num_m = NUMBER_LINE.search(body[:HEAD])
     if num_m:
@@ -203,6 +230,9 @@ def _from_document(body: str, offset: int, issuer_name: IssuerNamer) -> Header:
     if pd:
         own.place = pd["place"].strip()
         own.date_issued = iso(pd[2], pd[3], pd[4])
+    else:
+        blank = _YEAR_ONLY.search(body, num_m.end(), num_m.end() + 600) if num_m else None
+        own.year_only = int(blank["year"]) if blank else None
     consolidated = _authentication(body, offset, issuer_name)
     nat = _NATIONAL.search(body[:HEAD])
     cut = min(x for x in (nat.start() if nat else None, num_m.start() if num_m else None, 3000) if x is not None)
@@ -240,6 +270,34 @@ def _from_document(body: str, offset: int, issuer_name: IssuerNamer) -> Header:
         own.type, own.date_in_force = CONSOLIDATED, None
     own.signer = own.signature.name if own.signature else None
     return own
+
+
+def _banner(head: str, issuer_name: IssuerNamer) -> Header:
+    """Number, type, date, title and issuer of a continued text from the banner before its "(Tiếp theo …)" mark;
+    an empty Header when no line there names a document by its number."""
+    named = _NAMED.search(head)
+    hit = next(find_numbers(head[named.end():]), None) if named else None
+    if not named or not hit or hit[1] != 0:
+        return Header()
+    own = Header(number=str(hit[0]), type=named["type"])
+    pos = named.end() + hit[2]
+    date = _DATE_NEXT.match(head, pos)
+    if date:
+        own.date_issued, pos = iso(date[1], date[2], date[3]), date.end()
+    title = squash(f"{named['name']} {_banner_title(head[pos:])}")
+    law = _LAW_TITLE.match(title) if own.type in LAW_TYPES else None
+    if law:  # "Luật số 91/2015/QH13 … Bộ luật dân sự": the title names the law's kind
+        own.type = next(t for t in TYPE_NAMES if fold(t) == fold(law[1]))
+        title = law[2]
+    own.title = title[:1].upper() + title[1:] if title else None  # mid-sentence in the banner: "hướng dẫn …"
+    lines = [ln.strip() for ln in head[:named.start()].splitlines() if ln.strip()]
+    own.issuer = issuer_name.letterhead(lines[-3:]) if lines else None
+    return own
+
+
+def _banner_title(rest: str) -> str:
+    """The title after the banner's number and date: up to a blank line or a heading where the text resumes."""
+    return _paragraph(rest, lambda s, para: bool(_RESUMES.match(s))).rstrip(" ;,.")
 
 
 def _adoption(body: str) -> re.Match[str] | None:
@@ -285,7 +343,13 @@ def _authentication(body: str, offset: int, issuer_name: IssuerNamer
 
 def _title_after(body: str, pos: int) -> str | None:
     """The paragraph after the type line (the title), joined across PDF line breaks."""
-    rest = body[pos:].lstrip("\n ")
+    return _paragraph(body[pos:], lambda s, para: bool(_PREAMBLE_START.match(s))
+                      or bool(para and s.isupper() and not para[-1].isupper())) or None
+
+
+def _paragraph(rest: str, ends: Callable[[str, list[str]], bool]) -> str:
+    """The first paragraph of `rest`, its lines joined: up to a blank line, or a line that `ends` it (given the
+    lines before it)."""
     para: list[str] = []
     for line in rest.splitlines():
         s = line.strip()
@@ -293,10 +357,10 @@ def _title_after(body: str, pos: int) -> str | None:
             if para:
                 break
             continue
-        if _PREAMBLE_START.match(s) or (para and s.isupper() and not para[-1].isupper()):
+        if ends(s, para):
             break
         para.append(s)
-    return squash(" ".join(para)) or None
+    return squash(" ".join(para))
 
 
 def find_signature(body: str, offset: int = 0) -> Signer | None:
@@ -349,6 +413,8 @@ def _year(h: Header, site_title: str | None) -> int | None:
         number = DocNumber.parse(h.number)
         if number.year:
             return number.year
+    if h.year_only:
+        return h.year_only
     if site_title:
         m = re.search(r"\bnăm\s+((?:19|20)\d\d)\b", site_title)
         if m:

@@ -155,6 +155,9 @@ class Document:
     mentions: list[Mention] = dc_field(default_factory=list)
     roles: list[Role] = dc_field(default_factory=list)
     errors: list[str] = dc_field(default_factory=list)
+    # a text the gazette prints across issues: the issue it continues from / in ("201 + 202"); this file holds one part
+    continued_from: str | None = None
+    continued_in: str | None = None
     text: str = ""  # normalised full text (spans index into it)
     doc_id: str | None = None
 

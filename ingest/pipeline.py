@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from cancu.numbers import LAW_TYPES, find_numbers
-from cancu.text import fold, nfc
+from cancu.text import fold, nfc, squash
 from ingest import names, roles, tables
 from ingest.citations import body_refs, find_self, preamble_refs
 from ingest.furniture import blank_furniture
@@ -28,8 +28,7 @@ _DECISION_MARK = re.compile(
 )
 # The opening formula of a consolidated text: the base document "…, được sửa đổi, bổ sung bởi:" its amending ones
 _CONSOLIDATION = re.compile(r"được\s+sửa\s+đổi,?\s+bổ\s+sung\s+bởi\s*:")
-_CONTINUATION = re.compile(r"\(Tiếp\s+theo\s+Công\s+báo\s+số")
-_CONTINUED = re.compile(r"\(Xem\s+tiếp\s+Công\s+báo\s+số")
+_CONTINUED = re.compile(r"\(Xem\s+tiếp\s+Công\s+báo\s+số\s+(?P<issue>\d[\d \t+]*?)\s*\)")
 MIN_WORDS = 40
 _FATAL = ("header truncated", "almost no text", "the continuation of a text")  # errors that leave no document worth storing
 TRUNCATED = "header truncated: no date of issue and no text after the number line"
@@ -65,19 +64,27 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
     h = parse_header(text, issuer_namer())
     doc = Document(source=source, number=h.number, type=h.type, issuer=h.issuer, co_issuers=h.co_issuers, signer=h.signer,
                    date_issued=h.date_issued, date_in_force=h.date_in_force, title=h.title, place=h.place,
-                   field=h.field, proposed_by=h.proposed_by, signature=h.signature, text=text)
+                   field=h.field, proposed_by=h.proposed_by, signature=h.signature, continued_from=h.continued_from,
+                   text=text)
     words = len(text.split(maxsplit=MIN_WORDS))  # the count when under MIN_WORDS: no need to split a whole text
     if words < MIN_WORDS:
         doc.errors.append(f"almost no text ({words} words besides gazette page furniture: pages printed as images?)")
     consolidation = _CONSOLIDATION.search(text, h.body_start, h.body_start + HEAD)
     if consolidation and _OPENER.search(text, h.body_start, consolidation.start()):
         consolidation = None  # the formula opens a consolidated text; after a Căn cứ line it is a legal basis's wording
-    if _CONTINUATION.search(text, h.body_start, h.body_start + 1000):
-        doc.errors.append("the continuation of a text begun in an earlier gazette issue (\"Tiếp theo Công báo số …\"): "
-                          "its header and number are there")
-    if _CONTINUED.search(text, max(h.body_start, len(text) - 2000)):
-        doc.errors.append("the text continues in a later gazette issue (\"Xem tiếp Công báo số …\"): this file holds its first part")
-    if consolidation and doc.type != CONSOLIDATED:
+    if h.continued_from and doc.number:
+        doc.errors.append(f"the text continues one begun in an earlier gazette issue (\"Tiếp theo Công báo số "
+                          f"{h.continued_from}\"): this file holds only the part printed in this issue, without the "
+                          "header and legal bases printed there")
+    elif h.continued_from:
+        doc.errors.append(f"the continuation of a text begun in an earlier gazette issue (\"Tiếp theo Công báo số "
+                          f"{h.continued_from}\") with no banner naming it by number")
+    continued = _CONTINUED.search(text, max(h.body_start, len(text) - 2000))
+    if continued:
+        doc.continued_in = squash(continued["issue"])
+        doc.errors.append(f"the text continues in a later gazette issue (\"Xem tiếp Công báo số {doc.continued_in}\"): "
+                          + ("this file holds its first part" if not h.continued_from else "the rest is printed there"))
+    if consolidation and doc.type != CONSOLIDATED and not h.continued_from:
         doc.errors.append("a consolidated text (văn bản hợp nhất) without its own N/VBHN number and authentication "
                           "block: the part of it printed in another gazette issue?")
         doc.type, doc.number = CONSOLIDATED, None
@@ -87,6 +94,8 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
         body = NUMBER_LINE.search(text, h.body_start)
         if body and len(text[body.end():].strip()) < 120:
             doc.errors.append(TRUNCATED)
+        elif h.year_only:
+            doc.errors.append(f"no date of issue found: its place-date line leaves day and month blank (năm {h.year_only})")
         else:
             doc.errors.append("no date of issue found")
     if not doc.type:
@@ -94,7 +103,8 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
 
     annex_m = ANNEX_START.search(text, h.body_start)
     body_end = annex_m.start() if annex_m else len(text)
-    p_start, p_end = _preamble(text, h.body_start, body_end)
+    # a continuation opens mid-text: no preamble, so no legal basis (its Căn cứ lines are in the earlier issue)
+    p_start, p_end = _preamble(text, h.body_start, body_end) if not h.continued_from else (0, 0)
     provisions = parse_structure(text, p_end if p_end else h.body_start, body_end)
     annex_provs, rows = tables.parse_annexes(text, doc.errors, source)
     doc.provisions = provisions + annex_provs

@@ -83,7 +83,8 @@ def document_quads(doc: Document, base: str | None = None) -> list[Quad]:
         g.add(d, eli.passed_by, _entity(g, "agency", name, base))
     if doc.date_in_force:
         g.add(d, eli.first_date_entry_in_force, _lit(doc.date_in_force, xsd.date))
-    for pred, value in ((cc.place, doc.place), (cc.field, doc.field), (cc.proposedBy, doc.proposed_by)):
+    for pred, value in ((cc.place, doc.place), (cc.field, doc.field), (cc.proposedBy, doc.proposed_by),
+                        (cc.continuedFrom, doc.continued_from), (cc.continuedIn, doc.continued_in)):
         if value:
             g.add(d, pred, value)
     if doc.signature:

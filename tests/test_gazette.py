@@ -99,8 +99,9 @@ def test_whole_gazette_targets() -> None:
     need(GAZETTE)
     t = summary(*scores(GAZETTE))["total"]
     assert t["tracebacks"] == 0 and t["files"] >= 200
-    # 7 of 205 files hold no whole document (pages printed as images, parts continued in another issue)
-    assert t["parsed"] >= 0.96 and t["number"] >= 0.95 and t["type"] >= 0.97 and t["year"] >= 0.96
+    # 7 of 205 files hold no document that names itself (4 of pages printed as images, 3 first parts of consolidated
+    # texts whose own number stands in a later issue); a continuation is read by the banner naming it
+    assert t["parsed"] >= 0.965 and t["number"] >= 0.95 and t["type"] >= 0.97 and t["year"] >= 0.96
     assert t["can_cu_with_bases"] >= 0.99
 
 

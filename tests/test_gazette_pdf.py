@@ -3,7 +3,7 @@
 `../shared/gazette/pdf/bhxh/<slug>.pdf` are the original gazette PDFs, `../shared/gazette/bhxh/<slug>.txt`
 the same documents as text (extracted by the collection's author). Read through our PDF reader, a
 PDF must give the parser what the text gives it: number, type, date of issue and legal bases.
-A file that holds no whole document (an annex-only continuation) must be refused from both copies.
+A file that holds no document naming itself (the first part of a consolidated text) must be refused from both copies.
 
 Without ../shared (a user's checkout) these tests skip in one line; with CI=true they fail.
 """
