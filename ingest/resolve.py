@@ -48,9 +48,11 @@ def resolve(doc: Document, registry: Registry | None = None) -> None:
     law_numbers: dict[str, str] = {}
     refs = sorted(doc.legal_bases + doc.cites, key=lambda r: r.start)
     for ref in refs + sorted(doc.related, key=lambda r: r.start):
-        if ref.title:  # law by name
+        if ref.title:  # law by name; by name and number without a date: its number's id, for the number names
+            # one law where the name and year may name two (Luật Tổ chức chính quyền địa phương of Feb and Jun 2025)
             year_or_date = ref.date or (str(ref.year) if ref.year else UNDATED)
-            ref.doc_id = DocId.for_law(ref.title, year_or_date).id
+            by_number = id_of(number_of(ref.number), ref.year, ref.type) if ref.number and not ref.date else None
+            ref.doc_id = by_number or DocId.for_law(ref.title, year_or_date).id
             if ref.number:
                 law_numbers[number_of(ref.number).key] = ref.doc_id
             continue
