@@ -27,11 +27,13 @@ from cancu.numbers import LAW_TYPES, number_of
 from cancu.text import fold
 
 _LAW_PREFIX = re.compile(r"^(?:bo\s+)?luat\s+")
+_PUNCTUATION = re.compile(r"[^\w\s]")
 
 
 def name_key(title: str) -> str:
-    """'Luật Tổ chức Chính phủ' -> 'to chuc chinh phu'; '&' and 'và' are one word, spacing does not count."""
-    key = fold(title).replace("&", " va ")
+    """'Luật Tổ chức Chính phủ' -> 'to chuc chinh phu'; '&' and 'và' are one word; spacing and punctuation do not
+    count ("Luật Quản lý, sử dụng tài sản công" is also written without its comma), as in the id's slug."""
+    key = _PUNCTUATION.sub(" ", fold(title).replace("&", " va "))
     return " ".join(_LAW_PREFIX.sub("", key).split())
 
 

@@ -82,3 +82,14 @@ def test_a_name_and_number_goes_by_its_number_where_the_name_and_year_name_two()
             _citing("b", law("Luật Tổ chức chính quyền địa phương", date="2025-06-16")),
             _citing("c", law("Luật Tổ chức chính quyền địa phương", number="72/2025/QH15"))]
     assert resolved(docs)[2] == ["luat-2025-72-qh15"]
+
+
+
+def test_a_comma_more_or_less_is_one_name_and_two_dates_stay_two_laws() -> None:
+    """A name written with and without a comma ("Luật Quản lý, sử dụng tài sản công" / "Luật Quản lý sử dụng …") is
+    one name: two dates of it are two laws, never joined through the one name-and-year id both spell (fictional)."""
+    docs = [_citing("a", law("Luật Thử nghiệm A, B", date="2099-01-01")),
+            _citing("b", law("Luật Thử nghiệm A B", date="2099-06-01")),
+            _citing("c", law("Luật Thử nghiệm A B", year=2099))]
+    assert resolved(docs) == [["luat-2099-01-01-thu-nghiem-a-b"], ["luat-2099-06-01-thu-nghiem-a-b"],
+                              ["luat-2099-thu-nghiem-a-b"]]
