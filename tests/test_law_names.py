@@ -25,6 +25,11 @@ DEADLINE = """pháp luật của Nhà nước, trên cơ sở đó chủ động
 sửa đổi, bổ sung một số điều của Luật Thương mại, Luật Cạnh tranh, Luật Quản 
 lý ngoại thương, Luật Bảo vệ quyền lợi người tiêu dùng theo quy định, trình 
 Chính phủ trước ngày 10 tháng 7 năm 2026."""
+# enacting formulas quoted by consolidated texts (the law enacted has no number yet): tests/fixtures/gazette/
+# van-ban-hop-nhat-so-47-vbhn-vpqh-41398.txt, line 52, and thue_tncn/van-ban-hop-nhat-so-111-vbhn-vpqh-469594.txt, 36-37
+ENACTING = "Quốc hội ban hành Luật sửa đổi, bổ sung một số điều của Luật Bảo hiểm y tế số 25/2008/QH12.”. "
+ENACTING_LIST = """Quốc hội ban hành Luật sửa đổi, bổ sung một số điều của Luật Thuế thu nhập cá nhân 
+số 109/2025/QH15; Luật Thuế giá trị gia tăng số 48/2024/QH15 đã được sửa đổi, bổ sung một """
 
 
 def test_an_amending_law_is_one_name_with_its_date() -> None:
@@ -49,3 +54,9 @@ def test_a_date_of_entry_into_force_is_no_law_s_date() -> None:
 
 def test_a_deadline_is_no_law_s_date() -> None:
     assert find_refs(DEADLINE) == []
+
+
+def test_the_number_in_an_enacting_formula_is_the_amended_law_s() -> None:
+    assert [(r.title, str(r.number)) for r in find_refs(ENACTING)] == [("Luật Bảo hiểm y tế", "25/2008/QH12")]
+    assert [(r.title, str(r.number)) for r in find_refs(ENACTING_LIST)] == [
+        ("Luật Thuế thu nhập cá nhân", "109/2025/QH15"), ("Luật Thuế giá trị gia tăng", "48/2024/QH15")]
