@@ -18,6 +18,7 @@ import time
 import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -204,19 +205,31 @@ KNOWN_LAWS = ROOT / "bench" / "known_laws.json"  # checked by hand: which laws o
 def real_laws(name: str, year: int, ids: set[str]) -> tuple[dict[str, list[str]], list[str]]:
     """Nodes of one law name and year by the real law each is the node of (bench/known_laws.json, by date or
     number), and the nodes of no law listed: a citation's other date, or a name and year the file does not list."""
-    from cancu.identity import date_of_id, name_key, number_of_id
+    from cancu.identity import date_of_id, number_of_id
     from cancu.numbers import number_of
 
-    laws = [law for law in json.loads(KNOWN_LAWS.read_text(encoding="utf-8"))["laws"]
-            if name_key(law["name"]) == name and int(law["date"][:4]) == year]
+    laws = _known_laws().get((name, year), [])
     by_law: dict[str, list[str]] = defaultdict(list)
     stray = []
     for i in sorted(ids):
         date, number = date_of_id(i), number_of_id(i)
         law = next((f"{law['number']} of {law['date']}" for law in laws if date == law["date"] or (
             number and number_of(number).key == number_of(law["number"]).key)), None)
-        by_law[law].append(i) if law else stray.append(i)
+        if law:
+            by_law[law].append(i)
+        else:
+            stray.append(i)
     return dict(by_law), stray
+
+
+@lru_cache(maxsize=1)
+def _known_laws() -> dict[tuple[str, int], list[dict[str, str]]]:
+    from cancu.identity import name_key
+
+    out: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
+    for law in json.loads(KNOWN_LAWS.read_text(encoding="utf-8"))["laws"]:
+        out[(name_key(law["name"]), int(law["date"][:4]))].append(law)
+    return dict(out)
 
 
 def _ratio(pair: list[int]) -> float:
