@@ -4,7 +4,7 @@
 
 Each phase runs in a fresh child interpreter, so its peak RSS (getrusage) is its own:
 - catalogue: every graph of the synthetic corpus described (graph.reresolve.describe) and the catalogue of all
-  of them built (ingest.identity.build_from), nothing loaded: what re-resolution adds in time and memory;
+  of them built (cancu.identity.build_from), nothing loaded: what re-resolution adds in time and memory;
 - plain: a new Oxigraph store built from the files as they are (graph.oxigraph_bulk.build, the load without it);
 - resolved: what `cancu load` does for a new store now: graph.reresolve.resolve_files (describe, catalogue,
   rewrite) + the same bulk build + commit (the identities and file copies kept beside the store);

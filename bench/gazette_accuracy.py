@@ -18,6 +18,7 @@ import time
 import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -138,8 +139,10 @@ def scores(folder: Path, pattern: str = "*.txt") -> tuple[dict[str, TypeScore], 
 
 
 def identity_scores(folder: Path, pattern: str = "*.txt") -> dict[str, Any]:
-    """Issue 14 over a batch as `cancu ingest` resolves it: laws of one name and year left as several nodes,
-    and of the legal bases whose target is itself in the folder, how many land on its ingested node."""
+    """Issue 14 over a batch as `cancu ingest` resolves it: real laws left as several nodes, laws of one name and
+    year kept apart (each its own node), and of the legal bases whose target is itself in the folder, how many
+    land on its ingested node."""
+    from cancu.identity import name_key
     from cancu.numbers import LAW_TYPES
     from ingest import identity
     from ingest.pipeline import unstorable
@@ -162,27 +165,71 @@ def identity_scores(folder: Path, pattern: str = "*.txt") -> dict[str, Any]:
     for doc in docs:
         for ref in doc.legal_bases + doc.cites:
             if ref.title and ref.type in LAW_TYPES and ref.doc_id:
-                law_nodes[(identity.name_key(ref.title), ref.date[:4] if ref.date else ref.year)].add(ref.doc_id)
-    split = sorted(f"{name} ({year}): {sorted(ids)}" for (name, year), ids in law_nodes.items() if len(ids) > 1)
+                law_nodes[(name_key(ref.title), int(ref.date[:4]) if ref.date else ref.year)].add(ref.doc_id)
+    # a split: one real law with several nodes (a name-and-year citation left unresolved between two is not one);
+    # kept apart: two real laws of one name and year, each with its own node
+    split, apart = [], []
+    for (name, year), ids in sorted(law_nodes.items(), key=str):
+        by_law, stray = real_laws(name, year, ids - set(catalogue.ambiguous))
+        line = f"{name} ({year}): " + "; ".join([f"{law}: {nodes}" for law, nodes in by_law.items()] + (
+            [f"{'no law of this date or number' if by_law else 'not checked'}: {stray}"] if stray else []))
+        if any(len(nodes) > 1 for nodes in by_law.values()) or (stray and len(stray) + len(by_law) > 1):
+            split.append(line)
+        if len(by_law) > 1:
+            apart.append(line)
     # the folder's own documents, by number and year, and laws by name and year (what the texts say of themselves)
     own_number = {(number_of(d.number).key, int(d.date_issued[:4]) if d.date_issued else None): d.doc_id
                   for d in docs if d.number}
-    own_law = {(identity.name_key(d.title), int(d.date_issued[:4])): d.doc_id
+    own_law = {(name_key(d.title), int(d.date_issued[:4])): d.doc_id
                for d in docs if d.type in LAW_TYPES and d.title and d.date_issued}
     in_folder, landed, misses = 0, 0, []
     for doc in docs:
         for ref in doc.legal_bases:
             want = own_number.get((number_of(ref.number).key, ref.year)) if ref.number else None
             if not want and ref.title:
-                want = own_law.get((identity.name_key(ref.title), int(ref.date[:4]) if ref.date else ref.year))
+                want = own_law.get((name_key(ref.title), int(ref.date[:4]) if ref.date else ref.year))
             if want:
                 in_folder += 1
                 landed += ref.doc_id == want
                 if ref.doc_id != want:
                     misses.append(f"{doc.doc_id}: {ref.text[:80]} -> {ref.doc_id}, not {want}")
     return {"laws_cited_by_name": len(law_nodes), "laws_split": len(split), "split": split,
+            "laws_apart": len(apart), "apart": apart,
             "ambiguous": len(catalogue.ambiguous), "bases_to_folder": in_folder,
             "landed_on_ingested": landed / in_folder if in_folder else 1.0, "misses": misses}
+
+
+KNOWN_LAWS = ROOT / "bench" / "known_laws.json"  # checked by hand: which laws of one name and year are real
+
+
+def real_laws(name: str, year: int, ids: set[str]) -> tuple[dict[str, list[str]], list[str]]:
+    """Nodes of one law name and year by the real law each is the node of (bench/known_laws.json, by date or
+    number), and the nodes of no law listed: a citation's other date, or a name and year the file does not list."""
+    from cancu.identity import date_of_id, number_of_id
+    from cancu.numbers import number_of
+
+    laws = _known_laws().get((name, year), [])
+    by_law: dict[str, list[str]] = defaultdict(list)
+    stray = []
+    for i in sorted(ids):
+        date, number = date_of_id(i), number_of_id(i)
+        law = next((f"{law['number']} of {law['date']}" for law in laws if date == law["date"] or (
+            number and number_of(number).key == number_of(law["number"]).key)), None)
+        if law:
+            by_law[law].append(i)
+        else:
+            stray.append(i)
+    return dict(by_law), stray
+
+
+@lru_cache(maxsize=1)
+def _known_laws() -> dict[tuple[str, int], list[dict[str, str]]]:
+    from cancu.identity import name_key
+
+    out: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
+    for law in json.loads(KNOWN_LAWS.read_text(encoding="utf-8"))["laws"]:
+        out[(name_key(law["name"]), int(law["date"][:4]))].append(law)
+    return dict(out)
 
 
 def _ratio(pair: list[int]) -> float:
@@ -242,11 +289,14 @@ def main(argv: list[str] | None = None) -> int:
     result = summary(by_type, mb_s)
     result["identity"] = ident = identity_scores(folder)
     print(table(result))
-    print(f"identity: {ident['laws_split']} of {ident['laws_cited_by_name']} laws cited by name left as several nodes "
-          f"in one year ({ident['ambiguous']} name-and-year citations with two candidates, kept unresolved); "
+    print(f"identity: {ident['laws_split']} of {ident['laws_cited_by_name']} law names and years left as several "
+          f"nodes of one law ({ident['ambiguous']} name-and-year citations with two candidates, kept unresolved); "
           f"legal bases to a document of the folder: {ident['bases_to_folder']}, "
           f"{ident['landed_on_ingested']:.3f} on its ingested node")
     for line in ident["split"] + ident["misses"]:
+        print("  " + line)
+    print(f"laws of one name and year, distinct dates (kept apart, correct): {ident['laws_apart']}")
+    for line in ident["apart"]:
         print("  " + line)
     print(f"tracebacks: {result['total']['tracebacks']}; parse speed {mb_s:.2f} MB/s on one core")
     if args.diff:

@@ -122,6 +122,8 @@ def summary() -> str:
         if ident:
             add("gazette_split", "gazette: laws of one name and year left as several nodes", str(ident["laws_split"]), "0",
                 _met(-ident["laws_split"], 0, True))
+            if "laws_apart" in ident:
+                add("", "gazette: laws of one name and year, distinct dates (kept apart, correct)", str(ident["laws_apart"]))
             add("gazette_landed", "gazette: legal bases to a folder document landing on its ingested node",
                 _num(ident["landed_on_ingested"]), "≥ 0.98", _met(ident["landed_on_ingested"], 0.98, True))
     pdf = read_result("pdf_ingest_speed") or {}

@@ -70,6 +70,14 @@ class DocId:
         return f"{base or base_iri()}{ELI_PATH}{'/'.join(parts)}"
 
 
+def id_of(number: DocNumber, year: int | None, type_name: str | None) -> str | None:
+    """The id a number names, or None (kept as an unresolved reference) when it names no issuing body."""
+    try:
+        return DocId.for_number(number, year, type_name).id
+    except ValueError:
+        return None
+
+
 def _type_slug(type_name: str | None) -> str:
     from cancu.numbers import TYPE_BY_NAME
     from cancu.text import fold

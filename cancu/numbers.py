@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator
 
 from cancu.registry import DOC_TYPES
@@ -101,6 +102,12 @@ class DocNumber:
         if self.year is None and not re.match(r"QH|UBTVQH", self.issuer):
             return "Công văn"
         return None
+
+
+@lru_cache(maxsize=1 << 14)
+def number_of(text: str) -> DocNumber:
+    """`DocNumber.parse`, remembered: ingest and the identity catalogue parse the same few numbers again and again."""
+    return DocNumber.parse(text)
 
 
 def _type(code: str) -> str | None:

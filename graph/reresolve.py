@@ -1,11 +1,11 @@
 """Re-resolution at load time: the order in which graphs are loaded never changes the stored graph (issue 14).
 
-`cancu ingest` points every citation at the one id its batch knows for the cited document (ingest.identity).
+`cancu ingest` points every citation at the one id its batch knows for the cited document (cancu.identity).
 A later batch may bring the document itself, or another citation that joins two forms ("Luật Việc làm số
 38/2013/QH13" and "Luật Việc làm ngày 16/11/2013"): the graphs loaded before still name the stub ids of
 their own batch. So a load keeps, beside the store, what every loaded graph says of identities (its own
 facts, the laws it cites by name, the document and provision ids it refers to) and a copy of each file as
-it was loaded. The catalogue of everything loaded is built from that with ingest.identity.build_from (the
+it was loaded. The catalogue of everything loaded is built from that with cancu.identity.build_from (the
 one stub -> real rule), each incoming graph is rewritten with it, and every stored graph whose references
 the new catalogue moves is rewritten from its copy and put back through the store's ordinary
 `load` (replace a named graph), so whatever the store derives from its quads stays exact.
@@ -32,8 +32,7 @@ from cancu.config import Settings
 from cancu.iri import ELI_PATH, DocId, split_provision
 from graph.rdf_files import read_quads
 from graph.store import LoadError, OnDiskStore, Store, supports
-from ingest.identity import Catalogue, Described, build_from, pinpoint_ids
-from ingest.parts import PARTS, different_parts, part_name
+from cancu.identity import PARTS, Catalogue, Described, build_from, different_parts, part_name, pinpoint_ids
 
 CC = "https://w3id.org/cancu/ontology#"
 ELI = "http://data.europa.eu/eli/ontology#"
@@ -184,7 +183,7 @@ class State:
                 self.graphs = {g: GraphIdentity(**v) for g, v in data["graphs"].items()}
 
     def catalogue(self) -> Catalogue:
-        """The catalogue of every graph held (ingest.identity.build_from)."""
+        """The catalogue of every graph held (cancu.identity.build_from)."""
         items = (Described(*d) for info in self.graphs.values() for d in info.described)
         provisions = {DocId.from_iri(g).id: info.pinpoints for g, info in self.graphs.items() if info.pinpoints}
         return build_from(items, provisions)

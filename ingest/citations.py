@@ -37,11 +37,23 @@ def _alternation(names: Iterable[str], lower_start: bool = False) -> str:
 _TYPE_WORD = re.compile(
     rf"({_alternation((n for t in DOC_TYPES for n in (t.vi, *t.aliases, *t.words)), lower_start=True)})(?:\s+số)?\s*$"
 )
-# A law cited by name: from "Luật"/"Bộ luật" to its number or date (one PDF line break allowed).
+# A law cited by name: from "Luật"/"Bộ luật" to its number, date or year (PDF line breaks allowed). The name
+# of an amending law lists the laws it amends ("Luật sửa đổi, bổ sung một số điều của Luật Chứng khoán, Luật Kế
+# toán, …, Luật Xử lý vi phạm hành chính ngày 29 tháng 11 năm 2024"): one name, read whole (up to 400
+# characters), so the date is never given to the last law of its list. A date after "(kể) từ", "trước",
+# "đến", "sau" or "hiệu lực" is when something else happens ("…, có hiệu lực kể từ ngày 01 tháng 01 năm
+# 2026"), never the date of the law named before it. An enacting formula ("Quốc hội ban hành Luật sửa đổi, bổ
+# sung một số điều của Luật Bảo hiểm y tế số 25/2008/QH12") names a law that has no number yet: the number is
+# the amended law's, so the name read there is the amended law's.
+_NAME_CHAR = (r"(?:(?!Nghị quyết|Nghị định|Quyết định|Thông tư|Chỉ thị|Luật số)"
+              r"(?:[^;:()\n\d.]|\n(?!Căn cứ)))")
 LAW_RE = re.compile(  # each branch opens with its letter, the look-behind after it: the engine skips to B, L, l
+    r"(?P<title>L(?<![\w]L)(?<!hành\sL)uật\s+sửa\s+đổi,?\s+bổ\s+sung\s" + _NAME_CHAR + r"{1,400}?"
     # "Luật bảo hiểm y tế" is a name; a lower-case "luật" starts one only before a capital ("luật trước ngày" does not)
-    r"(?P<title>(?:B(?<![\w]B)ộ\s+Luật\s+(?!số\b|này\b)|L(?<![\w]L)uật\s+(?!số\b|này\b)|l(?<![\w]l)uật\s+(?=[A-ZĐÀ-Ỹ]))"
-    r"(?:(?!Nghị quyết|Nghị định|Quyết định|Thông tư|Chỉ thị|Luật số)(?:[^;:()\n\d.]|\n(?!Căn cứ))){1,160}?)"
+    r"|(?:B(?<![\w]B)ộ\s+Luật\s+(?!số\b|này\b)|L(?<![\w]L)uật\s+(?!số\b|này\b|sửa\s+đổi,?\s+bổ\s+sung\s)"
+    r"|l(?<![\w]l)uật\s+(?=[A-ZĐÀ-Ỹ]))"
+    + _NAME_CHAR + r"{1,160}?)"
+    r"(?<!\btừ)(?<!\btrước)(?<!\bđến)(?<!\bsau)(?<!hiệu\slực)"
     r"(?=\s+(?:số\s+\d+/\d{4}/QH\d+\s*)?ngày\s+\d{1,2}\s+tháng|\s+số\s+\d+/\d{4}/QH\d+|\s+năm\s+(?:19|20)\d\d(?!\d))"
 )
 _LAW_YEAR = re.compile(r"\s+năm\s+((?:19|20)\d\d)(?!\d)")  # "Bộ luật Dân sự năm 2015": name and year

@@ -9,23 +9,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from cancu.identity import PARTS, different_parts, part_name
 from ingest.models import Document
-
-PARTS = "two parts of one document printed across gazette issues"
-
-
-def part_name(continued_from: str | None, continued_in: str | None) -> str:
-    """'the first part' / 'the part continued from Công báo số 201 + 202' / 'the text'."""
-    if continued_from:
-        return f"the part continued from Công báo số {continued_from}"
-    return "the first part" if continued_in else "the text"
-
-
-def different_parts(continued_from: Iterable[str | None]) -> bool:
-    """Whether documents of one identity are different parts of it (they continue from different issues), rather
-    than copies of one part (a text and its PDF)."""
-    return len(set(continued_from)) > 1
-
 
 def begins_first(doc: Document) -> bool:
     """Sort key: the part that begins a text (its header and legal bases) before the parts that continue it."""

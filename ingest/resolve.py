@@ -10,22 +10,15 @@ number recurs across years), and otherwise stays undated rather than guessed. A 
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
 
-from cancu.iri import UNDATED, DocId
-from cancu.numbers import LAW_TYPES, DocNumber
+from cancu.iri import UNDATED, DocId, id_of
+from cancu.numbers import LAW_TYPES, DocNumber, number_of
 from cancu.text import fold
 from ingest.citations import SelfFound, date_before
 from ingest.models import Document, Provision, Ref
 from ingest.structure import slug_number
 
 Registry = dict[str, set[int]]  # number key -> years of known documents with that number
-
-
-@lru_cache(maxsize=1 << 14)
-def number_of(text: str) -> DocNumber:
-    """`DocNumber.parse`, remembered: ingest parses the same few numbers again at every step of a document."""
-    return DocNumber.parse(text)
 
 
 def registry_of(docs: list[Document]) -> Registry:
@@ -49,23 +42,17 @@ def own_id(doc: Document, year: int | None) -> str | None:
     return id_of(number_of(doc.number), year, doc.type)
 
 
-def id_of(number: DocNumber, year: int | None, type_name: str | None) -> str | None:
-    """The id a number names, or None (kept as an unresolved reference) when it names no issuing body."""
-    try:
-        return DocId.for_number(number, year, type_name).id
-    except ValueError:
-        return None
-
-
 def resolve(doc: Document, registry: Registry | None = None) -> None:
     """Fill `doc_id` (and `year` when inferred) on every reference of `doc`, in text order."""
     seen: dict[str, set[int]] = defaultdict(set)
     law_numbers: dict[str, str] = {}
     refs = sorted(doc.legal_bases + doc.cites, key=lambda r: r.start)
     for ref in refs + sorted(doc.related, key=lambda r: r.start):
-        if ref.title:  # law by name
+        if ref.title:  # law by name; by name and number without a date: its number's id, for the number names
+            # one law where the name and year may name two (Luật Tổ chức chính quyền địa phương of Feb and Jun 2025)
             year_or_date = ref.date or (str(ref.year) if ref.year else UNDATED)
-            ref.doc_id = DocId.for_law(ref.title, year_or_date).id
+            by_number = id_of(number_of(ref.number), ref.year, ref.type) if ref.number and not ref.date else None
+            ref.doc_id = by_number or DocId.for_law(ref.title, year_or_date).id
             if ref.number:
                 law_numbers[number_of(ref.number).key] = ref.doc_id
             continue

@@ -14,9 +14,9 @@ from rdflib.namespace import ORG, RDF, SKOS, XSD
 from cancu.config import base_iri
 from cancu.registry import named_kinds
 from cancu.iri import DocId, entity_iri
+from cancu.numbers import number_of
 from cancu.vocab import CC, ELI, RELATION_PROPERTIES, ROLE_PROPERTIES, TYPE_CLASSES
 from ingest.models import AnnexRow, Document, Role
-from ingest.resolve import number_of
 
 
 class _Terms:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.gazette_accuracy import identity_scores, scores, summary
+from bench.gazette_accuracy import identity_scores, real_laws, scores, summary
 from ingest.furniture import blank_furniture
 from ingest.pipeline import parse_path, unstorable
 from shared_data import GAZETTE, need
@@ -109,9 +109,24 @@ def test_whole_gazette_identity() -> None:
     """Issue 14, point 6: laws cited by name are not split by the form of the citation."""
     need(GAZETTE)
     ident = identity_scores(GAZETTE)
-    assert ident["laws_cited_by_name"] >= 200
-    assert ident["laws_split"] <= 5, ident["split"]  # what remains: two laws of one name in one year, kept apart
+    assert ident["laws_cited_by_name"] >= 190
+    # what remains: two citations giving a law another date, and the June 2025 Luật Tổ chức chính quyền địa phương
+    # cited by date and by number, which no text of the folder pairs
+    assert ident["laws_split"] <= 3, ident["split"]
+    assert any(line.startswith("to chuc chinh quyen dia phuong (2025)") for line in ident["apart"]), ident["apart"]
     assert ident["bases_to_folder"] >= 20 and ident["landed_on_ingested"] >= 0.98, ident["misses"]
+
+
+def test_nodes_of_one_name_and_year_by_the_real_law_each_is() -> None:
+    """bench/known_laws.json: two laws of one name and year each with its node are kept apart; a node whose date no
+    law has (a citation's other date) is apart from the law's; a name and year not listed is not checked."""
+    by_law, stray = real_laws("to chuc chinh quyen dia phuong", 2025, {
+        "luat-2025-02-19-to-chuc-chinh-quyen-dia-phuong", "luat-2025-72-qh15"})
+    assert by_law == {"65/2025/QH15 of 2025-02-19": ["luat-2025-02-19-to-chuc-chinh-quyen-dia-phuong"],
+                      "72/2025/QH15 of 2025-06-16": ["luat-2025-72-qh15"]} and stray == []
+    assert real_laws("doanh nghiep", 2014, {"luat-2014-11-26-doanh-nghiep", "luat-2014-12-08-doanh-nghiep"}) == (
+        {"68/2014/QH13 of 2014-11-26": ["luat-2014-11-26-doanh-nghiep"]}, ["luat-2014-12-08-doanh-nghiep"])
+    assert real_laws("thu nghiem", 2099, {"luat-2099-01-01-thu-nghiem"}) == ({}, ["luat-2099-01-01-thu-nghiem"])
 
 
 def test_whole_gazette_ingests_and_loads_without_traceback(tmp_path: Path) -> None:

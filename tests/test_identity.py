@@ -73,3 +73,23 @@ def test_the_ingested_law_is_the_node_and_order_does_not_matter() -> None:
     random.Random(7).shuffle(shuffled)
     again = dict(zip((d.source for d in shuffled), resolved(shuffled)))
     assert [again[d.source] for d in docs] == first
+
+
+def test_a_name_and_number_goes_by_its_number_where_the_name_and_year_name_two() -> None:
+    """'Luật Tổ chức chính quyền địa phương số 72/2025/QH15' (nghi-dinh-so-140-2026-nd-cp): the number names one law
+    even where the name and year name two; the number's node, not the unresolved name-and-year one."""
+    docs = [_citing("a", law("Luật Tổ chức chính quyền địa phương", date="2025-02-19")),
+            _citing("b", law("Luật Tổ chức chính quyền địa phương", date="2025-06-16")),
+            _citing("c", law("Luật Tổ chức chính quyền địa phương", number="72/2025/QH15"))]
+    assert resolved(docs)[2] == ["luat-2025-72-qh15"]
+
+
+
+def test_a_comma_more_or_less_is_one_name_and_two_dates_stay_two_laws() -> None:
+    """A name written with and without a comma ("Luật Quản lý, sử dụng tài sản công" / "Luật Quản lý sử dụng …") is
+    one name: two dates of it are two laws, never joined through the one name-and-year id both spell (fictional)."""
+    docs = [_citing("a", law("Luật Thử nghiệm A, B", date="2099-01-01")),
+            _citing("b", law("Luật Thử nghiệm A B", date="2099-06-01")),
+            _citing("c", law("Luật Thử nghiệm A B", year=2099))]
+    assert resolved(docs) == [["luat-2099-01-01-thu-nghiem-a-b"], ["luat-2099-06-01-thu-nghiem-a-b"],
+                              ["luat-2099-thu-nghiem-a-b"]]
