@@ -7,7 +7,6 @@ of one document are never joined into one: a batch names both files and says wha
 
 from __future__ import annotations
 
-from typing import Iterable
 
 from cancu.identity import PARTS, different_parts, part_name
 from ingest.models import Document
