@@ -234,7 +234,7 @@ class Neo4jStore(Materialised):
         """Every document node, stubs included, sorted by IRI (for the search index and listings)."""
         return [d for u, src in self._doc_srcs() if _is_iri(u) and (d := _summary_of(u, src))]
 
-    def entities(self, kind: str | None = None) -> list[EntitySummary]:
+    def _entities(self, kind: str | None = None) -> list[EntitySummary]:
         """See Store.entities: named entities by labels (sorted by IRI), or annex rows for "task" / "indicator"."""
         if kind in ("task", "indicator"):
             cls = CC + ("Task" if kind == "task" else "Indicator")

@@ -333,7 +333,7 @@ class OxigraphStore(Materialised):
         docs = self._summaries([r["d"].value for r in rows if isinstance(r.get("d"), ox.NamedNode)])
         return sorted(docs.values(), key=lambda d: d.iri)
 
-    def entities(self, kind: str | None = None) -> list[EntitySummary]:
+    def _entities(self, kind: str | None = None) -> list[EntitySummary]:
         """Every named entity with its labels (skos:prefLabel, skos:altLabel, cc:abbreviation), sorted by IRI.
         `kind` keeps one kind; "task" / "indicator" list annex rows (label = cc:text, alt = cc:label)."""
         if kind in ("task", "indicator"):

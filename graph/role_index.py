@@ -22,6 +22,7 @@ from itertools import groupby
 from typing import Iterable, Protocol
 
 from cancu.iri import split_provision
+from cancu.registry import named_kinds
 from graph.store import EntityDetail, EntityRole, EntitySummary, Provenance, role_names
 
 SCHEMA = """
@@ -29,6 +30,8 @@ CREATE TABLE role_node(iri TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT) WIT
 CREATE TABLE role_page(me TEXT NOT NULL, dir TEXT NOT NULL, role TEXT NOT NULL, label TEXT NOT NULL,
                        other TEXT NOT NULL, PRIMARY KEY (me, dir, role, label, other)) WITHOUT ROWID;
 CREATE TABLE entity_detail(iri TEXT PRIMARY KEY, detail TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE entity_list(k TEXT NOT NULL, iri TEXT NOT NULL, kind TEXT NOT NULL, label TEXT, alt_labels TEXT NOT NULL,
+                         PRIMARY KEY (k, iri)) WITHOUT ROWID;
 CREATE TABLE doc_rows(iri TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE role_link(s TEXT NOT NULL, role TEXT NOT NULL, o TEXT NOT NULL, document TEXT NOT NULL,
                        provision TEXT, quote TEXT, start INTEGER, end INTEGER);
@@ -53,7 +56,8 @@ CREATE INDEX role_source_me ON role_source(me, dir, document);
 DROP TABLE role_link;
 """
 BATCH = 5000  # IRIs per node_info call while building
-VERSION = "3"  # of the tables below; an index file with another (or none) is not read for role pages
+NAMED_KINDS = [k.code for k in named_kinds()]  # the kinds whose lists are kept (Store.entities(kind))
+VERSION = "4"  # of the tables below; an index file with another (or none) is not read for role pages
 
 
 class RoleSource(Protocol):
@@ -68,8 +72,8 @@ class RoleSource(Protocol):
     def role_links(self) -> Iterable[tuple[str, str, str, Provenance]]:
         """(role, subject, object, provenance) of every cc:Link of a role edge between named ends."""
 
-    def entities(self) -> list[EntitySummary]:
-        """Every named entity."""
+    def entities(self, kind: str | None = None) -> list[EntitySummary]:
+        """Every named entity, or those of one kind (Store.entities)."""
 
     def entity(self, iri: str) -> EntityDetail | None:
         """A named entity with what hangs on it (Store.entity)."""
@@ -97,9 +101,13 @@ def fill(conn: sqlite3.Connection, store: RoleSource) -> int:
     conn.executemany("INSERT INTO role_link VALUES (?,?,?,?,?,?,?,?)",
                      ((s, r, o, p.document, p.provision, p.quote, p.start, p.end) for r, s, o, p in store.role_links()))
     conn.executescript(DERIVED)
+    named = {k: store.entities(k) for k in NAMED_KINDS}  # per kind: an entity typed twice is listed under both
+    conn.executemany("INSERT INTO entity_list VALUES (?,?,?,?,?)",
+                     ((k, e.iri, e.kind, e.label, json.dumps(e.alt_labels, ensure_ascii=False))
+                      for k, found in named.items() for e in found))
     conn.executemany("INSERT INTO entity_detail VALUES (?,?)",
-                     ((e.iri, json.dumps(asdict(d), ensure_ascii=False)) for e in store.entities()
-                      if (d := store.entity(e.iri)) is not None))
+                     ((i, json.dumps(asdict(d), ensure_ascii=False)) for i in sorted({e.iri for f in named.values() for e in f})
+                      if (d := store.entity(i)) is not None))
     conn.execute("INSERT INTO meta VALUES ('role_pages', ?)", (VERSION,))
     conn.executemany("INSERT INTO doc_rows VALUES (?,?)",
                      sorted(Counter(split_provision(x)[0] for x in set(store.annex_rows())).items()))
@@ -178,6 +186,15 @@ def row_counts(conn: sqlite3.Connection, iris: list[str]) -> dict[str, int]:
         chunk = unique[i:i + 500]
         out.update(conn.execute(f"SELECT iri, n FROM doc_rows WHERE iri IN ({','.join('?' * len(chunk))})", chunk))
     return out
+
+
+def entities(conn: sqlite3.Connection, kind: str) -> list[EntitySummary] | None:
+    """See Store.entities(kind) for a named kind, as the store listed them when the pages were built; None for
+    another kind (annex rows are not kept here)."""
+    if kind not in NAMED_KINDS:
+        return None
+    return [EntitySummary(i, k, label, tuple(json.loads(alts))) for i, k, label, alts in conn.execute(
+        "SELECT iri, kind, label, alt_labels FROM entity_list WHERE k = ? ORDER BY iri", (kind,))]
 
 
 def entity(conn: sqlite3.Connection, iri: str) -> EntityDetail | None:

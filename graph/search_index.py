@@ -30,7 +30,7 @@ from graph import link_pages, role_index
 from graph.link_pages import LinkSource
 from graph.role_index import RoleSource
 from graph.shared import document_order
-from graph.store import DocSummary, EntityDetail, EntityRole, LinkRow, Provenance
+from graph.store import DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow, Provenance
 
 MATCH_CAP = 1000  # matches a search counts and ranks at most (see the module docstring)
 
@@ -51,7 +51,7 @@ class IndexSource(RoleSource, LinkSource, Protocol):
 
     def documents(self) -> list[DocSummary]: ...
 
-    def entities(self) -> list[Any]: ...  # objects with iri, kind, label, alt_labels
+    def entities(self, kind: str | None = None) -> list[Any]: ...  # objects with iri, kind, label, alt_labels
 
 
 @dataclass(frozen=True)
@@ -222,6 +222,11 @@ class SearchIndex:
         """See Store.role_sources, from the materialised role links."""
         with self._lock:
             return role_index.role_sources(self._conn, iri, direction)
+
+    def entities(self, kind: str) -> list[EntitySummary] | None:
+        """The named entities of one kind as the store listed them when the index was built (None: another kind)."""
+        with self._lock:
+            return role_index.entities(self._conn, kind)
 
     def entity(self, iri: str) -> EntityDetail | None:
         """A named entity as the store gave it when the index was built (None: not one of them)."""

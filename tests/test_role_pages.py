@@ -12,6 +12,7 @@ from corpus_store import corpus_store  # noqa: F401  (fixture)
 from neo4j_server import CorpusStores, Neo4jInfo, corpus_rdf, corpus_stores  # noqa: F401  (fixture)
 
 from graph.oxigraph_store import OxigraphStore
+from graph.role_index import NAMED_KINDS
 from graph.search_index import SearchIndex, build_index
 from graph.store import DocSummary, Store
 
@@ -41,6 +42,9 @@ def assert_pages_are_the_store(store: Store, holders: list[tuple[str, str]] | No
     entities = [e.iri for e in store.entities()]
     assert [index.entity(i) for i in entities] == [store._entity(i) for i in entities]  # type: ignore[attr-defined]
     assert index.entity("http://127.0.0.1:8000/id/agency/khong-co") is None
+    for kind in NAMED_KINDS:  # the lists of each kind, an entity typed twice under both
+        assert index.entities(kind) == store._entities(kind), kind  # type: ignore[attr-defined]
+    assert index.entities("task") is None  # annex rows are the store's to list
     seen = 0
     for iri, direction in holders or role_holders(store):
         scratch = store._role_counts(iri, direction)  # type: ignore[attr-defined]

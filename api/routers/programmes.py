@@ -87,9 +87,13 @@ def _list(kind: str):
     return handler
 
 
+ITEM_PAGE = 20  # default page of an item's legal basis, agencies and enterprises: each legal-basis entry carries
+# its own legal bases and every row up to PROVENANCE_CAP quotes, so 50 made a ~0.5 MB answer (~40 ms at 100k)
+
+
 def _detail(kind: str, what: str):
     def handler(item_id: str, request: Request, store: Store = Depends(get_role_store), format: Format = None,
-                limit: Limit = 50, offset: Offset = 0):
+                limit: Limit = ITEM_PAGE, offset: Offset = 0):
         ent = get_entity(store, item_id, [kind], what)
         rdf_kind = wants_rdf(request, format)
         return rdf(store, ent.iri, rdf_kind) if rdf_kind else _item(store, ent, limit, offset)
