@@ -75,16 +75,6 @@ def peak_rss_mb(children: bool = False) -> float:
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)
 
 
-def rss_mb(pid: int) -> float | None:
-    """Current RSS of a process (psutil), MB; None if unknown."""
-    try:
-        import psutil
-
-        return round(psutil.Process(pid).memory_info().rss / 2**20, 1)
-    except Exception:
-        return None
-
-
 def tree_rss_mb(pid: int) -> float | None:
     """RSS of a process and its children (a JVM with helpers, uvicorn with workers), MB."""
     try:
