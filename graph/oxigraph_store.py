@@ -39,8 +39,9 @@ from graph.store import (ROLE_PROPERTIES, BatchedLinks, DocSummary, Materialised
 from graph.own_facts import (CLAIMS_SUFFIX, DESCRIPTIVE, LEGAL_DOCUMENT, MULTI_VALUED, SOURCE_FILE, VIEW_GRAPH,
                              claims_graph, is_claims_graph, resolve_stub, split_claims)
 from graph.rdf_files import read_quads
-from graph.shared import (ATTRIBUTES, ENTITY_KINDS, PROVISION_KINDS, RELATION_BY_IRI, RELATIONS, ROW_KINDS,
-                          document_order, kind_of, link_key, pick, provenance_key)
+from graph.shared import (ATTRIBUTES, DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS,
+                          RELATION_BY_IRI, RELATIONS, ROW_KINDS, doc_summary, document_order, int_or_none, kind_of,
+                          link_key, pick, provenance_key, relation_names)
 
 if TYPE_CHECKING:
     from cancu.config import Settings
@@ -55,16 +56,9 @@ PREFIXES = {"cc": CC, "eli": ELI, "skos": SKOS, "org": "http://www.w3.org/ns/org
             "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
 
 
-# Document property IRI -> DocSummary field.
-_DOC_PROPS = {
-    CC + "number": "number", CC + "typeName": "type", CC + "issuerName": "issuer",
-    ELI + "date_document": "date", CC + "year": "year", ELI + "title": "title",
-    CC + "sourceFile": "source_file",
-}
-_LEGAL_DOC = CC + "LegalDocument"
 _LINK_PREDICATES = ", ".join(f"<{CC}{p}>" for p in ("linkRelation", "linkTarget", "inProvision", "quote", "charStart",
                                                    "charEnd"))  # what `_provenance` reads of a cc:Link
-_SUMMARY_PREDICATE_NODES = [ox.NamedNode(p) for p in (*_DOC_PROPS, RDF_TYPE)]  # what `_summaries` reads
+_SUMMARY_PREDICATE_NODES = [ox.NamedNode(p) for p in (*DOC_PROPS, RDF_TYPE)]  # what `_summaries` reads
 _SUMMARY_PREDICATES = ", ".join(str(p) for p in _SUMMARY_PREDICATE_NODES)
 # What `provisions` reads of each part, by property IRI -> its key ("t": the types `kind_of` chooses from).
 _PROVISION_PROPS = {RDF_TYPE: "t", ELI + "is_part_of": "parent", CC + "label": "label", CC + "heading": "heading",
@@ -385,13 +379,13 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
         typed: set[str] = set()  # typed cc:LegalDocument in their own graph
         for d, p, o in self._own_statements(docs):
             if p.value == RDF_TYPE:
-                if o.value == _LEGAL_DOC:
+                if o.value == LEGAL_DOCUMENT:
                     typed.add(d.value)
             elif p.value not in own[d.value] or o.value < own[d.value][p.value]:
                 own[d.value][p.value] = o.value
         typed |= self._typed_documents([d for d in docs if d not in typed])
-        rest = [d for d in docs if d in typed and SOURCE_FILE not in own[d] and len(own[d]) < len(_DOC_PROPS)]
-        props = ", ".join(f"<{p}>" for p in _DOC_PROPS)
+        rest = [d for d in docs if d in typed and SOURCE_FILE not in own[d] and len(own[d]) < len(DOC_PROPS)]
+        props = ", ".join(f"<{p}>" for p in DOC_PROPS)
         for chunk in _chunks(rest, 500):  # known only from citations (graph.own_facts): the view's values
             values = " ".join(f"<{i}>" for i in chunk)
             for r in self._select(
@@ -399,7 +393,7 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
                 f"GRAPH <{VIEW_GRAPH}> {{ ?d ?p ?o }} FILTER(?p IN ({props})) }} GROUP BY ?d ?p"
             ):
                 own[r["d"].value].setdefault(r["p"].value, r["v"].value)
-        return {iri: _summary(iri, own[iri]) for iri in docs if iri in typed}
+        return {iri: doc_summary(iri, own[iri]) for iri in docs if iri in typed}
 
     def _own_statements(self, docs: list[str]) -> Iterable[tuple[ox.NamedNode, ox.NamedNode, ox.Term]]:
         """(document, predicate, object) of what each document's own graph says of it, summary predicates only,
@@ -443,7 +437,7 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
         branch per relation (subject or object and predicate bound): `?me ?rel ?other FILTER(...)` would read
         every statement about ?me, and a hub is described in thousands of citing graphs (50x slower).
         """
-        rel_iris = _relation_filter(relations)
+        rel_iris = [RELATIONS[r] for r in relation_names(relations)]
         out: dict[str, list[LinkRow]] = {i: [] for i in iris}
         mine = sorted(i for i in out if _valid_iri(i))
         if not mine or not rel_iris:
@@ -494,7 +488,7 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
                 for other in others:
                     provenance[(m, rel, other)].update(
                         Provenance(document=graph, provision=prov, quote=quote,
-                                   start=_opt_int(start), end=_opt_int(end))
+                                   start=int_or_none(start), end=int_or_none(end))
                         for prov, quote, start, end in combos)
         return provenance
 
@@ -535,7 +529,7 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
         return provision_order([ProvisionRow(
             iri=x, kind=kind_of(vals["t"], kinds, "provision"), parent=min(vals["parent"], default=None),
             label=min(vals["label"], default=None), heading=min(vals["heading"], default=None),
-            ordinal=_int_value(min(vals["ordinal"])) if vals["ordinal"] else None,
+            ordinal=int_or_none(min(vals["ordinal"], default=None)),
             text=min(vals["text"], default=None)) for x, vals in by_iri.items() if vals["t"]])  # untyped: no part
 
     def _entity(self, iri: str) -> EntityDetail | None:
@@ -660,7 +654,7 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
         index seeks, not five, and one cited in thousands of graphs stays a few rows (aggregated in SPARQL)."""
         left = sorted(set(iris))
         out: dict[str, str] = {}
-        for p in (SKOS + "prefLabel", CC + "number", ELI + "title", CC + "text", CC + "label"):
+        for p in LABEL_PROPERTIES:
             found: dict[str, dict[bool, str]] = defaultdict(dict)
             for chunk in _chunks(left, 500):
                 values = " ".join(f"<{i}>" for i in chunk)
@@ -682,8 +676,7 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
             values = " ".join(f"<{i}>" for i in chunk)
             for r in self._select(f"SELECT DISTINCT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t }}"):
                 types[r["x"].value].add(r["t"].value)
-        table = {CC + "LegalDocument": "document", **ROW_KINDS, **ENTITY_KINDS}
-        return {x: kind_of(ts, table, "other") for x, ts in types.items()}
+        return {x: kind_of(ts, NODE_KINDS, "other") for x, ts in types.items()}
 
     # ---- SPARQL endpoint -----------------------------------------------------------------
 
@@ -836,13 +829,6 @@ def _expand(curie: str) -> str:
     return PREFIXES[prefix] + local
 
 
-def _summary(iri: str, by_prop: dict[str, str]) -> DocSummary:
-    """A DocSummary from the chosen value of each summary property (property IRI -> value)."""
-    fields: dict[str, object] = {name: by_prop.get(prop) for prop, name in _DOC_PROPS.items()}
-    fields["year"] = _opt_int(fields["year"])  # type: ignore[arg-type]
-    return DocSummary(iri=iri, ingested=fields["source_file"] is not None, **fields)  # type: ignore[arg-type]
-
-
 def _unpack(packed: str) -> defaultdict[str, set[str]]:
     """Values by property IRI from what `_provenance` packs: "<property> <length> <value>" repeated, the
     length in characters (SPARQL STRLEN), so a value may hold any character."""
@@ -855,26 +841,6 @@ def _unpack(packed: str) -> defaultdict[str, set[str]]:
         out[packed[i:j]].add(packed[k + 1:end])
         i = end
     return out
-
-
-def _opt_int(value: str | None) -> int | None:
-    return _int_value(value) if value is not None else None
-
-
-def _int_value(value: str) -> int | None:
-    try:
-        return int(value)
-    except ValueError:
-        return None
-
-
-def _relation_filter(relations: list[str] | None) -> list[str]:
-    if relations is None:
-        return [RELATIONS[r] for r in sorted(RELATIONS)]
-    unknown = [r for r in relations if r not in RELATIONS]
-    if unknown:
-        raise ValueError(f"unknown relation(s) {unknown}; known: {sorted(RELATIONS)}")
-    return [RELATIONS[r] for r in sorted(set(relations))]
 
 
 def _place(path: Path | None) -> tuple[int, int, bytes] | None:

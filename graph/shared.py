@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Mapping
+
 from cancu.registry import ENTITY_KINDS as _KINDS
 from cancu.registry import named_kinds
 from graph.store import DocSummary, Provenance
 
 CC = "https://w3id.org/cancu/ontology#"
+ELI = "http://data.europa.eu/eli/ontology#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 
 def _relation_iris() -> dict[str, str]:
@@ -26,6 +30,36 @@ PROVISION_KINDS = {CC + "Part": "part", CC + "Chapter": "chapter", CC + "Section
 ATTRIBUTES = {CC + "abbreviation": "abbreviation", CC + "deadline": "deadline", CC + "product": "product",
               CC + "target": "target", CC + "unitOfMeasure": "unit_of_measure", CC + "label": "row_label"}
 ENTITY_KINDS = {k.cls: k.code for k in named_kinds()}
+NODE_KINDS = {CC + "LegalDocument": "document", **ROW_KINDS, **ENTITY_KINDS}  # the kinds Store.roles gives an end
+LABEL_PROPERTIES = (SKOS + "prefLabel", CC + "number", ELI + "title", CC + "text", CC + "label")  # Store.roles' order
+# Document property IRI -> DocSummary field.
+DOC_PROPS = {CC + "number": "number", CC + "typeName": "type", CC + "issuerName": "issuer",
+             ELI + "date_document": "date", CC + "year": "year", ELI + "title": "title", CC + "sourceFile": "source_file"}
+
+
+def doc_summary(iri: str, values: Mapping[str, str | None]) -> DocSummary:
+    """A DocSummary from the chosen value of each DOC_PROPS property (property IRI -> value)."""
+    fields: dict[str, object] = {name: values.get(prop) for prop, name in DOC_PROPS.items()}
+    fields["year"] = int_or_none(fields["year"])  # type: ignore[arg-type]
+    return DocSummary(iri=iri, ingested=fields["source_file"] is not None, **fields)  # type: ignore[arg-type]
+
+
+def int_or_none(value: str | None) -> int | None:
+    """An integer literal's value; None for no value or one that is not an integer."""
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def relation_names(relations: list[str] | None) -> list[str]:
+    """The relation names asked for, sorted, each once (None: all); ValueError naming any unknown one."""
+    if relations is None:
+        return sorted(RELATIONS)
+    unknown = [r for r in relations if r not in RELATIONS]
+    if unknown:
+        raise ValueError(f"unknown relation(s) {unknown}; known: {sorted(RELATIONS)}")
+    return sorted(set(relations))
 
 
 def provenance_key(p: Provenance) -> tuple:
