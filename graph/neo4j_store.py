@@ -62,7 +62,6 @@ from graph.store import (ROLE_PROPERTIES, BatchedLinks, DocSummary, Materialised
                          Provenance, ProvisionRow, StoreStatus, StoreUnavailable, provision_order,
                          role_names, role_order)
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 RELATION_TYPES = {nm.local(iri): name for name, iri in RELATIONS.items()}  # relationship type -> relation name
 LABEL_KEYS = tuple(nm.compact(p) for p in LABEL_PROPERTIES)  # as keyed in ASSERTS records
 _WRITE_CLAUSE = re.compile(r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|FOREACH|IN\s+TRANSACTIONS|"

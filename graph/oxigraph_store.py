@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
+from cancu.registry import CC, ELI, ORG, PROV, RDF, RDF_TYPE, SKOS, XSD
 from cancu.text import fold
 from graph.store import (ROLE_PROPERTIES, BatchedLinks, DocSummary, MaterialisedRoles, EntityDetail, EntityRole, EntitySummary, LinkRow,
                          NotAcceptable, Provenance, ProvisionRow, ResultTooLarge, SparqlFormats, SparqlResult,
@@ -47,13 +48,7 @@ if TYPE_CHECKING:
     from cancu.config import Settings
     from graph.store import BuildReport
 
-CC = "https://w3id.org/cancu/ontology#"
-ELI = "http://data.europa.eu/eli/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-PREFIXES = {"cc": CC, "eli": ELI, "skos": SKOS, "org": "http://www.w3.org/ns/org#",
-            "prov": "http://www.w3.org/ns/prov#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-            "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+PREFIXES = {"cc": CC, "eli": ELI, "skos": SKOS, "org": ORG, "prov": PROV, "xsd": XSD, "rdf": RDF}
 
 
 _LINK_PREDICATES = ", ".join(f"<{CC}{p}>" for p in ("linkRelation", "linkTarget", "inProvision", "quote", "charStart",
@@ -63,7 +58,6 @@ _SUMMARY_PREDICATES = ", ".join(str(p) for p in _SUMMARY_PREDICATE_NODES)
 # What `provisions` reads of each part, by property IRI -> its key ("t": the types `kind_of` chooses from).
 _PROVISION_PROPS = {RDF_TYPE: "t", ELI + "is_part_of": "parent", CC + "label": "label", CC + "heading": "heading",
                     CC + "ordinal": "ordinal"}
-ORG = "http://www.w3.org/ns/org#"
 _UPDATE_KEYWORDS = re.compile(
     r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
 )

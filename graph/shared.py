@@ -5,12 +5,9 @@ from __future__ import annotations
 from typing import Mapping
 
 from cancu.registry import ENTITY_KINDS as _KINDS
-from cancu.registry import named_kinds
+from cancu.registry import CC, ELI, SKOS, named_kinds
 from graph.store import DocSummary, Provenance
 
-CC = "https://w3id.org/cancu/ontology#"
-ELI = "http://data.europa.eu/eli/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 
 def _relation_iris() -> dict[str, str]:

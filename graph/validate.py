@@ -18,20 +18,13 @@ import rdflib
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
+from cancu.registry import CC, ELI, ORG, PROV, SKOS, XSD
 from cancu.vocabulary_files import vocabulary_file
 
 GAZETTEER_SUFFIX = "/graph/gazetteer"
 ONTOLOGY_IRI = "https://w3id.org/cancu/ontology"
-PREFIXES = {
-    "cc": "https://w3id.org/cancu/ontology#",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdf": str(RDF),
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "ccsh": "https://w3id.org/cancu/shapes#",
-}
+PREFIXES = {"cc": CC, "eli": ELI, "org": ORG, "prov": PROV, "skos": SKOS, "rdf": str(RDF), "xsd": XSD,
+            "ccsh": "https://w3id.org/cancu/shapes#"}
 
 
 @dataclass(frozen=True)
