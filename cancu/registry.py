@@ -211,6 +211,10 @@ ENTITY_KINDS: list[EntityKind] = [
                row=True),
 ]
 
+# A document's parts (ingest.structure's levels, and the annexes), in document order: kind -> RDF class.
+PROVISION_CLASSES = {k: CC + k.capitalize() for k in ("part", "chapter", "section", "article", "clause", "point", "item",
+                                                      "annex")}
+
 
 def named_kinds() -> list[EntityKind]:
     """The named entities (what the search index holds), in table order."""

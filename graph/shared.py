@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from cancu.registry import ENTITY_KINDS as _KINDS
-from cancu.registry import CC, ELI, SKOS, named_kinds
+from cancu.registry import CC, ELI, PROVISION_CLASSES, SKOS, named_kinds
 from graph.store import DocSummary, Provenance
 
 
@@ -21,8 +21,7 @@ RELATION_BY_IRI: dict[str, str] = {iri: name for name, iri in RELATIONS.items()}
 
 # class -> kind (cancu.registry.ENTITY_KINDS), in table order: `kind_of` takes the first class a node has
 ROW_KINDS = {k.cls: k.code for k in _KINDS if k.row}
-PROVISION_KINDS = {CC + "Part": "part", CC + "Chapter": "chapter", CC + "Section": "section", CC + "Article": "article",
-                   CC + "Clause": "clause", CC + "Point": "point", CC + "Item": "item", CC + "Annex": "annex"}
+PROVISION_KINDS = {cls: k for k, cls in PROVISION_CLASSES.items()}
 # Literal properties EntityDetail.attributes carries, by short name.
 ATTRIBUTES = {CC + "abbreviation": "abbreviation", CC + "deadline": "deadline", CC + "product": "product",
               CC + "target": "target", CC + "unitOfMeasure": "unit_of_measure", CC + "label": "row_label"}
