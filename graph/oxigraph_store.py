@@ -256,8 +256,7 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
         claims: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
         own: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
         props = ", ".join(f"<{p}>" for p in DESCRIPTIVE)
-        for chunk in _chunks(docs_sorted, 500):
-            values = " ".join(f"<{i}>" for i in chunk)
+        for values in _values(docs_sorted):
             _, rows = self._rows(
                 f"SELECT ?d ?p ?o ?g WHERE {{ VALUES ?d {{ {values} }} GRAPH ?g {{ ?d ?p ?o }} "
                 f"FILTER((?g = ?d || STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) && ?p IN ({props}) && !isBlank(?o)) "
@@ -380,8 +379,7 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
         typed |= self._typed_documents([d for d in docs if d not in typed])
         rest = [d for d in docs if d in typed and SOURCE_FILE not in own[d] and len(own[d]) < len(DOC_PROPS)]
         props = ", ".join(f"<{p}>" for p in DOC_PROPS)
-        for chunk in _chunks(rest, 500):  # known only from citations (graph.own_facts): the view's values
-            values = " ".join(f"<{i}>" for i in chunk)
+        for values in _values(rest):  # known only from citations (graph.own_facts): the view's values
             for r in self._select(
                 f"SELECT ?d ?p (MIN(STR(?o)) AS ?v) WHERE {{ VALUES ?d {{ {values} }} "
                 f"GRAPH <{VIEW_GRAPH}> {{ ?d ?p ?o }} FILTER(?p IN ({props})) }} GROUP BY ?d ?p"
@@ -400,8 +398,7 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
                 raise StoreUnavailable(f"Oxigraph read failed: {exc}") from exc
             return [(node, q.predicate, q.object) for q in quads if not isinstance(q.object, ox.BlankNode)]
         out: list[tuple[ox.NamedNode, ox.NamedNode, ox.Term]] = []
-        for chunk in _chunks(docs, 500):
-            values = " ".join(f"<{i}>" for i in chunk)
+        for values in _values(docs):
             _, rows = self._rows(f"SELECT ?d ?p ?o WHERE {{ VALUES ?d {{ {values} }} GRAPH ?d {{ ?d ?p ?o }} "
                                  f"FILTER(?p IN ({_SUMMARY_PREDICATES}) && !isBlank(?o)) }}")
             out.extend(rows)
@@ -410,8 +407,7 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
     def _typed_documents(self, iris: list[str]) -> set[str]:
         """Those of `iris` typed cc:LegalDocument in any graph (a stub is typed only by the documents citing it)."""
         found: set[str] = set()
-        for chunk in _chunks(iris, 500):
-            values = " ".join(f"<{i}>" for i in chunk)
+        for values in _values(iris):
             _, rows = self._rows(f"SELECT DISTINCT ?d WHERE {{ VALUES ?d {{ {values} }} ?d a cc:LegalDocument }}")
             found.update(d.value for d, in rows)
         return found
@@ -650,8 +646,7 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
         out: dict[str, str] = {}
         for p in LABEL_PROPERTIES:
             found: dict[str, dict[bool, str]] = defaultdict(dict)
-            for chunk in _chunks(left, 500):
-                values = " ".join(f"<{i}>" for i in chunk)
+            for values in _values(left):
                 for x, own, v in self._rows(
                         f"SELECT ?x ?own (MIN(STR(?o)) AS ?v) WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?x <{p}> ?o }} "
                         f"FILTER(!STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) BIND(?g = ?x AS ?own) }} GROUP BY ?x ?own")[1]:
@@ -666,8 +661,7 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
     def _kinds(self, iris: list[str]) -> dict[str, str]:
         """The kind of each typed IRI (document, task, agency …, else other), over the types of all graphs."""
         types: dict[str, set[str]] = defaultdict(set)
-        for chunk in _chunks(sorted(set(iris)), 500):
-            values = " ".join(f"<{i}>" for i in chunk)
+        for values in _values(sorted(set(iris))):
             for r in self._select(f"SELECT DISTINCT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t }}"):
                 types[r["x"].value].add(r["t"].value)
         return {x: kind_of(ts, NODE_KINDS, "other") for x, ts in types.items()}
@@ -762,8 +756,7 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
         not joined on VALUES (which Oxigraph plans from every typed node: 100x slower)."""
         out = {i: 0 for i in iris}
         types = ", ".join(f"<{t}>" for t in ROW_KINDS)
-        for chunk in _chunks(sorted(i for i in out if _valid_iri(i)), 500):
-            values = " ".join(f"<{i}>" for i in chunk)
+        for values in _values(sorted(i for i in out if _valid_iri(i))):
             for r in self._select(f"SELECT ?d (COUNT(DISTINCT ?x) AS ?n) WHERE {{ VALUES ?d {{ {values} }} "
                                   f"?x eli:is_part_of+ ?d FILTER EXISTS {{ ?x a ?t FILTER(?t IN ({types})) }} }} GROUP BY ?d"):
                 out[r["d"].value] = int(r["n"].value)
@@ -859,13 +852,11 @@ def _valid_iri(iri: str) -> bool:
     return True
 
 
-def _int(term: object) -> int | None:
-    try:
-        return int(term.value) if term is not None else None  # type: ignore[attr-defined]
-    except (ValueError, AttributeError):
-        return None
+def _int(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> int | None:
+    return int_or_none(term.value) if term is not None else None
 
 
-def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
+def _values(iris: list[str], size: int = 500) -> Iterable[str]:
+    """The IRIs as the terms of SPARQL VALUES blocks of `size` each: a long VALUES list is planned badly."""
+    for i in range(0, len(iris), size):
+        yield " ".join(f"<{x}>" for x in iris[i:i + size])
