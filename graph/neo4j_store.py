@@ -56,7 +56,7 @@ from graph.neo4j_load import one_line
 from graph.neo4j_mapping import CC, PREFIXES
 from graph.shared import ATTRIBUTES as ATTRIBUTE_IRIS
 from graph.shared import (DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS, RELATIONS, ROW_KINDS,
-                          doc_summary, document_order, int_or_none, kind_of, link_key, pick, provenance_key,
+                          doc_summary, int_or_none, kind_of, link_key, listing, pick, provenance_key,
                           relation_names)
 from graph.store import (ROLE_PROPERTIES, BatchedLinks, DocSummary, MaterialisedRoles, EntityDetail, EntityRole, EntitySummary, LinkRow,
                          Provenance, ProvisionRow, StoreStatus, StoreUnavailable, provision_order,
@@ -244,18 +244,11 @@ class Neo4jStore(BatchedLinks, MaterialisedRoles):
                        field: str | None = None, ingested: bool | None = None, limit: int = 50,
                        offset: int = 0) -> tuple[int, list[DocSummary]]:
         """See Store.list_documents (folded filters applied in Python, like the Oxigraph store)."""
-        t, i, f = fold(type or ""), fold(issuer or ""), fold(field or "")
-        keep = []
-        for u, src in self._doc_srcs():
-            d = _summary_of(u, src) if _is_iri(u) else None
-            if d is None:
-                continue
-            if ((not t or fold(d.type or "") == t) and (not i or i in fold(d.issuer or ""))
-                    and (year is None or d.year == year) and (ingested is None or d.ingested == ingested)
-                    and (not f or any(f in fold(v) for v in _all(src, "cc:field")))):
-                keep.append(d)
-        keep.sort(key=document_order)
-        return len(keep), keep[offset:offset + limit]
+        f = fold(field or "")
+        srcs = dict(self._doc_srcs())
+        docs = [d for u, src in srcs.items() if _is_iri(u) and (d := _summary_of(u, src))]
+        return listing(docs, type, issuer, year, ingested, limit, offset,
+                       lambda d: not f or any(f in fold(v) for v in _all(srcs[d.iri], "cc:field")))
 
     def provisions(self, iri: str, with_text: bool = False) -> list[ProvisionRow]:
         """See Store.provisions: every part under `iri` over is_part_of, in document order."""

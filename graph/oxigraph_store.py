@@ -41,8 +41,8 @@ from graph.own_facts import (CLAIMS_SUFFIX, DESCRIPTIVE, LEGAL_DOCUMENT, MULTI_V
                              claims_graph, is_claims_graph, resolve_stub, split_claims)
 from graph.rdf_files import read_quads
 from graph.shared import (ATTRIBUTES, DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS,
-                          RELATION_BY_IRI, RELATIONS, ROW_KINDS, doc_summary, document_order, int_or_none, kind_of,
-                          link_key, pick, provenance_key, relation_names)
+                          RELATION_BY_IRI, RELATIONS, ROW_KINDS, doc_summary, int_or_none, kind_of, link_key,
+                          listing, pick, provenance_key, relation_names)
 
 if TYPE_CHECKING:
     from cancu.config import Settings
@@ -488,18 +488,13 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
                        field: str | None = None, ingested: bool | None = None, limit: int = 50,
                        offset: int = 0) -> tuple[int, list[DocSummary]]:
         """See Store.list_documents. Filters in Python after one query: folding (diacritics) is not SPARQL."""
-        docs = self.documents()
         fields: dict[str, list[str]] = defaultdict(list)
         if field:
             for r in self._select("SELECT ?d ?f WHERE { ?d cc:field ?f }"):
                 fields[r["d"].value].append(fold(r["f"].value))
-        t, i, f = fold(type or ""), fold(issuer or ""), fold(field or "")
-        keep = [d for d in docs
-                if (not t or fold(d.type or "") == t) and (not i or i in fold(d.issuer or ""))
-                and (year is None or d.year == year) and (ingested is None or d.ingested == ingested)
-                and (not f or any(f in v for v in fields.get(d.iri, [])))]
-        keep.sort(key=document_order)
-        return len(keep), keep[offset:offset + limit]
+        f = fold(field or "")
+        return listing(self.documents(), type, issuer, year, ingested, limit, offset,
+                       lambda d: not f or any(f in v for v in fields.get(d.iri, [])))
 
     def provisions(self, iri: str, with_text: bool = False) -> list[ProvisionRow]:
         """See Store.provisions. Parts are walked over the union of graphs, as the Neo4j store walks

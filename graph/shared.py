@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Callable, Iterable, Mapping
 
 from cancu.registry import ENTITY_KINDS as _KINDS
 from cancu.registry import CC, ELI, PROVISION_CLASSES, SKOS, named_kinds
+from cancu.text import fold
 from graph.store import DocSummary, Provenance
 
 
@@ -78,6 +79,18 @@ def pick(values_by_graph: dict[str, list[str]], own_graph: str) -> str | None:
 def document_order(d: DocSummary) -> tuple:
     """Listing order: newest year first (unknown last), then number or title, then IRI."""
     return (-(d.year or 0), d.year is None, d.number or d.title or "", d.iri)
+
+
+def listing(docs: Iterable[DocSummary], type: str | None, issuer: str | None, year: int | None,
+            ingested: bool | None, limit: int, offset: int,
+            field: Callable[[DocSummary], bool] = lambda d: True) -> tuple[int, list[DocSummary]]:
+    """Store.list_documents over `docs`: the type equal and the issuer contained after folding (diacritics,
+    case; folding is not SPARQL), `field` the store's own test; (total, the page in `document_order`)."""
+    t, i = fold(type or ""), fold(issuer or "")
+    keep = sorted((d for d in docs if (not t or fold(d.type or "") == t) and (not i or i in fold(d.issuer or ""))
+                   and (year is None or d.year == year) and (ingested is None or d.ingested == ingested) and field(d)),
+                  key=document_order)
+    return len(keep), keep[offset:offset + limit]
 
 
 def kind_of(types: set[str], table: dict[str, str], default: str) -> str:
