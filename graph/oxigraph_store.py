@@ -58,6 +58,7 @@ _SUMMARY_PREDICATES = ", ".join(str(p) for p in _SUMMARY_PREDICATE_NODES)
 # What `provisions` reads of each part, by property IRI -> its key ("t": the types `kind_of` chooses from).
 _PROVISION_PROPS = {RDF_TYPE: "t", ELI + "is_part_of": "parent", CC + "label": "label", CC + "heading": "heading",
                     CC + "ordinal": "ordinal"}
+_DESCRIPTIVE = ", ".join(f"<{p}>" for p in DESCRIPTIVE)  # for FILTER(?p IN (…)): graph.own_facts' properties
 _UPDATE_KEYWORDS = re.compile(
     r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
 )
@@ -231,14 +232,12 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
         """Split the claims out of every graph and rebuild the view: after a bulk load, which writes files as
         they are (`load` does both per file)."""
         self.role_pages = None
-        props = ", ".join(f"<{p}>" for p in DESCRIPTIVE)
         _, rows = self._rows(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s a cc:LegalDocument . ?s ?p ?o }} "
-                             f"FILTER(?s != ?g && ?p IN ({props}) && !STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) }}")
+                             f"FILTER(?s != ?g && ?p IN ({_DESCRIPTIVE}) && !STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) }}")
         moved = [ox.Quad(s, p, o, g) for s, p, o, g in rows]
         for q in moved:
             self._store.remove(q)
-        self._store.extend([ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(claims_graph(q.graph_name.value)))
-                            for q in moved])
+        self._store.extend(map(_to_claims, moved))
         self._store.remove_graph(ox.NamedNode(VIEW_GRAPH))
         _, cited = self._rows(f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a cc:LegalDocument }} "
                               f"FILTER(STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) }}")
@@ -255,11 +254,10 @@ class OxigraphStore(BatchedLinks, MaterialisedRoles):
                 self._store.remove(q)
         claims: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
         own: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
-        props = ", ".join(f"<{p}>" for p in DESCRIPTIVE)
         for values in _values(docs_sorted):
             _, rows = self._rows(
                 f"SELECT ?d ?p ?o ?g WHERE {{ VALUES ?d {{ {values} }} GRAPH ?g {{ ?d ?p ?o }} "
-                f"FILTER((?g = ?d || STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) && ?p IN ({props}) && !isBlank(?o)) "
+                f"FILTER((?g = ?d || STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) && ?p IN ({_DESCRIPTIVE}) && !isBlank(?o)) "
                 f"FILTER NOT EXISTS {{ GRAPH ?d {{ ?d cc:sourceFile ?f }} }} }}")
             for d, p, o, g in rows:
                 by = own if g == d else claims
@@ -802,8 +800,12 @@ def _split(quads: list[ox.Quad]) -> tuple[list[ox.Quad], list[ox.Quad]]:
     """(quads that stay, claims moved to their graph's claims graph): graph.own_facts.split_claims."""
     keep, claims = split_claims(quads, lambda q: (q.subject.value, q.predicate.value, q.graph_name.value,
                                                   q.predicate.value == RDF_TYPE and q.object.value == LEGAL_DOCUMENT))
-    return keep, [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(claims_graph(q.graph_name.value)))
-                  for q in claims]
+    return keep, [_to_claims(q) for q in claims]
+
+
+def _to_claims(q: ox.Quad) -> ox.Quad:
+    """The quad moved to its graph's claims graph (graph.own_facts)."""
+    return ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(claims_graph(q.graph_name.value)))
 
 
 def _expand(curie: str) -> str:
