@@ -115,27 +115,23 @@ def _units(data: Graph) -> Iterator[tuple[str, Graph]]:
     """(label, graph) to validate: gazetteer alone first, then each document graph + gazetteer + default."""
     graphs = _named_graphs(data)
     if graphs is None:
-        plain = Graph()
-        for t in data:
-            plain.add(t)
-        yield "", plain
+        yield "", _merged(data)
         return
     shared = [g for g in graphs if _is_shared(g.identifier)]
-    docs = [g for g in graphs if not _is_shared(g.identifier)]
     if shared:
-        base = Graph()
-        for g in shared:
-            for t in g:
-                base.add(t)
-        yield ", ".join(str(g.identifier) for g in shared), base
-    for g in docs:
-        unit = Graph()
+        yield ", ".join(str(g.identifier) for g in shared), _merged(*shared)
+    for g in graphs:
+        if not _is_shared(g.identifier):
+            yield str(g.identifier), _merged(g, *shared)
+
+
+def _merged(*graphs: Graph) -> Graph:
+    """One plain graph holding the triples of `graphs`."""
+    out = Graph()
+    for g in graphs:
         for t in g:
-            unit.add(t)
-        for s in shared:
-            for t in s:
-                unit.add(t)
-        yield str(g.identifier), unit
+            out.add(t)
+    return out
 
 
 def _is_shared(identifier: object) -> bool:
