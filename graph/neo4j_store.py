@@ -64,6 +64,7 @@ from graph.store import (ROLE_PROPERTIES, BatchedLinks, DocSummary, Materialised
 
 RELATION_TYPES = {nm.local(iri): name for name, iri in RELATIONS.items()}  # relationship type -> relation name
 LABEL_KEYS = tuple(nm.compact(p) for p in LABEL_PROPERTIES)  # as keyed in ASSERTS records
+DOC_KEYS = {p: nm.compact(p) for p in DOC_PROPS}  # DocSummary's properties, likewise
 _WRITE_CLAUSE = re.compile(r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|FOREACH|IN\s+TRANSACTIONS|"
                            r"ALTER|GRANT|DENY|REVOKE|RENAME|TERMINATE|ENABLE|DEALLOCATE|REALLOCATE)\b", re.I)
 SCHEMA = (
@@ -473,7 +474,7 @@ def _summary_of(iri: str, src: dict[str, Any]) -> DocSummary | None:
     """DocSummary from a node's parsed per-graph record; None unless some graph types it cc:LegalDocument."""
     if not any(CC + "LegalDocument" in per.get("@type", []) for per in src.values()):
         return None
-    return doc_summary(iri, {p: pick(_by_graph(src, nm.compact(p)), iri) for p in DOC_PROPS})
+    return doc_summary(iri, {p: pick(_by_graph(src, key), iri) for p, key in DOC_KEYS.items()})
 
 
 def _relation_types(relations: list[str] | None) -> list[str]:
