@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from cancu.config import PROJECT_ROOT
+from cancu.config import PROJECT_ROOT, current
 from cancu.text import nfc, squash
 from graph.store import DocSummary, LinkRow, Provenance, ProvisionRow, Store
 
@@ -127,12 +127,11 @@ def full_text(store: Store, doc: DocSummary) -> str | None:
     """The unverified text of a document: the one kept for an upload, else its source file's."""
     from api.upload import is_upload
     from api.upload_texts import read_kept
-    from ingest.readers import max_chars
 
     if not doc.source_file:
         return None
     if is_upload(doc.source_file):
-        return read_kept(store, doc.iri, max_chars())
+        return read_kept(store, doc.iri, current().max_chars)
     return read_source(doc.source_file)
 
 

@@ -68,8 +68,9 @@ def shape(query: str) -> QueryShape:
             if stack:
                 stack.pop()
         elif kind == "iri":
-            depth = max(depth, len(stack) + _peak(text))
-            stack.extend("(" * _net_opens(text))
+            peak, left = _brackets(text)
+            depth = max(depth, len(stack) + peak)
+            stack.extend("(" * left)
         elif kind == "name":
             word = text.upper()
             if word in _PATTERN_KEYWORDS:
@@ -82,8 +83,9 @@ def shape(query: str) -> QueryShape:
     return QueryShape(depth=depth, patterns=patterns, service=service)
 
 
-def _peak(text: str) -> int:
-    """The deepest bracket nesting inside `text`, read as code."""
+def _brackets(text: str) -> tuple[int, int]:
+    """(the deepest bracket nesting inside `text`, the brackets it leaves open), read as code; a close with
+    nothing open does not lower the depth."""
     level = peak = 0
     for ch in text:
         if ch in _OPENS:
@@ -91,18 +93,7 @@ def _peak(text: str) -> int:
             peak = max(peak, level)
         elif ch in _CLOSES:
             level = max(0, level - 1)
-    return peak
-
-
-def _net_opens(text: str) -> int:
-    """Brackets `text` leaves open, read as code (never negative: a close there does not lower the depth)."""
-    level = 0
-    for ch in text:
-        if ch in _OPENS:
-            level += 1
-        elif ch in _CLOSES:
-            level = max(0, level - 1)
-    return level
+    return peak, level
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -68,6 +68,20 @@ class Score:
         self.missed += other.missed
         self.wrong += other.wrong
         self.diffs += other.diffs
+
+    def count(self, gold: Counter, got: Counter) -> None:
+        """Add a multiset comparison: items in both found, only in the gold missed, only got wrong."""
+        self.found += sum((gold & got).values())
+        self.missed += sum((gold - got).values())
+        self.wrong += sum((got - gold).values())
+
+    @classmethod
+    def total(cls, scores: Iterable["Score"]) -> "Score":
+        """The counts of `scores` summed (their differences stay with them)."""
+        out = cls()
+        for s in scores:
+            out.add(Score(s.found, s.missed, s.wrong))
+        return out
 
 
 def _read(path: Path) -> str:
@@ -120,10 +134,7 @@ def annex_scores(rows: list[AnnexRow] | None = None, gold_path: Path | None = No
                 s = scores[f]
                 if isinstance(gv, list):
                     gc, pc = Counter(squash(x) for x in gv), Counter(squash(x) for x in (pv or []))
-                    inter = sum((gc & pc).values())
-                    s.found += inter
-                    s.missed += sum((gc - pc).values())
-                    s.wrong += sum((pc - gc).values())
+                    s.count(gc, pc)
                     if gc != pc:
                         s.diffs.append(f"{f} {where}: gold {sorted(gc)} got {sorted(pc)}")
                 else:
@@ -140,10 +151,7 @@ def annex_scores(rows: list[AnnexRow] | None = None, gold_path: Path | None = No
         if key not in seen:
             scores["stt"].wrong += 1
             scores["stt"].diffs.append(f"EXTRA row {key[0]} {key[1]} (lines {p.lines})")
-    overall = Score()
-    for s in scores.values():
-        overall.add(Score(s.found, s.missed, s.wrong))
-    scores["overall"] = overall
+    scores["overall"] = Score.total(scores.values())
     return scores
 
 
@@ -194,10 +202,7 @@ def grid_scores(rows: list[AnnexRow], gold_path: Path | None = None) -> dict[str
         for f, gv in gold_cells.items():
             s, pv = scores[f], got[f]
             if isinstance(gv, list):
-                gc, pc = Counter(squash(x) for x in gv), Counter(squash(x) for x in pv)
-                s.found += sum((gc & pc).values())
-                s.missed += sum((gc - pc).values())
-                s.wrong += sum((pc - gc).values())
+                s.count(Counter(squash(x) for x in gv), Counter(squash(x) for x in pv))
             elif squash(gv) == squash(pv):
                 s.found += int(bool(gv))
             else:
@@ -211,10 +216,7 @@ def grid_scores(rows: list[AnnexRow], gold_path: Path | None = None) -> dict[str
         scores["lead"].wrong += int(bool(_lead_cell(p)))
         scores["coordinating"].wrong += len(p.coordinating)
         scores["deadline"].wrong += int(bool(p.deadline))
-    cells = Score()
-    for f in GRID_FIELDS:
-        cells.add(Score(scores[f].found, scores[f].missed, scores[f].wrong))
-    scores["cells"] = cells
+    scores["cells"] = Score.total(scores[f] for f in GRID_FIELDS)
     return scores
 
 
@@ -236,7 +238,8 @@ def platform_scores(docs: list[Any] | None = None) -> Score:
     want = Counter((p["label"], a["role"], slug(a["agency"])) for p in gold for a in p["agencies"])
     got = Counter({(r.subject, r.relation, slug(r.object)) for d in docs for r in d.roles
                    if r.subject_kind == "platform" and r.relation in STORED_PLATFORM_ROLES})
-    s = Score(sum((want & got).values()), sum((want - got).values()), sum((got - want).values()))
+    s = Score()
+    s.count(want, got)
     s.diffs += [f"MISSED {k}" for k in want - got] + [f"WRONG {k}" for k in got - want]
     return s
 
@@ -303,10 +306,7 @@ def header_scores(docs: list[Any] | None = None) -> dict[str, Score]:
                 if gv:
                     s.missed += 1
                 s.diffs.append(f"{f} {g['doc']}: gold {gv!r} got {pv!r}")
-    overall = Score()
-    for s in scores.values():
-        overall.add(Score(s.found, s.missed, s.wrong))
-    scores["overall"] = overall
+    scores["overall"] = Score.total(scores.values())
     return scores
 
 
@@ -325,10 +325,7 @@ def legal_base_scores(docs: list[Any] | None = None) -> Score:
             keys = _ref_keys(ref)
             hit = next((k for k in keys if k in gk), None)
             pk[hit or next(iter(keys), "?")] += 1
-        inter = sum((gk & pk).values())
-        s.found += inter
-        s.missed += sum((gk - pk).values())
-        s.wrong += sum((pk - gk).values())
+        s.count(gk, pk)
         if gk != pk:
             s.diffs.append(f"{g['doc']}: missed {sorted(gk - pk)} wrong {sorted(pk - gk)}")
     return s
@@ -341,6 +338,13 @@ def _table(title: str, scores: dict[str, Score]) -> str:
     return "\n".join(out)
 
 
+def _print_diffs(scores: Iterable[Score]) -> None:
+    """Every difference behind `scores` (a total carries none of its own: Score.total)."""
+    for s in scores:
+        for d in s.diffs:
+            print("  ", d)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--diff", action="store_true", help="list every difference")
@@ -348,9 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     a = annex_scores()
     print(_table("03/NQ-CP annex rows (tests/gold/03-NQ-CP-annex.json)", a))
     if args.diff:
-        for k, s in a.items():
-            for d in s.diffs if k != "overall" else []:
-                print("  ", d)
+        _print_diffs(a.values())
     if GOLD_175.exists():
         for title, path in (("PDF geometry", PDF_175), ("text copy", CORPUS / "175-NQ-CP-2023.txt")):
             if not path.exists():
@@ -362,15 +364,12 @@ def main(argv: list[str] | None = None) -> int:
             for w in warnings:
                 print("  warning:", w)
             if args.diff:
-                for k, s in g.items():
-                    for d in s.diffs if k != "cells" else []:
-                        print("  ", d)
+                _print_diffs(g.values())
     ps = platform_scores()
     print()
     print(_table("Platform roles on corpus/ (tests/gold/platforms.json)", {"platform_roles": ps}))
     if args.diff:
-        for d in ps.diffs:
-            print("  ", d)
+        _print_diffs([ps])
     h = header_scores()
     print()
     print(_table("Header fields (tests/gold/citations.json)", h))
@@ -378,9 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(_table("Legal bases (tests/gold/citations.json)", {"legal_bases": lb}))
     if args.diff:
-        for s in list(h.values())[:-1] + [lb]:
-            for d in s.diffs:
-                print("  ", d)
+        _print_diffs([*h.values(), lb])
     return 0
 
 

@@ -41,16 +41,16 @@ def machine() -> dict[str, Any]:
             "date": dt.datetime.now().isoformat(timespec="seconds")}
 
 
-def _tag() -> str:
-    """`CANCU_BENCH_TAG` (e.g. "_quick") is appended to every result name, so a smoke run never
-    overwrites the figures of a full run."""
-    return os.environ.get("CANCU_BENCH_TAG", "")
+def result_path(name: str, ext: str = "json") -> Path:
+    """bench/results/<name><tag>.<ext>: `CANCU_BENCH_TAG` (e.g. "_quick") is appended to every result name, so
+    a smoke run never overwrites the figures of a full run."""
+    return RESULTS / f"{name}{os.environ.get('CANCU_BENCH_TAG', '')}.{ext}"
 
 
 def write_result(name: str, data: dict[str, Any]) -> Path:
     """bench/results/<name><tag>.json with the machine attached; returns the path."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{name}{_tag()}.json"
+    path = result_path(name)
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps({"machine": machine(), **data}, ensure_ascii=False, indent=1, default=str))
     tmp.replace(path)
@@ -58,7 +58,7 @@ def write_result(name: str, data: dict[str, Any]) -> Path:
 
 
 def read_result(name: str) -> dict[str, Any] | None:
-    path = RESULTS / f"{name}{_tag()}.json"
+    path = result_path(name)
     return json.loads(path.read_text()) if path.exists() else None
 
 
@@ -73,16 +73,6 @@ def peak_rss_mb(children: bool = False) -> float:
     """Peak resident memory of this process (or of its waited-for children), MB."""
     who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)
-
-
-def rss_mb(pid: int) -> float | None:
-    """Current RSS of a process (psutil), MB; None if unknown."""
-    try:
-        import psutil
-
-        return round(psutil.Process(pid).memory_info().rss / 2**20, 1)
-    except Exception:
-        return None
 
 
 def tree_rss_mb(pid: int) -> float | None:

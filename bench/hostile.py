@@ -18,11 +18,10 @@ from __future__ import annotations
 import argparse
 import math
 import multiprocessing as mp
-import resource
 import time
 from typing import Any
 
-from bench.common import write_result
+from bench.common import peak_rss_mb, write_result
 
 TARGET_SLOPE = 1.25  # time and memory vs input size, log-log: linear within noise
 TARGET_LINE_SECONDS = 15.0  # the 20,000-citation line, parse + RDF
@@ -47,10 +46,6 @@ def many_lines(n: int) -> str:
     return fictional([f"Căn cứ Nghị định số {i}/2020/NĐ-TEST của Chính phủ Thử nghiệm;" for i in range(1, n + 1)])
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _measure(case: str, n: int) -> dict[str, Any]:
     """In a fresh child: warm up, then time one parse (+ RDF for the line) and its peak memory."""
     from ingest.parse_worker import warm
@@ -59,7 +54,7 @@ def _measure(case: str, n: int) -> dict[str, Any]:
 
     warm()
     text = one_line(n) if case == "line" else many_lines(n)
-    before = _rss_mb()
+    before = peak_rss_mb()
     t = time.perf_counter()
     doc = parse_text(text, f"hostile-{case}-{n}")
     parse_s = time.perf_counter() - t
@@ -68,7 +63,7 @@ def _measure(case: str, n: int) -> dict[str, Any]:
     refs = len(doc.legal_bases) + len(doc.cites) + len(doc.related)
     longest_quote = max((len(r.text) for r in (*doc.legal_bases, *doc.cites, *doc.related)), default=0)
     return {"n": n, "bytes": len(text.encode()), "citations": refs, "quads": quads, "parse_s": round(parse_s, 3),
-            "seconds": round(total_s, 3), "peak_mb": round(max(0.0, _rss_mb() - before), 1),
+            "seconds": round(total_s, 3), "peak_mb": round(max(0.0, peak_rss_mb() - before), 1),
             "longest_quote_chars": longest_quote}
 
 

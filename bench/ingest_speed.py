@@ -29,7 +29,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, corpus_dir, machine, write_result
+from bench.common import ROOT, SIZES, corpus_dir, machine, write_result
 
 TARGET_MB_S_PER_CORE = 2.0
 TARGET_PDF_MB_S_PER_CORE = 5.0
@@ -324,7 +324,7 @@ def run_pdf(seconds: float = 120, name: str = "pdf_ingest_speed") -> dict[str, A
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="parse + RDF throughput")
-    ap.add_argument("--size", default="1k", choices=["1k", "10k", "100k"])
+    ap.add_argument("--size", default="1k", choices=list(SIZES))
     ap.add_argument("--limit-mb", type=float, default=40)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--no-profile", action="store_true")

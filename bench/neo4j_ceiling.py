@@ -43,6 +43,7 @@ def _prepared(files: list[Path], tx_quads: int = 50_000) -> tuple[list[Any], int
 
 def _write_minimal(tx: Any, prep: Any) -> None:
     """The chunk's nodes and relationships with the least work the server can be asked for."""
+    from graph.neo4j_load import create_relationships
     from graph.neo4j_mapping import batches, cypher_name
 
     ids: dict[str, int] = {}
@@ -58,15 +59,7 @@ def _write_minimal(tx: Any, prep: Any) -> None:
     for batch in batches(objects):
         ids.update(tx.run("UNWIND $us AS u MERGE (n:Resource {uri: u}) RETURN collect([u, id(n)]) AS ids",
                           us=batch).single(strict=True)["ids"])
-    by_type: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = defaultdict(list)
-    for s, t, o, props in prep.rels:
-        by_type[(t, tuple(props))].append([ids[s], ids[o], *props.values()])
-    for (t, keys), rows in by_type.items():
-        sets = ", ".join(f"{cypher_name(k)}: r[{i + 2}]" for i, k in enumerate(keys))
-        query = (f"UNWIND $rows AS r MATCH (a) WHERE id(a) = r[0] MATCH (b) WHERE id(b) = r[1] "
-                 f"CREATE (a)-[:{cypher_name(t)} {{{sets}}}]->(b)")
-        for batch in batches(rows):
-            tx.run(query, rows=batch)
+    create_relationships(tx, [[ids[s], ids[o], t, props] for s, t, o, props in prep.rels])
 
 
 def _ceiling(chunks: list[Any], quads: int, writers: int, data: Path) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import sys
 import time
 from typing import Any
 
-from bench.common import RESULTS, machine, read_result
+from bench.common import RESULTS, machine, read_result, result_path
 
 SIZE_ORDER = ["1k", "10k", "100k"]
 ENDPOINTS = (("lookup", "document look-up", 50), ("resolve", "look-up by number", 50),
@@ -281,7 +281,7 @@ def summary() -> str:
             out.append(f"- {n}")
     text = "\n".join(out) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"summary{os.environ.get('CANCU_BENCH_TAG', '')}.md").write_text(text, encoding="utf-8")
+    result_path("summary", "md").write_text(text, encoding="utf-8")
     return text
 
 

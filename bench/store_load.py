@@ -305,10 +305,9 @@ def load_peer(d: Path, data: Path, budget: float) -> dict[str, Any]:
                 if time.perf_counter() - t0 > budget:
                     cut = True
                     break
-                before = len(g) if False else 0
                 n = sum(1 for _ in open(f, "rb"))
                 g.parse(str(f), format="nt")
-                triples += n + before
+                triples += n
             g.close(True)
             dt = time.perf_counter() - t0
         from neo4j import GraphDatabase

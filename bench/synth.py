@@ -43,6 +43,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from cancu.numbers import TYPE_CODES  # noqa: E402  (code -> Vietnamese name, from cancu.registry)
+
 SYNTH_MARK = "VĂN BẢN TỔNG HỢP GIẢ LẬP – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"
 DOCS_PER_DIR = 1000
 DOCS_PER_NQ = 500
@@ -67,8 +69,6 @@ ISSUERS: list[tuple[str, str, str, str, str, list[tuple[str, int]]]] = [
      "ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM", "CHỦ TỊCH", [("QĐ", 6), ("KH", 3), ("CT", 1)]),
 ]
 ISSUER_WEIGHTS = [10, 14, 12, 12, 10, 10, 10, 22]
-TYPE_NAMES = {"NĐ": "Nghị định", "NQ": "Nghị quyết", "QĐ": "Quyết định", "CT": "Chỉ thị", "TT": "Thông tư",
-              "KH": "Kế hoạch", "L": "Luật"}
 NORMATIVE = {"NĐ", "TT"}  # numbers carry the year: 12/2019/NĐ-CPTEST
 MARK_LINE = {"NĐ": "NGHỊ ĐỊNH:", "NQ": "QUYẾT NGHỊ:", "QĐ": "QUYẾT ĐỊNH:", "CT": "CHỈ THỊ:", "TT": "BAN HÀNH:",
              "KH": "QUYẾT ĐỊNH:"}
@@ -140,7 +140,7 @@ class Meta:
 
     @property
     def type_name(self) -> str:
-        return TYPE_NAMES[self.type]
+        return TYPE_CODES[self.type][0]
 
 
 def _gazetteer_agencies() -> list[str]:

@@ -156,7 +156,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     from graph import open_store, store_class
     from graph.reresolve import identity_dir, load_files
-    from graph.store import BulkBuildStore, StoreUnavailable, supports
+    from graph.store import BulkBuildStore, supports
 
     settings = _settings(args)
     paths = args.paths or [str(Path(settings.data_dir) / "rdf")]
@@ -166,23 +166,16 @@ def cmd_load(args: argparse.Namespace) -> int:
         return 2
     if args.neo4j_import:
         return _import_neo4j(files, args, settings)
-    try:
-        backend = store_class(settings)
-        if supports(backend, BulkBuildStore) and backend.needs_build(settings):
-            return _bulk_build(backend, files, settings)
-        store = open_store(settings=settings)
-    except StoreUnavailable as exc:
-        _err(str(exc))
-        return 2
+    backend = store_class(settings)
+    if supports(backend, BulkBuildStore) and backend.needs_build(settings):
+        return _bulk_build(backend, files, settings)
+    store = open_store(settings=settings)
     try:
         report = load_files(store, files, identity_dir(settings.store, settings), on_error=_err)
         status = store.status()
         from graph.search_index import build_index, default_index_path
 
         build_index(store, default_index_path(settings))  # the API opens it for this store (api.deps)
-    except StoreUnavailable as exc:
-        _err(str(exc))
-        return 2
     finally:
         store.close()
     print(f"loaded {report.files} files, {report.quads} quads into {status.backend}: "
@@ -198,7 +191,7 @@ def _import_neo4j(files: list[Path], args: argparse.Namespace, settings: config.
 
     from graph.neo4j_import import import_files
     from graph.reresolve import commit, identity_dir, resolve_files
-    from graph.store import LoadError, StoreUnavailable
+    from graph.store import LoadError
 
     with tempfile.TemporaryDirectory(prefix="cancu-resolved-") as tmp:
         resolved, batch = resolve_files(files, identity_dir("neo4j", settings, args.neo4j_database), Path(tmp),
@@ -212,9 +205,6 @@ def _import_neo4j(files: list[Path], args: argparse.Namespace, settings: config.
         except LoadError as exc:
             _err(f"{exc} (nothing imported)")
             return 1
-        except StoreUnavailable as exc:
-            _err(str(exc))
-            return 2
         commit(batch)
     print(f"imported {r.files} files, {r.quads} quads, {r.graphs} graphs into database {args.neo4j_database} of "
           f"{args.neo4j_import}: {r.nodes} nodes, {r.relationships} relationships in "
@@ -231,25 +221,20 @@ def _bulk_build(backend: type[BulkBuildStore], files: list[Path], settings: conf
     from graph import open_store
     from graph.reresolve import commit, identity_dir, resolve_files
     from graph.search_index import build_index, default_index_path
-    from graph.store import StoreUnavailable
 
+    with tempfile.TemporaryDirectory(prefix="cancu-resolved-") as tmp:
+        resolved, batch = resolve_files(files, identity_dir(settings.store, settings), Path(tmp), on_error=_err)
+        report = backend.bulk_build(settings, resolved, on_error=_err)
+        if not report.files:
+            _err(f"no file could be loaded: no store built at {settings.oxigraph_path}")
+            return 1
+        commit(batch)
+    store = open_store(settings=settings)
     try:
-        with tempfile.TemporaryDirectory(prefix="cancu-resolved-") as tmp:
-            resolved, batch = resolve_files(files, identity_dir(settings.store, settings), Path(tmp), on_error=_err)
-            report = backend.bulk_build(settings, resolved, on_error=_err)
-            if not report.files:
-                _err(f"no file could be loaded: no store built at {settings.oxigraph_path}")
-                return 1
-            commit(batch)
-        store = open_store(settings=settings)
-        try:
-            build_index(store, default_index_path(settings))
-            status = store.status()
-        finally:
-            store.close()
-    except StoreUnavailable as exc:
-        _err(str(exc))
-        return 2
+        build_index(store, default_index_path(settings))
+        status = store.status()
+    finally:
+        store.close()
     errors = batch.report.errors + report.errors
     print(f"built a new store from {report.files} files, {report.quads} quads: {status.documents} documents, "
           f"{status.triples} triples; {len(errors)} errors, {len(batch.report.conflicts)} identity conflicts",
@@ -379,8 +364,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from graph.store import StoreUnavailable
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except StoreUnavailable as exc:  # a store that cannot be opened or was lost: its one line, exit 2
+        _err(str(exc))
+        return 2
 
 
 if __name__ == "__main__":

@@ -33,8 +33,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The namespaces, written once: every module that spells an IRI takes them from here.
 CC = "https://w3id.org/cancu/ontology#"
 ELI = "http://data.europa.eu/eli/ontology#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+ORG = "http://www.w3.org/ns/org#"
+PROV = "http://www.w3.org/ns/prov#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDF_TYPE = RDF + "type"
 
 
 @dataclass(frozen=True)
@@ -203,6 +210,10 @@ ENTITY_KINDS: list[EntityKind] = [
     EntityKind("row", "Dòng phụ lục", "annex row", CC + "AnnexRow", "Annex row", ("dot", "#f2c88a", "#b38a4a", "#4d3a1a"),
                row=True),
 ]
+
+# A document's parts (ingest.structure's levels, and the annexes), in document order: kind -> RDF class.
+PROVISION_CLASSES = {k: CC + k.capitalize() for k in ("part", "chapter", "section", "article", "clause", "point", "item",
+                                                      "annex")}
 
 
 def named_kinds() -> list[EntityKind]:

@@ -9,10 +9,11 @@ from rdflib import Namespace
 from rdflib.namespace import DefinedNamespace
 from rdflib.term import URIRef
 
+from cancu.registry import CC as CC_IRI
 from cancu.registry import DOC_TYPES, RELATION_KINDS, ROLES
+from cancu.registry import ELI as ELI_IRI
 
-CC_IRI = "https://w3id.org/cancu/ontology#"
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
+ELI = Namespace(ELI_IRI)
 
 
 class CC(DefinedNamespace):

@@ -186,13 +186,10 @@ def _iri(iri: str) -> str:
         raise ValueError(f"not an IRI: {iri!r}") from None
 
 
-def _values(iris: Iterable[str]) -> str:
-    return " ".join(_iri(i) for i in iris)
-
-
-def _chunks(items: list[str], n: int = 200) -> Iterable[list[str]]:
-    for i in range(0, len(items), n):
-        yield items[i:i + n]
+def _values(iris: list[str], n: int = 200) -> Iterable[str]:
+    """The IRIs as the terms of SPARQL VALUES blocks of `n` each (ValueError for one that is not an IRI)."""
+    for i in range(0, len(iris), n):
+        yield " ".join(_iri(x) for x in iris[i:i + n])
 
 
 def _filter_vocab(var: str, mentions: bool = True) -> str:
@@ -205,8 +202,7 @@ def _adjacent(store: SparqlStore, iris: list[str], mentions: bool = True) -> lis
     """(subject, predicate, object) IRI triples touching `iris`, signature nodes folded into cc:signer;
     cc:mentions edges only if `mentions`."""
     out: set[tuple[str, str, str]] = set()
-    for chunk in _chunks(iris):
-        vals = _values(chunk)
+    for vals in _values(iris):
         q = f"""SELECT DISTINCT ?s ?p ?o WHERE {{
           {{ VALUES ?s {{ {vals} }} ?s ?p ?o . {_filter_vocab('o', mentions)}
              FILTER NOT EXISTS {{ ?o a cc:Link }} FILTER NOT EXISTS {{ ?o a cc:Signature }} }}
@@ -237,8 +233,8 @@ def _describe(store: SparqlStore, iris: list[str]) -> dict[str, dict[str, str | 
     document's)."""
     props = " ".join(f"<{p}>" for p in _DETAIL_PROPS)
     found: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    for chunk in _chunks(iris):
-        q = f"SELECT ?n ?g ?p ?o WHERE {{ VALUES ?n {{ {_values(chunk)} }} VALUES ?p {{ {props} }} GRAPH ?g {{ ?n ?p ?o }} }}"
+    for vals in _values(iris):
+        q = f"SELECT ?n ?g ?p ?o WHERE {{ VALUES ?n {{ {vals} }} VALUES ?p {{ {props} }} GRAPH ?g {{ ?n ?p ?o }} }}"
         for r in _select(store, q):
             found[r["n"]][_DETAIL_PROPS[r["p"]]][r["g"]].append(r["o"])
     out: dict[str, dict[str, str | set[str]]] = {}
@@ -258,8 +254,8 @@ def _describe(store: SparqlStore, iris: list[str]) -> dict[str, dict[str, str | 
 def _quotes(store: SparqlStore, iris: list[str]) -> dict[tuple[str, str, str], list[str]]:
     """Quoted text of the qualified links whose subject is one of `iris`, keyed by (subject, property, target)."""
     out: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for chunk in _chunks(iris):
-        q = f"""SELECT DISTINCT ?s ?rel ?o ?quote WHERE {{ VALUES ?s {{ {_values(chunk)} }}
+    for vals in _values(iris):
+        q = f"""SELECT DISTINCT ?s ?rel ?o ?quote WHERE {{ VALUES ?s {{ {vals} }}
                 ?s cc:qualifiedLink ?l . ?l cc:linkRelation ?rel ; cc:linkTarget ?o ; cc:quote ?quote }}"""
         for r in _select(store, q):
             if r["quote"] not in out[(r["s"], r["rel"], r["o"])]:

@@ -145,6 +145,20 @@ def prepare(chunk: list[GraphData]) -> Prepared:
     return Prepared([(g.iri, g.triples) for g in chunk], records, fresh, objects, rels)
 
 
+def create_relationships(tx: Any, rels: list[list[Any]]) -> None:
+    """CREATE each [node id, node id, type, properties] relationship, one UNWIND query per (type, property keys):
+    static types and keys, so each query is planned once (the loader and bench.neo4j_ceiling's minimal writer)."""
+    by_type: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = defaultdict(list)
+    for a, b, t, props in rels:
+        by_type[(t, tuple(props))].append([a, b, *props.values()])
+    for (t, keys), rows in sorted(by_type.items()):
+        sets = ", ".join(f"{cypher_name(k)}: r[{i + 2}]" for i, k in enumerate(keys))
+        query = (f"UNWIND $rows AS r MATCH (a) WHERE id(a) = r[0] MATCH (b) WHERE id(b) = r[1] "
+                 f"CREATE (a)-[:{cypher_name(t)} {{{sets}}}]->(b)")
+        for batch in batches(rows):
+            tx.run(query, rows=batch)
+
+
 def _write_chunk(tx: Any, prep: Prepared) -> None:
     """Replace the chunk's graphs: drop what they said before, write what they say now, delete orphans.
 
@@ -226,16 +240,7 @@ def _write_chunk(tx: Any, prep: Prepared) -> None:
         "RETURN r[0] AS g, id(x) AS i", rows=[list(g) for g in chunk], m=MAPPING)}
     rels: list[list[Any]] = [[gids[g], ids[s], "ASSERTS", {"src": src}] for s, per in new.items() for g, src in per.items()]
     rels += [[ids[s], ids[o], t, props] for s, t, o, props in prep.rels]
-    by_type: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = defaultdict(list)
-    for a, b, t, props in rels:
-        keys = tuple(props)
-        by_type[(t, keys)].append([a, b, *props.values()])
-    for (t, keys), rows in sorted(by_type.items()):  # static types and property keys: planned once
-        sets = ", ".join(f"{cypher_name(k)}: r[{i + 2}]" for i, k in enumerate(keys))
-        query = (f"UNWIND $rows AS r MATCH (a) WHERE id(a) = r[0] MATCH (b) WHERE id(b) = r[1] "
-                 f"CREATE (a)-[:{cypher_name(t)} {{{sets}}}]->(b)")
-        for batch in batches(rows):
-            tx.run(query, rows=batch)
+    create_relationships(tx, rels)
     gone = sorted(set(old) | old_objects)
     for batch in batches(gone):  # nodes no graph asserts or references any more
         tx.run("UNWIND $us AS u MATCH (n:Resource {uri: u}) WHERE NOT (n)--() DELETE n", us=batch)

@@ -21,17 +21,13 @@ from typing import Any, Iterable, Iterator
 import orjson
 import pyoxigraph as ox
 
+from cancu.registry import CC, ELI, ORG, PROV, RDF, RDF_TYPE, SKOS, XSD
 from graph import own_facts
 from graph.rdf_files import read_quads
 from graph.store import LoadError
 
-CC = "https://w3id.org/cancu/ontology#"
-ELI = "http://data.europa.eu/eli/ontology#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-PREFIXES = {"cc": CC, "eli": ELI, "skos": "http://www.w3.org/2004/02/skos/core#", "org": "http://www.w3.org/ns/org#",
-            "prov": "http://www.w3.org/ns/prov#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-            "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dcterms": "http://purl.org/dc/terms/"}
+PREFIXES = {"cc": CC, "eli": ELI, "skos": SKOS, "org": ORG, "prov": PROV, "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+            "rdf": RDF, "dcterms": "http://purl.org/dc/terms/"}
 INT_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
                                "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "gYear")}
 IRI_AS_PROPERTY = {CC + "linkRelation"}  # objects are vocabulary terms, not things worth a node

@@ -50,25 +50,21 @@ from neo4j.exceptions import (AuthError, ClientError, ConfigurationError, Cypher
 
 from cancu.config import current
 from cancu.text import fold
-from cancu.vocab import RELATION_PROPERTIES
 from graph import neo4j_import, neo4j_load
 from graph import neo4j_mapping as nm
 from graph.neo4j_load import one_line
 from graph.neo4j_mapping import CC, PREFIXES
 from graph.shared import ATTRIBUTES as ATTRIBUTE_IRIS
-from graph.shared import (ENTITY_KINDS, PROVISION_KINDS, ROW_KINDS, document_order, kind_of, link_key, pick, provenance_key,
+from graph.shared import (DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS, RELATIONS, ROW_KINDS,
+                          doc_summary, int_or_none, kind_of, link_key, listing, pick, provenance_key,
                           relation_names)
 from graph.store import (ROLE_PROPERTIES, DocSummary, Materialised, EntityDetail, EntityRole, EntitySummary, LinkRow,
                          Provenance, ProvisionRow, StoreStatus, StoreUnavailable, provision_order,
                          role_names, role_order)
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RELATION_TYPES = {iri.split("#")[-1]: name for name, iri in ((n, str(p)) for n, p in RELATION_PROPERTIES.items())}
-_RELATION_TYPE_OF = {name: t for t, name in RELATION_TYPES.items()}
-DOC_PROPS = {"cc:number": "number", "cc:typeName": "type", "cc:issuerName": "issuer",
-             "eli:date_document": "date", "cc:year": "year", "eli:title": "title", "cc:sourceFile": "source_file"}
-NODE_KINDS = {CC + "LegalDocument": "document", **ROW_KINDS, **ENTITY_KINDS}
-LABEL_KEYS = ("skos:prefLabel", "cc:number", "eli:title", "cc:text", "cc:label")  # Store.roles label order
+RELATION_TYPES = {nm.local(iri): name for name, iri in RELATIONS.items()}  # relationship type -> relation name
+LABEL_KEYS = tuple(nm.compact(p) for p in LABEL_PROPERTIES)  # as keyed in ASSERTS records
+DOC_KEYS = {p: nm.compact(p) for p in DOC_PROPS}  # DocSummary's properties, likewise
 _WRITE_CLAUSE = re.compile(r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|FOREACH|IN\s+TRANSACTIONS|"
                            r"ALTER|GRANT|DENY|REVOKE|RENAME|TERMINATE|ENABLE|DEALLOCATE|REALLOCATE)\b", re.I)
 SCHEMA = (
@@ -198,20 +194,17 @@ class Neo4jStore(Materialised):
                     outgoing: bool) -> dict[tuple[str, str, str], set[Provenance]]:
         """Provenance by (IRI, relationship type, other end's uri) of every link of `iris`; an edge without
         provenance is there with none."""
-        types = sorted({_RELATION_TYPE_OF[r] for r in relation_names(relations)})
         pattern = "(me)-[r]->(other)" if outgoing else "(me)<-[r]-(other)"
         rows = self._read(
             f"UNWIND $iris AS iri MATCH (me:Resource {{uri: iri}}) MATCH {pattern} WHERE type(r) IN $types "
-            "RETURN iri, type(r) AS t, other.uri AS other, r.graph AS g, r.quote AS q, r.provision AS p, r.start AS s, "
+            "RETURN iri, type(r) AS t, other.uri AS other, r.graph AS g, r.quote AS q, r.provision AS p, r.start AS st, "
             "r.end AS e",
-            iris=iris, types=types)
+            iris=iris, types=_relation_types(relations))
         prov: dict[tuple[str, str, str], set[Provenance]] = defaultdict(set)
         for r in rows:
             key = (r["iri"], r["t"], r["other"])
             prov.setdefault(key, set())  # an edge without provenance still makes a row
-            for q, p, s, e in zip(r["q"] or [], r["p"] or [], r["s"] or [], r["e"] or []):
-                prov[key].add(Provenance(document=r["g"], provision=p or None,  # the asserting graph
-                                         quote=q or None, start=None if s < 0 else s, end=None if e < 0 else e))
+            prov[key].update(_provenances(r))
         return prov
 
     def link_rows(self) -> Iterator[tuple[str, str, str, tuple[Provenance, ...]]]:
@@ -265,18 +258,11 @@ class Neo4jStore(Materialised):
                        field: str | None = None, ingested: bool | None = None, limit: int = 50,
                        offset: int = 0) -> tuple[int, list[DocSummary]]:
         """See Store.list_documents (folded filters applied in Python, like the Oxigraph store)."""
-        t, i, f = fold(type or ""), fold(issuer or ""), fold(field or "")
-        keep = []
-        for u, src in self._doc_srcs():
-            d = _summary_of(u, src) if _is_iri(u) else None
-            if d is None:
-                continue
-            if ((not t or fold(d.type or "") == t) and (not i or i in fold(d.issuer or ""))
-                    and (year is None or d.year == year) and (ingested is None or d.ingested == ingested)
-                    and (not f or any(f in fold(v) for v in _all(src, "cc:field")))):
-                keep.append(d)
-        keep.sort(key=document_order)
-        return len(keep), keep[offset:offset + limit]
+        f = fold(field or "")
+        srcs = dict(self._doc_srcs())
+        docs = [d for u, src in srcs.items() if _is_iri(u) and (d := _summary_of(u, src))]
+        return listing(docs, type, issuer, year, ingested, limit, offset,
+                       lambda d: not f or any(f in fold(v) for v in _all(srcs[d.iri], "cc:field")))
 
     def provisions(self, iri: str, with_text: bool = False) -> list[ProvisionRow]:
         """See Store.provisions: every part under `iri` over is_part_of, in document order."""
@@ -294,7 +280,7 @@ class Neo4jStore(Materialised):
             out.append(ProvisionRow(
                 iri=r["u"], kind=kind_of(types, {**ROW_KINDS, **PROVISION_KINDS}, "provision"),
                 parent=min(r["parents"]), label=_min(vals["cc:label"]), heading=_min(vals["cc:heading"]),
-                ordinal=_int_or_none(ordinal) if ordinal is not None else None,
+                ordinal=int_or_none(ordinal),
                 text=_min(vals["cc:text"]) if with_text else None))
         return provision_order(out)
 
@@ -361,10 +347,8 @@ class Neo4jStore(Materialised):
             return
         for r in self._read(match + "RETURN type(r) AS t, me.uri AS s, o.uri AS o, r.graph AS g, "
                             "r.quote AS q, r.provision AS p, r.start AS st, r.end AS e", types=sorted(simple), **params):
-            for q, p, st, e in zip(r["q"] or [], r["p"] or [], r["st"] or [], r["e"] or []):
-                yield simple[r["t"]], r["s"], r["o"], Provenance(
-                    document=r["g"], provision=p or None, quote=q or None,
-                    start=None if st < 0 else st, end=None if e < 0 else e)
+            for prov in _provenances(r):
+                yield simple[r["t"]], r["s"], r["o"], prov
 
     def role_edges(self) -> Iterator[tuple[str, str, str]]:
         """See graph.role_index.RoleSource: every role edge (role, subject, object) between named ends, distinct."""
@@ -499,21 +483,19 @@ def _summary_of(iri: str, src: dict[str, Any]) -> DocSummary | None:
     """DocSummary from a node's parsed per-graph record; None unless some graph types it cc:LegalDocument."""
     if not any(CC + "LegalDocument" in per.get("@type", []) for per in src.values()):
         return None
-    fields: dict[str, Any] = {}
-    for key, name in DOC_PROPS.items():
-        by_graph = {g: [_lexical(v) for v in per[key]] for g, per in src.items() if per.get(key)}
-        if not by_graph:
-            continue
-        pool = by_graph.get(iri) or [v for vs in by_graph.values() for v in vs]
-        value = min(pool)
-        if name == "year":
-            try:
-                fields[name] = int(value)
-            except ValueError:
-                fields[name] = None
-        else:
-            fields[name] = value
-    return DocSummary(iri=iri, ingested=fields.get("source_file") is not None, **fields)
+    return doc_summary(iri, {p: pick(_by_graph(src, key), iri) for p, key in DOC_KEYS.items()})
+
+
+def _relation_types(relations: list[str] | None) -> list[str]:
+    by_name = {name: t for t, name in RELATION_TYPES.items()}
+    return sorted({by_name[r] for r in relation_names(relations)})
+
+
+def _provenances(r: Any) -> Iterator[Provenance]:
+    """A relationship's provenance from its parallel lists (graph.neo4j_mapping.rel_props), read as q, p, st, e, g."""
+    for q, p, st, e in zip(r["q"] or [], r["p"] or [], r["st"] or [], r["e"] or []):
+        yield Provenance(document=r["g"], provision=p or None,  # the asserting graph
+                         quote=q or None, start=None if st < 0 else st, end=None if e < 0 else e)
 
 
 def _types(src: dict[str, Any]) -> set[str]:
@@ -533,13 +515,6 @@ def _all(src: dict[str, Any], key: str) -> set[str]:
 
 def _min(values: set[str]) -> str | None:
     return min(values) if values else None
-
-
-def _int_or_none(value: str) -> int | None:
-    try:
-        return int(value)
-    except ValueError:
-        return None
 
 
 def _is_iri(uri: str) -> bool:

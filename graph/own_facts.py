@@ -20,10 +20,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, TypeVar
 
-CC = "https://w3id.org/cancu/ontology#"
-ELI = "http://data.europa.eu/eli/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+from cancu.registry import CC, ELI, RDF_TYPE, SKOS
 
 CLAIMS_SUFFIX = "#claims"  # G#claims: what graph G says about the documents it cites (no provision IRI has '#')
 VIEW_GRAPH = "https://w3id.org/cancu/graph/view"  # resolved descriptions of documents known only from citations

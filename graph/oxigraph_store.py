@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
+from cancu.registry import CC, ELI, ORG, PROV, RDF, RDF_TYPE, SKOS, XSD
 from cancu.text import fold
 from graph.store import (ROLE_PROPERTIES, DocSummary, Materialised, EntityDetail, EntityRole, EntitySummary, LinkRow,
                          NotAcceptable, Provenance, ProvisionRow, ResultTooLarge, SparqlFormats, SparqlResult,
@@ -39,37 +40,25 @@ from graph.store import (ROLE_PROPERTIES, DocSummary, Materialised, EntityDetail
 from graph.own_facts import (CLAIMS_SUFFIX, DESCRIPTIVE, LEGAL_DOCUMENT, MULTI_VALUED, SOURCE_FILE, VIEW_GRAPH,
                              claims_graph, is_claims_graph, resolve_stub, split_claims)
 from graph.rdf_files import read_quads
-from graph.shared import (ATTRIBUTES, ENTITY_KINDS, PROVISION_KINDS, RELATION_BY_IRI, RELATIONS, ROW_KINDS,
-                          document_order, kind_of, link_key, pick, provenance_key, relation_names)
+from graph.shared import (ATTRIBUTES, DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS,
+                          RELATION_BY_IRI, RELATIONS, ROW_KINDS, doc_summary, int_or_none, kind_of, link_key,
+                          listing, pick, provenance_key, relation_names)
 
 if TYPE_CHECKING:
     from cancu.config import Settings
     from graph.store import BuildReport
 
-CC = "https://w3id.org/cancu/ontology#"
-ELI = "http://data.europa.eu/eli/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-PREFIXES = {"cc": CC, "eli": ELI, "skos": SKOS, "org": "http://www.w3.org/ns/org#",
-            "prov": "http://www.w3.org/ns/prov#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-            "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+PREFIXES = {"cc": CC, "eli": ELI, "skos": SKOS, "org": ORG, "prov": PROV, "xsd": XSD, "rdf": RDF}
 
 
-# Document property IRI -> DocSummary field.
-_DOC_PROPS = {
-    CC + "number": "number", CC + "typeName": "type", CC + "issuerName": "issuer",
-    ELI + "date_document": "date", CC + "year": "year", ELI + "title": "title",
-    CC + "sourceFile": "source_file",
-}
-_LEGAL_DOC = CC + "LegalDocument"
 _LINK_PREDICATES = ", ".join(f"<{CC}{p}>" for p in ("linkRelation", "linkTarget", "inProvision", "quote", "charStart",
                                                    "charEnd"))  # what `_provenance` reads of a cc:Link
-_SUMMARY_PREDICATE_NODES = [ox.NamedNode(p) for p in (*_DOC_PROPS, RDF_TYPE)]  # what `_summaries` reads
+_SUMMARY_PREDICATE_NODES = [ox.NamedNode(p) for p in (*DOC_PROPS, RDF_TYPE)]  # what `_summaries` reads
 _SUMMARY_PREDICATES = ", ".join(str(p) for p in _SUMMARY_PREDICATE_NODES)
 # What `provisions` reads of each part, by property IRI -> its key ("t": the types `kind_of` chooses from).
 _PROVISION_PROPS = {RDF_TYPE: "t", ELI + "is_part_of": "parent", CC + "label": "label", CC + "heading": "heading",
                     CC + "ordinal": "ordinal"}
-ORG = "http://www.w3.org/ns/org#"
+_DESCRIPTIVE = ", ".join(f"<{p}>" for p in DESCRIPTIVE)  # for FILTER(?p IN (…)): graph.own_facts' properties
 _UPDATE_KEYWORDS = re.compile(
     r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
 )
@@ -243,14 +232,12 @@ class OxigraphStore(Materialised):
         """Split the claims out of every graph and rebuild the view: after a bulk load, which writes files as
         they are (`load` does both per file)."""
         self.role_pages = None
-        props = ", ".join(f"<{p}>" for p in DESCRIPTIVE)
         _, rows = self._rows(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s a cc:LegalDocument . ?s ?p ?o }} "
-                             f"FILTER(?s != ?g && ?p IN ({props}) && !STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) }}")
+                             f"FILTER(?s != ?g && ?p IN ({_DESCRIPTIVE}) && !STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) }}")
         moved = [ox.Quad(s, p, o, g) for s, p, o, g in rows]
         for q in moved:
             self._store.remove(q)
-        self._store.extend([ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(claims_graph(q.graph_name.value)))
-                            for q in moved])
+        self._store.extend(map(_to_claims, moved))
         self._store.remove_graph(ox.NamedNode(VIEW_GRAPH))
         _, cited = self._rows(f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a cc:LegalDocument }} "
                               f"FILTER(STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) }}")
@@ -267,12 +254,10 @@ class OxigraphStore(Materialised):
                 self._store.remove(q)
         claims: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
         own: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
-        props = ", ".join(f"<{p}>" for p in DESCRIPTIVE)
-        for chunk in _chunks(docs_sorted, 500):
-            values = " ".join(f"<{i}>" for i in chunk)
+        for values in _values(docs_sorted):
             _, rows = self._rows(
                 f"SELECT ?d ?p ?o ?g WHERE {{ VALUES ?d {{ {values} }} GRAPH ?g {{ ?d ?p ?o }} "
-                f"FILTER((?g = ?d || STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) && ?p IN ({props}) && !isBlank(?o)) "
+                f"FILTER((?g = ?d || STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) && ?p IN ({_DESCRIPTIVE}) && !isBlank(?o)) "
                 f"FILTER NOT EXISTS {{ GRAPH ?d {{ ?d cc:sourceFile ?f }} }} }}")
             for d, p, o, g in rows:
                 by = own if g == d else claims
@@ -385,21 +370,20 @@ class OxigraphStore(Materialised):
         typed: set[str] = set()  # typed cc:LegalDocument in their own graph
         for d, p, o in self._own_statements(docs):
             if p.value == RDF_TYPE:
-                if o.value == _LEGAL_DOC:
+                if o.value == LEGAL_DOCUMENT:
                     typed.add(d.value)
             elif p.value not in own[d.value] or o.value < own[d.value][p.value]:
                 own[d.value][p.value] = o.value
         typed |= self._typed_documents([d for d in docs if d not in typed])
-        rest = [d for d in docs if d in typed and SOURCE_FILE not in own[d] and len(own[d]) < len(_DOC_PROPS)]
-        props = ", ".join(f"<{p}>" for p in _DOC_PROPS)
-        for chunk in _chunks(rest, 500):  # known only from citations (graph.own_facts): the view's values
-            values = " ".join(f"<{i}>" for i in chunk)
+        rest = [d for d in docs if d in typed and SOURCE_FILE not in own[d] and len(own[d]) < len(DOC_PROPS)]
+        props = ", ".join(f"<{p}>" for p in DOC_PROPS)
+        for values in _values(rest):  # known only from citations (graph.own_facts): the view's values
             for r in self._select(
                 f"SELECT ?d ?p (MIN(STR(?o)) AS ?v) WHERE {{ VALUES ?d {{ {values} }} "
                 f"GRAPH <{VIEW_GRAPH}> {{ ?d ?p ?o }} FILTER(?p IN ({props})) }} GROUP BY ?d ?p"
             ):
                 own[r["d"].value].setdefault(r["p"].value, r["v"].value)
-        return {iri: _summary(iri, own[iri]) for iri in docs if iri in typed}
+        return {iri: doc_summary(iri, own[iri]) for iri in docs if iri in typed}
 
     def _own_statements(self, docs: list[str]) -> Iterable[tuple[ox.NamedNode, ox.NamedNode, ox.Term]]:
         """(document, predicate, object) of what each document's own graph says of it, summary predicates only,
@@ -412,8 +396,7 @@ class OxigraphStore(Materialised):
                 raise StoreUnavailable(f"Oxigraph read failed: {exc}") from exc
             return [(node, q.predicate, q.object) for q in quads if not isinstance(q.object, ox.BlankNode)]
         out: list[tuple[ox.NamedNode, ox.NamedNode, ox.Term]] = []
-        for chunk in _chunks(docs, 500):
-            values = " ".join(f"<{i}>" for i in chunk)
+        for values in _values(docs):
             _, rows = self._rows(f"SELECT ?d ?p ?o WHERE {{ VALUES ?d {{ {values} }} GRAPH ?d {{ ?d ?p ?o }} "
                                  f"FILTER(?p IN ({_SUMMARY_PREDICATES}) && !isBlank(?o)) }}")
             out.extend(rows)
@@ -422,8 +405,7 @@ class OxigraphStore(Materialised):
     def _typed_documents(self, iris: list[str]) -> set[str]:
         """Those of `iris` typed cc:LegalDocument in any graph (a stub is typed only by the documents citing it)."""
         found: set[str] = set()
-        for chunk in _chunks(iris, 500):
-            values = " ".join(f"<{i}>" for i in chunk)
+        for values in _values(iris):
             _, rows = self._rows(f"SELECT DISTINCT ?d WHERE {{ VALUES ?d {{ {values} }} ?d a cc:LegalDocument }}")
             found.update(d.value for d, in rows)
         return found
@@ -496,7 +478,7 @@ class OxigraphStore(Materialised):
                 for other in others:
                     provenance[(m, rel, other)].update(
                         Provenance(document=graph, provision=prov, quote=quote,
-                                   start=_opt_int(start), end=_opt_int(end))
+                                   start=int_or_none(start), end=int_or_none(end))
                         for prov, quote, start, end in combos)
         return provenance
 
@@ -506,18 +488,13 @@ class OxigraphStore(Materialised):
                        field: str | None = None, ingested: bool | None = None, limit: int = 50,
                        offset: int = 0) -> tuple[int, list[DocSummary]]:
         """See Store.list_documents. Filters in Python after one query: folding (diacritics) is not SPARQL."""
-        docs = self.documents()
         fields: dict[str, list[str]] = defaultdict(list)
         if field:
             for r in self._select("SELECT ?d ?f WHERE { ?d cc:field ?f }"):
                 fields[r["d"].value].append(fold(r["f"].value))
-        t, i, f = fold(type or ""), fold(issuer or ""), fold(field or "")
-        keep = [d for d in docs
-                if (not t or fold(d.type or "") == t) and (not i or i in fold(d.issuer or ""))
-                and (year is None or d.year == year) and (ingested is None or d.ingested == ingested)
-                and (not f or any(f in v for v in fields.get(d.iri, [])))]
-        keep.sort(key=document_order)
-        return len(keep), keep[offset:offset + limit]
+        f = fold(field or "")
+        return listing(self.documents(), type, issuer, year, ingested, limit, offset,
+                       lambda d: not f or any(f in v for v in fields.get(d.iri, [])))
 
     def provisions(self, iri: str, with_text: bool = False) -> list[ProvisionRow]:
         """See Store.provisions. Parts are walked over the union of graphs, as the Neo4j store walks
@@ -537,7 +514,7 @@ class OxigraphStore(Materialised):
         return provision_order([ProvisionRow(
             iri=x, kind=kind_of(vals["t"], kinds, "provision"), parent=min(vals["parent"], default=None),
             label=min(vals["label"], default=None), heading=min(vals["heading"], default=None),
-            ordinal=_int_value(min(vals["ordinal"])) if vals["ordinal"] else None,
+            ordinal=int_or_none(min(vals["ordinal"], default=None)),
             text=min(vals["text"], default=None)) for x, vals in by_iri.items() if vals["t"]])  # untyped: no part
 
     def _entity(self, iri: str) -> EntityDetail | None:
@@ -673,10 +650,9 @@ class OxigraphStore(Materialised):
         index seeks, not five, and one cited in thousands of graphs stays a few rows (aggregated in SPARQL)."""
         left = sorted(set(iris))
         out: dict[str, str] = {}
-        for p in (SKOS + "prefLabel", CC + "number", ELI + "title", CC + "text", CC + "label"):
+        for p in LABEL_PROPERTIES:
             found: dict[str, dict[bool, str]] = defaultdict(dict)
-            for chunk in _chunks(left, 500):
-                values = " ".join(f"<{i}>" for i in chunk)
+            for values in _values(left):
                 for x, own, v in self._rows(
                         f"SELECT ?x ?own (MIN(STR(?o)) AS ?v) WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?x <{p}> ?o }} "
                         f"FILTER(!STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) BIND(?g = ?x AS ?own) }} GROUP BY ?x ?own")[1]:
@@ -691,12 +667,10 @@ class OxigraphStore(Materialised):
     def _kinds(self, iris: list[str]) -> dict[str, str]:
         """The kind of each typed IRI (document, task, agency …, else other), over the types of all graphs."""
         types: dict[str, set[str]] = defaultdict(set)
-        for chunk in _chunks(sorted(set(iris)), 500):
-            values = " ".join(f"<{i}>" for i in chunk)
+        for values in _values(sorted(set(iris))):
             for r in self._select(f"SELECT DISTINCT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t }}"):
                 types[r["x"].value].add(r["t"].value)
-        table = {CC + "LegalDocument": "document", **ROW_KINDS, **ENTITY_KINDS}
-        return {x: kind_of(ts, table, "other") for x, ts in types.items()}
+        return {x: kind_of(ts, NODE_KINDS, "other") for x, ts in types.items()}
 
     # ---- SPARQL endpoint -----------------------------------------------------------------
 
@@ -784,8 +758,7 @@ class OxigraphStore(Materialised):
         not joined on VALUES (which Oxigraph plans from every typed node: 100x slower)."""
         out = {i: 0 for i in iris}
         types = ", ".join(f"<{t}>" for t in ROW_KINDS)
-        for chunk in _chunks(sorted(i for i in out if _valid_iri(i)), 500):
-            values = " ".join(f"<{i}>" for i in chunk)
+        for values in _values(sorted(i for i in out if _valid_iri(i))):
             for r in self._select(f"SELECT ?d (COUNT(DISTINCT ?x) AS ?n) WHERE {{ VALUES ?d {{ {values} }} "
                                   f"?x eli:is_part_of+ ?d FILTER EXISTS {{ ?x a ?t FILTER(?t IN ({types})) }} }} GROUP BY ?d"):
                 out[r["d"].value] = int(r["n"].value)
@@ -836,20 +809,17 @@ def _split(quads: list[ox.Quad]) -> tuple[list[ox.Quad], list[ox.Quad]]:
     """(quads that stay, claims moved to their graph's claims graph): graph.own_facts.split_claims."""
     keep, claims = split_claims(quads, lambda q: (q.subject.value, q.predicate.value, q.graph_name.value,
                                                   q.predicate.value == RDF_TYPE and q.object.value == LEGAL_DOCUMENT))
-    return keep, [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(claims_graph(q.graph_name.value)))
-                  for q in claims]
+    return keep, [_to_claims(q) for q in claims]
+
+
+def _to_claims(q: ox.Quad) -> ox.Quad:
+    """The quad moved to its graph's claims graph (graph.own_facts)."""
+    return ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(claims_graph(q.graph_name.value)))
 
 
 def _expand(curie: str) -> str:
     prefix, local = curie.split(":", 1)
     return PREFIXES[prefix] + local
-
-
-def _summary(iri: str, by_prop: dict[str, str]) -> DocSummary:
-    """A DocSummary from the chosen value of each summary property (property IRI -> value)."""
-    fields: dict[str, object] = {name: by_prop.get(prop) for prop, name in _DOC_PROPS.items()}
-    fields["year"] = _opt_int(fields["year"])  # type: ignore[arg-type]
-    return DocSummary(iri=iri, ingested=fields["source_file"] is not None, **fields)  # type: ignore[arg-type]
 
 
 def _unpack(packed: str) -> defaultdict[str, set[str]]:
@@ -864,17 +834,6 @@ def _unpack(packed: str) -> defaultdict[str, set[str]]:
         out[packed[i:j]].add(packed[k + 1:end])
         i = end
     return out
-
-
-def _opt_int(value: str | None) -> int | None:
-    return _int_value(value) if value is not None else None
-
-
-def _int_value(value: str) -> int | None:
-    try:
-        return int(value)
-    except ValueError:
-        return None
 
 
 def _place(path: Path | None) -> tuple[int, int, bytes] | None:
@@ -899,13 +858,11 @@ def _valid_iri(iri: str) -> bool:
     return True
 
 
-def _int(term: object) -> int | None:
-    try:
-        return int(term.value) if term is not None else None  # type: ignore[attr-defined]
-    except (ValueError, AttributeError):
-        return None
+def _int(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> int | None:
+    return int_or_none(term.value) if term is not None else None
 
 
-def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
+def _values(iris: list[str], size: int = 500) -> Iterable[str]:
+    """The IRIs as the terms of SPARQL VALUES blocks of `size` each: a long VALUES list is planned badly."""
+    for i in range(0, len(iris), size):
+        yield " ".join(f"<{x}>" for x in iris[i:i + size])

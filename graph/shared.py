@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Callable, Iterable, Mapping
+
 from cancu.registry import ENTITY_KINDS as _KINDS
-from cancu.registry import named_kinds
+from cancu.registry import CC, ELI, PROVISION_CLASSES, SKOS, named_kinds
+from cancu.text import fold
 from graph.store import DocSummary, Provenance
 
-CC = "https://w3id.org/cancu/ontology#"
 
 
 def _relation_iris() -> dict[str, str]:
@@ -29,14 +31,34 @@ def relation_names(relations: list[str] | None) -> list[str]:
         raise ValueError(f"unknown relation(s) {unknown}; known: {sorted(RELATIONS)}")
     return sorted(set(relations))
 
+
 # class -> kind (cancu.registry.ENTITY_KINDS), in table order: `kind_of` takes the first class a node has
 ROW_KINDS = {k.cls: k.code for k in _KINDS if k.row}
-PROVISION_KINDS = {CC + "Part": "part", CC + "Chapter": "chapter", CC + "Section": "section", CC + "Article": "article",
-                   CC + "Clause": "clause", CC + "Point": "point", CC + "Item": "item", CC + "Annex": "annex"}
+PROVISION_KINDS = {cls: k for k, cls in PROVISION_CLASSES.items()}
 # Literal properties EntityDetail.attributes carries, by short name.
 ATTRIBUTES = {CC + "abbreviation": "abbreviation", CC + "deadline": "deadline", CC + "product": "product",
               CC + "target": "target", CC + "unitOfMeasure": "unit_of_measure", CC + "label": "row_label"}
 ENTITY_KINDS = {k.cls: k.code for k in named_kinds()}
+NODE_KINDS = {CC + "LegalDocument": "document", **ROW_KINDS, **ENTITY_KINDS}  # the kinds Store.roles gives an end
+LABEL_PROPERTIES = (SKOS + "prefLabel", CC + "number", ELI + "title", CC + "text", CC + "label")  # Store.roles' order
+# Document property IRI -> DocSummary field.
+DOC_PROPS = {CC + "number": "number", CC + "typeName": "type", CC + "issuerName": "issuer",
+             ELI + "date_document": "date", CC + "year": "year", ELI + "title": "title", CC + "sourceFile": "source_file"}
+
+
+def doc_summary(iri: str, values: Mapping[str, str | None]) -> DocSummary:
+    """A DocSummary from the chosen value of each DOC_PROPS property (property IRI -> value)."""
+    fields: dict[str, object] = {name: values.get(prop) for prop, name in DOC_PROPS.items()}
+    fields["year"] = int_or_none(fields["year"])  # type: ignore[arg-type]
+    return DocSummary(iri=iri, ingested=fields["source_file"] is not None, **fields)  # type: ignore[arg-type]
+
+
+def int_or_none(value: str | None) -> int | None:
+    """An integer literal's value; None for no value or one that is not an integer."""
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def provenance_key(p: Provenance) -> tuple:
@@ -59,6 +81,18 @@ def pick(values_by_graph: dict[str, list[str]], own_graph: str) -> str | None:
 def document_order(d: DocSummary) -> tuple:
     """Listing order: newest year first (unknown last), then number or title, then IRI."""
     return (-(d.year or 0), d.year is None, d.number or d.title or "", d.iri)
+
+
+def listing(docs: Iterable[DocSummary], type: str | None, issuer: str | None, year: int | None,
+            ingested: bool | None, limit: int, offset: int,
+            field: Callable[[DocSummary], bool] = lambda d: True) -> tuple[int, list[DocSummary]]:
+    """Store.list_documents over `docs`: the type equal and the issuer contained after folding (diacritics,
+    case; folding is not SPARQL), `field` the store's own test; (total, the page in `document_order`)."""
+    t, i = fold(type or ""), fold(issuer or "")
+    keep = sorted((d for d in docs if (not t or fold(d.type or "") == t) and (not i or i in fold(d.issuer or ""))
+                   and (year is None or d.year == year) and (ingested is None or d.ingested == ingested) and field(d)),
+                  key=document_order)
+    return len(keep), keep[offset:offset + limit]
 
 
 def kind_of(types: set[str], table: dict[str, str], default: str) -> str:

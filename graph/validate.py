@@ -18,20 +18,13 @@ import rdflib
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
+from cancu.registry import CC, ELI, ORG, PROV, SKOS, XSD
 from cancu.vocabulary_files import vocabulary_file
 
 GAZETTEER_SUFFIX = "/graph/gazetteer"
 ONTOLOGY_IRI = "https://w3id.org/cancu/ontology"
-PREFIXES = {
-    "cc": "https://w3id.org/cancu/ontology#",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdf": str(RDF),
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "ccsh": "https://w3id.org/cancu/shapes#",
-}
+PREFIXES = {"cc": CC, "eli": ELI, "org": ORG, "prov": PROV, "skos": SKOS, "rdf": str(RDF), "xsd": XSD,
+            "ccsh": "https://w3id.org/cancu/shapes#"}
 
 
 @dataclass(frozen=True)
@@ -122,27 +115,23 @@ def _units(data: Graph) -> Iterator[tuple[str, Graph]]:
     """(label, graph) to validate: gazetteer alone first, then each document graph + gazetteer + default."""
     graphs = _named_graphs(data)
     if graphs is None:
-        plain = Graph()
-        for t in data:
-            plain.add(t)
-        yield "", plain
+        yield "", _merged(data)
         return
     shared = [g for g in graphs if _is_shared(g.identifier)]
-    docs = [g for g in graphs if not _is_shared(g.identifier)]
     if shared:
-        base = Graph()
-        for g in shared:
-            for t in g:
-                base.add(t)
-        yield ", ".join(str(g.identifier) for g in shared), base
-    for g in docs:
-        unit = Graph()
+        yield ", ".join(str(g.identifier) for g in shared), _merged(*shared)
+    for g in graphs:
+        if not _is_shared(g.identifier):
+            yield str(g.identifier), _merged(g, *shared)
+
+
+def _merged(*graphs: Graph) -> Graph:
+    """One plain graph holding the triples of `graphs`."""
+    out = Graph()
+    for g in graphs:
         for t in g:
-            unit.add(t)
-        for s in shared:
-            for t in s:
-                unit.add(t)
-        yield str(g.identifier), unit
+            out.add(t)
+    return out
 
 
 def _is_shared(identifier: object) -> bool:

@@ -41,26 +41,6 @@ class ReadError(ValueError):
         return (ReadError, (self.path, self.problem))
 
 
-def max_bytes() -> int:
-    """Size limit in bytes: env CANCU_MAX_BYTES, default 20 MB (a legal text is rarely over 2 MB)."""
-    return current().max_bytes
-
-
-def max_pdf_pages() -> int:
-    """Page limit of a PDF: env CANCU_MAX_PDF_PAGES, default 2000 (the gazette's longest has a few hundred)."""
-    return current().max_pdf_pages
-
-
-def max_inflated() -> int:
-    """Limit on what a DOCX unpacks to, in bytes: env CANCU_MAX_INFLATED, default 50 MB."""
-    return current().max_inflated
-
-
-def max_chars() -> int:
-    """Limit on a document's text in characters: env CANCU_MAX_CHARS, default 4M."""
-    return current().max_chars
-
-
 def read_text(path: Path | str, *, limit: int | None = None) -> str:
     """The normalised text of the document at `path`, whatever its container and encoding.
 
@@ -68,7 +48,7 @@ def read_text(path: Path | str, *, limit: int | None = None) -> str:
     binary, corrupt, scanned or unsupported files.
     """
     path = Path(path)
-    data = _read_bytes(path, max_bytes() if limit is None else limit)
+    data = _read_bytes(path, current().max_bytes if limit is None else limit)
     kind = sniff(data, path)
     if kind == "pdf":
         text = _pdf_text(data, path)
@@ -84,8 +64,8 @@ def read_text(path: Path | str, *, limit: int | None = None) -> str:
         log.warning("%s: text was in %s font codes; converted to Unicode", path, legacy)
         text = repaired
     text = normalise(text)
-    if len(text) > max_chars():
-        raise ReadError(path, f"text is {len(text):,} characters long, over the limit of {max_chars():,} characters "
+    if len(text) > (cap := current().max_chars):
+        raise ReadError(path, f"text is {len(text):,} characters long, over the limit of {cap:,} characters "
                               "(CANCU_MAX_CHARS)")
     if not text.strip():
         what = {"html": "HTML page has no body text (only scripts, styles or navigation?)"}.get(kind, "no text")
@@ -366,13 +346,13 @@ def _docx_text(data: bytes, path: Path) -> str:
 
 
 def _check_inflation(zf: zipfile.ZipFile, path: Path) -> None:
-    """Refuse a DOCX that unpacks to more than max_inflated() bytes, or has a damaged member.
+    """Refuse a DOCX that unpacks to more than Settings.max_inflated bytes, or has a damaged member.
 
     The sizes come from the zip directory, so a zip bomb is refused before anything is unpacked.
     A directory that understates a size gains nothing: zipfile stops each member at its stated
     size (and its CRC then fails), which the full read below turns into "damaged member".
     """
-    limit = max_inflated()
+    limit = current().max_inflated
     declared = sum(info.file_size for info in zf.infolist())
     if declared > limit:
         raise ReadError(path, f"DOCX inflates to {_mb(declared)} MB, over the limit of {_mb(limit)} MB (CANCU_MAX_INFLATED)")
@@ -466,7 +446,7 @@ def _pdf_text(data: bytes, path: Path) -> str:
         raise ReadError(path, f"corrupt PDF: {pdfium.internal.ErrorToStr.get(code)}")
     pdf = pdfium.PdfDocument(handle)  # closes the handle when closed
     try:
-        count, limit, chars = len(pdf), max_pdf_pages(), max_chars()
+        count, limit, chars = len(pdf), current().max_pdf_pages, current().max_chars
         if count == 0:
             raise ReadError(path, "PDF has no pages")
         if count > limit:

@@ -789,12 +789,8 @@ def parse_annexes(text: str, errors: list[str] | None = None, source: str | None
                 hdr = read_line_header(lines, j, b.end_line)
                 if hdr:
                     doubt = layout_doubt(hdr[0], lines, hdr[1], b.end_line)
-                    if doubt:
-                        if errors is not None:
-                            errors.append(f"{b.label}: table not read, no rows stored: {doubt}")
-                        break
-                    got = _pdf_rows(b, lines, hdr[1], hdr[0])
-                    doubt = _rows_doubt(got)
+                    got = [] if doubt else _pdf_rows(b, lines, hdr[1], hdr[0])
+                    doubt = doubt or _rows_doubt(got)
                     if doubt:
                         if errors is not None:
                             errors.append(f"{b.label}: table not read, no rows stored: {doubt}")

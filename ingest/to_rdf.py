@@ -12,7 +12,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from rdflib.namespace import ORG, RDF, SKOS, XSD
 
 from cancu.config import base_iri
-from cancu.registry import named_kinds
+from cancu.registry import PROVISION_CLASSES, named_kinds
 from cancu.iri import DocId, entity_iri
 from cancu.numbers import number_of
 from cancu.vocab import CC, ELI, RELATION_PROPERTIES, ROLE_PROPERTIES, TYPE_CLASSES
@@ -36,10 +36,7 @@ cc, eli, rdf, skos, xsd, org = (_Terms(ns) for ns in (CC, ELI, RDF, SKOS, XSD, O
 _RELATION = {name: NamedNode(str(p)) for name, p in RELATION_PROPERTIES.items()}
 _ROLE = {name: NamedNode(str(p)) for name, p in ROLE_PROPERTIES.items()}
 _TYPE_CLASS = {name: NamedNode(str(c)) for name, c in TYPE_CLASSES.items()}
-_PROVISION_CLASS = {
-    "part": cc.Part, "chapter": cc.Chapter, "section": cc.Section, "article": cc.Article,
-    "clause": cc.Clause, "point": cc.Point, "item": cc.Item, "annex": cc.Annex,
-}
+_PROVISION_CLASS = {k: NamedNode(c) for k, c in PROVISION_CLASSES.items()}
 _ENTITY_CLASS = {**{k.code: NamedNode(k.cls) for k in named_kinds()}, "collective": cc.Agency}
 GAZETTEER_GRAPH = "graph/gazetteer"
 

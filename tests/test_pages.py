@@ -18,7 +18,7 @@ from corpus_store import B, ROOT, corpus_store  # noqa: F401  (fixture)
 from graph.store import Store
 from fictional_texts import fictional_text
 
-D186, D749, D03 = f"{B}/eli/vn/qd/2022/186/btttt", f"{B}/eli/vn/qd/2020/749/ttg", f"{B}/eli/vn/nq/2025/03/cp"
+D186 = f"{B}/eli/vn/qd/2022/186/btttt"
 URL_ATTR = re.compile(r"""\b(?:src|href|action)\s*=\s*["']?\s*(https?:)?//([^/"'\s>]*)""", re.IGNORECASE)
 
 

@@ -14,7 +14,7 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from cancu.registry import CC, ELI, ENTITY_KINDS, RELATION_KINDS, ROLES
+from cancu.registry import CC, ELI, ENTITY_KINDS, PROVISION_CLASSES, RELATION_KINDS, ROLES
 from fictional_texts import ARTICLE, fictional_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -205,6 +205,13 @@ def test_entity_kinds_are_declared_in_ontology_context_and_shapes() -> None:
             assert cls == URIRef(CC + "AnnexRow") or (cls, RDFS.subClassOf, URIRef(CC + "AnnexRow")) in onto, k.code
     entity_shape = URIRef("https://w3id.org/cancu/shapes#EntityShape")
     assert set(shapes.objects(entity_shape, SH.targetClass)) == {URIRef(k.cls) for k in ENTITY_KINDS if not k.row}
+
+
+def test_provision_classes_are_subdivisions_in_the_ontology() -> None:
+    onto = rdflib.Graph().parse(ROOT / "ontology.ttl")
+    for kind, cls in PROVISION_CLASSES.items():
+        assert (URIRef(cls), RDF.type, OWL.Class) in onto, kind
+        assert (URIRef(cls), RDFS.subClassOf, URIRef(CC + "Provision")) in onto, kind
 
 
 def test_every_entity_kind_with_a_route_has_its_api_resource_and_graph_page() -> None:

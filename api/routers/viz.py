@@ -6,7 +6,6 @@ makes no request outside the service. `?format=json` gives the same neighbourhoo
 
 from __future__ import annotations
 
-import difflib
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -14,7 +13,6 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from cancu.config import base_iri
 from graph.neighbourhood import DEFAULT_CAP, MAX_CAP, MAX_DEPTH, MIN_DEPTH, exists
 from graph.search_index import SearchIndex
 from graph.store import Store
@@ -22,6 +20,7 @@ from graph.store import Store
 from api.deps import get_index, get_store
 from api.errors import ApiError
 from api.lookup import get_document
+from api.routers.common import get_entity
 from api.schemas import json_errors
 from api.viz_graph import describe, neighbourhood, render_html
 
@@ -83,16 +82,6 @@ def _page(store: Store, iri: str, title: str, depth: int, cap: int, mentions: bo
     return HTMLResponse(html)
 
 
-def _entity(store: Store, kind: str, slug: str) -> str:
-    """The entity's IRI through the Store interface (works on every backend), or 404 with near matches."""
-    iri = f"{base_iri()}/id/{kind}/{slug}"
-    found = store.entity(iri)
-    if found is not None and found.kind == kind:
-        return iri
-    known = [e.iri.rsplit("/", 1)[-1] for e in store.entities(kind)]
-    raise ApiError(404, "not_found", f"no {kind} with id {slug!r}", difflib.get_close_matches(slug, known, n=5, cutoff=0.5))
-
-
 @router.get("/documents/{doc_id}", response_class=HTMLResponse, responses={**ERRORS, 200: PAGE},
             summary="Graph page around a document: legal bases, citations both ways, issuer, signer, programmes")
 def viz_document(doc_id: str, store: Store = Depends(get_store), index: SearchIndex = Depends(get_index),
@@ -106,7 +95,7 @@ def viz_document(doc_id: str, store: Store = Depends(get_store), index: SearchIn
             summary="Graph page around a platform: the programme and decision naming it, agencies, enterprises")
 def viz_platform(platform_id: str, store: Store = Depends(get_store), depth: Depth = 1, cap: Cap = DEFAULT_CAP,
                  mentions: Mentions = False, format: Format = "html") -> Response:
-    iri = _entity(store, "platform", platform_id)
+    iri = get_entity(store, platform_id, ["platform"], "platform").iri
     graph_title = _label(store, iri) or platform_id
     return _page(store, iri, graph_title, depth, cap, mentions, format, f"/viz/platforms/{platform_id}")
 
@@ -115,7 +104,7 @@ def viz_platform(platform_id: str, store: Store = Depends(get_store), depth: Dep
             summary="Graph page around an agency: documents it issued, tasks it leads or joins, units, successors")
 def viz_agency(agency_id: str, store: Store = Depends(get_store), depth: Depth = 1, cap: Cap = DEFAULT_CAP,
                mentions: Mentions = False, format: Format = "html") -> Response:
-    iri = _entity(store, "agency", agency_id)
+    iri = get_entity(store, agency_id, ["agency"], "agency").iri
     return _page(store, iri, _label(store, iri) or agency_id, depth, cap, mentions, format, f"/viz/agencies/{agency_id}")
 
 
