@@ -23,7 +23,7 @@ from typing import Iterable, Protocol
 
 from cancu.iri import split_provision
 from cancu.registry import named_kinds
-from graph.store import EntityDetail, EntityRole, EntitySummary, Provenance, role_names
+from graph.store import EntityDetail, EntityRole, EntitySummary, Provenance, SourcePage, role_names
 
 SCHEMA = """
 CREATE TABLE role_node(iri TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT) WITHOUT ROWID;
@@ -170,12 +170,17 @@ def role_kind_counts(conn: sqlite3.Connection, iri: str, direction: str) -> dict
                              (iri, direction)).fetchall())
 
 
-def role_sources(conn: sqlite3.Connection, iri: str, direction: str) -> list[tuple[str, Provenance]]:
+def role_sources(conn: sqlite3.Connection, iri: str, direction: str, exclude: list[str], limit: int | None,
+                 offset: int) -> SourcePage:
     """See Store.role_sources: the documents among the graphs asserting `iri`'s role links (docs: the search
     index's table of every document, stubs included), each with its first link (ranked when built)."""
-    return [(row[0], Provenance(*row)) for row in conn.execute(
-        "SELECT document, provision, quote, start, end FROM role_source WHERE me = ? AND dir = ? ORDER BY document",
-        (iri, direction))]
+    where = f"s.me = ? AND s.dir = ? AND s.document NOT IN ({','.join('?' * len(exclude))})"
+    args = (iri, direction, *exclude)
+    total, rows = conn.execute(f"SELECT COUNT(*), COALESCE(SUM(r.n), 0) FROM role_source s "
+                               f"LEFT JOIN doc_rows r ON r.iri = s.document WHERE {where}", args).fetchone()
+    page = conn.execute(f"SELECT document, provision, quote, start, end FROM role_source s WHERE {where} "
+                        f"ORDER BY document LIMIT ? OFFSET ?", (*args, -1 if limit is None else limit, offset))
+    return SourcePage(total, rows, [(row[0], Provenance(*row)) for row in page])
 
 
 def row_counts(conn: sqlite3.Connection, iris: list[str]) -> dict[str, int]:

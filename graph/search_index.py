@@ -22,7 +22,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Iterable, Protocol
 
 from cancu.config import Settings, current
 from cancu.text import fold
@@ -30,7 +30,7 @@ from graph import link_pages, role_index
 from graph.link_pages import LinkSource
 from graph.role_index import RoleSource
 from graph.shared import document_order
-from graph.store import DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow, Provenance
+from graph.store import DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow, SourcePage
 
 MATCH_CAP = 1000  # matches a search counts and ranks at most (see the module docstring)
 
@@ -218,10 +218,11 @@ class SearchIndex:
         with self._lock:
             return role_index.role_kind_counts(self._conn, iri, direction)
 
-    def role_sources(self, iri: str, direction: str = "out") -> list[tuple[str, Provenance]]:
-        """See Store.role_sources, from the materialised role links."""
+    def role_sources(self, iri: str, direction: str = "out", exclude: Iterable[str] = (), limit: int | None = None,
+                     offset: int = 0) -> SourcePage:
+        """See Store.role_sources, from the materialised first sources."""
         with self._lock:
-            return role_index.role_sources(self._conn, iri, direction)
+            return role_index.role_sources(self._conn, iri, direction, list(exclude), limit, offset)
 
     def entities(self, kind: str) -> list[EntitySummary] | None:
         """The named entities of one kind as the store listed them when the index was built (None: another kind)."""

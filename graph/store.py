@@ -74,6 +74,16 @@ class EntityRole:
 
 
 @dataclass(frozen=True)
+class SourcePage:
+    """One page of `Store.role_sources`: (document, its first role link) in document order, how many documents
+    there are in all, and their annex rows in all (what a platform's task count adds up)."""
+
+    total: int
+    rows: int
+    page: list[tuple[str, Provenance]]
+
+
+@dataclass(frozen=True)
 class EntitySummary:
     """A named entity (agency, unit, enterprise, person, platform, programme) for the search index."""
 
@@ -205,7 +215,8 @@ class RolePages(Protocol):
 
     def role_counts(self, iri: str, direction: str = "out") -> dict[str, int]: ...
 
-    def role_sources(self, iri: str, direction: str = "out") -> list[tuple[str, Provenance]]: ...
+    def role_sources(self, iri: str, direction: str = "out", exclude: Iterable[str] = (), limit: int | None = None,
+                     offset: int = 0) -> SourcePage: ...
 
     def role_kind_counts(self, iri: str, direction: str = "out") -> dict[str, int]: ...
 
@@ -318,17 +329,20 @@ class Materialised:
             return self.role_pages.role_kind_counts(iri, direction)
         return dict(Counter(r.entity_kind or "other" for r in self._roles(iri, direction, None, None, 0)))
 
-    def role_sources(self, iri: str, direction: str = "out") -> list[tuple[str, Provenance]]:
+    def role_sources(self, iri: str, direction: str = "out", exclude: Iterable[str] = (), limit: int | None = None,
+                     offset: int = 0) -> SourcePage:
         """See Store.role_sources."""
         if self.role_pages is not None:
-            return self.role_pages.role_sources(iri, direction)
+            return self.role_pages.role_sources(iri, direction, exclude, limit, offset)
         first: dict[str, Provenance] = {}
         for r in self._roles(iri, direction, None, None, 0):
             for p in r.provenance:
                 if p.document not in first or source_order(p) < source_order(first[p.document]):
                     first[p.document] = p
-        docs = self._summaries(sorted(first))
-        return [(d, first[d]) for d in sorted(first) if d in docs]
+        docs, left_out = self._summaries(sorted(first)), set(exclude)
+        found = [(d, first[d]) for d in sorted(first) if d in docs and d not in left_out]
+        page = found[offset:] if limit is None else found[offset:offset + limit]
+        return SourcePage(len(found), sum(self._row_counts([d for d, _ in found]).values()), page)
 
     def row_counts(self, iris: list[str]) -> dict[str, int]:
         """See Store.row_counts."""
@@ -441,9 +455,11 @@ class Store(Protocol):
     def role_kind_counts(self, iri: str, direction: str = "out") -> dict[str, int]:
         """How many role edges `roles(iri, direction)` holds per kind of the other end (kinds without edges left out)."""
 
-    def role_sources(self, iri: str, direction: str = "out") -> list[tuple[str, Provenance]]:
-        """The documents that assert a role edge of `iri` (the asserting graphs that are documents), each with
-        the first such link in its text (`source_order`), sorted by document IRI: a platform's catalogues."""
+    def role_sources(self, iri: str, direction: str = "out", exclude: Iterable[str] = (), limit: int | None = None,
+                     offset: int = 0) -> SourcePage:
+        """The documents that assert a role edge of `iri` (the asserting graphs that are documents), those in
+        `exclude` left out, each with the first such link in its text (`source_order`), sorted by document IRI:
+        a platform's catalogues. One page of them, with how many there are and their annex rows in all."""
 
     def close(self) -> None: ...
 

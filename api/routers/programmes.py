@@ -42,43 +42,48 @@ def _approving(in_roles: list[EntityRole], seen: set[str], role: str = "approves
             if r.entity_kind == "document" and r.role == role and r.entity_iri not in seen]
 
 
-def _bases(store: Store, iri: str, kind: str, in_roles: list[EntityRole], related: list[EntityRole]) -> list[Basis]:
-    """Every legal-basis entry in answer order: regulating documents (a platform's), approving documents (for
-    a platform also those approving the programmes that name it), then the documents listing it or stating
-    one of its roles, each with its first such link (Store.role_sources). One store call per naming programme."""
+def _heads(store: Store, kind: str, in_roles: list[EntityRole], related: list[EntityRole]) -> list[Basis]:
+    """The legal-basis entries before the listing documents: regulating documents (a platform's), then approving
+    documents (for a platform also those approving the programmes that name it). One store call per naming
+    programme."""
     bases = _approving(in_roles, set(), "regulates")
     bases += _approving(in_roles, {b[0] for b in bases})
     if kind == "platform":
         for r in related:
             bases += _approving(store.roles(r.entity_iri, "in", ["approves"]), {b[0] for b in bases})
-    seen = {b[0] for b in bases}
-    return bases + [(d, "lists", [p]) for d, p in store.role_sources(iri) if d not in seen]
+    return bases
 
 
 def _item(store: Store, ent: EntityDetail, limit: int, offset: int) -> ItemOut:
-    """The item with one page of its legal basis, every other part whole. The store is asked a fixed number
-    of times (plus once per programme naming a platform) however many documents list the item: legal bases,
-    their sources and row counts are read in bulk, summaries for the page only."""
+    """The item with one page of its legal basis, every other part whole. The legal basis is `_heads`, then the
+    documents listing the item or stating one of its roles, each with its first such link (Store.role_sources,
+    paged by the store with their count and annex rows), so a platform listed by thousands of catalogues costs
+    one page of them; summaries and legal bases are read for the page only."""
     iri = ent.iri  # read once by the caller: an item named in thousands of graphs costs ~80 ms to read at 100k
     counts, kind_totals = store.role_counts(iri, "out"), store.role_kind_counts(iri, "out")
     in_roles = store.roles(iri, "in", ["approves", "names_platform", "regulates"])
     related = store.roles(iri, "out", ["names_platform"]) + [r for r in in_roles if r.role == "names_platform"]
     agencies = store.roles(iri, "out", None, limit, offset, AGENCY_KINDS, PROVENANCE_CAP)
     enterprises = store.roles(iri, "out", None, limit, offset, ENTERPRISE_KINDS, PROVENANCE_CAP)
-    entries = _bases(store, iri, ent.kind, in_roles, related)
-    rows = store.row_counts([d for d, _, _ in entries])
-    page = entries[offset:offset + limit]
+    heads = _heads(store, ent.kind, in_roles, related)
+    page = heads[offset:offset + limit]
+    sources = store.role_sources(iri, "out", [d for d, _, _ in heads], limit - len(page), max(0, offset - len(heads)))
+    page += [(d, "lists", [p]) for d, p in sources.page]
     docs = store.documents_many([d for d, _, _ in page])
-    tasks = sum(rows[d] for d, _, _ in entries)
-    first = doc_id(entries[0][0]) if entries else None
+    tasks = sum(store.row_counts([d for d, _, _ in heads]).values()) + sources.rows
+    if heads or not sources.total:
+        first = heads[0][0] if heads else None
+    else:  # the first listing document, on this page or not
+        first = (sources.page if offset == 0 else store.role_sources(iri, "out", [], 1).page)[0][0]
+    first_id = doc_id(first) if first else None
     return ItemOut(id=iri.rsplit("/", 1)[1], iri=iri, kind=ent.kind, label=ent.label, alt_labels=list(ent.alt_labels),
                    legal_basis=legal_bases(store, [(docs[d], role, prov) for d, role, prov in page]),
-                   legal_basis_total=len(entries), limit=limit, offset=offset,
+                   legal_basis_total=len(heads) + sources.total, limit=limit, offset=offset,
                    agencies=[role_out(r, iri) for r in agencies], enterprises=[role_out(r, iri) for r in enterprises],
                    agencies_total=sum(kind_totals.get(k, 0) for k in AGENCY_KINDS),
                    enterprises_total=sum(kind_totals.get(k, 0) for k in ENTERPRISE_KINDS), counts=dict(sorted(counts.items())),
                    related=[role_out(r) for r in related], tasks_total=tasks,
-                   tasks_href=f"/tasks?document={first}" if first and tasks else None)
+                   tasks_href=f"/tasks?document={first_id}" if first_id and tasks else None)
 
 
 def _list(kind: str):
