@@ -73,8 +73,9 @@ def _before_after() -> list[str]:
     before, after = read_result("api_latency_100k_before"), read_result("api_latency_100k")
     if not before or not after or after is before:
         return []
-    out = ["", "Before / after materialised role pages, 100k documents, p99 ms at 50 clients (answer bytes of the "
-           "first request now), same benchmark, runs of different days:", "",
+    out = ["", "Before / after the pages materialised at load (role pages, then link pages and paged sources), 100k "
+           "documents, p99 ms at 50 clients (answer bytes of the first request now), same benchmark, runs of "
+           "different days:", "",
            "| store, workers | " + " | ".join(BEFORE_AFTER) + " |", "|---|" + "---|" * len(BEFORE_AFTER)]
     for key in ("oxigraph", "oxigraph_w2", "neo4j", "neo4j_w2"):
         if key not in after.get("results", {}):

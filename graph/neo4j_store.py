@@ -169,10 +169,6 @@ class Neo4jStore(Materialised):
         docs = [d for r in rows if (d := _summary(r["uri"], r["src"]))]
         return sorted(docs, key=lambda d: (d.year or 0, d.date or "", d.iri))
 
-    def document(self, iri: str) -> DocSummary | None:
-        """The document (ingested or stub) with this IRI, or None if nothing typed cc:LegalDocument has it."""
-        return self._summaries([iri]).get(iri)
-
     def _summaries(self, iris: Iterable[str]) -> dict[str, DocSummary]:
         rows = self._read("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, " + _SRC("n"), us=sorted(set(iris)))
         return {r["u"]: d for r in rows if (d := _summary(r["u"], r["src"]))}

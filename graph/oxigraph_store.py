@@ -308,10 +308,6 @@ class OxigraphStore(Materialised):
         docs = self._summaries([r["d"].value for r in rows if isinstance(r.get("d"), ox.NamedNode)])
         return sorted(docs.values(), key=lambda d: (d.year or 0, d.date or "", d.iri))
 
-    def document(self, iri: str) -> DocSummary | None:
-        """The document (ingested or stub) with this IRI, or None if nothing typed cc:LegalDocument has it."""
-        return self._summaries([iri]).get(iri)
-
     def documents(self) -> list[DocSummary]:
         """Every document node, stubs included, sorted by IRI (for the search index and listings)."""
         rows = self._select("SELECT DISTINCT ?d WHERE { ?d a cc:LegalDocument }")

@@ -234,7 +234,7 @@ class RolePages(Protocol):
 
 
 class Materialised:
-    """The link methods, `documents_many`, `roles`, `role_counts`, `role_sources`, `row_counts`, named entities'
+    """The link methods, `document` and `documents_many`, `roles`, `role_counts`, `role_sources`, `row_counts`, named entities'
     `entity` and the lists of a named kind (`entities`) from pages built from this very store state when they are attached (`role_pages`:
     graph.role_index, graph.link_pages), else from the backend's own queries (`_links`, `_summaries`, `_roles`,
     `_role_counts`, `_row_counts`, `_entity`, `_entities`). A load detaches them: they describe the store as it was when
@@ -276,6 +276,11 @@ class Materialised:
         if self.role_pages is not None:
             return self.role_pages.summaries(iris)
         return self._summaries(iris)
+
+    def document(self, iri: str) -> DocSummary | None:
+        """See Store.document (a look-up, and the start of every chain and link page: no round trip to a
+        networked store when the pages are attached)."""
+        return self.documents_many([iri]).get(iri)
 
     def _roles(self, iri: str, direction: str, roles: list[str] | None, limit: int | None,
                offset: int) -> list[EntityRole]:
