@@ -190,8 +190,16 @@ class SearchIndex:
             (escaped + "%",))
         return [KeyedDoc(*r) for r in rows]
 
-    def document_iris(self) -> list[str]:
-        return [r[0] for r in self._rows("SELECT iri FROM docs ORDER BY iri")]
+    def document_iris(self, prefix: str = "") -> list[str]:
+        """Document IRIs starting with `prefix`, sorted: a range of the primary key, not a scan."""
+        return [r[0] for r in self._rows("SELECT iri FROM docs WHERE iri >= ? AND iri < ? ORDER BY iri",
+                                         (prefix, prefix + "\U0010ffff"))]
+
+    def numbers_like(self, key: str) -> dict[str, str | None]:
+        """Number key -> number as written, of the documents whose key has `key`'s form (the same type and issuer,
+        another number): what a mistyped number is compared with."""
+        rest = key.split("/", 1)[-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return dict(self._rows("SELECT key, number FROM docs WHERE key LIKE ? ESCAPE '\\'", ("%/" + rest,)))
 
     def count(self) -> int:
         return int(self._rows("SELECT value FROM meta WHERE key = 'documents'")[0][0])
