@@ -33,7 +33,7 @@ from api.upload_texts import kept_with
 
 log = logging.getLogger("cancu.api")
 router = APIRouter(prefix="/documents", tags=["documents"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 409, 413, 422, 503)}
+ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 409, 413, 422, 503)}  # 400: a malformed multipart body
 
 
 def _ingest(holder: StoreHolder, data: bytes, filename: str, replace: bool, admin: bool) -> tuple[UploadOut, str]:
