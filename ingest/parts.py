@@ -7,9 +7,9 @@ of one document are never joined into one: a batch names both files and says wha
 
 from __future__ import annotations
 
-
 from cancu.identity import PARTS, different_parts, part_name
 from ingest.models import Document
+
 
 def begins_first(doc: Document) -> bool:
     """Sort key: the part that begins a text (its header and legal bases) before the parts that continue it."""
