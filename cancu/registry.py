@@ -42,6 +42,7 @@ PROV = "http://www.w3.org/ns/prov#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = RDF + "type"
+CLAIM = "https://w3id.org/cancu/claim#"  # what a document says of another it cites (graph.own_facts)
 
 
 @dataclass(frozen=True)

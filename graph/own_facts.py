@@ -11,18 +11,19 @@ the cited document's facts. The rule, in one place for both stores:
   the smallest of a new claim and the current canonical value is the smallest of all); the other titles become
   skos:altLabel; types and issuing bodies are the union of the claims.
 
-In Oxigraph the claims a graph G makes are stored in the graph `G#claims` (split at load), and the graph
-VIEW_GRAPH holds the resolved description of every document known only from citations; SPARQL's default
-graph is every graph but the claims graphs. In Neo4j the rule shapes each node's `_view`.
+In Oxigraph the claims graph G makes stay in G under their own predicates (`claim:title` for `eli:title`,
+…; rewritten at load), and the graph VIEW_GRAPH holds the resolved description of every document known
+only from citations. So SPARQL's default graph is the plain union of the graphs (one index scan per
+pattern; a dataset listing every graph but some is evaluated graph by graph, ~1 s a pattern at 100k), and a
+claim's provenance is its graph. In Neo4j the rule shapes each node's `_view`.
 """
 
 from __future__ import annotations
 
 from typing import Callable, Iterable, TypeVar
 
-from cancu.registry import CC, ELI, RDF_TYPE, SKOS
+from cancu.registry import CC, CLAIM, ELI, RDF_TYPE, SKOS
 
-CLAIMS_SUFFIX = "#claims"  # G#claims: what graph G says about the documents it cites (no provision IRI has '#')
 VIEW_GRAPH = "https://w3id.org/cancu/graph/view"  # resolved descriptions of documents known only from citations
 LEGAL_DOCUMENT = CC + "LegalDocument"
 SOURCE_FILE = CC + "sourceFile"
@@ -33,17 +34,12 @@ DESCRIPTIVE = frozenset({
     CC + "place", CC + "signature", CC + "proposedBy", SOURCE_FILE, ELI + "id_local", TITLE, ELI + "date_document",
     ELI + "first_date_entry_in_force", ELI + "passed_by", ALT_LABEL})
 MULTI_VALUED = frozenset({RDF_TYPE, ELI + "passed_by", ALT_LABEL})  # the union of the claims, not one value
+CLAIM_OF = {p: CLAIM + p.rsplit("#", 1)[1] for p in DESCRIPTIVE}  # eli:title -> claim:title: local names are unique
+CLAIMED = {c: p for p, c in CLAIM_OF.items()}
+if len(CLAIMED) != len(DESCRIPTIVE):
+    raise ValueError("two descriptive properties share a local name: their claim predicates would collide")
 
 V = TypeVar("V")
-
-
-def claims_graph(graph: str) -> str:
-    """The graph holding what `graph` claims about the documents it cites."""
-    return graph + CLAIMS_SUFFIX
-
-
-def is_claims_graph(graph: str) -> bool:
-    return graph.endswith(CLAIMS_SUFFIX)
 
 
 def resolve_stub(values: dict[str, list[V]], lexical: Callable[[V], str]) -> dict[str, list[V]]:
@@ -75,18 +71,29 @@ def only_own(own: dict[str, list[V]], union: dict[str, list[V]]) -> dict[str, li
     return out
 
 
-def split_claims(quads: Iterable[V], parts: Callable[[V], tuple[str, str, str, bool]]) -> tuple[list[V], list[V]]:
-    """(statements that stay in their graph, claims about cited documents) of a batch of whole graphs.
+def cited_pairs(quads: Iterable[V], parts: Callable[[V], tuple[str, str, str, bool]]) -> set[tuple[str, str]]:
+    """(document, graph) for each document a graph types cc:LegalDocument other than itself: what it cites.
     `parts(q)` gives (subject, predicate, graph, "q types its subject cc:LegalDocument")."""
-    quads = list(quads)
-    cited: set[tuple[str, str]] = set()
+    out: set[tuple[str, str]] = set()
     for q in quads:
         s, _, g, typing = parts(q)
         if typing and s != g:
-            cited.add((s, g))
+            out.add((s, g))
+    return out
+
+
+def is_claim(subject: str, predicate: str, graph: str, cited: set[tuple[str, str]]) -> bool:
+    """A statement `graph` makes describing a document it cites (`cited`: from `cited_pairs`)."""
+    return subject != graph and predicate in DESCRIPTIVE and (subject, graph) in cited
+
+
+def split_claims(quads: Iterable[V], parts: Callable[[V], tuple[str, str, str, bool]]) -> tuple[list[V], list[V]]:
+    """(statements that stay as they are, claims about cited documents) of a batch of whole graphs."""
+    quads = list(quads)
+    cited = cited_pairs(quads, parts)
     keep: list[V] = []
     claims: list[V] = []
     for q in quads:
         s, p, g, _ = parts(q)
-        (claims if s != g and p in DESCRIPTIVE and (s, g) in cited else keep).append(q)
+        (claims if is_claim(s, p, g, cited) else keep).append(q)
     return keep, claims

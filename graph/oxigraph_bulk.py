@@ -21,8 +21,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable
 
-from graph.oxigraph_store import OxigraphStore
-from graph.rdf_files import check_file, rdf_format
+import pyoxigraph as ox
+
+from graph.oxigraph_store import OxigraphStore, as_stored, cited_in
+from graph.rdf_files import read_quads
 from graph.store import BuildReport, LoadError, StoreUnavailable
 
 
@@ -53,8 +55,18 @@ def build(target: Path, files: Iterable[Path], on_error: Callable[[str], None] |
     lock = threading.Lock()
 
     def check_and_load(i: int) -> int | str:
-        try:
-            graphs, count = check_file(paths[i])
+        graphs: set[str] = set()
+        count = 0
+
+        def checked() -> Iterable[ox.Quad]:
+            nonlocal count
+            for q in read_quads(paths[i]):
+                graphs.add(q.graph_name.value)
+                count += 1
+                yield q
+
+        try:  # the whole file is read once to check it before any of it is written, keeping no quads
+            cited = cited_in(checked())
         except LoadError as exc:
             return str(exc)
         with lock:
@@ -63,7 +75,7 @@ def build(target: Path, files: Iterable[Path], on_error: Callable[[str], None] |
                 owner.setdefault(g, i)
             shared.update(clash | ({i} if clash else set()))
         if not clash:
-            store._store.bulk_load(path=str(paths[i]), format=rdf_format(paths[i]))  # noqa: SLF001 - same package
+            store._store.bulk_extend(as_stored(q, cited) for q in read_quads(paths[i]))  # noqa: SLF001 - same package
         return count
 
     pool = ThreadPoolExecutor(max(1, workers))
@@ -79,7 +91,7 @@ def build(target: Path, files: Iterable[Path], on_error: Callable[[str], None] |
                     report.files += 1
             for i in sorted(shared):  # replace, in the given order: the transactional path
                 store.load(paths[i])
-            store.settle_claims()  # the bulk loader wrote the files as they are (graph.own_facts)
+            store.build_view()  # graph.own_facts
             store._store.flush()  # noqa: SLF001
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -26,19 +26,19 @@ import re
 import threading
 import time
 from collections import OrderedDict, defaultdict
-from itertools import product
+from itertools import islice, product
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from cancu.registry import CC, ELI, ORG, PROV, RDF, RDF_TYPE, SKOS, XSD
+from cancu.registry import CC, CLAIM, ELI, ORG, PROV, RDF, RDF_TYPE, SKOS, XSD
 from cancu.text import fold
 from graph.store import (ROLE_PROPERTIES, DocSummary, Materialised, EntityDetail, EntityRole, EntitySummary, LinkRow,
                          NotAcceptable, Provenance, ProvisionRow, ResultTooLarge, SparqlFormats, SparqlResult,
                          StoreStatus, StoreUnavailable, provision_order, role_names, role_order)
-from graph.own_facts import (CLAIMS_SUFFIX, DESCRIPTIVE, LEGAL_DOCUMENT, MULTI_VALUED, SOURCE_FILE, VIEW_GRAPH,
-                             claims_graph, is_claims_graph, resolve_stub, split_claims)
+from graph.own_facts import (CLAIM_OF, CLAIMED, DESCRIPTIVE, LEGAL_DOCUMENT, MULTI_VALUED, SOURCE_FILE, VIEW_GRAPH,
+                             cited_pairs, is_claim, resolve_stub, split_claims)
 from graph.rdf_files import read_quads
 from graph.shared import (ATTRIBUTES, DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS,
                           RELATION_BY_IRI, RELATIONS, ROW_KINDS, doc_summary, int_or_none, kind_of, link_key,
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from cancu.config import Settings
     from graph.store import BuildReport
 
-PREFIXES = {"cc": CC, "eli": ELI, "skos": SKOS, "org": ORG, "prov": PROV, "xsd": XSD, "rdf": RDF}
+PREFIXES = {"cc": CC, "claim": CLAIM, "eli": ELI, "skos": SKOS, "org": ORG, "prov": PROV, "xsd": XSD, "rdf": RDF}
 
 
 _LINK_PREDICATES = ", ".join(f"<{CC}{p}>" for p in ("linkRelation", "linkTarget", "inProvision", "quote", "charStart",
@@ -59,6 +59,11 @@ _SUMMARY_PREDICATES = ", ".join(str(p) for p in _SUMMARY_PREDICATE_NODES)
 _PROVISION_PROPS = {RDF_TYPE: "t", ELI + "is_part_of": "parent", CC + "label": "label", CC + "heading": "heading",
                     CC + "ordinal": "ordinal"}
 _DESCRIPTIVE = ", ".join(f"<{p}>" for p in DESCRIPTIVE)  # for FILTER(?p IN (…)): graph.own_facts' properties
+_CLAIM_TYPE = ox.NamedNode(CLAIM_OF[RDF_TYPE])  # every document a graph cites has its type claimed there
+# Kept in the view graph while it holds anything: a view without it was built when claims lived in graphs
+# `G#claims`, which the plain union would now show as facts.
+_LAYOUT = ox.Quad(ox.NamedNode(VIEW_GRAPH), ox.NamedNode(CC + "storeLayout"), ox.Literal("claims-as-predicates"),
+                  ox.NamedNode(VIEW_GRAPH))
 _UPDATE_KEYWORDS = re.compile(
     r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
 )
@@ -140,7 +145,6 @@ class OxigraphStore(Materialised):
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
         self._counts: tuple[int, int] | None = None
-        self._graphs: list[ox.NamedNode] | None = None  # SPARQL's default graph: every graph but the claims
         self._memo = SummaryMemo(LINK_END_MEMO)
         try:
             if self.path is None:
@@ -153,6 +157,10 @@ class OxigraphStore(Materialised):
                 self._store = ox.Store(str(self.path))
         except (OSError, RuntimeError) as exc:  # RocksDB reports a locked or changing store as RuntimeError
             raise StoreUnavailable(f"cannot open Oxigraph store at {self.path}: {exc}") from exc
+        view = self._store.quads_for_pattern(None, None, None, _LAYOUT.graph_name) if self.path is not None else iter(())
+        if next(view, None) is not None and _LAYOUT not in self._store:
+            raise StoreUnavailable(f"the Oxigraph store at {self.path} was built by an earlier cancu, which kept "
+                                   "documents' claims in other graphs; rebuild it with `cancu load`")
         self._place = _place(self.path)
         self._place_checked = 0.0
         self.location = "memory" if self.path is None else str(self.path.resolve())  # time.monotonic() of the last check that found it in place
@@ -212,10 +220,9 @@ class OxigraphStore(Materialised):
         keep, claims = _split(quads)
         try:
             affected = {q.subject.value for g in graphs  # the documents whose claims are replaced
-                        for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(claims_graph(g.value)))}
-            for g in graphs:  # each graph is replaced whole: drop it, then one atomic insert of the new one
+                        for q in self._store.quads_for_pattern(None, _CLAIM_TYPE, None, g)}
+            for g in graphs:  # each graph is replaced whole (its claims too): drop it, then one atomic insert
                 self._store.remove_graph(g)
-                self._store.remove_graph(ox.NamedNode(claims_graph(g.value)))
             self._store.extend(keep + claims)
             self._refresh_view(affected | {q.subject.value for q in claims} | {g.value for g in graphs})
         except OSError as exc:
@@ -225,23 +232,14 @@ class OxigraphStore(Materialised):
 
     def _forget(self) -> None:
         self._counts = None
-        self._graphs = None
         self._memo.clear()
 
-    def settle_claims(self) -> None:
-        """Split the claims out of every graph and rebuild the view: after a bulk load, which writes files as
-        they are (`load` does both per file)."""
+    def build_view(self) -> None:
+        """Build the view of every cited document: after a bulk load, which writes quads `as_stored` but, unlike
+        `load`, does not keep the view as it goes."""
         self.role_pages = None
-        _, rows = self._rows(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s a cc:LegalDocument . ?s ?p ?o }} "
-                             f"FILTER(?s != ?g && ?p IN ({_DESCRIPTIVE}) && !STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) }}")
-        moved = [ox.Quad(s, p, o, g) for s, p, o, g in rows]
-        for q in moved:
-            self._store.remove(q)
-        self._store.extend(map(_to_claims, moved))
         self._store.remove_graph(ox.NamedNode(VIEW_GRAPH))
-        _, cited = self._rows(f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a cc:LegalDocument }} "
-                              f"FILTER(STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) }}")
-        self._refresh_view({s.value for s, in cited})
+        self._refresh_view({q.subject.value for q in self._store.quads_for_pattern(None, _CLAIM_TYPE, None, None)})
         self._forget()
 
     def _refresh_view(self, docs: set[str]) -> None:
@@ -254,15 +252,16 @@ class OxigraphStore(Materialised):
                 self._store.remove(q)
         claims: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
         own: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
+        claimed = ", ".join(f"<{c}>" for c in CLAIMED)
         for values in _values(docs_sorted):
             _, rows = self._rows(
                 f"SELECT ?d ?p ?o ?g WHERE {{ VALUES ?d {{ {values} }} GRAPH ?g {{ ?d ?p ?o }} "
-                f"FILTER((?g = ?d || STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) && ?p IN ({_DESCRIPTIVE}) && !isBlank(?o)) "
+                f"FILTER(((?g = ?d && ?p IN ({_DESCRIPTIVE})) || ?p IN ({claimed})) && !isBlank(?o)) "
                 f"FILTER NOT EXISTS {{ GRAPH ?d {{ ?d cc:sourceFile ?f }} }} }}")
             for d, p, o, g in rows:
-                by = own if g == d else claims
-                if o not in by[d.value][p.value]:
-                    by[d.value][p.value].append(o)
+                by, prop = (own, p.value) if g == d and p.value not in CLAIMED else (claims, CLAIMED.get(p.value))
+                if prop is not None and o not in by[d.value][prop]:
+                    by[d.value][prop].append(o)
         quads = []
         for d, values in claims.items():
             resolved = resolve_stub(values, lambda t: t.value)
@@ -271,6 +270,10 @@ class OxigraphStore(Materialised):
                     resolved[p] = vals
             quads += [ox.Quad(ox.NamedNode(d), ox.NamedNode(p), o, view) for p, vals in resolved.items() for o in vals]
         self._store.extend(quads)
+        if any(q != _LAYOUT for q in islice(self._store.quads_for_pattern(None, None, None, view), 2)):
+            self._store.add(_LAYOUT)
+        else:
+            self._store.remove(_LAYOUT)
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -603,7 +606,7 @@ class OxigraphStore(Materialised):
     def role_edges(self) -> Iterator[tuple[str, str, str]]:
         """See graph.role_index.RoleSource: every role edge (role, subject, object) between named ends, distinct."""
         for name in sorted(ROLE_PROPERTIES):
-            _, rows = self._rows(f"SELECT DISTINCT ?s ?o WHERE {{ {_role_edge('?s', ROLE_PROPERTIES[name], '?o')} "
+            _, rows = self._rows(f"SELECT DISTINCT ?s ?o WHERE {{ ?s {ROLE_PROPERTIES[name]} ?o "
                                  f"FILTER(isIRI(?s) && isIRI(?o)) }}")
             for s, o in rows:
                 yield name, s.value, o.value  # type: ignore[union-attr]
@@ -641,7 +644,7 @@ class OxigraphStore(Materialised):
 
     def _labels(self, iris: list[str]) -> dict[str, str]:
         """The label of each IRI that has one, by the label order of Store.roles (the first property any graph
-        gives it; per property the own graph wins, else the smallest value; claims graphs left out). One bound
+        gives it; per property the own graph wins, else the smallest value; claims are under other predicates). One bound
         predicate per query, asked only for the IRIs no earlier property labelled: a document costs two
         index seeks, not five, and one cited in thousands of graphs stays a few rows (aggregated in SPARQL)."""
         left = sorted(set(iris))
@@ -651,7 +654,7 @@ class OxigraphStore(Materialised):
             for values in _values(left):
                 for x, own, v in self._rows(
                         f"SELECT ?x ?own (MIN(STR(?o)) AS ?v) WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?x <{p}> ?o }} "
-                        f"FILTER(!STRENDS(STR(?g), '{CLAIMS_SUFFIX}')) BIND(?g = ?x AS ?own) }} GROUP BY ?x ?own")[1]:
+                        f"BIND(?g = ?x AS ?own) }} GROUP BY ?x ?own")[1]:
                     found[x.value][own.value == "true"] = v.value  # type: ignore[union-attr]
             for x, by_own in found.items():
                 out[x] = by_own[True] if True in by_own else by_own[False]
@@ -681,8 +684,8 @@ class OxigraphStore(Materialised):
         kwargs: dict[str, object] = {"prefixes": PREFIXES}
         if default_graph:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
-        else:  # the union of every graph but the claims graphs: documents' own facts, the view (graph.own_facts)
-            kwargs["default_graph"] = self._view_graphs()
+        else:  # the union of the graphs: documents' own facts, the view; claims are claim:* (graph.own_facts)
+            kwargs["use_default_graph_as_union"] = True
         if named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
@@ -721,17 +724,9 @@ class OxigraphStore(Materialised):
             del result  # freed on this thread even when the cap stops the writing (see above)
         return SparqlResult(out.value(), rfmt.media_type)
 
-    def _view_graphs(self) -> list[ox.NamedNode]:
-        """Every named graph but the claims graphs, remembered until the next load (a read-only handle is a snapshot)."""
-        if self._graphs is None:
-            self._graphs = sorted((g for g in self._store.named_graphs()
-                                   if isinstance(g, ox.NamedNode) and not is_claims_graph(g.value)), key=str)
-        return self._graphs
-
     def graph_size(self, iri: str) -> int:
         """Quads the document graph `iri` was loaded with, its claims included (what an upload replacing it logs)."""
-        return sum(1 for g in (iri, claims_graph(iri))
-                   for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
 
     def nquads(self) -> bytes:
         """Every quad as N-Quads: how an in-memory store is copied into a query worker process."""
@@ -789,28 +784,35 @@ def _role_pattern(iri: str, direction: str, names: list[str]) -> str:
     """Binds ?role and ?other (named ends only) for each role edge of `iri`: one UNION branch per role."""
     me = f"<{iri}>"
     subject, target = (me, "?other") if direction == "out" else ("?other", me)
-    union = " UNION ".join(f'{{ {_role_edge(subject, ROLE_PROPERTIES[n], target)} BIND("{n}" AS ?role) }}'
+    union = " UNION ".join(f'{{ {subject} {ROLE_PROPERTIES[n]} {target} BIND("{n}" AS ?role) }}'
                            for n in names)
     return f"{union} FILTER(isIRI(?other))"
 
 
-def _role_edge(subject: str, prop: str, target: str) -> str:
-    """One role's pattern; a descriptive one (eli:passed_by) outside the claims graphs (graph.own_facts)."""
-    if _expand(prop) not in DESCRIPTIVE:
-        return f"{subject} {prop} {target}"
-    return f"GRAPH ?rg {{ {subject} {prop} {target} }} FILTER(!STRENDS(STR(?rg), '{CLAIMS_SUFFIX}'))"
-
-
 def _split(quads: list[ox.Quad]) -> tuple[list[ox.Quad], list[ox.Quad]]:
-    """(quads that stay, claims moved to their graph's claims graph): graph.own_facts.split_claims."""
-    keep, claims = split_claims(quads, lambda q: (q.subject.value, q.predicate.value, q.graph_name.value,
-                                                  q.predicate.value == RDF_TYPE and q.object.value == LEGAL_DOCUMENT))
+    """(quads that stay, claims under their claim predicates): graph.own_facts.split_claims."""
+    keep, claims = split_claims(quads, _parts)
     return keep, [_to_claims(q) for q in claims]
 
 
+def cited_in(quads: Iterable[ox.Quad]) -> set[tuple[str, str]]:
+    """graph.own_facts.cited_pairs of a stream of whole graphs (what `as_stored` needs to know first)."""
+    return cited_pairs(quads, _parts)
+
+
+def as_stored(q: ox.Quad, cited: set[tuple[str, str]]) -> ox.Quad:
+    """The quad as this store keeps it: a claim about a cited document under its claim predicate."""
+    return _to_claims(q) if is_claim(q.subject.value, q.predicate.value, q.graph_name.value, cited) else q
+
+
+def _parts(q: ox.Quad) -> tuple[str, str, str, bool]:
+    return (q.subject.value, q.predicate.value, q.graph_name.value,
+            q.predicate.value == RDF_TYPE and q.object.value == LEGAL_DOCUMENT)
+
+
 def _to_claims(q: ox.Quad) -> ox.Quad:
-    """The quad moved to its graph's claims graph (graph.own_facts)."""
-    return ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(claims_graph(q.graph_name.value)))
+    """The quad as a claim of its graph (graph.own_facts): eli:title becomes claim:title."""
+    return ox.Quad(q.subject, ox.NamedNode(CLAIM_OF[q.predicate.value]), q.object, q.graph_name)
 
 
 def _expand(curie: str) -> str:

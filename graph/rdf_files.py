@@ -41,13 +41,3 @@ def read_quads(path: Path) -> Iterator[ox.Quad]:
     except MemoryError as exc:  # the parser's line buffer: a literal (or line) over what Oxigraph stores
         raise LoadError(f"{path}: a line or literal is longer than Oxigraph's limit of {MAX_LINE // (1 << 20)} MiB "
                         f"({exc})") from exc
-
-
-def check_file(path: Path) -> tuple[set[str], int]:
-    """(graph IRIs, quad count) of a file that `load` would accept; LoadError otherwise. Keeps no quads."""
-    graphs: set[str] = set()
-    count = 0
-    for q in read_quads(Path(path)):
-        graphs.add(q.graph_name.value)
-        count += 1
-    return graphs, count

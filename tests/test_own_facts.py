@@ -14,9 +14,10 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from cancu.registry import CLAIM
 from corpus_store import B, ROOT, ingest_corpus
 from graph.oxigraph_store import OxigraphStore
-from graph.own_facts import VIEW_GRAPH, claims_graph
+from graph.own_facts import VIEW_GRAPH
 from graph.store import Store
 from fictional_texts import ARTICLE, fictional_text
 
@@ -91,9 +92,12 @@ def test_sparql_default_view_has_own_facts_and_claims_stay_with_provenance(store
     assert QD749 not in select(store, f"{eli} SELECT ?d WHERE {{ ?d eli:passed_by <{BCA}> }}")
     assert select(store, f"{eli} SELECT ?t WHERE {{ <{LAW}> eli:title ?t }}") == ["Luật Tổ chức Chính phủ"]
     assert "Luật tổ chức Chính phủ" in select(store, f"{eli} SELECT ?t WHERE {{ <{LAW}> skos:altLabel ?t }}")
-    claims = claims_graph(UPLOAD)  # the upload's claim is kept, named by its graph
-    assert select(store, f"{eli} SELECT ?a ?d WHERE {{ GRAPH <{claims}> {{ <{QD749}> eli:passed_by ?a ; "
-                         f"eli:date_document ?d }} }}") == ["2020-12-25", BCA]
+    # the upload's claim is kept, in its graph, under the claim: predicates
+    claim = f"PREFIX claim: <{CLAIM}>"
+    assert select(store, f"{claim} SELECT ?a ?d WHERE {{ GRAPH <{UPLOAD}> {{ <{QD749}> claim:passed_by ?a ; "
+                         f"claim:date_document ?d }} }}") == ["2020-12-25", BCA]
+    assert select(store, f"{claim} SELECT ?g WHERE {{ GRAPH ?g {{ <{QD749}> claim:passed_by <{BCA}> }} }}") == [UPLOAD]
+    assert not select(store, f"{eli} SELECT ?g WHERE {{ GRAPH ?g {{ <{QD749}> eli:passed_by <{BCA}> }} }}")
     assert select(store, f"{eli} SELECT ?g WHERE {{ GRAPH ?g {{ <{UPLOAD}> eli:based_on <{QD749}> }} }}") == [UPLOAD]
 
 
@@ -103,7 +107,7 @@ def test_the_order_of_loading_leaves_no_trace(files: tuple[list[Path], Path], st
         other = loaded(order)
         assert set(other._store) == set(store._store)  # noqa: SLF001 - every graph, the view included
     without = loaded(corpus)  # and taking the upload away again: as if it never came
-    assert not set(without._store.quads_for_pattern(None, None, None, ox.NamedNode(claims_graph(UPLOAD))))  # noqa: SLF001
+    assert not set(without._store.quads_for_pattern(None, None, None, ox.NamedNode(UPLOAD)))  # noqa: SLF001
 
 
 def test_shapes_hold_over_the_default_view(store: OxigraphStore) -> None:
@@ -119,3 +123,23 @@ def test_shapes_hold_over_the_default_view(store: OxigraphStore) -> None:
     violations = [r for r in check(data) if r.severity == "Violation" and r.focus.strip("<>") in documents]
     assert not violations, violations[:5]
     assert VIEW_GRAPH in select(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
+def test_a_store_of_the_earlier_layout_is_refused_with_what_to_do(files: tuple[list[Path], Path],
+                                                                  tmp_path: Path) -> None:
+    """A view without the layout mark was built when claims lived in graphs `G#claims`: the plain union SPARQL
+    now reads would show them as facts, so the store is refused, saying to rebuild it."""
+    from graph.store import StoreUnavailable
+
+    old = ox.Store(str(tmp_path / "old"))
+    old.add(ox.Quad(ox.NamedNode(UPLOAD), ox.NamedNode("http://data.europa.eu/eli/ontology#title"),
+                    ox.Literal("Nền tảng thử nghiệm A"), ox.NamedNode(VIEW_GRAPH)))
+    old.flush()
+    del old
+    with pytest.raises(StoreUnavailable, match="rebuild it with `cancu load`"):
+        OxigraphStore(tmp_path / "old", read_only=True)
+    fresh = OxigraphStore(tmp_path / "new")  # an empty store, and one loaded in this layout, open as ever
+    fresh.load(files[1])  # the upload cites documents: the view holds their descriptions, and the mark
+    fresh.close()
+    reopened = OxigraphStore(tmp_path / "new", read_only=True)
+    assert reopened.status().ok and reopened.document(QD749) is not None
