@@ -160,7 +160,7 @@ class OxigraphStore(Materialised):
         view = self._store.quads_for_pattern(None, None, None, _LAYOUT.graph_name) if self.path is not None else iter(())
         if next(view, None) is not None and _LAYOUT not in self._store:
             raise StoreUnavailable(f"the Oxigraph store at {self.path} was built by an earlier cancu, which kept "
-                                   "documents' claims in other graphs; rebuild it with `cancu load`")
+                                   f"documents' claims in other graphs; remove {self.path} and run `cancu load` to build it again")
         self._place = _place(self.path)
         self._place_checked = 0.0
         self.location = "memory" if self.path is None else str(self.path.resolve())  # time.monotonic() of the last check that found it in place

@@ -136,7 +136,7 @@ def test_a_store_of_the_earlier_layout_is_refused_with_what_to_do(files: tuple[l
                     ox.Literal("Nền tảng thử nghiệm A"), ox.NamedNode(VIEW_GRAPH)))
     old.flush()
     del old
-    with pytest.raises(StoreUnavailable, match="rebuild it with `cancu load`"):
+    with pytest.raises(StoreUnavailable, match="and run `cancu load` to build it again"):
         OxigraphStore(tmp_path / "old", read_only=True)
     fresh = OxigraphStore(tmp_path / "new")  # an empty store, and one loaded in this layout, open as ever
     fresh.load(files[1])  # the upload cites documents: the view holds their descriptions, and the mark
