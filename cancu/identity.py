@@ -6,13 +6,16 @@ another id (cancu.iri). The catalogue joins the forms that name one document, fr
 an ingested document's own number, title and date, and every citation that pairs a name with a number
 or a date. It is time-aware: the same name in two years (Luật Việc làm 2013 and 2025) is two laws, a
 citation by name and year joins the one law of that name and year, and where two remain it is left as
-it was written, never guessed. Names are compared folded (case, diacritics, "và"/"&", spacing).
+it was written, never guessed. A citation by name and a date no law of that name and year is known to
+have goes to the one law of that name and year whose date is unknown, or to the only law of that name
+and year (the date written otherwise is listed in `despite_date`; the citing text keeps it), and stays
+unresolved between two (`_join_misdated`). Names are compared folded (case, diacritics, "và"/"&", spacing).
 
 The canonical id of a group is, in order: the id of the ingested document, the name-and-date id, the
-number id, the name-and-year id (the smallest where several): a pure function of the batch, so the
-order in which files come never changes the graph. `cancu ingest` builds it from parsed documents
-(ingest.identity), every load from the stored graphs (graph.reresolve): both describe what they hold as
-`Described` and call `build_from`.
+number id, a name-and-date id whose date the law does not have, the name-and-year id (the smallest where
+several): a pure function of the batch, so the order in which files come never changes the graph. `cancu
+ingest` builds it from parsed documents (ingest.identity), every load from the stored graphs
+(graph.reresolve): both describe what they hold as `Described` and call `build_from`.
 """
 
 from __future__ import annotations
@@ -214,9 +217,11 @@ def _join_misdated(groups: _Groups, by_name_year: dict[tuple[str, int], set[str]
     to rank after its own, and listed in cat.despite_date). Two left: unresolved, the candidates listed. Where
     the other law is itself known only by dates, or two such citations name one law of unknown date, the date
     cited by more documents is the law's; as many on each side: left as written."""
+    named = {groups.find(r) for roots in by_name_year.values() for r in roots}
     members: dict[str, list[str]] = defaultdict(list)
     for x in list(groups.parent):
-        members[groups.find(x)].append(x)
+        if (root := groups.find(x)) in named:
+            members[root].append(x)
     dates = {r: sorted(facts[i][1] for i in ids if facts.get(i, ("",))[0] == "date") for r, ids in members.items()}
     support = {r: len(set().union(*(cited.get(i, set()) for i in ids))) for r, ids in members.items()}
     known_roots = {r for r, ids in members.items() if any(i in known for i in ids)}
