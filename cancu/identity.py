@@ -52,7 +52,6 @@ class Described:
     year: int | None = None
     number: str | None = None
     ingested: bool = False  # its own text says it (rather than a citation)
-    cited_by: str | None = None  # the id of the document whose citation this is (None: its own text)
 
 
 @dataclass
@@ -123,11 +122,9 @@ def build_from(items: Iterable[Described], provisions: dict[str, dict[str, str]]
     year_ids: dict[tuple[str, int], str] = {}
 
     facts: dict[str, tuple[str, str]] = {}  # id -> ("date", d) or ("number", n): what the id itself fixes
-    cited: dict[str, set[str]] = defaultdict(set)  # id -> the documents citing it by it
     misdated: dict[str, str] = {}  # a name-and-date id -> the date of the law a batch before joined it to
 
-    def law(title: str, date: str | None, year: int | None, number: str | None, own: str | None = None,
-            cited_by: str | None = None) -> None:
+    def law(title: str, date: str | None, year: int | None, number: str | None, own: str | None = None) -> None:
         year = year or (number_of(number).year if number else None)
         by_date, by_year = _law_ids(title, date, year)
         y = int(date[:4]) if date else year
@@ -142,9 +139,6 @@ def build_from(items: Iterable[Described], provisions: dict[str, dict[str, str]]
                 facts[num_id] = ("number", number_of(number).key)
         for other in ids[1:]:
             groups.join(ids[0], other)
-        if cited_by:
-            for i in ids:
-                cited[i].add(cited_by)
         if y and by_year:
             year_ids[(name_key(title), y)] = by_year
             if ids:
@@ -166,7 +160,7 @@ def build_from(items: Iterable[Described], provisions: dict[str, dict[str, str]]
             number = it.number or number_of_id(it.doc_id)
             alias = it.doc_id if it.doc_id and it.doc_id not in _law_ids(it.title, date, it.year) and "undated" not in it.doc_id \
                 and it.doc_id != (number_id(number) if number else None) else None
-            law(it.title, date, it.year, number, own=alias, cited_by=it.cited_by)
+            law(it.title, date, it.year, number, own=alias)
             if alias and date and date_of_id(alias) not in (None, date):  # a batch took this date for the law's
                 misdated[_law_ids(it.title, date, it.year)[0] or ""] = date_of_id(alias) or ""
     cat = Catalogue(provisions={d: p for d, p in provisions.items() if p})
@@ -181,7 +175,7 @@ def build_from(items: Iterable[Described], provisions: dict[str, dict[str, str]]
         if len(roots) > 1 and all(sum(k == kind for k, _ in known) <= 1 for kind in ("date", "number")):
             for r in roots[1:]:
                 groups.join(roots[0], r)
-    despite = _join_misdated(groups, by_name_year, facts, ingested | numbered, cited, cat) | set(misdated)
+    despite = _join_misdated(groups, by_name_year, facts, ingested | numbered, cat) | set(misdated)
     for i, date in misdated.items():
         cat.despite_date.setdefault(i, [date])
     # a name-and-year citation joins the one law of that name and year; two candidates: left as written
@@ -210,20 +204,20 @@ def build_from(items: Iterable[Described], provisions: dict[str, dict[str, str]]
 
 
 def _join_misdated(groups: _Groups, by_name_year: dict[tuple[str, int], set[str]], facts: dict[str, tuple[str, str]],
-                   known: set[str], cited: dict[str, set[str]], cat: Catalogue) -> set[str]:
+                   known: set[str], cat: Catalogue) -> set[str]:
     """A law cited by name and a date no law known otherwise (ingested, or by a number) has: of the laws of that
     name and year, drop those known to have another date; the one left (its date unknown) is it. None left and
     only one law of that name and year: it is that law with the date written otherwise (the ids are returned,
     to rank after its own, and listed in cat.despite_date). Two left: unresolved, the candidates listed. Where
-    the other law is itself known only by dates, or two such citations name one law of unknown date, the date
-    cited by more documents is the law's; as many on each side: left as written."""
+    the other law is itself known only from citations by name and date, or two dates take one law of unknown
+    date, nothing in the texts says which date is the law's: left as written (a count of citing documents
+    would be a guess, and would join the two real laws of one name and year that 2025 has)."""
     named = {groups.find(r) for roots in by_name_year.values() for r in roots}
     members: dict[str, list[str]] = defaultdict(list)
     for x in list(groups.parent):
         if (root := groups.find(x)) in named:
             members[root].append(x)
     dates = {r: sorted(facts[i][1] for i in ids if facts.get(i, ("",))[0] == "date") for r, ids in members.items()}
-    support = {r: len(set().union(*(cited.get(i, set()) for i in ids))) for r, ids in members.items()}
     known_roots = {r for r, ids in members.items() if any(i in known for i in ids)}
     targets: dict[str, set[str]] = defaultdict(set)  # a citation's group -> the law(s) it is taken for
     claims: dict[str, set[str]] = defaultdict(set)  # a law of unknown date -> the citations taking it
@@ -240,15 +234,15 @@ def _join_misdated(groups: _Groups, by_name_year: dict[tuple[str, int], set[str]
                 claims[undated[0]].add(g)
             elif len(undated) > 1:
                 unresolved[g] = undated
-            elif len(others) == 1 and (others[0] in known_roots or support[others[0]] > support[g]):
+            elif len(others) == 1 and others[0] in known_roots:
                 targets[g].add(others[0])
     despite: set[str] = set()
     for g, hs in sorted(targets.items()):
         if len(hs) != 1 or g in unresolved:
             continue
         h = next(iter(hs))
-        if any(support[r] >= support[g] for r in claims.get(h, set()) - {g}):
-            continue  # another date takes this law as often or more
+        if claims.get(h, set()) - {g}:
+            continue  # another date takes this law too
         if dates[h]:
             for i in members[g]:
                 if _DATED_LAW.fullmatch(i):

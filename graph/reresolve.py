@@ -112,7 +112,6 @@ def describe(graph: str, quads: list[ox.Quad], loaded_from: str) -> GraphIdentit
     own = values.get(graph, {})
     info = GraphIdentity(base, min(own["source"]) if own.get("source") else None, loaded_from,
                          refs=sorted(refs), part=[min(own[k]) if own.get(k) else None for k in ("continued_from", "continued_in")])
-    citing = DocId.from_iri(graph).id if ELI_PATH in graph else None
     for d in sorted(documents):
         v = values.get(d, {})
         ingested = d == graph
@@ -125,7 +124,7 @@ def describe(graph: str, quads: list[ox.Quad], loaded_from: str) -> GraphIdentit
             info.described.append(list(asdict(Described(
                 doc_id, min(v["type"]) if v.get("type") else None, title,
                 min(v["date"]) if v.get("date") else None, int(min(v["year"])) if v.get("year") else None,
-                min(v["number"]) if v.get("number") else None, ingested, None if ingested else citing)).values()))
+                min(v["number"]) if v.get("number") else None, ingested)).values()))
     if info.source:
         info.pinpoints = pinpoint_ids(provisions)
     return info

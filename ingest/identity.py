@@ -18,8 +18,7 @@ def described(docs: list[Document]) -> Iterator[Described]:
             yield Described(doc.doc_id, doc.type, doc.title, doc.date_issued, None, doc.number, ingested=True)
         for ref in doc.legal_bases + doc.cites + doc.related:
             if ref.title and ref.type in LAW_TYPES:
-                yield Described(ref.doc_id or "", ref.type, ref.title, ref.date, ref.year, ref.number,
-                                cited_by=doc.doc_id)
+                yield Described(ref.doc_id or "", ref.type, ref.title, ref.date, ref.year, ref.number)
 
 
 def build(docs: list[Document]) -> Catalogue:
