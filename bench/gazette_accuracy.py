@@ -142,7 +142,7 @@ def identity_scores(folder: Path, pattern: str = "*.txt") -> dict[str, Any]:
     """Issue 14 over a batch as `cancu ingest` resolves it: real laws left as several nodes, laws of one name and
     year kept apart (each its own node), and of the legal bases whose target is itself in the folder, how many
     land on its ingested node."""
-    from cancu.identity import name_key
+    from cancu.identity import date_of_id, name_key
     from cancu.numbers import LAW_TYPES
     from ingest import identity
     from ingest.pipeline import unstorable
@@ -193,8 +193,11 @@ def identity_scores(folder: Path, pattern: str = "*.txt") -> dict[str, Any]:
                 landed += ref.doc_id == want
                 if ref.doc_id != want:
                     misses.append(f"{doc.doc_id}: {ref.text[:80]} -> {ref.doc_id}, not {want}")
+    # citations by name and a date the one law of that name and year does not have, taken for that law
+    despite = [f"{i}: cited with {date_of_id(i)}, the law's date {', '.join(dates)} -> {catalogue.resolve(i)}"
+               for i, dates in sorted(catalogue.despite_date.items())]
     return {"laws_cited_by_name": len(law_nodes), "laws_split": len(split), "split": split,
-            "laws_apart": len(apart), "apart": apart,
+            "laws_apart": len(apart), "apart": apart, "resolved_despite_date": despite,
             "ambiguous": len(catalogue.ambiguous), "bases_to_folder": in_folder,
             "landed_on_ingested": landed / in_folder if in_folder else 1.0, "misses": misses}
 
@@ -297,6 +300,10 @@ def main(argv: list[str] | None = None) -> int:
         print("  " + line)
     print(f"laws of one name and year, distinct dates (kept apart, correct): {ident['laws_apart']}")
     for line in ident["apart"]:
+        print("  " + line)
+    print(f"cited with a date the law does not have, taken for the one law of that name and year: "
+          f"{len(ident['resolved_despite_date'])}")
+    for line in ident["resolved_despite_date"]:
         print("  " + line)
     print(f"tracebacks: {result['total']['tracebacks']}; parse speed {mb_s:.2f} MB/s on one core")
     if args.diff:

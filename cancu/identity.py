@@ -6,13 +6,16 @@ another id (cancu.iri). The catalogue joins the forms that name one document, fr
 an ingested document's own number, title and date, and every citation that pairs a name with a number
 or a date. It is time-aware: the same name in two years (Luật Việc làm 2013 and 2025) is two laws, a
 citation by name and year joins the one law of that name and year, and where two remain it is left as
-it was written, never guessed. Names are compared folded (case, diacritics, "và"/"&", spacing).
+it was written, never guessed. A citation by name and a date no law of that name and year is known to
+have goes to the one law of that name and year whose date is unknown, or to the only law of that name
+and year (the date written otherwise is listed in `despite_date`; the citing text keeps it), and stays
+unresolved between two (`_join_misdated`). Names are compared folded (case, diacritics, "và"/"&", spacing).
 
 The canonical id of a group is, in order: the id of the ingested document, the name-and-date id, the
-number id, the name-and-year id (the smallest where several): a pure function of the batch, so the
-order in which files come never changes the graph. `cancu ingest` builds it from parsed documents
-(ingest.identity), every load from the stored graphs (graph.reresolve): both describe what they hold as
-`Described` and call `build_from`.
+number id, a name-and-date id whose date the law does not have, the name-and-year id (the smallest where
+several): a pure function of the batch, so the order in which files come never changes the graph. `cancu
+ingest` builds it from parsed documents (ingest.identity), every load from the stored graphs
+(graph.reresolve): both describe what they hold as `Described` and call `build_from`.
 """
 
 from __future__ import annotations
@@ -61,6 +64,9 @@ class Catalogue:
     provisions: dict[str, dict[str, str]] = field(default_factory=dict)
     # ingested documents that claim one identity (two laws with one number): each kept, none a canonical id
     conflicts: list[list[str]] = field(default_factory=list)
+    # a name-and-date id joined to the one law of that name and year although that law has another date:
+    # id -> the law's known dates (the citing text's quote keeps the date it states)
+    despite_date: dict[str, list[str]] = field(default_factory=dict)
 
     def resolve(self, doc_id: str | None) -> str | None:
         return self.canonical.get(doc_id, doc_id) if doc_id else doc_id
@@ -88,12 +94,14 @@ class _Groups:
 _DATED_LAW = re.compile(r"luat-(\d{4}-\d\d-\d\d)-.+")
 
 
-def _rank(doc_id: str, ingested: set[str], numbered: set[str]) -> tuple[int, str]:
+def _rank(doc_id: str, ingested: set[str], numbered: set[str], despite: set[str]) -> tuple[int, str]:
     if doc_id in ingested:
         return 0, doc_id
-    if _DATED_LAW.fullmatch(doc_id):
+    if _DATED_LAW.fullmatch(doc_id) and doc_id not in despite:
         return 1, doc_id
-    return (2 if doc_id in numbered else 3), doc_id
+    if doc_id in numbered:
+        return 2, doc_id
+    return (3 if doc_id in despite else 4), doc_id
 
 
 def _law_ids(title: str, date: str | None, year: int | None) -> tuple[str | None, str | None]:
@@ -114,8 +122,10 @@ def build_from(items: Iterable[Described], provisions: dict[str, dict[str, str]]
     year_ids: dict[tuple[str, int], str] = {}
 
     facts: dict[str, tuple[str, str]] = {}  # id -> ("date", d) or ("number", n): what the id itself fixes
+    misdated: dict[str, str] = {}  # a name-and-date id -> the date of the law a batch before joined it to
 
     def law(title: str, date: str | None, year: int | None, number: str | None, own: str | None = None) -> None:
+        year = year or (number_of(number).year if number else None)
         by_date, by_year = _law_ids(title, date, year)
         y = int(date[:4]) if date else year
         ids = [i for i in (own, by_date) if i]
@@ -151,6 +161,8 @@ def build_from(items: Iterable[Described], provisions: dict[str, dict[str, str]]
             alias = it.doc_id if it.doc_id and it.doc_id not in _law_ids(it.title, date, it.year) and "undated" not in it.doc_id \
                 and it.doc_id != (number_id(number) if number else None) else None
             law(it.title, date, it.year, number, own=alias)
+            if alias and date and date_of_id(alias) not in (None, date):  # a batch took this date for the law's
+                misdated[_law_ids(it.title, date, it.year)[0] or ""] = date_of_id(alias) or ""
     cat = Catalogue(provisions={d: p for d, p in provisions.items() if p})
     # laws of one name and year whose groups fix no two dates and no two numbers are one law: "Luật Tổ chức
     # Chính phủ ngày 18 tháng 02 năm 2025" and "Luật Tổ chức Chính phủ số 63/2025/QH15"
@@ -163,6 +175,9 @@ def build_from(items: Iterable[Described], provisions: dict[str, dict[str, str]]
         if len(roots) > 1 and all(sum(k == kind for k, _ in known) <= 1 for kind in ("date", "number")):
             for r in roots[1:]:
                 groups.join(roots[0], r)
+    despite = _join_misdated(groups, by_name_year, facts, ingested | numbered, cat) | set(misdated)
+    for i, date in misdated.items():
+        cat.despite_date.setdefault(i, [date])
     # a name-and-year citation joins the one law of that name and year; two candidates: left as written
     for key, by_year in sorted(year_ids.items()):
         roots = {groups.find(r) for r in by_name_year.get(key, ())}
@@ -179,12 +194,64 @@ def build_from(items: Iterable[Described], provisions: dict[str, dict[str, str]]
             cat.conflicts.append(own)
             cat.ambiguous.update((i, own) for i in ids if i not in ingested)
             continue
-        best = min(ids, key=lambda i: _rank(i, ingested, numbered))
+        best = min(ids, key=lambda i: _rank(i, ingested, numbered, despite))
         for i in ids:
             if i != best:
                 cat.canonical[i] = best
+    cat.ambiguous = {i: sorted({cat.resolve(c) or c for c in cs}) for i, cs in cat.ambiguous.items()}
     cat.conflicts.sort()
     return cat
+
+
+def _join_misdated(groups: _Groups, by_name_year: dict[tuple[str, int], set[str]], facts: dict[str, tuple[str, str]],
+                   known: set[str], cat: Catalogue) -> set[str]:
+    """A law cited by name and a date no law known otherwise (ingested, or by a number) has: of the laws of that
+    name and year, drop those known to have another date; the one left (its date unknown) is it. None left and
+    only one law of that name and year: it is that law with the date written otherwise (the ids are returned,
+    to rank after its own, and listed in cat.despite_date). Two left: unresolved, the candidates listed. Where
+    the other law is itself known only from citations by name and date, or two dates take one law of unknown
+    date, nothing in the texts says which date is the law's: left as written (a count of citing documents
+    would be a guess, and would join the two real laws of one name and year that 2025 has)."""
+    named = {groups.find(r) for roots in by_name_year.values() for r in roots}
+    members: dict[str, list[str]] = defaultdict(list)
+    for x in list(groups.parent):
+        if (root := groups.find(x)) in named:
+            members[root].append(x)
+    dates = {r: sorted(facts[i][1] for i in ids if facts.get(i, ("",))[0] == "date") for r, ids in members.items()}
+    known_roots = {r for r, ids in members.items() if any(i in known for i in ids)}
+    targets: dict[str, set[str]] = defaultdict(set)  # a citation's group -> the law(s) it is taken for
+    claims: dict[str, set[str]] = defaultdict(set)  # a law of unknown date -> the citations taking it
+    unresolved: dict[str, list[str]] = {}
+    for key in sorted(by_name_year):
+        roots = sorted({groups.find(r) for r in by_name_year[key]})
+        for g in roots:
+            if g in known_roots or not dates[g]:
+                continue
+            others = [h for h in roots if h != g]
+            undated = [h for h in others if not dates[h]]
+            if len(undated) == 1:
+                targets[g].add(undated[0])
+                claims[undated[0]].add(g)
+            elif len(undated) > 1:
+                unresolved[g] = undated
+            elif len(others) == 1 and others[0] in known_roots:
+                targets[g].add(others[0])
+    despite: set[str] = set()
+    for g, hs in sorted(targets.items()):
+        if len(hs) != 1 or g in unresolved:
+            continue
+        h = next(iter(hs))
+        if claims.get(h, set()) - {g}:
+            continue  # another date takes this law too
+        if dates[h]:
+            for i in members[g]:
+                if _DATED_LAW.fullmatch(i):
+                    despite.add(i)
+                    cat.despite_date[i] = dates[h]
+        groups.join(g, h)
+    for g, candidates in unresolved.items():
+        cat.ambiguous.update((i, candidates) for i in members[g])
+    return despite
 
 
 def date_of_id(doc_id: str) -> str | None:

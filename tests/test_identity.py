@@ -93,3 +93,64 @@ def test_a_comma_more_or_less_is_one_name_and_two_dates_stay_two_laws() -> None:
             _citing("c", law("Luật Thử nghiệm A B", year=2099))]
     assert resolved(docs) == [["luat-2099-01-01-thu-nghiem-a-b"], ["luat-2099-06-01-thu-nghiem-a-b"],
                               ["luat-2099-thu-nghiem-a-b"]]
+
+
+# A citation by name and a date no law known otherwise has (fictional laws, numbers of the year 2099).
+
+def test_a_date_no_law_has_goes_to_the_one_law_of_that_name_and_year_whose_date_is_unknown() -> None:
+    """(b) Of the two laws of the name and year, the one known with another date is dropped; the one left, known
+    only by its number, is the law cited by name and date, and the number's citations land on the same node."""
+    docs = [_citing("a", law("Luật Thử nghiệm A", date="2099-02-01", number="9998/2099/QH99")),
+            _citing("b", law("Luật Thử nghiệm A", number="9999/2099/QH99")),
+            _citing("c", law("Luật Thử nghiệm A", date="2099-06-16"))]
+    cat = identity.build(docs)
+    assert resolved(docs) == [["luat-2099-02-01-thu-nghiem-a"], ["luat-2099-06-16-thu-nghiem-a"],
+                              ["luat-2099-06-16-thu-nghiem-a"]]
+    assert not cat.despite_date  # the law had no known date: nothing was written otherwise
+
+
+def test_a_date_of_the_only_law_of_that_name_and_year_written_otherwise_is_that_law() -> None:
+    """(c) One law of the name and year, known by its number with another date: a citation giving another date is
+    that law; the mismatch is listed and the citation keeps the date it states."""
+    docs = [_citing("a", law("Luật Thử nghiệm B", date="2099-11-29", number="9997/2099/QH99")),
+            _citing("b", law("Luật Thử nghiệm B", date="2099-11-19"))]
+    cat = identity.build(docs)
+    assert resolved(docs) == [["luat-2099-11-29-thu-nghiem-b"], ["luat-2099-11-29-thu-nghiem-b"]]
+    assert cat.despite_date == {"luat-2099-11-19-thu-nghiem-b": ["2099-11-29"]}
+    assert docs[1].legal_bases[0].date == "2099-11-19"
+    # what a later load sees: the citation already on the law's id with its own date; the law's date stays the id
+    again = identity.build(docs)
+    assert again.resolve("luat-2099-11-29-thu-nghiem-b") == "luat-2099-11-29-thu-nghiem-b"
+    assert again.despite_date == cat.despite_date
+
+
+def test_two_dates_of_one_name_and_year_known_only_by_citations_stay_two_laws_whatever_the_counts() -> None:
+    """Both known only by citations by name and date: which date is the law's, or whether they are two laws, no text
+    says; more documents citing one date decides nothing (a count would be a guess)."""
+    docs = [_citing("a", law("Luật Thử nghiệm D", date="2099-11-26")),
+            _citing("b", law("Luật Thử nghiệm D", date="2099-11-26")),
+            _citing("c", law("Luật Thử nghiệm D", date="2099-12-08"))]
+    assert resolved(docs) == [["luat-2099-11-26-thu-nghiem-d"], ["luat-2099-11-26-thu-nghiem-d"],
+                              ["luat-2099-12-08-thu-nghiem-d"]]
+    assert not identity.build(docs).despite_date
+
+
+def test_a_law_of_unknown_date_taken_by_two_dates_is_neither() -> None:
+    """(b) Two dates of the name and year, one number of unknown date: either date may be the number's (or neither),
+    so all three stay as written, whichever date more documents cite."""
+    docs = [_citing("a", law("Luật Thử nghiệm E", date="2099-02-19")),
+            _citing("b", law("Luật Thử nghiệm E", date="2099-06-16")),
+            _citing("c", law("Luật Thử nghiệm E", date="2099-06-16")),
+            _citing("d", law("Luật Thử nghiệm E", number="9994/2099/QH99"))]
+    assert resolved(docs) == [["luat-2099-02-19-thu-nghiem-e"], ["luat-2099-06-16-thu-nghiem-e"],
+                              ["luat-2099-06-16-thu-nghiem-e"], ["luat-2099-9994-qh99"]]
+
+
+def test_a_date_with_two_laws_of_unknown_date_left_is_unresolved_and_both_listed() -> None:
+    """(d) Two laws of the name and year known only by their numbers: the citation by name and date is either."""
+    docs = [_citing("a", law("Luật Thử nghiệm C", number="9995/2099/QH99")),
+            _citing("b", law("Luật Thử nghiệm C", number="9996/2099/QH99")),
+            _citing("c", law("Luật Thử nghiệm C", date="2099-03-03"))]
+    cat = identity.build(docs)
+    assert resolved(docs) == [["luat-2099-9995-qh99"], ["luat-2099-9996-qh99"], ["luat-2099-03-03-thu-nghiem-c"]]
+    assert cat.ambiguous["luat-2099-03-03-thu-nghiem-c"] == ["luat-2099-9995-qh99", "luat-2099-9996-qh99"]

@@ -141,6 +141,27 @@ def test_one_identity_from_two_files_is_refused_naming_both(tmp_path: Path, caps
         store.close()
 
 
+def test_a_date_the_law_does_not_have_lands_on_it_in_any_order(tmp_path: Path) -> None:
+    """A citation by name and a date no law of that name and year has, where one law of that name and year is
+    known (here ingested, of 29 June): loaded before or after the law, or in one batch with it, it lands on the
+    law's node, and its quote keeps the date it states."""
+    decision = _decision()
+    decision.legal_bases = [Ref("Luật Thử nghiệm A ngày 19 tháng 6 năm 2099", "based_on", type="Luật", year=2099,
+                                date="2099-06-19", title="Luật Thử nghiệm A", start=10, end=50)]
+    decision.cites = []
+    law, = ingest([_law()], tmp_path / "law")
+    cites, = ingest([decision], tmp_path / "decision")
+    both = ingest([_law(), decision], tmp_path / "both")
+    first = stored([[cites], [law]], tmp_path / "s1")
+    assert stored([[law], [cites]], tmp_path / "s2") == first
+    assert stored([both], tmp_path / "s3") == first
+    assert stored([both], None) == first  # the batch had already taken the date for the law's
+    law_iri = f"<{DocId.parse(_law().doc_id or '').iri(BASE)}>"
+    assert f"<{BASE}/eli/vn/qd/2099/9999/test> <http://data.europa.eu/eli/ontology#based_on> {law_iri}" in "\n".join(first)
+    assert not any("/luat/2099-06-19/" in q for q in first)
+    assert any("ngày 19 tháng 6 năm 2099" in q for q in first)
+
+
 BHXH = ["luat-so-41-2024-qh15-42576.txt", "nghi-dinh-so-158-2025-nd-cp-45240.txt",
         "nghi-dinh-so-212-2025-nd-cp-45740.txt"]
 
@@ -169,6 +190,28 @@ def test_gazette_in_any_order_gives_one_store(gazette_rdf: tuple[list[Path], lis
     assert stored([[f] for f in separate], None) != first
     assert any("/luat/2024-06-29/bao-hiem-xa-hoi/chuong_iv/muc_2/dieu_41/khoan_1>" in q and "/nd/2025/158/cp>" in q
                for q in first)
+
+
+DOANH_NGHIEP = ["van-ban-hop-nhat-so-5640-vbhn-bldtbxh-43191.txt", "van-ban-hop-nhat-so-2651-vbhn-bldtbxh-42111.txt"]
+
+
+def test_gazette_a_law_cited_with_two_dates_gives_one_store_in_any_order(tmp_path: Path) -> None:
+    """"Căn cứ Luật doanh nghiệp ngày 08 tháng 12 năm 2014" (5640/VBHN-BLĐTBXH, which also cites it "ngày 26 tháng 11
+    năm 2014", as 2651/VBHN-BLĐTBXH does): no text of the two gives the law's number, so which date is the law's is
+    not known and both stay as written, the same whether the two are ingested together or one by one and loaded in
+    either order."""
+    need(GAZETTE / "cong_doan")
+    texts = [str(GAZETTE / "cong_doan" / n) for n in DOANH_NGHIEP]
+    for i, t in enumerate(texts):
+        assert main(["ingest", t, "-o", str(tmp_path / f"one-{i}")]) == 0
+    assert main(["ingest", *texts, "-o", str(tmp_path / "all")]) == 0
+    separate = [[p for p in sorted((tmp_path / f"one-{i}").glob("*.nq")) if p.name != "gazetteer.nq"] for i in (0, 1)]
+    together = [p for p in sorted((tmp_path / "all").glob("*.nq")) if p.name != "gazetteer.nq"]
+    first = stored(separate, tmp_path / "s1")
+    assert stored(separate[::-1], tmp_path / "s2") == first
+    assert stored([together], tmp_path / "s3") == first
+    assert any("/luat/2014-12-08/doanh-nghiep>" in q for q in first)
+    assert any("/luat/2014-11-26/doanh-nghiep>" in q for q in first)
 
 
 @pytest.mark.neo4j
