@@ -17,10 +17,9 @@ from api.graph_schemas import EntityOut, EntityPage
 from api.graph_views import entity_out
 from api.ids import check_slug, entity_iri, near_entities
 from api.negotiation import JSON, rdf_response, representation
-from api.schemas import ErrorResponse
+from api.schemas import errors
 
-ERRORS = {400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 406: {"model": ErrorResponse},
-          503: {"model": ErrorResponse}}
+ERRORS = errors(400, 404, 406, 503)
 RDF_CONTENT = {"application/ld+json": {}, "text/turtle": {"schema": {"type": "string"}}}
 Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="items to skip")]

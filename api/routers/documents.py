@@ -20,13 +20,11 @@ from api.negotiation import JSON, rdf_response, representation
 from api.graph_schemas import (DocumentDetailOut, DocumentListPage, ProvisionCitationOut, ProvisionDetailOut,
                                ProvisionOut)
 from api.ids import ROW_KINDS, task_id
-from api.schemas import ErrorResponse, LinkPage
+from api.routers.common import RDF_CONTENT, Format, Limit
+from api.schemas import LinkPage, errors
 
 router = APIRouter(prefix="/documents", tags=["documents"])
-ERRORS = {400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
-RDF_CONTENT = {"application/ld+json": {}, "text/turtle": {"schema": {"type": "string"}}}
-
-Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
+ERRORS = errors(400, 404, 503)
 Offset = Annotated[int, Query(ge=0, description="items to skip")]
 Relations = Annotated[list[str] | None, Query(description="only these relation kinds (based_on, cites, amends …)")]
 
@@ -44,7 +42,7 @@ def document_response(request: Request, doc: DocSummary, store: Store, fmt: str 
     return rdf_response(store, doc.iri, kind)
 
 
-@router.get("", response_model=DocumentListPage, responses={400: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+@router.get("", response_model=DocumentListPage, responses=errors(400, 503),
             summary="List documents (stubs included unless ingested=true), filtered; newest first")
 def list_documents(
     store: Store = Depends(get_store),
@@ -60,11 +58,11 @@ def list_documents(
     return DocumentListPage(total=total, limit=limit, offset=offset, items=[doc_out(d) for d in docs])
 
 
-@router.get("/{doc_id}", response_model=DocumentDetailOut, responses={**ERRORS, 406: {"model": ErrorResponse},
+@router.get("/{doc_id}", response_model=DocumentDetailOut, responses={**errors(400, 404, 406, 503),
             200: {"content": RDF_CONTENT}}, summary="One document: metadata and provisions (JSON, JSON-LD or Turtle)")
 async def read_document(doc_id: str, request: Request, store: Store = Depends(get_store),
                         index: SearchIndex = Depends(get_index),
-                        format: Annotated[str | None, Query(description="json | jsonld | ttl (overrides Accept)")] = None,
+                        format: Format = None,
                         text: Annotated[bool, Query(description="include each provision's text")] = False):
     # async, not `def`: a `def` route with a response model costs two thread-pool hops (the route, then
     # FastAPI's validation of what it returned); run_store makes at most one.

@@ -6,12 +6,12 @@ from fastapi import APIRouter, Depends
 
 from api.deps import StoreHolder, get_holder
 from api.errors import ApiError
-from api.schemas import ErrorResponse, HealthOut
+from api.schemas import HealthOut, errors
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", response_model=HealthOut, responses={503: {"model": ErrorResponse}},
+@router.get("/health", response_model=HealthOut, responses=errors(503),
             summary="Store backend, state and counts (503 when the store is down)")
 def health(holder: StoreHolder = Depends(get_holder)) -> HealthOut:
     status = holder.store().status()  # StoreUnavailable -> 503

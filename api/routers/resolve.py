@@ -18,7 +18,7 @@ from graph.store import Store
 from api.convert import doc_fields, doc_id
 from api.deps import get_index, get_store, run_store
 from api.lookup import resolve
-from api.schemas import AmbiguousReference, Candidate, ErrorResponse, ResolvedDocument
+from api.schemas import AmbiguousReference, Candidate, ResolvedDocument, errors
 
 router = APIRouter(tags=["resolve"])
 
@@ -26,7 +26,7 @@ router = APIRouter(tags=["resolve"])
 @router.get(
     "/resolve", response_model=ResolvedDocument,
     responses={300: {"model": AmbiguousReference, "description": "Several documents share this number"},
-               400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+               **errors(400, 404, 503)},
     summary="Find a document by its number as written: 749/QĐ-TTg, 749/QD-TTg, Quyết định số 749/QĐ-TTg, QĐ 749",
 )
 async def resolve_ref(
