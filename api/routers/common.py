@@ -7,7 +7,6 @@ import weakref
 from typing import Annotated
 
 from fastapi import Query, Request
-from fastapi.responses import Response
 
 from cancu.text import fold
 from graph.store import EntityDetail, EntitySummary, Store
@@ -16,7 +15,7 @@ from api.errors import ApiError
 from api.graph_schemas import EntityOut, EntityPage
 from api.graph_views import entity_out
 from api.ids import check_slug, entity_iri, near_entities
-from api.negotiation import JSON, rdf_response, representation
+from api.negotiation import JSON, representation
 from api.schemas import errors
 
 ERRORS = errors(400, 404, 406, 503)
@@ -52,10 +51,6 @@ def wants_rdf(request: Request, fmt: str | None) -> str | None:
     """'jsonld' / 'turtle' if the client asked for RDF, None for JSON."""
     kind = representation(request, fmt)
     return None if kind == JSON else kind
-
-
-def rdf(store: Store, iri: str, kind: str) -> Response:
-    return rdf_response(store, iri, kind)
 
 
 _LABELS: "weakref.WeakKeyDictionary[Store, dict[str, EntityOut]]" = weakref.WeakKeyDictionary()

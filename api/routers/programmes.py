@@ -24,7 +24,8 @@ from api.graph_schemas import EntityPage, ItemOut, ProvisionOut, TaskOut, TaskPa
 from api.graph_views import PROVENANCE_CAP, legal_bases, role_out
 from api.ids import ENTITY_PATHS, ROW_KINDS, find_entity, near_entities, task_id, task_iri
 from api.lookup import get_document
-from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, get_entity, list_entities, rdf, wants_rdf
+from api.negotiation import rdf_response
+from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, get_entity, list_entities, wants_rdf
 from graph.search_index import SearchIndex
 
 router = APIRouter(tags=["programmes, platforms, tasks"])
@@ -101,7 +102,7 @@ def _detail(kind: str, what: str):
                 limit: Limit = ITEM_PAGE, offset: Offset = 0):
         ent = get_entity(store, item_id, [kind], what)
         rdf_kind = wants_rdf(request, format)
-        return rdf(store, ent.iri, rdf_kind) if rdf_kind else _item(store, ent, limit, offset)
+        return rdf_response(store, ent.iri, rdf_kind) if rdf_kind else _item(store, ent, limit, offset)
     return handler
 
 
@@ -179,7 +180,7 @@ def read_task(task_id: str, request: Request, store: Store = Depends(get_role_st
                        near_entities(task_id.replace("~", " "), known, id_of=tid_of))
     rdf_kind = wants_rdf(request, format)
     if rdf_kind:
-        return rdf(store, iri, rdf_kind)
+        return rdf_response(store, iri, rdf_kind)
     doc = store.document(DocId.parse(task_id.strip().lower().split("~", 1)[0]).iri())
     annex = None
     if doc is not None and ent.parent:
