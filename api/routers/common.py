@@ -7,6 +7,7 @@ import weakref
 from typing import Annotated
 
 from fastapi import Query, Request
+from fastapi.responses import Response
 
 from cancu.text import fold
 from graph.store import EntityDetail, EntitySummary, Store
@@ -15,7 +16,7 @@ from api.errors import ApiError
 from api.graph_schemas import EntityOut, EntityPage
 from api.graph_views import entity_out
 from api.ids import check_slug, entity_iri, near_entities
-from api.negotiation import JSON, representation
+from api.negotiation import JSON, rdf_response, representation
 from api.schemas import errors
 
 ERRORS = errors(400, 404, 406, 503)
@@ -47,10 +48,10 @@ def get_entity(store: Store, raw_id: str, kinds: list[str], what: str) -> Entity
     raise ApiError(404, "not_found", f"no {what} with id {slug!r}", near_entities(slug, known))
 
 
-def wants_rdf(request: Request, fmt: str | None) -> str | None:
-    """'jsonld' / 'turtle' if the client asked for RDF, None for JSON."""
+def as_rdf(request: Request, fmt: str | None, store: Store, iri: str) -> Response | None:
+    """`iri` as JSON-LD or Turtle if the client asked for RDF; None when it wants JSON (the route's own model)."""
     kind = representation(request, fmt)
-    return None if kind == JSON else kind
+    return None if kind == JSON else rdf_response(store, iri, kind)
 
 
 _LABELS: "weakref.WeakKeyDictionary[Store, dict[str, EntityOut]]" = weakref.WeakKeyDictionary()
