@@ -14,7 +14,7 @@ from typing import Callable
 from cancu.numbers import ADOPTED_TYPES, JOINT_TYPES, LAW_TYPES, TYPE_NAMES, DocNumber, find_numbers
 from cancu.text import fold, squash
 from ingest.dates import LONG_DATE, iso, parse_short
-from ingest.models import Signer
+from ingest.models import Heading, Signer
 
 MISSING = "[...]"
 _META_KEYS = {
@@ -78,22 +78,9 @@ _SIGNED_MARK = re.compile(r"^\(?\[?(?:đã ký|Đã ký|ĐÃ KÝ)\]?\)?$")
 
 
 @dataclass
-class Header:
-    number: str | None = None
-    type: str | None = None
-    issuer: str | None = None
-    signer: str | None = None
-    date_issued: str | None = None
-    date_in_force: str | None = None
-    title: str | None = None
-    place: str | None = None
-    field: str | None = None
-    proposed_by: str | None = None
-    signature: Signer | None = None
-    co_issuers: list[str] = dc_field(default_factory=list)
+class Header(Heading):
     year: int | None = None
     year_only: int | None = None  # the year of a place-date line printed with day and month left blank
-    continued_from: str | None = None  # the gazette issue a continued text began in ("201 + 202")
     body_start: int = 0  # where the document itself starts (after a site metadata block)
     meta: dict[str, str] = dc_field(default_factory=dict)
 
