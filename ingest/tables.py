@@ -349,9 +349,7 @@ def _stt_norm(raw: str) -> tuple[str, str | None]:
 
 
 def _fill_row(row: AnnexRow, headers: list[str], cells: list[str], indicator: bool) -> None:
-    row.cells = {}
-    for h, c in zip(headers, cells):
-        row.cells[h] = c
+    row.cells = dict(zip(headers, cells))
     _apply_fields(row, headers, indicator)
 
 
@@ -360,18 +358,10 @@ def _apply_fields(row: AnnexRow, headers: list[str], indicator: bool) -> None:
     for h in headers[1:]:
         c = squash(row.cells.get(h, ""))
         fld = column_field(h, indicator)
-        if fld == "task":
-            row.task = c
-        elif fld == "lead":
-            row.lead = split_agencies(c)
-        elif fld == "coordinating":
-            row.coordinating = split_agencies(c)
-        elif fld == "product":
-            row.product = c
-        elif fld == "deadline":
-            row.deadline = c
-        elif fld == "unit":
-            row.unit = c
+        if fld in ("lead", "coordinating"):
+            setattr(row, fld, split_agencies(c))
+        elif fld in ("task", "product", "deadline", "unit"):
+            setattr(row, fld, c)
 
 
 def _table_kind(headers: list[str]) -> tuple[str, bool]:
@@ -397,8 +387,7 @@ def _pipe_rows(block: _Block, lines: list[_Line], i: int, headers: list[str]) ->
         if "|" not in t:
             break
         cells = [c.strip() for c in t.split("|")]
-        if len(cells) < len(headers):
-            cells += [""] * (len(headers) - len(cells))
+        cells += [""] * (len(headers) - len(cells))
         first = cells[0]
         if _ROMAN_RE.match(first):
             group = cells[1] if len(cells) > 1 else ""
