@@ -29,6 +29,12 @@ def json_errors(*codes: int) -> dict[int | str, dict]:
     return {code: {"description": "error", "content": content} for code in codes}
 
 
+class Page(BaseModel):  # a slice of a list, and how long the list is
+    total: int
+    limit: int
+    offset: int
+
+
 class DocumentOut(BaseModel):
     """A document, ingested or known only from citations (a stub: `ingested` false)."""
 
