@@ -34,9 +34,7 @@ def document_response(request: Request, doc: DocSummary, store: Store, fmt: str 
     """JSON by default (metadata and provisions); JSON-LD or Turtle by Accept (or ?format=)."""
     kind = representation(request, fmt)
     if kind == JSON:
-        provisions = [ProvisionOut(iri=p.iri, kind=p.kind, parent=p.parent, label=p.label, heading=p.heading,
-                                   ordinal=p.ordinal, text=p.text,
-                                   task_id=task_id(p.iri) if p.kind in ROW_KINDS else None)
+        provisions = [ProvisionOut(**vars(p), task_id=task_id(p.iri) if p.kind in ROW_KINDS else None)
                       for p in store.provisions(doc.iri, with_text=text)]
         return DocumentDetailOut(**doc_fields(doc), provisions=provisions)
     return rdf_response(store, doc.iri, kind)

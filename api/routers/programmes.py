@@ -179,12 +179,8 @@ def read_task(task_id: str, request: Request, store: Store = Depends(get_role_st
     if (answer := as_rdf(request, format, store, iri)) is not None:
         return answer
     doc = store.document(DocId.parse(task_id.strip().lower().split("~", 1)[0]).iri())
-    annex = None
-    if doc is not None and ent.parent:
-        parts = [p for p in store.provisions(doc.iri) if p.iri == ent.parent]
-        if parts:
-            p = parts[0]
-            annex = ProvisionOut(iri=p.iri, kind=p.kind, parent=p.parent, label=p.label, heading=p.heading, ordinal=p.ordinal)
+    parts = [p for p in store.provisions(doc.iri) if p.iri == ent.parent] if doc is not None and ent.parent else []
+    annex = ProvisionOut(**vars(parts[0])) if parts else None
     attrs = {k: list(v) for k, v in ent.attributes}
     return TaskOut(id=task_id.strip().lower(), iri=iri, kind=ent.kind, row_label=(attrs.pop("row_label", None) or [None])[0],
                    text=ent.label, annex=annex, document=doc_out(doc) if doc else None, attributes=attrs,
