@@ -41,8 +41,7 @@ def doc_out(d: DocSummary) -> DocumentOut:
 
 
 def provenance_out(p: Provenance) -> ProvenanceOut:
-    return ProvenanceOut(document=p.document, document_id=doc_id(p.document), provision=p.provision,
-                         quote=p.quote, start=p.start, end=p.end)
+    return ProvenanceOut(**vars(p), document_id=doc_id(p.document))
 
 
 def link_out(row: LinkRow, outgoing: bool) -> LinkOut:

@@ -145,7 +145,6 @@ def read_provision(doc_id: str, provision: str, store: Store = Depends(get_store
     if mine is None and not cited_by:
         near = [p.iri.removeprefix(doc.iri + "/") for p in rows if provision.split("/")[-1] in p.iri][:5]
         raise ApiError(404, "provision_not_found", f"{doc_id} has no provision {provision!r}", near)
-    detail = ProvisionOut(iri=mine.iri, kind=mine.kind, parent=mine.parent, label=mine.label, heading=mine.heading,
-                          ordinal=mine.ordinal, text=mine.text) if mine else None
+    detail = ProvisionOut(**vars(mine)) if mine else None
     return ProvisionDetailOut(document=doc_out(doc), provision=iri, found=mine is not None, detail=detail,
                               cited_by=cited_by, cites=cites)
