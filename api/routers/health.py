@@ -21,5 +21,4 @@ def health(holder: StoreHolder = Depends(get_holder)) -> HealthOut:
         holder.index()
     except Exception as exc:  # the index is derived data: report, do not fail health
         holder.index_source = f"unavailable: {exc}"
-    return HealthOut(backend=status.backend, state="ok", detail=status.detail, documents=status.documents,
-                     triples=status.triples, search_index=holder.index_source)
+    return HealthOut(**vars(status), state="ok", search_index=holder.index_source)  # (status.ok: not a field)

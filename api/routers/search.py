@@ -37,7 +37,6 @@ async def search(
     if bad:
         raise ApiError(400, "invalid_kind", f"unknown kind(s): {', '.join(bad)}", KINDS)
     total, hits = await run_in_threadpool(index.search, q, limit=limit, offset=offset, kinds=kind)
-    items = [SearchHitOut(kind=h.kind, iri=h.iri, id=doc_id(h.iri) if h.kind == "document" else None,
-                          label=h.label, number=h.number, score=h.score) for h in hits]
+    items = [SearchHitOut(**vars(h), id=doc_id(h.iri) if h.kind == "document" else None) for h in hits]
     return SearchPage(query=q, total=total, total_is_lower_bound=total >= MATCH_CAP, limit=limit, offset=offset,
                       items=items)
