@@ -103,11 +103,8 @@ class VizGraph:
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON (for `?format=json` and notebooks)."""
-        return {"start": self.start, "depth": self.depth, "cap": self.cap, "mentions": self.mentions, "cut": self.cut, "omitted": self.omitted,
-                "nodes": [{"iri": n.iri, "kind": n.kind, "label": n.label, "details": list(n.details),
-                           "href": n.href, "viz": n.viz, "depth": n.depth} for n in self.nodes],
-                "edges": [{"source": e.source, "target": e.target, "relation": e.relation, "label_vi": e.label_vi,
-                           "quotes": list(e.quotes)} for e in self.edges]}
+        return {**vars(self), "nodes": [{**vars(n), "details": list(n.details)} for n in self.nodes],
+                "edges": [{**vars(e), "quotes": list(e.quotes)} for e in self.edges]}
 
 
 # ---- presentation ------------------------------------------------------------------------------------
