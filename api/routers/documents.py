@@ -68,12 +68,6 @@ async def read_document(doc_id: str, request: Request, store: Store = Depends(ge
                                                             format, text))
 
 
-def _page(doc: DocSummary, rows: list[LinkRow], outgoing: bool, relations: list[str], limit: int, offset: int) -> LinkPage:
-    return LinkPage(document=doc_out(doc), direction="outgoing" if outgoing else "incoming", relations=relations,
-                    total=len(rows), limit=limit, offset=offset,
-                    items=[link_out(r, outgoing) for r in rows[offset:offset + limit]])
-
-
 def _links(doc_id: str, store: Store, index: SearchIndex, relations: list[str] | None, outgoing: bool,
            limit: int, offset: int) -> LinkPage:
     from graph.shared import RELATIONS
@@ -83,7 +77,9 @@ def _links(doc_id: str, store: Store, index: SearchIndex, relations: list[str] |
         raise ApiError(400, "invalid_relation", f"unknown relation kind(s): {', '.join(unknown)}", sorted(RELATIONS))
     doc = get_document(doc_id, store, index)
     rows = store.links_from(doc.iri, relations) if outgoing else store.links_to(doc.iri, relations)
-    return _page(doc, rows, outgoing, relations or sorted(RELATIONS), limit, offset)
+    return LinkPage(document=doc_out(doc), direction="outgoing" if outgoing else "incoming",
+                    relations=relations or sorted(RELATIONS), total=len(rows), limit=limit, offset=offset,
+                    items=[link_out(r, outgoing) for r in rows[offset:offset + limit]])
 
 
 @router.get("/{doc_id}/legal-bases", response_model=LinkPage, responses=ERRORS,
