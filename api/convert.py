@@ -31,9 +31,9 @@ def doc_id(iri: str) -> str | None:
 
 
 def doc_fields(d: DocSummary) -> dict[str, object]:
-    """DocumentOut's fields, for the models that extend it (cheaper than building a DocumentOut and dumping it)."""
-    return dict(id=doc_id(d.iri), iri=d.iri, number=d.number, type=d.type, issuer=d.issuer, date=d.date,
-                year=d.year, title=d.title, ingested=d.ingested, source_file=d.source_file)
+    """DocumentOut's fields (the summary's, and its API id), for the models that extend it (cheaper than building a
+    DocumentOut and dumping it)."""
+    return dict(id=doc_id(d.iri), **vars(d))
 
 
 def doc_out(d: DocSummary) -> DocumentOut:
@@ -41,8 +41,7 @@ def doc_out(d: DocSummary) -> DocumentOut:
 
 
 def provenance_out(p: Provenance) -> ProvenanceOut:
-    return ProvenanceOut(document=p.document, document_id=doc_id(p.document), provision=p.provision,
-                         quote=p.quote, start=p.start, end=p.end)
+    return ProvenanceOut(**vars(p), document_id=doc_id(p.document))
 
 
 def link_out(row: LinkRow, outgoing: bool) -> LinkOut:

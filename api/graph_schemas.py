@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from api.schemas import DocumentOut, LinkOut, ProvenanceOut
+from api.schemas import DocumentOut, LinkOut, Page, ProvenanceOut
 
 
 class ProvisionOut(BaseModel):
@@ -24,10 +24,7 @@ class DocumentDetailOut(DocumentOut):
     provisions: list[ProvisionOut] = Field(default_factory=list, description="in document order; text only with ?text=true")
 
 
-class DocumentListPage(BaseModel):
-    total: int
-    limit: int
-    offset: int
+class DocumentListPage(Page):
     items: list[DocumentOut]
 
 
@@ -79,10 +76,7 @@ class EntityOut(BaseModel):
     href: str | None = Field(default=None, description="this resource in the API")
 
 
-class EntityPage(BaseModel):
-    total: int
-    limit: int
-    offset: int
+class EntityPage(Page):
     items: list[EntityOut]
 
 
@@ -163,10 +157,7 @@ class TaskSummaryOut(BaseModel):
     deadline: list[str]
 
 
-class TaskPage(BaseModel):
-    total: int
-    limit: int
-    offset: int
+class TaskPage(Page):
     items: list[TaskSummaryOut]
 
 

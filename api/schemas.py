@@ -17,11 +17,22 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+def errors(*codes: int) -> dict[int | str, dict]:
+    """OpenAPI `responses` for the errors of a JSON route: one shape for all of them (api.errors)."""
+    return {code: {"model": ErrorResponse} for code in codes}
+
+
 def json_errors(*codes: int) -> dict[int | str, dict]:
     """OpenAPI `responses` for errors of a route whose success is not JSON (HTML pages, SPARQL results): FastAPI
     would document a `model` under the route's own media type, but errors are always JSON (api.errors)."""
     content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
     return {code: {"description": "error", "content": content} for code in codes}
+
+
+class Page(BaseModel):  # a slice of a list, and how long the list is
+    total: int
+    limit: int
+    offset: int
 
 
 class DocumentOut(BaseModel):

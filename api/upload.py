@@ -16,11 +16,10 @@ import pyoxigraph as ox
 from fastapi import Request, UploadFile
 
 from cancu.config import Settings
+from ingest.readers import INPUT_SUFFIXES
 
 from api.deps import settings_of
 from api.errors import ApiError
-
-SUFFIXES = {".txt", ".html", ".htm", ".docx", ".pdf"}
 
 
 def check_key(request: Request) -> None:
@@ -58,8 +57,7 @@ def admin_key(request: Request) -> bool:
 
 
 def safe_name(filename: str | None) -> str:
-    name = re.sub(r"[^\w.-]+", "_", Path(filename or "upload").name)[:120].strip("._") or "upload"
-    return name
+    return re.sub(r"[^\w.-]+", "_", Path(filename or "upload").name)[:120].strip("._") or "upload"
 
 
 async def read_limited(request: Request, file: UploadFile) -> bytes:
@@ -87,7 +85,7 @@ def to_quads_file(data: bytes, filename: str, workdir: Path, settings: Settings)
 
     name = safe_name(filename)
     suffix = Path(name).suffix.lower()
-    src = workdir / ("upload" + (suffix if suffix in SUFFIXES else ".txt"))
+    src = workdir / ("upload" + (suffix if suffix in INPUT_SUFFIXES else ".txt"))
     src.write_bytes(data)
     try:
         doc = parse_worker.shared(settings).parse(src)  # in a worker: stopped past CANCU_MAX_PARSE_SECONDS

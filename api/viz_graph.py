@@ -11,6 +11,7 @@ styles from its RELATION_KINDS and ROLES.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import defaultdict
@@ -21,6 +22,7 @@ from typing import Any, Mapping
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib.namespace import RDFS
 
 from cancu.config import base_iri
@@ -36,6 +38,8 @@ from api.ids import ROW_KINDS
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
+# the pages' templates (the reader, home and entity pages, and the graph page here), autoescaped, read once
+PAGES = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]), auto_reload=False)
 STATIC = HERE / "static"
 
 # kind -> (legend label, vis shape, background, border, font colour); annex rows before entities
@@ -99,11 +103,8 @@ class VizGraph:
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON (for `?format=json` and notebooks)."""
-        return {"start": self.start, "depth": self.depth, "cap": self.cap, "mentions": self.mentions, "cut": self.cut, "omitted": self.omitted,
-                "nodes": [{"iri": n.iri, "kind": n.kind, "label": n.label, "details": list(n.details),
-                           "href": n.href, "viz": n.viz, "depth": n.depth} for n in self.nodes],
-                "edges": [{"source": e.source, "target": e.target, "relation": e.relation, "label_vi": e.label_vi,
-                           "quotes": list(e.quotes)} for e in self.edges]}
+        return {**vars(self), "nodes": [{**vars(n), "details": list(n.details)} for n in self.nodes],
+                "edges": [{**vars(e), "quotes": list(e.quotes)} for e in self.edges]}
 
 
 # ---- presentation ------------------------------------------------------------------------------------
@@ -255,9 +256,8 @@ def to_pyvis(graph: VizGraph, height: str = "100%"):  # -> pyvis.network.Network
         if shape not in ("box", "ellipse", "database"):
             opts["size"] = 22 if start else (14 if n.kind in (*ROW_KINDS, "provision") else 18)
         if start:
-            opts["label"] = n.label
             opts["font"]["multi"] = "html"
-            opts["label"] = f"<b>{_escape_vis(n.label)}</b>"
+            opts["label"] = f"<b>{html.escape(n.label, quote=False)}</b>"
         net.add_node(n.iri, label=opts.pop("label", n.label), **opts)
     for e in graph.edges:
         colour, dashed = _EDGE_STYLE.get(e.relation, ("#909497", False))
@@ -268,10 +268,6 @@ def to_pyvis(graph: VizGraph, height: str = "100%"):  # -> pyvis.network.Network
                      relation=e.relation, width=2 if e.relation == "based_on" else 1)
     net.set_options(json.dumps(VIS_OPTIONS))
     return net
-
-
-def _escape_vis(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 VIS_OPTIONS: dict[str, Any] = {
@@ -318,14 +314,11 @@ def render_html(graph: VizGraph, title: str, depth_links: list[tuple[int, str]] 
 
     `depth_links` are (depth, relative href) for the depth control; `hidden` are extra form fields (iri=…);
     `embedded` drops the page chrome's height assumptions for a notebook iframe."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
     net = to_pyvis(graph)
     nodes, edges, _heading, _h, _w, options = net.get_network_data()
     js, css = _static()
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
     start = graph.node(graph.start)
-    return env.get_template("viz.html").render(
+    return PAGES.get_template("viz.html").render(
         title=title, graph=graph, start=start, nodes=nodes, edges=edges, options=json.loads(options),
         legend=legend(graph), edge_legend=edge_legend(graph), depth_links=depth_links or [],
         form_action=form_action, hidden=hidden or {}, vis_js=js, vis_css=css, embedded=embedded,

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from cancu.text import fold, squash  # noqa: E402
+from cancu.text import fold, nfc, squash  # noqa: E402
 from ingest.models import AnnexRow  # noqa: E402
 from ingest.tables import parse_annexes  # noqa: E402
 
@@ -84,17 +84,6 @@ class Score:
         return out
 
 
-def _read(path: Path) -> str:
-    from cancu.text import nfc
-
-    return nfc(path.read_text(encoding="utf-8"))
-
-
-def annex_rows_for(path: Path) -> list[AnnexRow]:
-    """Annex rows parsed from one corpus file."""
-    return parse_annexes(_read(path))[1]
-
-
 def annex_scores(rows: list[AnnexRow] | None = None, gold_path: Path | None = None) -> dict[str, Score]:
     """Per-field scores of parsed 03/NQ-CP annex rows against the gold; key 'overall' sums them.
 
@@ -104,7 +93,7 @@ def annex_scores(rows: list[AnnexRow] | None = None, gold_path: Path | None = No
     """
     gold = json.loads((gold_path or GOLD / "03-NQ-CP-annex.json").read_text(encoding="utf-8"))
     if rows is None:
-        rows = annex_rows_for(CORPUS / "03-NQ-CP-2025.txt")
+        rows = parse_annexes(nfc((CORPUS / "03-NQ-CP-2025.txt").read_text(encoding="utf-8")))[1]
     pred = {(r.annex, r.stt): r for r in rows}
     scores = {f: Score() for f in ANNEX_FIELDS}
     seen = set()
@@ -248,11 +237,7 @@ def platform_scores(docs: list[Any] | None = None) -> Score:
 
 
 def _norm_number(s: str | None) -> str:
-    if not s:
-        return ""
-    s = fold(s).replace(" ", "")
-    s = s.replace("–", "-")
-    return s
+    return fold(s).replace(" ", "").replace("–", "-") if s else ""
 
 
 def _law_key(title: str | None, year: int | str | None) -> str:

@@ -88,7 +88,3 @@ def tree_rss_mb(pid: int) -> float | None:
 
 def corpus_dir(size: str) -> Path:
     return CORPUS / f"s{size}"
-
-
-def fmt(x: float | None, nd: int = 1) -> str:
-    return "—" if x is None else f"{x:,.{nd}f}"

@@ -86,7 +86,7 @@ def load_texts(kind: str, size: str, limit_mb: float) -> list[tuple[str, str]]:
     from bench.synth import ensure, text_files
 
     d = corpus_dir(size)
-    ensure(d, {"1k": 1000, "10k": 10_000, "100k": 100_000}[size], rdf=False)
+    ensure(d, SIZES[size], rdf=False)
     for f in text_files(d):
         t = f.read_text(encoding="utf-8")
         out.append((t, str(f)))
@@ -114,9 +114,8 @@ def measure(texts: list[tuple[str, str]], workers: int, seconds: float) -> dict[
             # it, or the warm-up of every worker lands inside the timed window
             pool.map(time.sleep, [0.3] * (workers * 2), chunksize=1)
             t0 = time.perf_counter()
-            deadline_jobs = [(lo, hi, seconds - 0) for lo, hi, _ in jobs]
             docs = size = quads = 0
-            for d, s, q in pool.imap_unordered(_chunk_worker, deadline_jobs):
+            for d, s, q in pool.imap_unordered(_chunk_worker, jobs):
                 docs, size, quads = docs + d, size + s, quads + q
                 if time.perf_counter() - t0 > seconds:
                     pool.terminate()

@@ -34,6 +34,7 @@ import random
 import sys
 import time
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -382,9 +383,7 @@ def write_corpus(out: Path, n: int, seed: int) -> dict:
         data = text.encode("utf-8")
         size += len(data)
         f.write_bytes(data)
-    cited = {}
-    for k in gen.attach:
-        cited[k] = cited.get(k, 0) + 1
+    cited = Counter(gen.attach)
     manifest = {"n": n, "seed": seed, "bytes": size, "seconds": round(time.perf_counter() - t0, 2),
                 "laws": len(gen.laws), "platform_tables": gen.platform_docs,
                 "top_cited_docs": sorted(cited.values(), reverse=True)[:5], "synthetic_mark": SYNTH_MARK}

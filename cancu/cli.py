@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from cancu import config
+from ingest.readers import INPUT_SUFFIXES
 
 if TYPE_CHECKING:
     from graph.store import BulkBuildStore
 
-INPUT_SUFFIXES = {".txt", ".html", ".htm", ".docx", ".pdf"}
 SKIP_NAMES = {"SOURCES.md", "README.md"}
 
 

@@ -197,10 +197,8 @@ class Neo4jStore(Materialised):
             "r.end AS e",
             iris=iris, types=_relation_types(relations))
         prov: dict[tuple[str, str, str], set[Provenance]] = defaultdict(set)
-        for r in rows:
-            key = (r["iri"], r["t"], r["other"])
-            prov.setdefault(key, set())  # an edge without provenance still makes a row
-            prov[key].update(_provenances(r))
+        for r in rows:  # an edge without provenance still makes a row (an empty set)
+            prov[(r["iri"], r["t"], r["other"])].update(_provenances(r))
         return prov
 
     def link_rows(self) -> Iterator[tuple[str, str, str, tuple[Provenance, ...]]]:

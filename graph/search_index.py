@@ -22,7 +22,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Protocol
+from typing import Any, Callable, Iterable, Protocol, TypeVar
 
 from cancu.config import Settings, current
 from cancu.text import fold
@@ -32,6 +32,7 @@ from graph.role_index import RoleSource
 from graph.shared import document_order
 from graph.store import DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow, SourcePage
 
+T = TypeVar("T")
 MATCH_CAP = 1000  # matches a search counts and ranks at most (see the module docstring)
 
 SCHEMA = """
@@ -158,6 +159,11 @@ class SearchIndex:
         with self._lock:
             return self._conn.execute(sql, args).fetchall()
 
+    def _locked(self, read: Callable[..., T], *args: Any) -> T:
+        """`read(connection, *args)` of graph.role_index or graph.link_pages, one thread at a time."""
+        with self._lock:
+            return read(self._conn, *args)
+
     def search(self, text: str, limit: int = 20, offset: int = 0, kinds: list[str] | None = None) -> tuple[int, list[SearchHit]]:
         """(total, one page of hits) ranked by bm25, ties in index order (entities, then documents newest first).
 
@@ -212,50 +218,41 @@ class SearchIndex:
 
     def role_counts(self, iri: str, direction: str = "out") -> dict[str, int]:
         """See Store.role_counts, from the materialised role pages."""
-        with self._lock:
-            return role_index.role_counts(self._conn, iri, direction)
+        return self._locked(role_index.role_counts, iri, direction)
 
     def roles(self, iri: str, direction: str = "out", roles: list[str] | None = None, limit: int | None = None,
               offset: int = 0, kinds: list[str] | None = None, max_provenance: int | None = None) -> list[EntityRole]:
         """See Store.roles, from the materialised role pages."""
-        with self._lock:
-            return role_index.roles(self._conn, iri, direction, roles, limit, offset, kinds, max_provenance)
+        return self._locked(role_index.roles, iri, direction, roles, limit, offset, kinds, max_provenance)
 
     def role_kind_counts(self, iri: str, direction: str = "out") -> dict[str, int]:
         """See Store.role_kind_counts, from the materialised role pages."""
-        with self._lock:
-            return role_index.role_kind_counts(self._conn, iri, direction)
+        return self._locked(role_index.role_kind_counts, iri, direction)
 
     def role_sources(self, iri: str, direction: str = "out", exclude: Iterable[str] = (), limit: int | None = None,
                      offset: int = 0) -> SourcePage:
         """See Store.role_sources, from the materialised first sources."""
-        with self._lock:
-            return role_index.role_sources(self._conn, iri, direction, list(exclude), limit, offset)
+        return self._locked(role_index.role_sources, iri, direction, list(exclude), limit, offset)
 
     def entities(self, kind: str) -> list[EntitySummary] | None:
         """The named entities of one kind as the store listed them when the index was built (None: another kind)."""
-        with self._lock:
-            return role_index.entities(self._conn, kind)
+        return self._locked(role_index.entities, kind)
 
     def entity(self, iri: str) -> EntityDetail | None:
         """A named entity as the store gave it when the index was built (None: not one of them)."""
-        with self._lock:
-            return role_index.entity(self._conn, iri)
+        return self._locked(role_index.entity, iri)
 
     def row_counts(self, iris: list[str]) -> dict[str, int]:
         """See Store.row_counts, from the materialised row counts."""
-        with self._lock:
-            return role_index.row_counts(self._conn, iris)
+        return self._locked(role_index.row_counts, iris)
 
     def links(self, iris: list[str], relations: list[str] | None, outgoing: bool) -> dict[str, list[LinkRow]]:
         """See Store.links_from_many / links_to_many, from the materialised links."""
-        with self._lock:
-            return link_pages.links(self._conn, iris, relations, outgoing)
+        return self._locked(link_pages.links, iris, relations, outgoing)
 
     def summaries(self, iris: list[str]) -> dict[str, DocSummary]:
         """See Store.documents_many, from the materialised summaries."""
-        with self._lock:
-            return link_pages.summaries(self._conn, iris)
+        return self._locked(link_pages.summaries, iris)
 
     def close(self) -> None:
         with self._lock:

@@ -5,19 +5,12 @@ from __future__ import annotations
 from typing import Callable, Iterable, Mapping
 
 from cancu.registry import ENTITY_KINDS as _KINDS
-from cancu.registry import CC, ELI, PROVISION_CLASSES, SKOS, named_kinds
+from cancu.registry import CC, ELI, PROVISION_CLASSES, RELATION_KINDS, SKOS, named_kinds
 from cancu.text import fold
 from graph.store import DocSummary, Provenance
 
 
-
-def _relation_iris() -> dict[str, str]:
-    from cancu.vocab import RELATION_PROPERTIES
-
-    return {name: str(prop) for name, prop in RELATION_PROPERTIES.items()}
-
-
-RELATIONS: dict[str, str] = _relation_iris()  # short name -> property IRI
+RELATIONS: dict[str, str] = {k.code: k.prop for k in RELATION_KINDS}  # short name -> property IRI
 RELATION_BY_IRI: dict[str, str] = {iri: name for name, iri in RELATIONS.items()}
 
 

@@ -7,14 +7,14 @@ A document as issued has no metadata block: then every field comes from the lett
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from typing import Callable
 
 from cancu.numbers import ADOPTED_TYPES, JOINT_TYPES, LAW_TYPES, TYPE_NAMES, DocNumber, find_numbers
 from cancu.text import fold, squash
 from ingest.dates import LONG_DATE, iso, parse_short
-from ingest.models import Signer
+from ingest.models import Heading, Signer
 
 MISSING = "[...]"
 _META_KEYS = {
@@ -78,22 +78,9 @@ _SIGNED_MARK = re.compile(r"^\(?\[?(?:đã ký|Đã ký|ĐÃ KÝ)\]?\)?$")
 
 
 @dataclass
-class Header:
-    number: str | None = None
-    type: str | None = None
-    issuer: str | None = None
-    signer: str | None = None
-    date_issued: str | None = None
-    date_in_force: str | None = None
-    title: str | None = None
-    place: str | None = None
-    field: str | None = None
-    proposed_by: str | None = None
-    signature: Signer | None = None
-    co_issuers: list[str] = dc_field(default_factory=list)
+class Header(Heading):
     year: int | None = None
     year_only: int | None = None  # the year of a place-date line printed with day and month left blank
-    continued_from: str | None = None  # the gazette issue a continued text began in ("201 + 202")
     body_start: int = 0  # where the document itself starts (after a site metadata block)
     meta: dict[str, str] = dc_field(default_factory=dict)
 
@@ -115,16 +102,13 @@ def parse_header(text: str, issuer_name: "IssuerNamer") -> Header:
     meta, site_title, body_start = _site_block(text)
     body = text[body_start:]
     own = _from_document(body, body_start, issuer_name)
-    h = Header(body_start=body_start, meta=meta)
-    h.number = meta.get("number") or own.number
+    h = replace(own, body_start=body_start, meta=meta)  # the document's own reading, where the site block is silent
     h.type = meta.get("type") or own.type
     h.issuer = meta.get("issuer") or own.issuer
     h.signer = meta.get("signer") or own.signer
     h.date_issued = parse_short(meta.get("date_issued", "")) or own.date_issued
     h.date_in_force = parse_short(meta.get("date_in_force", "")) or own.date_in_force
     h.field = meta.get("field")
-    h.title, h.place, h.proposed_by, h.signature = own.title, own.place, own.proposed_by, own.signature
-    h.year_only, h.continued_from = own.year_only, own.continued_from
     number = _first_number(meta.get("number"), own.number)
     h.number = str(number) if number else None
     if number:

@@ -132,8 +132,9 @@ class Role:
 
 
 @dataclass
-class Document:
-    source: str  # path as given
+class Heading:
+    """What a document's header says (ingest.header reads it, Document carries it)."""
+
     number: str | None = None
     type: str | None = None
     issuer: str | None = None
@@ -146,6 +147,12 @@ class Document:
     field: str | None = None
     proposed_by: str | None = None
     signature: Signer | None = None
+    continued_from: str | None = None  # the gazette issue a text printed across issues began in ("201 + 202")
+
+
+@dataclass(kw_only=True)
+class Document(Heading):
+    source: str  # path as given
     legal_bases: list[Ref] = dc_field(default_factory=list)
     cites: list[Ref] = dc_field(default_factory=list)
     related: list[Ref] = dc_field(default_factory=list)  # relations stated between other documents
@@ -155,15 +162,13 @@ class Document:
     mentions: list[Mention] = dc_field(default_factory=list)
     roles: list[Role] = dc_field(default_factory=list)
     errors: list[str] = dc_field(default_factory=list)
-    # a text the gazette prints across issues: the issue it continues from / in ("201 + 202"); this file holds one part
-    continued_from: str | None = None
-    continued_in: str | None = None
+    continued_in: str | None = None  # the gazette issue a text printed across issues goes on in; this file holds one part
     text: str = ""  # normalised full text (spans index into it)
     doc_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The `cancu parse` record (README, "Parse output")."""
-        out = asdict(self)
+        out = {"source": self.source, **asdict(self)}
         out.pop("text")
         out["legal_bases"] = [_ref_json(r) for r in self.legal_bases]
         out["cites"] = [_ref_json(r) for r in self.cites]

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from cancu.text import fold, nfc, slug
 from ingest.models import Mention
@@ -268,16 +268,16 @@ def _windows(text: str) -> list[tuple[int, int]]:
 _UP = "A-ZĐÂĂÊÔƠƯÀÁẢÃẠẰẮẲẴẶẦẤẨẪẬÈÉẺẼẸỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌỒỐỔỖỘỜỚỞỠỢÙÚỦŨỤỪỨỬỮỰỲÝỶỸỴ"
 _SYL = r"[\wÀ-ỹ&]+"
 # Head words of names. No leading \b: it stops the regex engine from skipping ahead to a literal, which made
-# these scans ten times slower; `_word_starts` checks the boundary on the few hits instead.
+# these scans ten times slower; `_word_heads` checks the boundary on the few hits instead.
 _ENTERPRISE_RE = re.compile(r"T(?:ập đoàn|ổng công ty)(?=\s)|Công ty(?=\s)")
 _PROGRAMME_RE = re.compile(r"(?:C(?:hương trình|hiến lược)|Đề án|Kế hoạch)(?=[ \u201c\"])")
 _PLATFORM_RE = re.compile(r"Nền tảng(?= )")
 _WORD_CHAR = re.compile(r"\w")
 
 
-def _word_starts(text: str, i: int) -> bool:
-    """What a leading \b would say before the word at `i`."""
-    return i == 0 or not _WORD_CHAR.match(text, i - 1)
+def _word_heads(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of `pattern` that a leading \b would let through (at the start of a word)."""
+    return (m for m in pattern.finditer(text) if m.start() == 0 or not _WORD_CHAR.match(text, m.start() - 1))
 
 # words that end a programme / platform title (a following clause, not the title)
 _SYL_RE = re.compile(_SYL)
@@ -370,16 +370,12 @@ def _enterprise_end(text: str, pos: int) -> int:
 
 def _pattern_mentions(text: str) -> list[Mention]:
     out: list[Mention] = []
-    for m in _ENTERPRISE_RE.finditer(text):
-        if not _word_starts(text, m.start()):
-            continue
+    for m in _word_heads(_ENTERPRISE_RE, text):
         end = _enterprise_end(text, m.end())
         if end > 0:
             s = text[m.start():end]
             out.append(Mention("enterprise", s, slug(s), s, m.start(), end))
-    for m in _PROGRAMME_RE.finditer(text):
-        if not _word_starts(text, m.start()):
-            continue
+    for m in _word_heads(_PROGRAMME_RE, text):
         j = m.end()
         while j < len(text) and text[j] == " ":
             j += 1
@@ -398,9 +394,7 @@ def _pattern_mentions(text: str) -> list[Mention]:
             continue
         s = text[m.start():end]
         out.append(Mention("programme", s, slug(s), s, m.start(), end))
-    for m in _PLATFORM_RE.finditer(text):
-        if not _word_starts(text, m.start()):
-            continue
+    for m in _word_heads(_PLATFORM_RE, text):
         end = _title_end(text, m.end(), limit=15, loose=True)
         tail = text[m.end():end].strip()
         if not tail or tail.lower() in _GENERIC_TAIL:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -18,7 +19,7 @@ from ingest import names, roles, tables
 from ingest.citations import body_refs, find_self, preamble_refs
 from ingest.furniture import blank_furniture
 from ingest.header import CONSOLIDATED, HEAD, NUMBER_LINE, IssuerNamer, parse_header
-from ingest.models import AnnexRow, Document, Ref, SelfRef
+from ingest.models import AnnexRow, Document, Heading, Ref, SelfRef
 from ingest.readers import read_text
 from ingest.resolve import Registry, number_of, own_id, resolve, self_target
 from ingest.structure import ANNEX_START, Innermost, parse_structure
@@ -62,10 +63,7 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
     """Parse normalised text; spans in the result index into `Document.text`."""
     text = blank_furniture(nfc(text))
     h = parse_header(text, issuer_namer())
-    doc = Document(source=source, number=h.number, type=h.type, issuer=h.issuer, co_issuers=h.co_issuers, signer=h.signer,
-                   date_issued=h.date_issued, date_in_force=h.date_in_force, title=h.title, place=h.place,
-                   field=h.field, proposed_by=h.proposed_by, signature=h.signature, continued_from=h.continued_from,
-                   text=text)
+    doc = Document(source=source, text=text, **{f.name: getattr(h, f.name) for f in fields(Heading)})
     words = len(text.split(maxsplit=MIN_WORDS))  # the count when under MIN_WORDS: no need to split a whole text
     if words < MIN_WORDS:
         doc.errors.append(f"almost no text ({words} words besides gazette page furniture: pages printed as images?)")

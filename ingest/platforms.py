@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from cancu.text import fold, squash
 from ingest.models import AnnexRow, Document, Role
 from ingest.names import resolve_agency, title_end
+from ingest.structure import Innermost
 from ingest.tables import split_agencies
 
 __all__ = ["PlatformName", "find_platform_names", "platform_key", "platform_roles_in_text", "annex_platform_roles",
@@ -156,10 +157,10 @@ def platform_roles_in_text(doc: Document, names: list[PlatformName]) -> list[Rol
     """Roles from sentences of the body (rules 1–3 of the module docstring)."""
     provs = {p.id: p for p in doc.provisions}
     agencies = [m for m in doc.mentions if m.kind in ("agency", "unit", "enterprise") and m.name]
-    text = doc.text
+    text, provision_at = doc.text, Innermost(doc.provisions)
     out: list[Role] = []
     for n in names:
-        prov = _innermost(doc, n.start)
+        prov = provision_at(n.start)
         floor = prov.start if prov else 0
         clause_start = _sentence_start(text, n.start, floor)
         where = prov.id if prov else None
@@ -208,14 +209,6 @@ def platform_roles_in_text(doc: Document, names: list[PlatformName]) -> list[Rol
             for c in split_agencies(lm.group(1)):
                 out.append(_role(n, "lead", *_agency(c), prov.id, quote, clause_start, lm.end()))
     return out
-
-
-def _innermost(doc: Document, pos: int):  # -> Provision | None
-    best = None
-    for p in doc.provisions:
-        if p.start <= pos < p.end and (best is None or p.start >= best.start):
-            best = p
-    return best
 
 
 def _responsible_owner(provs: dict, prov, text: str):  # -> (point Provision | None, agency name | None)

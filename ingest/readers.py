@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_BYTES = Settings.max_bytes
 DEFAULT_MAX_CHARS = Settings.max_chars
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".aspx", ".php"}
+INPUT_SUFFIXES = {".txt", ".html", ".htm", ".docx", ".pdf"}  # what `cancu ingest` takes from a folder, an upload's names
 
 
 class ReadError(ValueError):

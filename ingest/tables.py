@@ -349,9 +349,7 @@ def _stt_norm(raw: str) -> tuple[str, str | None]:
 
 
 def _fill_row(row: AnnexRow, headers: list[str], cells: list[str], indicator: bool) -> None:
-    row.cells = {}
-    for h, c in zip(headers, cells):
-        row.cells[h] = c
+    row.cells = dict(zip(headers, cells))
     _apply_fields(row, headers, indicator)
 
 
@@ -360,18 +358,10 @@ def _apply_fields(row: AnnexRow, headers: list[str], indicator: bool) -> None:
     for h in headers[1:]:
         c = squash(row.cells.get(h, ""))
         fld = column_field(h, indicator)
-        if fld == "task":
-            row.task = c
-        elif fld == "lead":
-            row.lead = split_agencies(c)
-        elif fld == "coordinating":
-            row.coordinating = split_agencies(c)
-        elif fld == "product":
-            row.product = c
-        elif fld == "deadline":
-            row.deadline = c
-        elif fld == "unit":
-            row.unit = c
+        if fld in ("lead", "coordinating"):
+            setattr(row, fld, split_agencies(c))
+        elif fld in ("task", "product", "deadline", "unit"):
+            setattr(row, fld, c)
 
 
 def _table_kind(headers: list[str]) -> tuple[str, bool]:
@@ -383,7 +373,7 @@ def _table_kind(headers: list[str]) -> tuple[str, bool]:
     return ("indicator" if indicator else "task"), indicator
 
 
-def _pipe_rows(block: _Block, lines: list[_Line], i: int, headers: list[str]) -> tuple[list[AnnexRow], int]:
+def _pipe_rows(block: _Block, aid: str, lines: list[_Line], i: int, headers: list[str]) -> tuple[list[AnnexRow], int]:
     kind, indicator = _table_kind(headers)
     rows: list[AnnexRow] = []
     group: str | None = None
@@ -397,8 +387,7 @@ def _pipe_rows(block: _Block, lines: list[_Line], i: int, headers: list[str]) ->
         if "|" not in t:
             break
         cells = [c.strip() for c in t.split("|")]
-        if len(cells) < len(headers):
-            cells += [""] * (len(headers) - len(cells))
+        cells += [""] * (len(headers) - len(cells))
         first = cells[0]
         if _ROMAN_RE.match(first):
             group = cells[1] if len(cells) > 1 else ""
@@ -412,7 +401,7 @@ def _pipe_rows(block: _Block, lines: list[_Line], i: int, headers: list[str]) ->
             j += 1
             continue
         stt, parent = _stt_norm(first)
-        row = AnnexRow(annex=block.label, annex_id="", stt=stt, kind=kind, group=group, parent=parent)
+        row = AnnexRow(annex=block.label, annex_id=aid, stt=stt, kind=kind, group=group, parent=parent)
         row.lines = [ln.no]
         row.start, row.end = ln.start, ln.end
         _fill_row(row, headers, cells[: len(headers)], indicator)
@@ -471,7 +460,7 @@ def _next_column(headers: list[str], indicator: bool, col: int, t: str, is_deadl
     return min(col + 1, ncol - 1)
 
 
-def _pdf_rows(block: _Block, lines: list[_Line], i: int, headers: list[str]) -> list[AnnexRow]:
+def _pdf_rows(block: _Block, aid: str, lines: list[_Line], i: int, headers: list[str]) -> list[AnnexRow]:
     """Best-effort reading of a one-cell-per-line table: rows start at an STT line; within a row,
     lines are assigned to columns in order, a new column starting at a line that begins a cell.
     Page breaks (repeated header) restart the column sequence of the row being read."""
@@ -526,7 +515,7 @@ def _pdf_rows(block: _Block, lines: list[_Line], i: int, headers: list[str]) -> 
         if _STT_RE.match(t) and len(t) <= 8:
             close_row()
             stt, parent = _stt_norm(t)
-            row = AnnexRow(annex=block.label, annex_id="", stt=stt, kind=kind, group=group, parent=parent)
+            row = AnnexRow(annex=block.label, annex_id=aid, stt=stt, kind=kind, group=group, parent=parent)
             row.lines, row.start, row.end = [ln.no], ln.start, ln.end
             chunk_cells, col, acc = [], 1, {}
             j += 1
@@ -780,23 +769,19 @@ def parse_annexes(text: str, errors: list[str] | None = None, source: str | None
             t = lines[j].text.strip()
             headers = _is_pipe_header(t) if t else None
             if headers:
-                got, j = _pipe_rows(b, lines, j + 1, headers)
-                for r in got:
-                    r.annex_id = aid
+                got, j = _pipe_rows(b, aid, lines, j + 1, headers)
                 rows.extend(got)
                 continue
             if t and _is_tt(t):
                 hdr = read_line_header(lines, j, b.end_line)
                 if hdr:
                     doubt = layout_doubt(hdr[0], lines, hdr[1], b.end_line)
-                    got = [] if doubt else _pdf_rows(b, lines, hdr[1], hdr[0])
+                    got = [] if doubt else _pdf_rows(b, aid, lines, hdr[1], hdr[0])
                     doubt = doubt or _rows_doubt(got)
                     if doubt:
                         if errors is not None:
                             errors.append(f"{b.label}: table not read, no rows stored: {doubt}")
                         break
-                    for r in got:
-                        r.annex_id = aid
                     rows.extend(got)
                     break
             j += 1

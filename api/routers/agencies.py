@@ -10,7 +10,7 @@ from graph.store import EntityDetail, Store
 from api.deps import get_role_store, get_store
 from api.graph_schemas import AgencyOut, EntityPage, RolePage
 from api.graph_views import PROVENANCE_CAP, entity_out, role_out, succession
-from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, get_entity, labels, list_entities, rdf, wants_rdf
+from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, as_rdf, get_entity, labels, list_entities
 
 router = APIRouter(tags=["agencies, enterprises"])
 TASK_ROLES = {"lead", "coordinating", "monitoring"}
@@ -61,8 +61,7 @@ def list_enterprises(store: Store = Depends(get_store), q: Filter = None, limit:
 def read_agency(agency_id: str, request: Request, store: Store = Depends(get_role_store), format: Format = None,
                 limit: Limit = 50, offset: Offset = 0):
     ent = get_entity(store, agency_id, ["agency", "unit"], "agency")
-    kind = wants_rdf(request, format)
-    return rdf(store, ent.iri, kind) if kind else agency_out(store, ent, limit, offset)
+    return as_rdf(request, format, store, ent.iri) or agency_out(store, ent, limit, offset)
 
 
 @router.get("/enterprises/{enterprise_id}", response_model=AgencyOut, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
@@ -70,5 +69,4 @@ def read_agency(agency_id: str, request: Request, store: Store = Depends(get_rol
 def read_enterprise(enterprise_id: str, request: Request, store: Store = Depends(get_role_store), format: Format = None,
                     limit: Limit = 50, offset: Offset = 0):
     ent = get_entity(store, enterprise_id, ["enterprise"], "enterprise")
-    kind = wants_rdf(request, format)
-    return rdf(store, ent.iri, kind) if kind else agency_out(store, ent, limit, offset)
+    return as_rdf(request, format, store, ent.iri) or agency_out(store, ent, limit, offset)

@@ -16,10 +16,10 @@ from api.errors import ApiError
 from api.graph_schemas import ChainOut, RelationsOut
 from api.graph_views import MAX_DEPTH, MAX_NODES, chain, relation_groups
 from api.lookup import get_document
-from api.schemas import ErrorResponse
+from api.schemas import errors
 
 router = APIRouter(prefix="/documents", tags=["documents"])
-ERRORS = {400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
+ERRORS = errors(400, 404, 503)
 
 
 def _relations(relations: list[str] | None, default: list[str]) -> list[str]:

@@ -17,10 +17,9 @@ from api.graph_schemas import EntityOut, EntityPage
 from api.graph_views import entity_out
 from api.ids import check_slug, entity_iri, near_entities
 from api.negotiation import JSON, rdf_response, representation
-from api.schemas import ErrorResponse
+from api.schemas import errors
 
-ERRORS = {400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 406: {"model": ErrorResponse},
-          503: {"model": ErrorResponse}}
+ERRORS = errors(400, 404, 406, 503)
 RDF_CONTENT = {"application/ld+json": {}, "text/turtle": {"schema": {"type": "string"}}}
 Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="items to skip")]
@@ -49,14 +48,10 @@ def get_entity(store: Store, raw_id: str, kinds: list[str], what: str) -> Entity
     raise ApiError(404, "not_found", f"no {what} with id {slug!r}", near_entities(slug, known))
 
 
-def wants_rdf(request: Request, fmt: str | None) -> str | None:
-    """'jsonld' / 'turtle' if the client asked for RDF, None for JSON."""
+def as_rdf(request: Request, fmt: str | None, store: Store, iri: str) -> Response | None:
+    """`iri` as JSON-LD or Turtle if the client asked for RDF; None when it wants JSON (the route's own model)."""
     kind = representation(request, fmt)
-    return None if kind == JSON else kind
-
-
-def rdf(store: Store, iri: str, kind: str) -> Response:
-    return rdf_response(store, iri, kind)
+    return None if kind == JSON else rdf_response(store, iri, kind)
 
 
 _LABELS: "weakref.WeakKeyDictionary[Store, dict[str, EntityOut]]" = weakref.WeakKeyDictionary()

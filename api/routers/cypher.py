@@ -15,13 +15,13 @@ from graph.store import CypherStore, Store, supports
 from api.deps import get_settings, get_store
 from api.errors import ApiError
 from api.graph_schemas import CypherIn, CypherOut
-from api.schemas import ErrorResponse
+from api.schemas import errors
 
 router = APIRouter(tags=["sparql"])
 
 
 @router.post("/cypher", response_model=CypherOut,
-             responses={code: {"model": ErrorResponse} for code in (400, 403, 501, 503)},
+             responses=errors(400, 403, 501, 503),
              summary="Read-only Cypher (Neo4j backend only; write clauses answer 403)")
 def cypher(body: CypherIn, store: Store = Depends(get_store), settings: Settings = Depends(get_settings)) -> CypherOut:
     if not supports(store, CypherStore):

@@ -20,13 +20,11 @@ from api.negotiation import JSON, rdf_response, representation
 from api.graph_schemas import (DocumentDetailOut, DocumentListPage, ProvisionCitationOut, ProvisionDetailOut,
                                ProvisionOut)
 from api.ids import ROW_KINDS, task_id
-from api.schemas import ErrorResponse, LinkPage
+from api.routers.common import RDF_CONTENT, Format, Limit
+from api.schemas import LinkPage, errors
 
 router = APIRouter(prefix="/documents", tags=["documents"])
-ERRORS = {400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
-RDF_CONTENT = {"application/ld+json": {}, "text/turtle": {"schema": {"type": "string"}}}
-
-Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
+ERRORS = errors(400, 404, 503)
 Offset = Annotated[int, Query(ge=0, description="items to skip")]
 Relations = Annotated[list[str] | None, Query(description="only these relation kinds (based_on, cites, amends …)")]
 
@@ -36,15 +34,13 @@ def document_response(request: Request, doc: DocSummary, store: Store, fmt: str 
     """JSON by default (metadata and provisions); JSON-LD or Turtle by Accept (or ?format=)."""
     kind = representation(request, fmt)
     if kind == JSON:
-        provisions = [ProvisionOut(iri=p.iri, kind=p.kind, parent=p.parent, label=p.label, heading=p.heading,
-                                   ordinal=p.ordinal, text=p.text,
-                                   task_id=task_id(p.iri) if p.kind in ROW_KINDS else None)
+        provisions = [ProvisionOut(**vars(p), task_id=task_id(p.iri) if p.kind in ROW_KINDS else None)
                       for p in store.provisions(doc.iri, with_text=text)]
         return DocumentDetailOut(**doc_fields(doc), provisions=provisions)
     return rdf_response(store, doc.iri, kind)
 
 
-@router.get("", response_model=DocumentListPage, responses={400: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+@router.get("", response_model=DocumentListPage, responses=errors(400, 503),
             summary="List documents (stubs included unless ingested=true), filtered; newest first")
 def list_documents(
     store: Store = Depends(get_store),
@@ -60,22 +56,16 @@ def list_documents(
     return DocumentListPage(total=total, limit=limit, offset=offset, items=[doc_out(d) for d in docs])
 
 
-@router.get("/{doc_id}", response_model=DocumentDetailOut, responses={**ERRORS, 406: {"model": ErrorResponse},
+@router.get("/{doc_id}", response_model=DocumentDetailOut, responses={**errors(400, 404, 406, 503),
             200: {"content": RDF_CONTENT}}, summary="One document: metadata and provisions (JSON, JSON-LD or Turtle)")
 async def read_document(doc_id: str, request: Request, store: Store = Depends(get_store),
                         index: SearchIndex = Depends(get_index),
-                        format: Annotated[str | None, Query(description="json | jsonld | ttl (overrides Accept)")] = None,
+                        format: Format = None,
                         text: Annotated[bool, Query(description="include each provision's text")] = False):
     # async, not `def`: a `def` route with a response model costs two thread-pool hops (the route, then
     # FastAPI's validation of what it returned); run_store makes at most one.
     return await run_store(store, lambda: document_response(request, get_document(doc_id, store, index), store,
                                                             format, text))
-
-
-def _page(doc: DocSummary, rows: list[LinkRow], outgoing: bool, relations: list[str], limit: int, offset: int) -> LinkPage:
-    return LinkPage(document=doc_out(doc), direction="outgoing" if outgoing else "incoming", relations=relations,
-                    total=len(rows), limit=limit, offset=offset,
-                    items=[link_out(r, outgoing) for r in rows[offset:offset + limit]])
 
 
 def _links(doc_id: str, store: Store, index: SearchIndex, relations: list[str] | None, outgoing: bool,
@@ -87,7 +77,9 @@ def _links(doc_id: str, store: Store, index: SearchIndex, relations: list[str] |
         raise ApiError(400, "invalid_relation", f"unknown relation kind(s): {', '.join(unknown)}", sorted(RELATIONS))
     doc = get_document(doc_id, store, index)
     rows = store.links_from(doc.iri, relations) if outgoing else store.links_to(doc.iri, relations)
-    return _page(doc, rows, outgoing, relations or sorted(RELATIONS), limit, offset)
+    return LinkPage(document=doc_out(doc), direction="outgoing" if outgoing else "incoming",
+                    relations=relations or sorted(RELATIONS), total=len(rows), limit=limit, offset=offset,
+                    items=[link_out(r, outgoing) for r in rows[offset:offset + limit]])
 
 
 @router.get("/{doc_id}/legal-bases", response_model=LinkPage, responses=ERRORS,
@@ -149,7 +141,6 @@ def read_provision(doc_id: str, provision: str, store: Store = Depends(get_store
     if mine is None and not cited_by:
         near = [p.iri.removeprefix(doc.iri + "/") for p in rows if provision.split("/")[-1] in p.iri][:5]
         raise ApiError(404, "provision_not_found", f"{doc_id} has no provision {provision!r}", near)
-    detail = ProvisionOut(iri=mine.iri, kind=mine.kind, parent=mine.parent, label=mine.label, heading=mine.heading,
-                          ordinal=mine.ordinal, text=mine.text) if mine else None
+    detail = ProvisionOut(**vars(mine)) if mine else None
     return ProvisionDetailOut(document=doc_out(doc), provision=iri, found=mine is not None, detail=detail,
                               cited_by=cited_by, cites=cites)

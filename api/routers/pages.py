@@ -7,13 +7,11 @@ script (by nonce). `/` answers a JSON index of the API to `Accept: application/j
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 import cancu
 from cancu.iri import DocId, split_provision
@@ -33,11 +31,9 @@ from api.page_urls import ROW_KINDS, anchor_id, entity_href, read_href
 from api.reader import build, doc_name
 from api.routers.common import get_entity
 from api.schemas import json_errors
-from api.viz_graph import viz_path
+from api.viz_graph import PAGES, viz_path
 
 router = APIRouter(tags=["pages"])
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-_ENV = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]), auto_reload=False)
 ERRORS = json_errors(400, 404, 503)
 HTML = {"content": {"text/html": {"schema": {"type": "string"}}}}
 KINDS_BY_PATH = {path: [k for k, p in ENTITY_PATHS.items() if p == path] for path in ENTITY_PATHS.values() if path}
@@ -53,7 +49,7 @@ def csp(nonce: str) -> str:
 def page(template: str, status: int = 200, **context: object) -> HTMLResponse:
     nonce = secrets.token_urlsafe(16)
     policy = csp(nonce)
-    html = _ENV.get_template(template).render(nonce=nonce, csp=policy, **context)
+    html = PAGES.get_template(template).render(nonce=nonce, csp=policy, **context)
     return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": policy, "Vary": "Accept",
                                                            "X-Content-Type-Options": "nosniff"})
 

@@ -24,7 +24,7 @@ from api.graph_schemas import EntityPage, ItemOut, ProvisionOut, TaskOut, TaskPa
 from api.graph_views import PROVENANCE_CAP, legal_bases, role_out
 from api.ids import ENTITY_PATHS, ROW_KINDS, find_entity, near_entities, task_id, task_iri
 from api.lookup import get_document
-from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, get_entity, list_entities, rdf, wants_rdf
+from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, as_rdf, get_entity, list_entities
 from graph.search_index import SearchIndex
 
 router = APIRouter(tags=["programmes, platforms, tasks"])
@@ -100,8 +100,7 @@ def _detail(kind: str, what: str):
     def handler(item_id: str, request: Request, store: Store = Depends(get_role_store), format: Format = None,
                 limit: Limit = ITEM_PAGE, offset: Offset = 0):
         ent = get_entity(store, item_id, [kind], what)
-        rdf_kind = wants_rdf(request, format)
-        return rdf(store, ent.iri, rdf_kind) if rdf_kind else _item(store, ent, limit, offset)
+        return as_rdf(request, format, store, ent.iri) or _item(store, ent, limit, offset)
     return handler
 
 
@@ -177,16 +176,11 @@ def read_task(task_id: str, request: Request, store: Store = Depends(get_role_st
         known = [e for k in ("task", "indicator") for e in store.entities(k)]
         raise ApiError(404, "not_found", f"no task with id {task_id!r}",
                        near_entities(task_id.replace("~", " "), known, id_of=tid_of))
-    rdf_kind = wants_rdf(request, format)
-    if rdf_kind:
-        return rdf(store, iri, rdf_kind)
+    if (answer := as_rdf(request, format, store, iri)) is not None:
+        return answer
     doc = store.document(DocId.parse(task_id.strip().lower().split("~", 1)[0]).iri())
-    annex = None
-    if doc is not None and ent.parent:
-        parts = [p for p in store.provisions(doc.iri) if p.iri == ent.parent]
-        if parts:
-            p = parts[0]
-            annex = ProvisionOut(iri=p.iri, kind=p.kind, parent=p.parent, label=p.label, heading=p.heading, ordinal=p.ordinal)
+    parts = [p for p in store.provisions(doc.iri) if p.iri == ent.parent] if doc is not None and ent.parent else []
+    annex = ProvisionOut(**vars(parts[0])) if parts else None
     attrs = {k: list(v) for k, v in ent.attributes}
     return TaskOut(id=task_id.strip().lower(), iri=iri, kind=ent.kind, row_label=(attrs.pop("row_label", None) or [None])[0],
                    text=ent.label, annex=annex, document=doc_out(doc) if doc else None, attributes=attrs,

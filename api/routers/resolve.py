@@ -15,10 +15,10 @@ from fastapi.responses import JSONResponse
 from graph.search_index import SearchIndex
 from graph.store import Store
 
-from api.convert import doc_fields, doc_id
+from api.convert import doc_fields
 from api.deps import get_index, get_store, run_store
 from api.lookup import resolve
-from api.schemas import AmbiguousReference, Candidate, ErrorResponse, ResolvedDocument
+from api.schemas import AmbiguousReference, Candidate, ResolvedDocument, errors
 
 router = APIRouter(tags=["resolve"])
 
@@ -26,7 +26,7 @@ router = APIRouter(tags=["resolve"])
 @router.get(
     "/resolve", response_model=ResolvedDocument,
     responses={300: {"model": AmbiguousReference, "description": "Several documents share this number"},
-               400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+               **errors(400, 404, 503)},
     summary="Find a document by its number as written: 749/QĐ-TTg, 749/QD-TTg, Quyết định số 749/QĐ-TTg, QĐ 749",
 )
 async def resolve_ref(
@@ -38,8 +38,7 @@ async def resolve_ref(
     found = await run_store(store, lambda: resolve(ref, year, store, index))
     if len(found.candidates) == 1:
         d = found.candidates[0]
-        return ResolvedDocument(ref=ref, key=found.key, id=doc_id(d.iri), iri=d.iri, number=d.number, type=d.type,
-                                issuer=d.issuer, date=d.date, year=d.year, title=d.title, ingested=d.ingested)
+        return ResolvedDocument(ref=ref, key=found.key, **doc_fields(d))  # (its model leaves source_file out)
     years = sorted({str(d.year or (d.date or "")[:4] or "?") for d in found.candidates})
     body = AmbiguousReference(
         ref=ref, key=found.key,

@@ -13,13 +13,13 @@ from graph.search_index import MATCH_CAP, SearchIndex, fts_query
 from api.convert import doc_id
 from api.deps import get_index
 from api.errors import ApiError
-from api.schemas import ErrorResponse, SearchHitOut, SearchPage
+from api.schemas import SearchHitOut, SearchPage, errors
 
 router = APIRouter(tags=["search"])
 KINDS = ["document", *(k.code for k in named_kinds())]
 
 
-@router.get("/search", response_model=SearchPage, responses={400: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+@router.get("/search", response_model=SearchPage, responses=errors(400, 503),
             summary="Ranked search: 'bo thong tin' finds 'Bộ Thông tin và Truyền thông'",
             description=f"Hits ranked by bm25, ties in index order (named entities, then documents newest first). "
                         f"At most the first {MATCH_CAP:,} matches in that order are counted and ranked: beyond that "
@@ -37,7 +37,6 @@ async def search(
     if bad:
         raise ApiError(400, "invalid_kind", f"unknown kind(s): {', '.join(bad)}", KINDS)
     total, hits = await run_in_threadpool(index.search, q, limit=limit, offset=offset, kinds=kind)
-    items = [SearchHitOut(kind=h.kind, iri=h.iri, id=doc_id(h.iri) if h.kind == "document" else None,
-                          label=h.label, number=h.number, score=h.score) for h in hits]
+    items = [SearchHitOut(**vars(h), id=doc_id(h.iri) if h.kind == "document" else None) for h in hits]
     return SearchPage(query=q, total=total, total_is_lower_bound=total >= MATCH_CAP, limit=limit, offset=offset,
                       items=items)

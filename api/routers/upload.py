@@ -27,13 +27,13 @@ from api.deps import StoreHolder, WriteConflict, get_holder
 from api.routers.common import forget_labels
 from api.errors import ApiError
 from api.graph_schemas import UploadOut
-from api.schemas import ErrorResponse
+from api.schemas import errors
 from api.upload import admin_key, check_key, is_upload, read_limited, safe_name, to_quads_file, workdir
 from api.upload_texts import kept_with
 
 log = logging.getLogger("cancu.api")
 router = APIRouter(prefix="/documents", tags=["documents"])
-ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 409, 413, 422, 503)}  # 400: a malformed multipart body
+ERRORS = errors(400, 401, 403, 409, 413, 422, 503)  # 400: a malformed multipart body
 
 
 def _ingest(holder: StoreHolder, data: bytes, filename: str, replace: bool, admin: bool) -> tuple[UploadOut, str]:
