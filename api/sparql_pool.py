@@ -16,13 +16,16 @@ an in-memory store (tests) as an N-Quads copy sent with its first query.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing as mp
 import signal
 import threading
+import weakref
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Callable, Union
+from typing import AsyncIterator, Callable, Union
 
 import pyoxigraph as ox
 
@@ -144,6 +147,8 @@ class SparqlPool:
         self._generation = 0
         self._cached: tuple[int, Source] | None = None
         self._lock = threading.Lock()
+        # per event loop (one per API worker; tests run several): queries waiting for a slot, holding no thread
+        self._gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
         self._ctx = mp.get_context("forkserver")
         self._ctx.set_forkserver_preload(["api.sparql_pool"])
 
@@ -152,6 +157,23 @@ class SparqlPool:
         with self._lock:
             self._generation += 1
             self._cached = None
+
+    @asynccontextmanager
+    async def slot(self, wait: float) -> AsyncIterator[None]:
+        """Wait up to `wait` seconds for a free slot, then 503 "busy": 50 clients and 4 slots queue briefly instead
+        of being refused at once (the queue is bounded by the wait; a refused client may retry)."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            gate = self._gates.setdefault(loop, asyncio.Semaphore(self._size))
+        try:
+            await asyncio.wait_for(gate.acquire(), wait)
+        except asyncio.TimeoutError:
+            raise ApiError(503, "busy", f"{self._size} queries kept every slot busy for {wait:g} s "
+                                        "(CANCU_QUERY_QUEUE_WAIT); try again shortly") from None
+        try:
+            yield
+        finally:
+            gate.release()
 
     def run(self, job: Job, timeout: float) -> SparqlResult:
         """Run `job` in a free worker; the exceptions of OxigraphStore.sparql, or 503 if busy, late or crashed."""

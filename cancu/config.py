@@ -48,6 +48,8 @@ class Settings:
     cypher_max_rows: int = field(default=10_000, metadata=_env("CANCU_CYPHER_MAX_ROWS", int))
     query_timeout: float = field(default=30.0, metadata=_env("CANCU_QUERY_TIMEOUT", float))
     query_slots: int = field(default=4, metadata=_env("CANCU_QUERY_SLOTS", lambda s: int(float(s)), 1))
+    # how long a query waits for a free slot before it answers 503 "busy" (the wait holds no thread)
+    query_queue_wait: float = field(default=10.0, metadata=_env("CANCU_QUERY_QUEUE_WAIT", float))
     sparql_max_depth: int = field(default=64, metadata=_env("CANCU_SPARQL_MAX_DEPTH", lambda s: int(float(s)), 1))
     sparql_max_patterns: int = field(default=1000, metadata=_env("CANCU_SPARQL_MAX_PATTERNS",
                                                                  lambda s: int(float(s)), 1))

@@ -217,6 +217,30 @@ def _workers() -> list[mp.process.BaseProcess]:
     return [p for p in mp.active_children() if p.name == "cancu-sparql"]
 
 
+def test_more_queries_than_slots_wait_for_one_instead_of_being_refused(client: TestClient) -> None:
+    """Twelve clients, two slots: every query is answered, those beyond the slots after a wait on the event loop."""
+    with ThreadPoolExecutor(12) as pool:
+        answers = list(pool.map(lambda _: client.get("/sparql", params={"query": CHEAP}), range(12)))
+    assert [r.status_code for r in answers] == [200] * 12
+
+
+def test_a_query_waits_for_a_slot_only_as_long_as_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both slots held by heavy queries: a third query waits CANCU_QUERY_QUEUE_WAIT, then answers 503 busy."""
+    monkeypatch.setenv("CANCU_QUERY_SLOTS", "2")
+    monkeypatch.setenv("CANCU_QUERY_TIMEOUT", "3")
+    monkeypatch.setenv("CANCU_QUERY_QUEUE_WAIT", "0.5")
+    with TestClient(create_app(generated_store())) as c, ThreadPoolExecutor(2) as pool:
+        assert c.get("/sparql", params={"query": CHEAP}).status_code == 200
+        heavy = [pool.submit(c.get, "/sparql", params={"query": HEAVY}) for _ in range(2)]
+        time.sleep(0.5)  # both are running
+        start = time.monotonic()
+        r = c.get("/sparql", params={"query": CHEAP})
+        waited = time.monotonic() - start
+        assert assert_error(r, 503, "busy") and "CANCU_QUERY_QUEUE_WAIT" in r.json()["error"]["message"]
+        assert 0.4 < waited < 2.5
+        assert {f.result().json()["error"]["code"] for f in heavy} == {"query_timeout"}
+
+
 def test_slow_queries_are_stopped_and_free_their_slots(client: TestClient) -> None:
     """More heavy queries than slots: each answers 503 (timeout, or busy while the slots are full); their
     workers are killed, not left running, and a cheap query right after is answered."""

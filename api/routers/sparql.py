@@ -8,7 +8,8 @@ opens the store read-only and nothing here writes. Results are negotiated by Acc
 Cost limits (cancu.config.Settings, each configurable): before the engine sees a query, its text length, bracket
 nesting and number of patterns are bounded and SERVICE is refused (api.sparql_guard: 400). It then runs in
 a worker process (api.sparql_pool) with a wall-clock timeout that really stops it (503), a cap on queries at
-once (503 "busy") and a cap on the serialised result (422). A dataset (FROM, FROM NAMED, default-graph-uri,
+once (beyond it a query waits up to CANCU_QUERY_QUEUE_WAIT, then 503 "busy") and a cap on the serialised
+result (422). A dataset (FROM, FROM NAMED, default-graph-uri,
 named-graph-uri) naming a graph the store does not hold answers 400: the endpoint answers from its data only.
 """
 
@@ -19,6 +20,7 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from cancu.config import Settings
 from graph.oxigraph_store import PREFIXES, is_update
@@ -101,9 +103,16 @@ async def _body(request: Request) -> bytes:
     return bytes(data)
 
 
+async def _queued(request: Request, holder: StoreHolder, store: Store, query: str | None, default_graphs: list[str],
+                  named_graphs: list[str]) -> Response:
+    """`_run` in the thread pool once a query slot is free (waited for on the event loop)."""
+    async with holder.sparql_pool().slot(settings_of(request).query_queue_wait):
+        return await run_in_threadpool(_run, holder, store, query, request, default_graphs, named_graphs)
+
+
 @router.get("/sparql", responses={**ERRORS, 200: {"content": RESULT_TYPES}}, response_class=Response,
             summary="SPARQL query (read-only), union of all document graphs as the default graph")
-def sparql_get(
+async def sparql_get(
     request: Request, store: Store = Depends(get_store), holder: StoreHolder = Depends(get_holder),
     query: Annotated[str | None, Query(description="the SPARQL query")] = None,
     update: Annotated[str | None, Query(description="refused: the endpoint is read-only")] = None,
@@ -112,7 +121,7 @@ def sparql_get(
 ) -> Response:
     if update is not None:
         raise ApiError(403, "read_only", READ_ONLY)
-    return _run(holder, store, query, request, default_graph_uri, named_graph_uri)
+    return await _queued(request, holder, store, query, default_graph_uri, named_graph_uri)
 
 
 @router.post("/sparql", responses={**ERRORS, 200: {"content": RESULT_TYPES}}, response_class=Response,
@@ -140,7 +149,5 @@ async def sparql_post(request: Request, store: Store = Depends(get_store),
     else:
         raise ApiError(415, "unsupported_media_type",
                        f"POST a query as application/x-www-form-urlencoded or application/sparql-query, not {ctype or 'nothing'}")
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(_run, holder, store, query, request, params.get("default-graph-uri", []),
-                                   params.get("named-graph-uri", []))
+    return await _queued(request, holder, store, query, params.get("default-graph-uri", []),
+                         params.get("named-graph-uri", []))
