@@ -341,14 +341,14 @@ def run(size: str = "10k", neo4j: bool = True, peer_seconds: float = 600, ox_bud
     from bench.synth import ensure
 
     d = corpus_dir(size)
+    before = read_result(f"store_load_{size}") or {}  # this run writes the file as it goes
     info = ensure(d, SIZES[size])
     out: dict[str, Any] = {"size": size, "documents": info["rdf"]["docs"], "quads": info["rdf"]["quads"],
                            "rdf_mb": round(sum(f.stat().st_size for f in _rdf_files(d)) / 1e6, 1),
                            "targets": {"oxigraph_triples_s": TARGET_OXIGRAPH_TPS, "neo4j_ratio_vs_peer": TARGET_RATIO}}
     out["ingest_whole_corpus"] = info["rdf"]  # write_rdf: the real parse + to_rdf, all cores, files written
     if not oxigraph:  # keep this size's last Oxigraph figures (e.g. re-running only the Neo4j loaders)
-        prev = read_result(f"store_load_{size}") or {}
-        out.update({k: v for k, v in prev.items() if k.startswith("oxigraph")})
+        out.update({k: v for k, v in before.items() if k.startswith("oxigraph")})
     ox_res = load_oxigraph(d, d / "oxigraph", budget=ox_budget) if oxigraph else out.get("oxigraph", {})
     out["oxigraph"] = ox_res
     if "seconds" not in ox_res:
@@ -390,7 +390,7 @@ def run(size: str = "10k", neo4j: bool = True, peer_seconds: float = 600, ox_bud
         print(f"[{size}] neo4j import: {imp['quads']:,} quads in {imp['seconds']} s = {imp['triples_s']:,} triples/s "
               f"{imp['phases_s']}; ratio import/peer = {out['ratio_import_vs_peer']}x; counts identical to the peer's "
               f"and to the online loader's: {out['import_counts_identical']}")
-    skipped = {k: v for k, v in (read_result(f"store_load_{size}") or {}).items() if k not in out and k != "machine"}
+    skipped = {k: v for k, v in before.items() if k not in out and k != "machine"}
     if skipped:  # a part not run this time (--skip-neo4j, --no-bulk-reference) keeps its last figures, marked
         out.update(skipped, carried_from_an_earlier_run=sorted(skipped))
     write_result(f"store_load_{size}", out)
