@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.quick:
         os.environ["CANCU_BENCH_TAG"] = "_quick"
     if not a.summary_only:
-        from bench import api_latency, catalogue, gazette_accuracy, ingest_speed, neo4j_ceiling, store_load
+        from bench import api_latency, gazette_accuracy, identity_catalogue, ingest_speed, neo4j_ceiling, store_load
 
         sizes = ["1k"] if a.quick else a.sizes.split(",")
         print(machine())
@@ -319,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
             neo = not a.skip_neo4j and (not a.quick or a.with_neo4j)
             store_load.run(s, neo4j=neo, peer_seconds=60 if a.quick else a.peer_seconds,
                            ox_budget=120 if a.quick else 900, bulk_reference=not (a.quick or a.no_bulk_reference))
-            catalogue.run(s)  # the same corpus with re-resolution at load time, beside the load without it
+            identity_catalogue.run(s)  # the same corpus with re-resolution at load time, beside the load without it
             if neo and s == "10k":  # what any Bolt loader could reach here, next to the peer and ours
                 neo4j_ceiling.run(s, [1, 2], a.peer_seconds)
             api_latency.run(s, ("oxigraph",) if not neo else ("oxigraph", "neo4j"),

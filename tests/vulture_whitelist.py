@@ -7,7 +7,7 @@ Not imported by anything; vulture reads it as code that uses each name below.
 
 label_en  # api.reader.RelationGroup: read by api/templates/reader.html
 mtime_ns  # api.source_text._read, api.upload_texts._read: part of the lru_cache key, so a changed file is read again
-_phase  # bench.catalogue: run in a child interpreter from a code string
+_phase  # bench.identity_catalogue: run in a child interpreter from a code string
 _oxigraph_child  # bench.store_load: run in a child interpreter from a code string
 importer  # graph.neo4j_import.ImportReport: the importer's own summary, for callers of import_files
 _.importer

@@ -1,6 +1,6 @@
 """The identity catalogue at load time (graph.reresolve), side by side with the load without it.
 
-    python -m bench.catalogue --size 10k [--corpus DIR]
+    python -m bench.identity_catalogue --size 10k [--corpus DIR]
 
 Each phase runs in a fresh child interpreter, so its peak RSS (getrusage) is its own:
 - catalogue: every graph of the synthetic corpus described (graph.reresolve.describe) and the catalogue of all
@@ -85,7 +85,7 @@ def _phase(name: str, corpus: str, work: str, out: str) -> None:
 
 def _child(name: str, corpus: Path, work: Path) -> dict[str, Any]:
     out = work / f"{name}.json"
-    code = "import sys; from bench.catalogue import _phase; _phase(*sys.argv[1:])"
+    code = "import sys; from bench.identity_catalogue import _phase; _phase(*sys.argv[1:])"
     subprocess.run([sys.executable, "-c", code, name, str(corpus), str(work), str(out)], cwd=ROOT, check=True)
     res = json.loads(out.read_text())
     print(f"  {name}: {res}", flush=True)
