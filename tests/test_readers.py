@@ -18,11 +18,10 @@ from ingest.encodings import (  # noqa: E402
     VNI_SINGLE,
     decode_tcvn3,
     decode_vni,
-    encode_tcvn3,
-    encode_vni,
     guess_legacy,
     repair_legacy_unicode,
 )
+from legacy_encoders import encode_tcvn3, encode_vni  # noqa: E402
 from ingest.readers import ReadError, html_to_text, normalise, read_text  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
