@@ -85,15 +85,3 @@ def cited_pairs(quads: Iterable[V], parts: Callable[[V], tuple[str, str, str, bo
 def is_claim(subject: str, predicate: str, graph: str, cited: set[tuple[str, str]]) -> bool:
     """A statement `graph` makes describing a document it cites (`cited`: from `cited_pairs`)."""
     return subject != graph and predicate in DESCRIPTIVE and (subject, graph) in cited
-
-
-def split_claims(quads: Iterable[V], parts: Callable[[V], tuple[str, str, str, bool]]) -> tuple[list[V], list[V]]:
-    """(statements that stay as they are, claims about cited documents) of a batch of whole graphs."""
-    quads = list(quads)
-    cited = cited_pairs(quads, parts)
-    keep: list[V] = []
-    claims: list[V] = []
-    for q in quads:
-        s, p, g, _ = parts(q)
-        (claims if is_claim(s, p, g, cited) else keep).append(q)
-    return keep, claims

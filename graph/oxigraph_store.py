@@ -38,7 +38,7 @@ from graph.store import (ROLE_PROPERTIES, DocSummary, Materialised, EntityDetail
                          NotAcceptable, Provenance, ProvisionRow, ResultTooLarge, SparqlFormats, SparqlResult,
                          StoreStatus, StoreUnavailable, provision_order, role_names, role_order)
 from graph.own_facts import (CLAIM_OF, CLAIMED, DESCRIPTIVE, LEGAL_DOCUMENT, MULTI_VALUED, SOURCE_FILE, VIEW_GRAPH,
-                             cited_pairs, is_claim, resolve_stub, split_claims)
+                             cited_pairs, is_claim, resolve_stub)
 from graph.rdf_files import read_quads
 from graph.shared import (ATTRIBUTES, DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS,
                           RELATION_BY_IRI, RELATIONS, ROW_KINDS, doc_summary, int_or_none, kind_of, link_key,
@@ -59,6 +59,7 @@ _SUMMARY_PREDICATES = ", ".join(str(p) for p in _SUMMARY_PREDICATE_NODES)
 _PROVISION_PROPS = {RDF_TYPE: "t", ELI + "is_part_of": "parent", CC + "label": "label", CC + "heading": "heading",
                     CC + "ordinal": "ordinal"}
 _DESCRIPTIVE = ", ".join(f"<{p}>" for p in DESCRIPTIVE)  # for FILTER(?p IN (…)): graph.own_facts' properties
+_CLAIMED = ", ".join(f"<{c}>" for c in CLAIMED)  # the claim: predicates, for FILTER(?p IN (…))
 _CLAIM_TYPE = ox.NamedNode(CLAIM_OF[RDF_TYPE])  # every document a graph cites has its type claimed there
 # Kept in the view graph while it holds anything: a view without it was built when claims lived in graphs
 # `G#claims`, which the plain union would now show as facts.
@@ -217,14 +218,14 @@ class OxigraphStore(Materialised):
         path = Path(path)
         quads = list(read_quads(path))  # all of it first: bad input never reaches the store
         graphs = sorted({q.graph_name for q in quads}, key=lambda g: g.value)
-        keep, claims = _split(quads)
+        cited = cited_in(quads)
         try:
             affected = {q.subject.value for g in graphs  # the documents whose claims are replaced
                         for q in self._store.quads_for_pattern(None, _CLAIM_TYPE, None, g)}
             for g in graphs:  # each graph is replaced whole (its claims too): drop it, then one atomic insert
                 self._store.remove_graph(g)
-            self._store.extend(keep + claims)
-            self._refresh_view(affected | {q.subject.value for q in claims} | {g.value for g in graphs})
+            self._store.extend([as_stored(q, cited) for q in quads])
+            self._refresh_view(affected | {d for d, _ in cited} | {g.value for g in graphs})
         except OSError as exc:
             raise StoreUnavailable(f"writing {path} to the store failed: {exc}; re-run the load") from exc
         self._forget()
@@ -252,11 +253,10 @@ class OxigraphStore(Materialised):
                 self._store.remove(q)
         claims: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
         own: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
-        claimed = ", ".join(f"<{c}>" for c in CLAIMED)
         for values in _values(docs_sorted):
             _, rows = self._rows(
                 f"SELECT ?d ?p ?o ?g WHERE {{ VALUES ?d {{ {values} }} GRAPH ?g {{ ?d ?p ?o }} "
-                f"FILTER(((?g = ?d && ?p IN ({_DESCRIPTIVE})) || ?p IN ({claimed})) && !isBlank(?o)) "
+                f"FILTER(((?g = ?d && ?p IN ({_DESCRIPTIVE})) || ?p IN ({_CLAIMED})) && !isBlank(?o)) "
                 f"FILTER NOT EXISTS {{ GRAPH ?d {{ ?d cc:sourceFile ?f }} }} }}")
             for d, p, o, g in rows:
                 by, prop = (own, p.value) if g == d and p.value not in CLAIMED else (claims, CLAIMED.get(p.value))
@@ -789,12 +789,6 @@ def _role_pattern(iri: str, direction: str, names: list[str]) -> str:
     return f"{union} FILTER(isIRI(?other))"
 
 
-def _split(quads: list[ox.Quad]) -> tuple[list[ox.Quad], list[ox.Quad]]:
-    """(quads that stay, claims under their claim predicates): graph.own_facts.split_claims."""
-    keep, claims = split_claims(quads, _parts)
-    return keep, [_to_claims(q) for q in claims]
-
-
 def cited_in(quads: Iterable[ox.Quad]) -> set[tuple[str, str]]:
     """graph.own_facts.cited_pairs of a stream of whole graphs (what `as_stored` needs to know first)."""
     return cited_pairs(quads, _parts)
@@ -802,17 +796,14 @@ def cited_in(quads: Iterable[ox.Quad]) -> set[tuple[str, str]]:
 
 def as_stored(q: ox.Quad, cited: set[tuple[str, str]]) -> ox.Quad:
     """The quad as this store keeps it: a claim about a cited document under its claim predicate."""
-    return _to_claims(q) if is_claim(q.subject.value, q.predicate.value, q.graph_name.value, cited) else q
+    if is_claim(q.subject.value, q.predicate.value, q.graph_name.value, cited):
+        return ox.Quad(q.subject, ox.NamedNode(CLAIM_OF[q.predicate.value]), q.object, q.graph_name)
+    return q
 
 
 def _parts(q: ox.Quad) -> tuple[str, str, str, bool]:
     return (q.subject.value, q.predicate.value, q.graph_name.value,
             q.predicate.value == RDF_TYPE and q.object.value == LEGAL_DOCUMENT)
-
-
-def _to_claims(q: ox.Quad) -> ox.Quad:
-    """The quad as a claim of its graph (graph.own_facts): eli:title becomes claim:title."""
-    return ox.Quad(q.subject, ox.NamedNode(CLAIM_OF[q.predicate.value]), q.object, q.graph_name)
 
 
 def _expand(curie: str) -> str:
