@@ -142,10 +142,11 @@ class StoreHolder:
         return self._index
 
     def reset(self) -> None:
-        """Forget a store that failed (only one we opened ourselves) so the next request reopens it."""
+        """Forget a store that failed (only one we opened ourselves) and the index derived from it, so the next
+        request reopens both: `cancu load` replaces the two together (the old index is left to requests using it)."""
         if self._opener is not None:
             with self._lock:
-                self._store = None
+                self._store, self._index = None, None
             if self._pool is not None:
                 self._pool.refresh()
 
@@ -206,10 +207,11 @@ async def get_role_store(request: Request) -> Store:
     return await get_store(request)
 
 
-async def run_store(store: Store, fn: Callable[[], T]) -> T:
+async def run_store(store: Store, fn: Callable[[], T], paged: bool = False) -> T:
     """Run short store work for a request. The embedded store answers in about a millisecond of CPU with
     the GIL held, so a thread hop (a quarter of a look-up's cost) buys nothing: run it on the loop. A
-    network store waits on I/O: run it in the thread pool so the loop serves other requests meanwhile."""
-    if store.embedded:
+    network store waits on I/O: run it in the thread pool so the loop serves other requests meanwhile,
+    unless `paged`: `fn` reads only what the attached pages hold (documents, links), a local SQLite read."""
+    if store.embedded or (paged and store.role_pages is not None):
         return fn()
     return await run_in_threadpool(fn)

@@ -45,7 +45,7 @@ async def chain(store: Store, start: DocSummary, up: bool, depth: int, relations
     while walk.frontier and walk.level < depth:
         if walk.level:
             await asyncio.sleep(0)
-        walk.step(await run_store(store, walk.fetch(store)))
+        walk.step(await run_store(store, walk.fetch(store), paged=True))
     node_out = [ChainNodeOut(**doc_fields(d), depth=walk.depth_of[i]) for i, d in walk.nodes.items()]
     node_out.sort(key=lambda n: (n.depth, n.number or n.title or "", n.iri))
     edge_out = [ChainEdgeOut(source=s, source_id=doc_id(s), target=t, target_id=doc_id(t), relation=r,

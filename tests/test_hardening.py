@@ -319,6 +319,48 @@ def test_a_store_moved_or_replaced_under_the_server_answers_503(tmp_path: Path, 
         assert c.get("/health").json()["documents"] == health["documents"]
 
 
+
+FICTIONAL_DOC = """@prefix cc: <https://w3id.org/cancu/ontology#> .
+@prefix eli: <http://data.europa.eu/eli/ontology#> .
+<http://127.0.0.1:8000/eli/vn/qd/2099/9999/test> {
+  <http://127.0.0.1:8000/eli/vn/qd/2099/9999/test> a cc:LegalDocument, cc:Decision ; cc:number "9999/QĐ-TEST" ;
+    eli:id_local "9999/QĐ-TEST" ; cc:numberKey "9999/qd-test" ; cc:year 2099 ; cc:typeName "Quyết định" ;
+    eli:title "Quyết định thử nghiệm thay thế"@vi ; cc:sourceFile "corpus/test/9999-QD-TEST.txt" .
+}
+"""
+
+
+def test_a_store_and_index_rebuilt_under_the_server_are_both_served(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """`cancu load` replaces the store and its search index under a running API: after the one 503, the search,
+    the pages and the store all answer from the new ones (the index is reopened with the store)."""
+    from graph.search_index import build_index
+
+    path = tmp_path / "oxigraph"
+
+    def build(target: Path, extra: str | None) -> None:
+        store = OxigraphStore(target)
+        store.load(FIXTURE)
+        if extra is not None:
+            (tmp_path / "extra.trig").write_text(extra, encoding="utf-8")
+            store.load(tmp_path / "extra.trig")
+        build_index(store, tmp_path / "search.sqlite").close()
+        store.close()
+
+    build(path, None)
+    for name, value in (("CANCU_BASE", B), ("CANCU_OXIGRAPH", str(path)), ("CANCU_DATA", str(tmp_path))):
+        monkeypatch.setenv(name, value)
+    with TestClient(create_app()) as c:
+        assert c.get("/search", params={"q": "thay the"}).json()["total"] == 0
+        assert c.get("/documents/qd-2099-9999-test").status_code == 404
+        shutil.rmtree(path)
+        build(path, FICTIONAL_DOC)
+        assert_error(c.get("/health"), 503, "store_unavailable")
+        found = c.get("/search", params={"q": "thay the"}).json()
+        assert [hit["id"] for hit in found["items"]] == ["qd-2099-9999-test"]
+        assert c.get("/documents/qd-2099-9999-test").json()["title"] == "Quyết định thử nghiệm thay thế"
+        assert c.get("/documents/qd-2022-9002-test/chain", params={"depth": 2}).status_code == 200
+
 # ---- uploads never replace a document by surprise ------------------------------------------------
 
 def cancu(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -45,7 +45,7 @@ async def document_chain(
     # async: the embedded store runs on the event loop (through the thread pool the API served ~25% fewer
     # chains under load), and chain() lets the loop run between levels
     rels = _relations(relations, ["based_on"])
-    doc = await run_store(store, lambda: get_document(doc_id, store, index))
+    doc = await run_store(store, lambda: get_document(doc_id, store, index), paged=True)
     return await chain(store, doc, direction == "up", depth, rels, max_nodes)
 
 
