@@ -93,7 +93,12 @@ def _oxigraph_child(d: str, store_path: str, index_path: str, out: str) -> None:
     res["search_index"] = {"real_build_index_seconds": round(time.perf_counter() - t1, 2),
                            "role_pages_seconds": float(index.meta("seconds_roles") or 0),
                            "link_pages_seconds": float(index.meta("seconds_links") or 0),
-                           "peak_rss_mb_with_index": peak_rss_mb()}
+                           # graph.elsewhere: the cc:Link tables read by processes of their own meanwhile (each one's
+                           # seconds), and the largest peak among them
+                           "reading_processes_seconds": {t: float(v) for t in ("role_link", "doc_link")
+                                                      if (v := index.meta(f"seconds_elsewhere_{t}"))},
+                           "peak_rss_mb_with_index": peak_rss_mb(),
+                           "peak_rss_mb_reading_process": peak_rss_mb(children=True)}
     index.close()
     Path(out).write_text(json.dumps(res))
     t2 = time.perf_counter()

@@ -15,23 +15,22 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Iterable, Protocol
+from typing import Iterable, Iterator, Protocol
 
+from graph.elsewhere import Elsewhere, Reopenable, Table
+from graph.elsewhere import fill as elsewhere_fill
 from graph.shared import link_key, relation_names
 from graph.store import DocSummary, LinkRow, Provenance
 
-SCHEMA = """
-CREATE TABLE doc_summary(iri TEXT PRIMARY KEY, number TEXT, type TEXT, issuer TEXT, date TEXT, year INTEGER,
-                         title TEXT, ingested INTEGER NOT NULL, source_file TEXT) WITHOUT ROWID;
-CREATE TABLE doc_link(source TEXT NOT NULL, relation TEXT NOT NULL, target TEXT NOT NULL, provenance TEXT NOT NULL);
-"""
+DOC_SUMMARY = """CREATE TABLE doc_summary(iri TEXT PRIMARY KEY, number TEXT, type TEXT, issuer TEXT, date TEXT,
+                                          year INTEGER, title TEXT, ingested INTEGER NOT NULL, source_file TEXT) WITHOUT ROWID"""
 INDEXES = ("CREATE INDEX doc_link_from ON doc_link(source, relation)",  # after the rows: one sort each
            "CREATE INDEX doc_link_to ON doc_link(target, relation)")
 BATCH = 500  # IRIs per IN (…) while reading
 VERSION = "1"
 
 
-class LinkSource(Protocol):
+class LinkSource(Reopenable, Protocol):
     """What the link pages are built from: the backend's own link rules (Store.links_from_many reads the same)."""
 
     def link_rows(self) -> Iterable[tuple[str, str, str, tuple[Provenance, ...]]]:
@@ -39,16 +38,24 @@ class LinkSource(Protocol):
         gives it; sources are documents and provisions citing by pinpoint."""
 
 
-def fill(conn: sqlite3.Connection, store: LinkSource, documents: Iterable[DocSummary]) -> int:
+def _link_rows(store: LinkSource) -> Iterator[tuple[str, str, str, str]]:
+    return ((s, r, o, _pack(p)) for s, r, o, p in store.link_rows())
+
+
+LINKS = Table("doc_link", "CREATE TABLE doc_link(source TEXT NOT NULL, relation TEXT NOT NULL, target TEXT NOT NULL, "
+              "provenance TEXT NOT NULL)", _link_rows)
+
+
+def fill(conn: sqlite3.Connection, store: LinkSource, documents: Iterable[DocSummary],
+         elsewhere: Elsewhere | None = None) -> int:
     """Write the link tables from the store (`documents`: its every document, as `Store.documents` gives
-    them); returns the links written."""
-    conn.executescript(SCHEMA)
+    them; `elsewhere`: a process reading LINKS, graph.elsewhere); returns the links written."""
+    conn.execute(DOC_SUMMARY)
+    conn.execute(LINKS.schema)
     conn.executemany("INSERT INTO doc_summary VALUES (?,?,?,?,?,?,?,?,?)",
                      ((d.iri, d.number, d.type, d.issuer, d.date, d.year, d.title, int(d.ingested), d.source_file)
                       for d in documents))
-    before = conn.total_changes
-    conn.executemany("INSERT INTO doc_link VALUES (?,?,?,?)", ((s, r, o, _pack(p)) for s, r, o, p in store.link_rows()))
-    written = conn.total_changes - before
+    written = elsewhere_fill(conn, store, LINKS, elsewhere)
     for sql in INDEXES:
         conn.execute(sql)
     conn.execute("INSERT INTO meta VALUES ('link_pages', ?)", (VERSION,))

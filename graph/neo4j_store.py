@@ -40,6 +40,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from contextlib import contextmanager
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -96,6 +97,7 @@ class Neo4jStore(Materialised):
         if not re.match(r"(bolt|neo4j)(\+s|\+ssc)?://", self.uri):
             raise StoreUnavailable(f"bad Neo4j address {self.uri!r}: expected bolt://, neo4j:// or neo4j+s:// …")
         password = password if password is not None else env.neo4j_password
+        self._password = password  # for `reopener`
         try:
             self._driver = GraphDatabase.driver(self.uri, auth=(self.user, password), connection_timeout=10,
                                                 max_transaction_retry_time=5, notifications_min_severity="OFF")
@@ -426,6 +428,10 @@ class Neo4jStore(Materialised):
 
     def close(self) -> None:
         self._driver.close()
+
+    def reopener(self) -> Callable[[], Neo4jStore]:
+        """See graph.link_pages.LinkSource: another driver on the same database."""
+        return partial(Neo4jStore, self.uri, self.user, self._password, self.database, ensure_schema=False)
 
     # ---- batched look-ups for pages listing many documents -------------------------------------
 

@@ -26,6 +26,7 @@ import re
 import threading
 import time
 from collections import OrderedDict, defaultdict
+from functools import partial
 from itertools import islice, product
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
@@ -202,6 +203,10 @@ class OxigraphStore(Materialised):
     def reader(self) -> OxigraphStore:
         """See graph.store.OnDiskStore."""
         return OxigraphStore(self.path, read_only=True)
+
+    def reopener(self) -> Callable[[], OxigraphStore] | None:
+        """See graph.link_pages.LinkSource: a read-only handle on the same directory (none for a store in memory)."""
+        return None if self.path is None else partial(OxigraphStore, self.path, True)
 
     # ---- writing -------------------------------------------------------------------------
 

@@ -19,10 +19,12 @@ import sqlite3
 from collections import Counter
 from dataclasses import asdict
 from itertools import groupby
-from typing import Iterable, Protocol
+from typing import Iterable, Iterator, Protocol
 
 from cancu.iri import split_provision
 from cancu.registry import named_kinds
+from graph.elsewhere import Elsewhere, Reopenable, Table
+from graph.elsewhere import fill as elsewhere_fill
 from graph.store import EntityDetail, EntityRole, EntitySummary, Provenance, SourcePage, role_names
 
 SCHEMA = """
@@ -33,8 +35,6 @@ CREATE TABLE entity_detail(iri TEXT PRIMARY KEY, detail TEXT NOT NULL) WITHOUT R
 CREATE TABLE entity_list(k TEXT NOT NULL, iri TEXT NOT NULL, kind TEXT NOT NULL, label TEXT, alt_labels TEXT NOT NULL,
                          PRIMARY KEY (k, iri)) WITHOUT ROWID;
 CREATE TABLE doc_rows(iri TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE role_link(s TEXT NOT NULL, role TEXT NOT NULL, o TEXT NOT NULL, document TEXT NOT NULL,
-                       provision TEXT, quote TEXT, start INTEGER, end INTEGER);
 """
 # After the rows (one sort, not a B-tree per insert): each edge's distinct provenance ranked in provenance order
 # (graph.shared.provenance_key) with its total, and each entity's first link per asserting document
@@ -60,7 +60,7 @@ NAMED_KINDS = [k.code for k in named_kinds()]  # the kinds whose lists are kept 
 VERSION = "4"  # of the tables below; an index file with another (or none) is not read for role pages
 
 
-class RoleSource(Protocol):
+class RoleSource(Reopenable, Protocol):
     """What the role pages are built from: a backend's own role rules (Store.roles is built on the same)."""
 
     def role_edges(self) -> Iterable[tuple[str, str, str]]:
@@ -82,9 +82,19 @@ class RoleSource(Protocol):
         """Every annex row (typed task, indicator or row); its document is the head of its IRI (cancu.iri)."""
 
 
-def fill(conn: sqlite3.Connection, store: RoleSource) -> int:
-    """Write the role tables from the store; returns the edges written."""
+def _role_link_rows(store: RoleSource) -> Iterator[tuple[str, str, str, str, str | None, str | None, int | None, int | None]]:
+    return ((s, r, o, p.document, p.provision, p.quote, p.start, p.end) for r, s, o, p in store.role_links())
+
+
+ROLE_LINKS = Table("role_link", "CREATE TABLE role_link(s TEXT NOT NULL, role TEXT NOT NULL, o TEXT NOT NULL, "
+                   "document TEXT NOT NULL, provision TEXT, quote TEXT, start INTEGER, end INTEGER)", _role_link_rows)
+
+
+def fill(conn: sqlite3.Connection, store: RoleSource, elsewhere: Elsewhere | None = None) -> int:
+    """Write the role tables from the store (`elsewhere`: a process reading ROLE_LINKS, graph.elsewhere);
+    returns the edges written."""
     conn.executescript(SCHEMA)
+    conn.execute(ROLE_LINKS.schema)
     edges = sorted(set(store.role_edges()))
     ends = sorted({s for _, s, _ in edges} | {o for _, _, o in edges})
     info: dict[str, tuple[str, str | None]] = {}
@@ -98,8 +108,7 @@ def fill(conn: sqlite3.Connection, store: RoleSource) -> int:
     conn.executemany("INSERT INTO role_page VALUES (?,?,?,?,?)",
                      ((me, d, role, label(other), other) for role, s, o in edges
                       for d, me, other in (("out", s, o), ("in", o, s))))
-    conn.executemany("INSERT INTO role_link VALUES (?,?,?,?,?,?,?,?)",
-                     ((s, r, o, p.document, p.provision, p.quote, p.start, p.end) for r, s, o, p in store.role_links()))
+    elsewhere_fill(conn, store, ROLE_LINKS, elsewhere)
     conn.executescript(DERIVED)
     named = {k: store.entities(k) for k in NAMED_KINDS}  # per kind: an entity typed twice is listed under both
     conn.executemany("INSERT INTO entity_list VALUES (?,?,?,?,?)",

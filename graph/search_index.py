@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterable, Protocol, TypeVar
 from cancu.config import Settings, current
 from cancu.text import fold
 from graph import link_pages, role_index
+from graph.elsewhere import start as start_elsewhere
 from graph.link_pages import LinkSource
 from graph.role_index import RoleSource
 from graph.shared import document_order
@@ -72,11 +73,12 @@ class KeyedDoc:
     year: int | None
 
 
-def build_index(store: IndexSource, path: Path | None) -> "SearchIndex":
-    """(Re)build the index from the store; `path=None` builds it in memory (tests, a missing file)."""
+def build_index(store: IndexSource, path: Path | None, parallel: bool | None = None) -> "SearchIndex":
+    """(Re)build the index from the store; `path=None` builds it in memory (tests, a missing file). `parallel`:
+    read the cc:Link provenance in processes of their own (graph.elsewhere; None: for large stores)."""
     if path is None:
         conn = _connect(":memory:")
-        _fill(conn, store)
+        _fill(conn, store, None, False)
         return SearchIndex(conn, None)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,7 +86,7 @@ def build_index(store: IndexSource, path: Path | None) -> "SearchIndex":
     tmp.unlink(missing_ok=True)
     conn = _connect(str(tmp))
     try:
-        _fill(conn, store)
+        _fill(conn, store, tmp.with_name(tmp.name + ".elsewhere"), parallel)
         conn.close()
         os.replace(tmp, path)
     finally:
@@ -96,36 +98,41 @@ def _connect(target: str) -> sqlite3.Connection:
     return sqlite3.connect(target, check_same_thread=False)
 
 
-def _fill(conn: sqlite3.Connection, store: IndexSource) -> None:
+def _fill(conn: sqlite3.Connection, store: IndexSource, elsewhere_file: Path | None, parallel: bool | None) -> None:
     from cancu.numbers import DocNumber
 
     conn.executescript(SCHEMA)
     docs, rows = [], []
     documents = sorted(store.documents(), key=document_order)
-    for e in store.entities():  # entities first, then documents newest first: the order a capped search sees
-        labels = [x for x in (e.label, *e.alt_labels) if x]
-        rows.append((e.kind, e.iri, e.label or e.iri, None, " ".join(fold(x) for x in labels)))
-    for d in documents:
-        key = None
-        if d.number:
-            try:
-                key = DocNumber.parse(d.number).key
-            except ValueError:
-                key = fold(d.number)
-        docs.append((d.iri, key, d.number, d.type, d.issuer, d.date, d.year, d.title, int(d.ingested)))
-        label = d.number or d.title or d.iri
-        body = " ".join(fold(x) for x in (d.number, d.type, d.title, d.issuer, str(d.year or "")) if x)
-        rows.append(("document", d.iri, label, d.number, body))
-    conn.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?)", docs)
-    conn.executemany("INSERT INTO fts(kind, iri, label, number, body) VALUES (?,?,?,?,?)", rows)
-    conn.execute("INSERT INTO meta VALUES ('documents', ?)", (str(len(docs)),))
-    t0 = time.perf_counter()
-    role_index.fill(conn, store)
-    t1 = time.perf_counter()
-    link_pages.fill(conn, store, documents)
-    conn.executemany("INSERT INTO meta VALUES (?, ?)", [("source", store.location), ("seconds_roles", f"{t1 - t0:.3f}"),
-                                                         ("seconds_links", f"{time.perf_counter() - t1:.3f}")])
-    conn.commit()
+    elsewhere = start_elsewhere(store, len(documents), elsewhere_file, [role_index.ROLE_LINKS, link_pages.LINKS], parallel)
+    try:
+        for e in store.entities():  # entities first, then documents newest first: the order a capped search sees
+            labels = [x for x in (e.label, *e.alt_labels) if x]
+            rows.append((e.kind, e.iri, e.label or e.iri, None, " ".join(fold(x) for x in labels)))
+        for d in documents:
+            key = None
+            if d.number:
+                try:
+                    key = DocNumber.parse(d.number).key
+                except ValueError:
+                    key = fold(d.number)
+            docs.append((d.iri, key, d.number, d.type, d.issuer, d.date, d.year, d.title, int(d.ingested)))
+            label = d.number or d.title or d.iri
+            body = " ".join(fold(x) for x in (d.number, d.type, d.title, d.issuer, str(d.year or "")) if x)
+            rows.append(("document", d.iri, label, d.number, body))
+        conn.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?)", docs)
+        conn.executemany("INSERT INTO fts(kind, iri, label, number, body) VALUES (?,?,?,?,?)", rows)
+        conn.execute("INSERT INTO meta VALUES ('documents', ?)", (str(len(docs)),))
+        t0 = time.perf_counter()
+        role_index.fill(conn, store, elsewhere)
+        t1 = time.perf_counter()
+        link_pages.fill(conn, store, documents, elsewhere)
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", [("source", store.location), ("seconds_roles", f"{t1 - t0:.3f}"),
+                                                             ("seconds_links", f"{time.perf_counter() - t1:.3f}")])
+        conn.commit()
+    finally:
+        if elsewhere is not None:
+            elsewhere.stop()
 
 
 def fts_query(text: str) -> str | None:
@@ -212,7 +219,8 @@ class SearchIndex:
 
     def meta(self, key: str) -> str | None:
         """A fact about the build: 'source' (the location of the store it was built from), 'seconds_roles',
-        'seconds_links'."""
+        'seconds_links' (here), 'seconds_elsewhere_role_link' and '…_doc_link' (when processes of their own read
+        those tables: each one's seconds)."""
         rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
         return rows[0][0] if rows else None
 

@@ -178,6 +178,63 @@ def test_a_load_detaches_pages_built_before_it() -> None:
     assert assert_pages_are_the_store(store) > 0
 
 
+def link_tables(path: Path) -> dict[str, list[tuple]]:
+    """The tables built from the cc:Link provenance, each sorted."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+                for t in ("doc_link", "role_prov", "role_source")}
+
+
+def assert_links_read_elsewhere_are_the_same(store: Store, tmp_path: Path) -> dict[str, int]:
+    """The page tables read by processes of their own (graph.elsewhere) are the rows read here, and the build leaves
+    no file of its own behind; returns the rows compared, by table."""
+    here = build_index(store, tmp_path / "here.sqlite", parallel=False)  # type: ignore[arg-type]
+    there = build_index(store, tmp_path / "there.sqlite", parallel=True)  # type: ignore[arg-type]
+    for table in ("role_link", "doc_link"):
+        assert here.meta(f"seconds_elsewhere_{table}") is None and float(there.meta(f"seconds_elsewhere_{table}")) > 0
+    here.close(), there.close()
+    rows = link_tables(tmp_path / "here.sqlite")
+    assert link_tables(tmp_path / "there.sqlite") == rows
+    assert sorted(p.name for p in tmp_path.iterdir() if "sqlite" in p.name) == ["here.sqlite", "there.sqlite"]
+    return {t: len(r) for t, r in rows.items()}
+
+
+def test_page_tables_read_by_processes_of_their_own_are_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpus_store import B, ingest_corpus
+
+    monkeypatch.setenv("CANCU_BASE", B)
+    store = OxigraphStore(tmp_path / "oxigraph")
+    for f in ingest_corpus(tmp_path / "rdf"):
+        store.load(f)
+    assert min(assert_links_read_elsewhere_are_the_same(store, tmp_path).values()) > 100
+    store.close()
+
+
+def test_a_reading_process_that_fails_costs_one_line_and_its_table_is_read_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from functools import partial
+
+    store = OxigraphStore(tmp_path / "oxigraph")
+    store.load(FIXTURES / "api_fixture.trig")
+    want = link_tables(build_index(store, tmp_path / "want.sqlite", parallel=False).path)
+    monkeypatch.setattr(store, "reopener", lambda: partial(OxigraphStore, tmp_path / "nowhere", True))
+    got = build_index(store, tmp_path / "got.sqlite", parallel=True)
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 2 and all(f"page tables: the process reading {t} failed" in line and "nowhere" in line
+                                   for t, line in zip(("role_link", "doc_link"), lines))
+    assert got.meta("seconds_elsewhere_doc_link") is None and link_tables(got.path) == want and want["doc_link"]
+    store.close()
+
+
+@pytest.mark.neo4j
+def test_neo4j_page_tables_read_by_processes_of_their_own_are_the_same(neo4j_store: Store, tmp_path: Path) -> None:
+    for f in (FIXTURES / "api_fixture.trig", MINI):
+        neo4j_store.load(f)
+    assert assert_links_read_elsewhere_are_the_same(neo4j_store, tmp_path)["doc_link"] > 5
+
+
 @pytest.fixture(scope="module")
 def corpus(neo4j_server: Neo4jInfo, corpus_rdf: list[Path]) -> Iterator[CorpusStores]:  # noqa: F811
     yield from corpus_stores(neo4j_server, corpus_rdf)
