@@ -50,6 +50,8 @@ class Settings:
     query_slots: int = field(default=4, metadata=_env("CANCU_QUERY_SLOTS", lambda s: int(float(s)), 1))
     # how long a query waits for a free slot before it answers 503 "busy" (the wait holds no thread)
     query_queue_wait: float = field(default=10.0, metadata=_env("CANCU_QUERY_QUEUE_WAIT", float))
+    # rendered agency, platform and programme pages kept per worker and search index (api.rendered); 0: none
+    page_cache_mb: float = field(default=64.0, metadata=_env("CANCU_PAGE_CACHE_MB", float, 0))
     sparql_max_depth: int = field(default=64, metadata=_env("CANCU_SPARQL_MAX_DEPTH", lambda s: int(float(s)), 1))
     sparql_max_patterns: int = field(default=1000, metadata=_env("CANCU_SPARQL_MAX_PATTERNS",
                                                                  lambda s: int(float(s)), 1))

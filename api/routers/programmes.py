@@ -18,12 +18,14 @@ from cancu.iri import DocId
 from graph.store import EntityDetail, EntityRole, Provenance, Store
 
 from api.convert import doc_id, doc_out
-from api.deps import get_index, get_role_store, get_store
+from api.deps import get_index, get_role_store, get_store, settings_of
 from api.errors import ApiError
 from api.graph_schemas import EntityPage, ItemOut, ProvisionOut, TaskOut, TaskPage, TaskSummaryOut
 from api.graph_views import PROVENANCE_CAP, legal_bases, role_out
 from api.ids import ENTITY_PATHS, ROW_KINDS, find_entity, near_entities, task_id, task_iri
 from api.lookup import get_document
+from api.negotiation import JSON, representation
+from api.rendered import rendered
 from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, as_rdf, get_entity, list_entities
 from graph.search_index import SearchIndex
 
@@ -97,10 +99,13 @@ ITEM_PAGE = 20  # default page of an item's legal basis, agencies and enterprise
 
 
 def _detail(kind: str, what: str):
-    def handler(item_id: str, request: Request, store: Store = Depends(get_role_store), format: Format = None,
-                limit: Limit = ITEM_PAGE, offset: Offset = 0):
-        ent = get_entity(store, item_id, [kind], what)
-        return as_rdf(request, format, store, ent.iri) or _item(store, ent, limit, offset)
+    def handler(item_id: str, request: Request, store: Store = Depends(get_role_store),
+                index: SearchIndex = Depends(get_index), format: Format = None, limit: Limit = ITEM_PAGE,
+                offset: Offset = 0):
+        if representation(request, format) != JSON:
+            return as_rdf(request, format, store, get_entity(store, item_id, [kind], what).iri)
+        return rendered(index, request, settings_of(request).page_cache_mb,
+                        lambda: _item(store, get_entity(store, item_id, [kind], what), limit, offset))
     return handler
 
 
