@@ -230,8 +230,10 @@ async def _httpx_load(port: int, paths: list[str], seconds: float, clients: int)
 
 
 def measure(store: str, data: Path, paths: dict[str, list[str]], seconds: float, clients: int,
-            env_extra: dict[str, str] | None = None, workers: int = 1) -> dict[str, Any]:
-    """Start the API over `store` with `workers` processes, load each endpoint for `seconds`, stop it."""
+            env_extra: dict[str, str] | None = None, workers: int = 1,
+            only: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """Start the API over `store` with `workers` processes, load each endpoint (or those `only` names) for
+    `seconds`, stop it."""
     port = free_port()
     proc = start_api(store, data, port, env_extra or {}, workers)
     out: dict[str, Any] = {"store": store, "workers": workers, "clients": clients, "seconds_per_endpoint": seconds,
@@ -253,6 +255,8 @@ def measure(store: str, data: Path, paths: dict[str, list[str]], seconds: float,
         out["rss_after_warm_mb"] = tree_rss_mb(proc.pid)
         peak = out["rss_after_warm_mb"] or 0
         for name, ps in paths.items():
+            if only is not None and name not in only:
+                continue
             if name not in out["warm"]:  # SPARQL, warmed only now
                 out["warm"].update(warm(port, {name: ps}))
             if out["warm"][name]["status"] >= 400 or out["warm"][name]["status"] == 0:
@@ -267,7 +271,7 @@ def measure(store: str, data: Path, paths: dict[str, list[str]], seconds: float,
             else:
                 r = asyncio.run(_httpx_load(port, ps, seconds, clients))
             r["rss_mb"] = tree_rss_mb(proc.pid)
-            last = name == list(paths)[-1]  # the server stops after the last endpoint: nothing to drain for
+            last = name == [n for n in paths if only is None or n in only][-1]  # nothing to drain for after it
             r["drain_s"] = 0.0 if last else drain(port, paths["lookup"][0])
             window = SLOW_SECONDS if r.get("extended") else 10
             if r["requests"] == 0:
@@ -297,6 +301,10 @@ def measure(store: str, data: Path, paths: dict[str, list[str]], seconds: float,
     return out
 
 
+RENDERED = "_rendered_each_time"  # result key suffix: CANCU_PAGE_CACHE_MB=0
+ENTITY_PAGES = ("platform", "agency")  # the pages api.rendered keeps
+
+
 def _key(store: str, workers: int) -> str:
     return store if workers == 1 else f"{store}_w{workers}"
 
@@ -321,11 +329,15 @@ def run(size: str = "10k", stores: tuple[str, ...] = ("oxigraph",), seconds: flo
                            "results": {}}
     prev = read_result(f"api_latency_{size}") or {}
     out["results"] = {k: v for k, v in prev.get("results", {}).items()  # keep what this run does not re-measure
-                      if k not in {_key(st, w) for st in stores for w in workers}}
+                      if k not in {_key(st, w) + r for st in stores for w in workers for r in ("", RENDERED)}}
     for store in stores:
         if store == "oxigraph":
             for w in workers:
                 out["results"][_key(store, w)] = measure(store, d, paths, seconds, clients, None, w)
+                write_result(f"api_latency_{size}", out)
+            for w in workers:  # the entity pages as rendered on every request, for comparison (api.rendered)
+                out["results"][_key(store, w) + RENDERED] = measure(store, d, paths, seconds, clients,
+                                                                    {"CANCU_PAGE_CACHE_MB": "0"}, w, ENTITY_PAGES)
                 write_result(f"api_latency_{size}", out)
         else:
             from bench.store_load import _rdf_files, loaded_neo4j, neo4j_server

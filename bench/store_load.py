@@ -395,7 +395,7 @@ def run(size: str = "10k", neo4j: bool = True, peer_seconds: float = 600, ox_bud
         print(f"[{size}] neo4j import: {imp['quads']:,} quads in {imp['seconds']} s = {imp['triples_s']:,} triples/s "
               f"{imp['phases_s']}; ratio import/peer = {out['ratio_import_vs_peer']}x; counts identical to the peer's "
               f"and to the online loader's: {out['import_counts_identical']}")
-    skipped = {k: v for k, v in before.items() if k not in out and k != "machine"}
+    skipped = {k: v for k, v in before.items() if k not in out and k not in ("machine", "carried_from_an_earlier_run")}
     if skipped:  # a part not run this time (--skip-neo4j, --no-bulk-reference) keeps its last figures, marked
         out.update(skipped, carried_from_an_earlier_run=sorted(skipped))
     write_result(f"store_load_{size}", out)

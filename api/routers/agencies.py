@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from graph.search_index import SearchIndex
 from graph.store import EntityDetail, Store
 
-from api.deps import get_index, get_role_store, get_store, settings_of
+from api.deps import get_index, get_role_store, get_store, run_store
 from api.graph_schemas import AgencyOut, EntityPage, RolePage
 from api.graph_views import PROVENANCE_CAP, entity_out, role_out, succession
 from api.negotiation import JSON, representation
@@ -61,22 +61,23 @@ def list_enterprises(store: Store = Depends(get_store), q: Filter = None, limit:
 
 @router.get("/agencies/{agency_id}", response_model=AgencyOut, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
             summary="One agency (or unit): documents issued, tasks and platforms by role, units, successors")
-def read_agency(agency_id: str, request: Request, store: Store = Depends(get_role_store),
-                index: SearchIndex = Depends(get_index), format: Format = None, limit: Limit = 50, offset: Offset = 0):
-    return _read(request, store, index, format, agency_id, ["agency", "unit"], "agency", limit, offset)
+async def read_agency(agency_id: str, request: Request, store: Store = Depends(get_role_store),
+                      index: SearchIndex = Depends(get_index), format: Format = None, limit: Limit = 50,
+                      offset: Offset = 0):
+    return await _read(request, store, index, format, agency_id, ["agency", "unit"], "agency", limit, offset)
 
 
 @router.get("/enterprises/{enterprise_id}", response_model=AgencyOut, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
             summary="One enterprise: platforms it holds a role in, documents naming it, successors")
-def read_enterprise(enterprise_id: str, request: Request, store: Store = Depends(get_role_store),
-                    index: SearchIndex = Depends(get_index), format: Format = None, limit: Limit = 50,
-                    offset: Offset = 0):
-    return _read(request, store, index, format, enterprise_id, ["enterprise"], "enterprise", limit, offset)
+async def read_enterprise(enterprise_id: str, request: Request, store: Store = Depends(get_role_store),
+                          index: SearchIndex = Depends(get_index), format: Format = None, limit: Limit = 50,
+                          offset: Offset = 0):
+    return await _read(request, store, index, format, enterprise_id, ["enterprise"], "enterprise", limit, offset)
 
 
-def _read(request: Request, store: Store, index: SearchIndex, fmt: str | None, raw_id: str, kinds: list[str], what: str,
-          limit: int, offset: int):  # noqa: ANN202 (the page, or its RDF)
+async def _read(request: Request, store: Store, index: SearchIndex, fmt: str | None, raw_id: str, kinds: list[str],
+                what: str, limit: int, offset: int):  # noqa: ANN202 (the page, or its RDF)
     if representation(request, fmt) != JSON:
-        return as_rdf(request, fmt, store, get_entity(store, raw_id, kinds, what).iri)
-    return rendered(index, request, settings_of(request).page_cache_mb,
-                    lambda: agency_out(store, get_entity(store, raw_id, kinds, what), limit, offset))
+        return await run_store(store, lambda: as_rdf(request, fmt, store, get_entity(store, raw_id, kinds, what).iri))
+    return await rendered(request, index, lambda: agency_out(store, get_entity(store, raw_id, kinds, what),
+                                                                     limit, offset))

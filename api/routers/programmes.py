@@ -18,7 +18,7 @@ from cancu.iri import DocId
 from graph.store import EntityDetail, EntityRole, Provenance, Store
 
 from api.convert import doc_id, doc_out
-from api.deps import get_index, get_role_store, get_store, settings_of
+from api.deps import get_index, get_role_store, get_store, run_store
 from api.errors import ApiError
 from api.graph_schemas import EntityPage, ItemOut, ProvisionOut, TaskOut, TaskPage, TaskSummaryOut
 from api.graph_views import PROVENANCE_CAP, legal_bases, role_out
@@ -99,13 +99,12 @@ ITEM_PAGE = 20  # default page of an item's legal basis, agencies and enterprise
 
 
 def _detail(kind: str, what: str):
-    def handler(item_id: str, request: Request, store: Store = Depends(get_role_store),
-                index: SearchIndex = Depends(get_index), format: Format = None, limit: Limit = ITEM_PAGE,
-                offset: Offset = 0):
+    async def handler(item_id: str, request: Request, store: Store = Depends(get_role_store),
+                      index: SearchIndex = Depends(get_index), format: Format = None, limit: Limit = ITEM_PAGE,
+                      offset: Offset = 0):
         if representation(request, format) != JSON:
-            return as_rdf(request, format, store, get_entity(store, item_id, [kind], what).iri)
-        return rendered(index, request, settings_of(request).page_cache_mb,
-                        lambda: _item(store, get_entity(store, item_id, [kind], what), limit, offset))
+            return await run_store(store, lambda: as_rdf(request, format, store, get_entity(store, item_id, [kind], what).iri))
+        return await rendered(request, index, lambda: _item(store, get_entity(store, item_id, [kind], what), limit, offset))
     return handler
 
 
