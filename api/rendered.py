@@ -23,8 +23,9 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from graph.search_index import SearchIndex
+from graph.store import Store
 
-from api.deps import settings_of
+from api.deps import run_store, settings_of
 
 
 class RenderedPages:
@@ -57,14 +58,18 @@ _PAGES: "weakref.WeakKeyDictionary[SearchIndex, RenderedPages]" = weakref.WeakKe
 _PAGES_LOCK = threading.Lock()
 
 
-async def rendered(request: Request, index: SearchIndex, render: Callable[[], BaseModel]) -> Response | BaseModel:
+async def rendered(request: Request, store: Store, index: SearchIndex,
+                   render: Callable[[], BaseModel]) -> Response | BaseModel:
     """The page for this request as kept beside `index`, else `render()`'s, kept; `render()` itself (the route's
     model, serialised by FastAPI) when the bound is 0. A page that raises (404) is not kept.
 
-    Async, so that a kept page is answered on the event loop: from the thread pool, 50 clients served at
-    ~1,500 pages/s kept its 40 threads contending for the GIL with the loop (p99 5 s on one worker). A render
-    (~15 ms) goes to the thread pool even on the embedded store: on the loop, the 0.2 MB answers already
-    written waited behind every queued render to be flushed (p99 7.8 s against 2.3 s on one worker)."""
+    Where each runs is measured (one worker, 50 clients, 100k documents). A kept page is answered on the event
+    loop. A render goes where api.deps.run_store puts work the pages serve (the loop, on either store once the
+    pages are attached): in the thread pool, a render held the GIL against the loop, which gives it up at every
+    socket call and waits up to the switch interval to get it back, so the first renders after a load
+    stalled thousands of kept answers (p99 5 s). With no pages kept (bound 0) every request renders, and then
+    the thread pool is the better place: on the loop, the 0.2 MB answers already written waited behind every
+    queued render to be flushed (p99 7.8 s against 2.7 s)."""
     max_mb = settings_of(request).page_cache_mb
     if max_mb <= 0:
         return await run_in_threadpool(render)
@@ -75,6 +80,6 @@ async def rendered(request: Request, index: SearchIndex, render: Callable[[], Ba
     key = request.url.path + "?" + urlencode(sorted(request.query_params.multi_items()))
     body = pages.get(key)
     if body is None:
-        body = (await run_in_threadpool(render)).model_dump_json().encode()
+        body = (await run_store(store, render, paged=True)).model_dump_json().encode()
         pages.put(key, body)
     return Response(body, media_type="application/json")

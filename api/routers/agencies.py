@@ -79,5 +79,5 @@ async def _read(request: Request, store: Store, index: SearchIndex, fmt: str | N
                 what: str, limit: int, offset: int):  # noqa: ANN202 (the page, or its RDF)
     if representation(request, fmt) != JSON:
         return await run_store(store, lambda: as_rdf(request, fmt, store, get_entity(store, raw_id, kinds, what).iri))
-    return await rendered(request, index, lambda: agency_out(store, get_entity(store, raw_id, kinds, what),
+    return await rendered(request, store, index, lambda: agency_out(store, get_entity(store, raw_id, kinds, what),
                                                                      limit, offset))
