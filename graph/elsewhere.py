@@ -66,7 +66,7 @@ class Elsewhere:
     def copy(self, conn: sqlite3.Connection, table: Table) -> int | None:
         """Wait until `table` is read, and insert its rows into the same table of `conn` (created by the caller);
         None if its process failed (one line on stderr): the caller then reads the rows itself."""
-        process, answer, file = self._readers[table.name]
+        _, answer, file = self._readers[table.name]
         try:
             seconds = answer.recv()  # EOFError if the process died
             if isinstance(seconds, str):

@@ -104,7 +104,8 @@ def _detail(kind: str, what: str):
                       offset: Offset = 0):
         if representation(request, format) != JSON:
             return await run_store(store, lambda: as_rdf(request, format, store, get_entity(store, item_id, [kind], what).iri))
-        return await rendered(request, store, index, lambda: _item(store, get_entity(store, item_id, [kind], what), limit, offset))
+        return await rendered(request, store, index,
+                              lambda: _item(store, get_entity(store, item_id, [kind], what), limit, offset))
     return handler
 
 
