@@ -34,7 +34,7 @@ class RenderedPages:
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes, self.size = max_bytes, 0
         self._bodies: OrderedDict[str, bytes] = OrderedDict()
-        self._lock = threading.Lock()  # the routes run in the thread pool
+        self._lock = threading.Lock()  # used from the event loop; safe from any thread all the same
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
