@@ -8,12 +8,10 @@ from fastapi import APIRouter, Depends, Request
 from graph.search_index import SearchIndex
 from graph.store import EntityDetail, Store
 
-from api.deps import get_index, get_role_store, get_store, run_store
+from api.deps import get_index, get_role_store, get_store
 from api.graph_schemas import AgencyOut, EntityPage, RolePage
 from api.graph_views import PROVENANCE_CAP, entity_out, role_out, succession
-from api.negotiation import JSON, representation
-from api.rendered import rendered
-from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, as_rdf, get_entity, labels, list_entities
+from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, entity_page, labels, list_entities
 
 router = APIRouter(tags=["agencies, enterprises"])
 TASK_ROLES = {"lead", "coordinating", "monitoring"}
@@ -64,7 +62,8 @@ def list_enterprises(store: Store = Depends(get_store), q: Filter = None, limit:
 async def read_agency(agency_id: str, request: Request, store: Store = Depends(get_role_store),
                       index: SearchIndex = Depends(get_index), format: Format = None, limit: Limit = 50,
                       offset: Offset = 0):
-    return await _read(request, store, index, format, agency_id, ["agency", "unit"], "agency", limit, offset)
+    return await entity_page(request, store, index, format, agency_id, ["agency", "unit"], "agency",
+                             lambda ent: agency_out(store, ent, limit, offset))
 
 
 @router.get("/enterprises/{enterprise_id}", response_model=AgencyOut, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
@@ -72,12 +71,6 @@ async def read_agency(agency_id: str, request: Request, store: Store = Depends(g
 async def read_enterprise(enterprise_id: str, request: Request, store: Store = Depends(get_role_store),
                           index: SearchIndex = Depends(get_index), format: Format = None, limit: Limit = 50,
                           offset: Offset = 0):
-    return await _read(request, store, index, format, enterprise_id, ["enterprise"], "enterprise", limit, offset)
+    return await entity_page(request, store, index, format, enterprise_id, ["enterprise"], "enterprise",
+                             lambda ent: agency_out(store, ent, limit, offset))
 
-
-async def _read(request: Request, store: Store, index: SearchIndex, fmt: str | None, raw_id: str, kinds: list[str],
-                what: str, limit: int, offset: int):  # noqa: ANN202 (the page, or its RDF)
-    if representation(request, fmt) != JSON:
-        return await run_store(store, lambda: as_rdf(request, fmt, store, get_entity(store, raw_id, kinds, what).iri))
-    return await rendered(request, store, index, lambda: agency_out(store, get_entity(store, raw_id, kinds, what),
-                                                                     limit, offset))

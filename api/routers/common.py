@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import threading
 import weakref
-from typing import Annotated
+from typing import Annotated, Callable
 
 from fastapi import Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from cancu.text import fold
+from graph.search_index import SearchIndex
 from graph.store import EntityDetail, EntitySummary, Store
 
+from api.deps import run_store
 from api.errors import ApiError
 from api.graph_schemas import EntityOut, EntityPage
 from api.graph_views import entity_out
 from api.ids import check_slug, entity_iri, near_entities
 from api.negotiation import JSON, rdf_response, representation
+from api.rendered import rendered
 from api.schemas import errors
 
 ERRORS = errors(400, 404, 406, 503)
@@ -46,6 +50,16 @@ def get_entity(store: Store, raw_id: str, kinds: list[str], what: str) -> Entity
             return found
     known: list[EntitySummary] = [e for k in kinds for e in store.entities(k)]
     raise ApiError(404, "not_found", f"no {what} with id {slug!r}", near_entities(slug, known))
+
+
+async def entity_page(request: Request, store: Store, index: SearchIndex, fmt: str | None, raw_id: str,
+                      kinds: list[str], what: str, build: Callable[[EntityDetail], BaseModel]) -> Response | BaseModel:
+    """An entity's page: its RDF when the client asks for it, else the JSON `build` makes of it, kept rendered
+    (api.rendered). A missing entity is a 404 either way."""
+    kind = representation(request, fmt)
+    if kind != JSON:
+        return await run_store(store, lambda: rdf_response(store, get_entity(store, raw_id, kinds, what).iri, kind))
+    return await rendered(request, store, index, lambda: build(get_entity(store, raw_id, kinds, what)))
 
 
 def as_rdf(request: Request, fmt: str | None, store: Store, iri: str) -> Response | None:

@@ -18,15 +18,13 @@ from cancu.iri import DocId
 from graph.store import EntityDetail, EntityRole, Provenance, Store
 
 from api.convert import doc_id, doc_out
-from api.deps import get_index, get_role_store, get_store, run_store
+from api.deps import get_index, get_role_store, get_store
 from api.errors import ApiError
 from api.graph_schemas import EntityPage, ItemOut, ProvisionOut, TaskOut, TaskPage, TaskSummaryOut
 from api.graph_views import PROVENANCE_CAP, legal_bases, role_out
 from api.ids import ENTITY_PATHS, ROW_KINDS, find_entity, near_entities, task_id, task_iri
 from api.lookup import get_document
-from api.negotiation import JSON, representation
-from api.rendered import rendered
-from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, as_rdf, get_entity, list_entities
+from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, as_rdf, entity_page, list_entities
 from graph.search_index import SearchIndex
 
 router = APIRouter(tags=["programmes, platforms, tasks"])
@@ -102,10 +100,8 @@ def _detail(kind: str, what: str):
     async def handler(item_id: str, request: Request, store: Store = Depends(get_role_store),
                       index: SearchIndex = Depends(get_index), format: Format = None, limit: Limit = ITEM_PAGE,
                       offset: Offset = 0):
-        if representation(request, format) != JSON:
-            return await run_store(store, lambda: as_rdf(request, format, store, get_entity(store, item_id, [kind], what).iri))
-        return await rendered(request, store, index,
-                              lambda: _item(store, get_entity(store, item_id, [kind], what), limit, offset))
+        return await entity_page(request, store, index, format, item_id, [kind], what,
+                                 lambda ent: _item(store, ent, limit, offset))
     return handler
 
 
