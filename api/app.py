@@ -12,7 +12,7 @@ from cancu.config import Settings
 from graph.store import Store
 
 from api import errors
-from api.deps import StoreHolder
+from api.deps import StoreHolder, settle_heap
 from api.routers import (agencies, chain, cypher, documents, eli, health, pages, programmes, provenance, resolve, search,
                          sparql, upload, viz)
 
@@ -29,9 +29,10 @@ agencies and platforms, each link with its provenance (document, provision, quot
 """
 
 
-def create_app(store: Store | None = None, settings: Settings | None = None) -> FastAPI:
+def create_app(store: Store | None = None, settings: Settings | None = None, settle: bool = False) -> FastAPI:
     """The API over `store` (tests pass an in-memory store); by default the store `settings` name (default:
-    the environment's), opened read-only on first request so the API starts (and answers 503) even if it is missing."""
+    the environment's), opened read-only on first request so the API starts (and answers 503) even if it is missing.
+    `settle`: the app owns its process (`cancu serve`): its long-lived heap is frozen (api.deps.settle_heap)."""
     settings = settings or Settings.from_env()
     opener = None
     if store is None:
@@ -40,10 +41,12 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
         def opener() -> Store:
             return open_store(read_only=True, settings=settings)
 
-    holder = StoreHolder(store, opener, settings)
+    holder = StoreHolder(store, opener, settings, settle)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settle:
+            settle_heap()
         yield
         holder.close()
 

@@ -10,6 +10,7 @@ is there, if anything), and an upload never creates a store.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from typing import Callable, TypeVar
@@ -33,8 +34,9 @@ class WriteConflict(RuntimeError):
 class StoreHolder:
     """Opens the store on first use (and again after a failure), then keeps it."""
 
-    def __init__(self, store: Store | None, opener: Callable[[], Store] | None, settings: Settings) -> None:
-        self._store, self._opener, self.settings = store, opener, settings
+    def __init__(self, store: Store | None, opener: Callable[[], Store] | None, settings: Settings,
+                 settle: bool = False) -> None:
+        self._store, self._opener, self.settings, self._settle = store, opener, settings, settle
         self._index: SearchIndex | None = None
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
@@ -139,6 +141,8 @@ class StoreHolder:
                     if index.has_roles:
                         store.role_pages = index
                     self._index = index
+                    if self._settle:
+                        settle_heap()
         return self._index
 
     def reset(self) -> None:
@@ -159,6 +163,17 @@ class StoreHolder:
             self._index.close()
         if self._store is not None and self._opener is not None:
             self._store.close()
+
+
+def settle_heap() -> None:
+    """Take what a worker keeps for its life (modules, the store, the index) out of the cyclic collector's walks.
+
+    A full collection walks every tracked object, and it comes every few thousand requests: under load, that
+    pause was the p99 of every endpoint (at 100k documents, 2 workers, 50 clients: /health 52-57 ms, frozen
+    26 ms; a look-up 100-304 ms, frozen 85 ms). Frozen objects are still freed by reference counting (an
+    index dropped after a write goes); only garbage cycles among them would stay until the worker exits."""
+    gc.collect()
+    gc.freeze()
 
 
 PLACE_CHECK = 0.25  # seconds between two checks of the store's place by requests that only read

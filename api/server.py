@@ -7,8 +7,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cancu.config import Settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
@@ -23,12 +27,13 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
     if workers <= 1:
         from api.app import create_app
 
-        uvicorn.run(create_app(settings=settings), host=host, port=port, log_level="info", access_log=access_log)
+        uvicorn.run(create_app(settings=settings, settle=True), host=host, port=port, log_level="info",
+                    access_log=access_log)
         return
     # worker processes build their app from the environment: hand them these settings there; uploads are
     # refused (api.upload), since the other workers could not see a write
     settings = dataclasses.replace(settings, read_only_api=True)
-    cmd = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", host, "--port", str(port),
+    cmd = [sys.executable, "-m", "uvicorn", "api.server:served_app", "--factory", "--host", host, "--port", str(port),
            "--workers", str(workers), "--log-level", "info", *([] if access_log else ["--no-access-log"])]
     here = str(Path(__file__).resolve().parent.parent)  # where `api` is imported from, wherever the cwd
     path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
@@ -36,3 +41,10 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
         subprocess.run(cmd, env={**os.environ, **settings.as_env(), "PYTHONPATH": path}, check=False)
     except KeyboardInterrupt:
         pass
+
+
+def served_app() -> "FastAPI":
+    """A worker's app (uvicorn --factory): the settings from the environment, the process its own."""
+    from api.app import create_app
+
+    return create_app(settle=True)
