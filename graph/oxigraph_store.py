@@ -311,9 +311,10 @@ class OxigraphStore(Materialised):
         return StoreStatus(self.name, True, f"{where} ({mode})", self._counts[0], self._counts[1])
 
     def documents_by_key(self, number_key: str) -> list[DocSummary]:
-        """Documents whose cc:numberKey equals `number_key`, sorted by (year, date, iri)."""
+        """Documents whose cc:numberKey equals `number_key`, sorted by (year, date, iri); their summaries from the
+        pages when attached (a key shared by ~16 documents at 100k cost ~4 ms read from the store)."""
         rows = self._select(f"SELECT DISTINCT ?d WHERE {{ ?d cc:numberKey {ox.Literal(number_key)} }}")
-        docs = self._summaries([r["d"].value for r in rows if isinstance(r.get("d"), ox.NamedNode)])
+        docs = self.documents_many([r["d"].value for r in rows if isinstance(r.get("d"), ox.NamedNode)])
         return sorted(docs.values(), key=lambda d: (d.year or 0, d.date or "", d.iri))
 
     def documents(self) -> list[DocSummary]:

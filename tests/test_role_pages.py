@@ -11,6 +11,7 @@ import pytest
 from corpus_store import corpus_store  # noqa: F401  (fixture)
 from neo4j_server import CorpusStores, Neo4jInfo, corpus_rdf, corpus_stores  # noqa: F401  (fixture)
 
+from cancu.numbers import DocNumber
 from graph.oxigraph_store import OxigraphStore
 from graph.role_index import NAMED_KINDS
 from graph.search_index import SearchIndex, build_index
@@ -93,6 +94,25 @@ def assert_links_are_the_store(store: Store, index: SearchIndex) -> int:
 def test_corpus_role_pages_are_the_store_answers(corpus_store: OxigraphStore) -> None:  # noqa: F811
     assert corpus_store.role_pages is None  # the store's own queries are the reference
     assert assert_pages_are_the_store(corpus_store) > 1000
+    assert assert_numbers_are_the_store(corpus_store) > 50
+
+
+def assert_numbers_are_the_store(store: Store) -> int:
+    """Every document's number looked up (Store.documents_by_key) with the pages attached, as without them;
+    returns the documents found."""
+    keys = {"1/none"}
+    for d in store.documents():
+        try:
+            keys.add(DocNumber.parse(d.number or "").key)
+        except ValueError:
+            pass
+    want = {k: store.documents_by_key(k) for k in sorted(keys)}
+    store.role_pages = build_index(store, None)
+    try:
+        assert {k: store.documents_by_key(k) for k in sorted(keys)} == want
+    finally:
+        store.role_pages = None
+    return sum(len(found) for found in want.values())
 
 
 def assert_chains_are_the_store(store: OxigraphStore, docs: list[DocSummary]) -> int:
@@ -117,6 +137,7 @@ def test_corpus_chains_on_the_pages_are_the_store_chains(corpus_store: OxigraphS
 def test_synthetic_link_pages_are_the_store_answers(synthetic: OxigraphStore) -> None:
     """The synthetic corpus cites by legal basis thousands of times, hubs included (the chain walk's shape)."""
     assert assert_links_are_the_store(synthetic, build_index(synthetic, None)) > 1000
+    assert assert_numbers_are_the_store(synthetic) > 100
     assert assert_chains_are_the_store(synthetic, synthetic.documents()[::10]) > 100
 
 
