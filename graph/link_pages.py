@@ -19,15 +19,21 @@ from typing import Iterable, Iterator, Protocol
 
 from graph.elsewhere import Elsewhere, Reopenable, Table
 from graph.elsewhere import fill as elsewhere_fill
-from graph.shared import link_key, relation_names
+from cancu.text import fold
+from graph.shared import document_order, link_key, relation_names
 from graph.store import DocSummary, LinkRow, Provenance
 
 DOC_SUMMARY = """CREATE TABLE doc_summary(iri TEXT PRIMARY KEY, number TEXT, type TEXT, issuer TEXT, date TEXT,
                                           year INTEGER, title TEXT, ingested INTEGER NOT NULL, source_file TEXT) WITHOUT ROWID"""
+# A listing's filters and order (graph.shared.listing, the rule the store applies without pages) as columns:
+# type and issuer folded, each document's place in document_order, and its cc:field values folded.
+DOC_ORDER = """CREATE TABLE doc_order(ord INTEGER PRIMARY KEY, iri TEXT NOT NULL, type TEXT NOT NULL, issuer TEXT NOT NULL,
+                                      year INTEGER, ingested INTEGER NOT NULL)"""
+DOC_FIELD = "CREATE TABLE doc_field(iri TEXT NOT NULL, value TEXT NOT NULL)"
 INDEXES = ("CREATE INDEX doc_link_from ON doc_link(source, relation)",  # after the rows: one sort each
-           "CREATE INDEX doc_link_to ON doc_link(target, relation)")
+           "CREATE INDEX doc_link_to ON doc_link(target, relation)", "CREATE INDEX doc_field_iri ON doc_field(iri)")
 BATCH = 500  # IRIs per IN (…) while reading
-VERSION = "1"
+VERSION = "2"
 
 
 class LinkSource(Reopenable, Protocol):
@@ -36,6 +42,9 @@ class LinkSource(Reopenable, Protocol):
     def link_rows(self) -> Iterable[tuple[str, str, str, tuple[Provenance, ...]]]:
         """Every link (source IRI, relation, target IRI, its provenance in provenance order), as `links_from_many`
         gives it; sources are documents and provisions citing by pinpoint."""
+
+    def document_fields(self) -> Iterable[tuple[str, str]]:
+        """(document IRI, cc:field value folded), as Store.list_documents filters on them."""
 
 
 def _link_rows(store: LinkSource) -> Iterator[tuple[str, str, str, str]]:
@@ -46,15 +55,19 @@ LINKS = Table("doc_link", "CREATE TABLE doc_link(source TEXT NOT NULL, relation 
               "provenance TEXT NOT NULL)", _link_rows)
 
 
-def fill(conn: sqlite3.Connection, store: LinkSource, documents: Iterable[DocSummary],
+def fill(conn: sqlite3.Connection, store: LinkSource, documents: list[DocSummary],
          elsewhere: Elsewhere | None = None) -> int:
     """Write the link tables from the store (`documents`: its every document, as `Store.documents` gives
     them; `elsewhere`: a process reading LINKS, graph.elsewhere); returns the links written."""
-    conn.execute(DOC_SUMMARY)
-    conn.execute(LINKS.schema)
+    for sql in (DOC_SUMMARY, DOC_ORDER, DOC_FIELD, LINKS.schema):
+        conn.execute(sql)
     conn.executemany("INSERT INTO doc_summary VALUES (?,?,?,?,?,?,?,?,?)",
                      ((d.iri, d.number, d.type, d.issuer, d.date, d.year, d.title, int(d.ingested), d.source_file)
                       for d in documents))
+    conn.executemany("INSERT INTO doc_order VALUES (?,?,?,?,?,?)",
+                     ((k, d.iri, fold(d.type or ""), fold(d.issuer or ""), d.year, int(d.ingested))
+                      for k, d in enumerate(sorted(documents, key=document_order))))
+    conn.executemany("INSERT INTO doc_field VALUES (?,?)", store.document_fields())
     written = elsewhere_fill(conn, store, LINKS, elsewhere)
     for sql in INDEXES:
         conn.execute(sql)
@@ -88,6 +101,21 @@ def links(conn: sqlite3.Connection, iris: list[str], relations: list[str] | None
     for rows in out.values():
         rows.sort(key=lambda row: link_key(row.target if outgoing else row.source, row.relation))
     return out
+
+
+def list_documents(conn: sqlite3.Connection, type: str | None, issuer: str | None, year: int | None,
+                   field: str | None, ingested: bool | None, limit: int, offset: int) -> tuple[int, list[DocSummary]]:
+    """See Store.list_documents: graph.shared.listing's filters and order, in SQL over the columns kept for them."""
+    tests = {"type = ?": fold(type or ""), "instr(issuer, ?) > 0": fold(issuer or ""), "year = ?": year,
+             "ingested = ?": None if ingested is None else int(ingested),
+             "EXISTS (SELECT 1 FROM doc_field f WHERE f.iri = doc_order.iri AND instr(f.value, ?) > 0)": fold(field or "")}
+    kept = {sql: value for sql, value in tests.items() if value not in (None, "")}
+    where = " AND ".join(kept) or "1"
+    total = conn.execute(f"SELECT COUNT(*) FROM doc_order WHERE {where}", tuple(kept.values())).fetchone()[0]
+    iris = [iri for iri, in conn.execute(f"SELECT iri FROM doc_order WHERE {where} ORDER BY ord LIMIT ? OFFSET ?",
+                                         (*kept.values(), limit, offset))]
+    docs = summaries(conn, iris)
+    return total, [docs[iri] for iri in iris]
 
 
 def summaries(conn: sqlite3.Connection, iris: Iterable[str]) -> dict[str, DocSummary]:

@@ -57,7 +57,7 @@ from graph.neo4j_load import one_line
 from graph.neo4j_mapping import CC, PREFIXES
 from graph.shared import ATTRIBUTES as ATTRIBUTE_IRIS
 from graph.shared import (DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS, RELATIONS, ROW_KINDS,
-                          doc_summary, int_or_none, kind_of, link_key, listing, pick, provenance_key,
+                          doc_summary, int_or_none, kind_of, link_key, pick, provenance_key,
                           relation_names)
 from graph.store import (ROLE_PROPERTIES, DocSummary, Materialised, EntityDetail, EntityRole, EntitySummary, LinkRow,
                          Provenance, ProvisionRow, StoreStatus, StoreUnavailable, provision_order,
@@ -250,15 +250,9 @@ class Neo4jStore(Materialised):
             out.append(EntitySummary(r["u"], min(kinds), label, tuple(sorted(alts))))
         return out
 
-    def list_documents(self, type: str | None = None, issuer: str | None = None, year: int | None = None,
-                       field: str | None = None, ingested: bool | None = None, limit: int = 50,
-                       offset: int = 0) -> tuple[int, list[DocSummary]]:
-        """See Store.list_documents (folded filters applied in Python, like the Oxigraph store)."""
-        f = fold(field or "")
-        srcs = dict(self._doc_srcs())
-        docs = [d for u, src in srcs.items() if _is_iri(u) and (d := _summary_of(u, src))]
-        return listing(docs, type, issuer, year, ingested, limit, offset,
-                       lambda d: not f or any(f in fold(v) for v in _all(srcs[d.iri], "cc:field")))
+    def document_fields(self) -> Iterator[tuple[str, str]]:
+        """See Materialised.document_fields."""
+        return ((u, fold(v)) for u, src in self._doc_srcs() for v in _all(src, "cc:field"))
 
     def provisions(self, iri: str, with_text: bool = False) -> list[ProvisionRow]:
         """See Store.provisions: every part under `iri` over is_part_of, in document order."""

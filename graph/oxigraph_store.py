@@ -43,7 +43,7 @@ from graph.own_facts import (CLAIM_OF, CLAIMED, DESCRIPTIVE, LEGAL_DOCUMENT, MUL
 from graph.rdf_files import read_quads
 from graph.shared import (ATTRIBUTES, DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS,
                           RELATION_BY_IRI, RELATIONS, ROW_KINDS, doc_summary, int_or_none, kind_of, link_key,
-                          listing, pick, provenance_key, relation_names)
+                          pick, provenance_key, relation_names)
 
 if TYPE_CHECKING:
     from cancu.config import Settings
@@ -489,17 +489,10 @@ class OxigraphStore(Materialised):
 
     # ---- browsing: documents by filter, provisions, entities, roles -------------------------
 
-    def list_documents(self, type: str | None = None, issuer: str | None = None, year: int | None = None,
-                       field: str | None = None, ingested: bool | None = None, limit: int = 50,
-                       offset: int = 0) -> tuple[int, list[DocSummary]]:
-        """See Store.list_documents. Filters in Python after one query: folding (diacritics) is not SPARQL."""
-        fields: dict[str, list[str]] = defaultdict(list)
-        if field:
-            for r in self._select("SELECT ?d ?f WHERE { ?d cc:field ?f }"):
-                fields[r["d"].value].append(fold(r["f"].value))
-        f = fold(field or "")
-        return listing(self.documents(), type, issuer, year, ingested, limit, offset,
-                       lambda d: not f or any(f in v for v in fields.get(d.iri, [])))
+    def document_fields(self) -> Iterator[tuple[str, str]]:
+        """See Materialised.document_fields."""
+        _, rows = self._rows("SELECT ?d ?f WHERE { ?d cc:field ?f }")
+        return ((d.value, fold(f.value)) for d, f in rows)
 
     def provisions(self, iri: str, with_text: bool = False) -> list[ProvisionRow]:
         """See Store.provisions. Parts are walked over the union of graphs, as the Neo4j store walks

@@ -262,6 +262,11 @@ class SearchIndex:
         """See Store.documents_many, from the materialised summaries."""
         return self._locked(link_pages.summaries, iris)
 
+    def list_documents(self, type: str | None, issuer: str | None, year: int | None, field: str | None,
+                       ingested: bool | None, limit: int, offset: int) -> tuple[int, list[DocSummary]]:
+        """See Store.list_documents, from the materialised summaries."""
+        return self._locked(link_pages.list_documents, type, issuer, year, field, ingested, limit, offset)
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()

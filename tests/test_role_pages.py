@@ -86,9 +86,29 @@ def assert_links_are_the_store(store: Store, index: SearchIndex) -> int:
             for iri in iris[:200]:
                 assert index.links([iri], relations, outgoing) == store._links([iri], relations, outgoing), iri  # type: ignore[attr-defined]
     assert index.summaries(iris) == store._summaries(iris)  # type: ignore[attr-defined]
+    assert_listings_are_the_store(store, index)
     with pytest.raises(ValueError, match="unknown relation"):
         index.links(iris, ["based_on", "khong_co"], True)
     return sum(len(rows) for rows in whole.values())
+
+
+def assert_listings_are_the_store(store: Store, index: SearchIndex) -> None:
+    """Document listings under every filter (diacritics and case folded) and page, as the store lists them."""
+    assert store.role_pages is None  # the store's own listing is the reference
+    docs = store.documents()
+    types = sorted({d.type for d in docs if d.type})[:3]
+    years = sorted({d.year for d in docs if d.year})[-2:]
+    fields = sorted({v for _, v in store.document_fields()})[:2]
+    filters = [{}, {"ingested": True}, {"ingested": False}, {"year": 1900}, {"type": "khong co"},
+               *({"type": t.upper()} for t in types), *({"year": y, "ingested": True} for y in years),
+               {"issuer": "bo"}, {"issuer": "Bộ Thông tin"}, {"issuer": "thu nghiem", "ingested": True},
+               *({"field": f[2:8]} for f in fields), {"field": "khong co"}]
+    for kwargs in filters:
+        for limit, offset in ((50, 0), (3, 2), (1000, 0), (10, 10_000)):
+            want = store.list_documents(**kwargs, limit=limit, offset=offset)
+            assert index.list_documents(kwargs.get("type"), kwargs.get("issuer"), kwargs.get("year"),
+                                        kwargs.get("field"), kwargs.get("ingested"), limit, offset) == want, kwargs
+    assert store.list_documents()[0] == len(docs)
 
 
 def test_corpus_role_pages_are_the_store_answers(corpus_store: OxigraphStore) -> None:  # noqa: F811
