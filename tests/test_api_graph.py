@@ -262,6 +262,8 @@ def test_task_detail_and_ids(client: TestClient) -> None:
     assert {(r["role"], r["entity"]["label"]) for r in body["agencies"]} >= {("lead", "Bộ Thông tin và Truyền thông")}
     err = assert_error(client.get("/tasks/nq-2025-03-cp~phu_luc_2~hang_999"), 404, "not_found")
     assert "nq-2025-03-cp~phu_luc_2~hang_99" in err["suggestions"]
+    err = assert_error(client.get("/tasks/nq-2025-3-cp~phu_luc_2~hang_11"), 404, "not_found")  # no such document
+    assert "nq-2025-03-cp~phu_luc_2~hang_11" in err["suggestions"]  # the rows of the documents near its id
     assert_error(client.get("/tasks/not-a-task"), 400, "invalid_id")
     ttl = client.get("/tasks/nq-2025-03-cp~phu_luc_2~hang_11", headers={"Accept": "text/turtle"})
     assert ttl.headers["content-type"].startswith("text/turtle") and "leadAgency" in ttl.text
