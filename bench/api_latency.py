@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import ROOT, SIZES, corpus_dir, machine, read_result, tree_rss_mb, write_result
+from bench.store_load import load_oxigraph, loaded_neo4j, neo4j_server
+from bench.synth import ensure, rdf_files
 
 TARGETS = {"lookup_p99_ms": 50, "chain3_p99_ms": 200, "api_rss_mb": 2048}
 SLOW_SECONDS = 60  # an endpoint none of whose requests finish in the window is measured again over this long
@@ -319,9 +321,6 @@ def run(size: str = "10k", stores: tuple[str, ...] = ("oxigraph",), seconds: flo
         write_result(f"api_latency_{size}", out)
         return out
     if not (d / "oxigraph").exists() or not (d / "search.sqlite").exists():
-        from bench.store_load import load_oxigraph
-        from bench.synth import ensure
-
         ensure(d, SIZES[size])
         load_oxigraph(d, d / "oxigraph")
     paths = sample_paths(d)
@@ -340,8 +339,6 @@ def run(size: str = "10k", stores: tuple[str, ...] = ("oxigraph",), seconds: flo
                                                                     {"CANCU_PAGE_CACHE_MB": "0"}, w, ENTITY_PAGES)
                 write_result(f"api_latency_{size}", out)
         else:
-            from bench.store_load import _rdf_files, loaded_neo4j, neo4j_server
-
             srv = neo4j_server()
             kept = loaded_neo4j(d)  # the database bench.store_load's own load left, if it is this corpus
             data = kept or d / "neo4j-api"
@@ -355,7 +352,7 @@ def run(size: str = "10k", stores: tuple[str, ...] = ("oxigraph",), seconds: flo
 
                 st = Neo4jStore(info["uri"], info["user"], info["password"])
                 if not kept:
-                    for f in _rdf_files(d):
+                    for f in rdf_files(d):
                         st.load(f)
                 t0 = time.perf_counter()  # what `cancu load` does after a load: the index the API opens
                 index = build_index(st, d / "search-neo4j.sqlite")

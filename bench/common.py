@@ -7,6 +7,7 @@ import json
 import os
 import platform
 import resource
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -88,3 +89,10 @@ def tree_rss_mb(pid: int) -> float | None:
 
 def corpus_dir(size: str) -> Path:
     return CORPUS / f"s{size}"
+
+
+def in_child(func: str, *args: object, timeout: float | None = None) -> None:
+    """Call `module.func(*args)` (as strings) in a fresh interpreter, so that its peak RSS (getrusage) is its own."""
+    module, name = func.rsplit(".", 1)
+    code = f"import sys; from {module} import {name}; {name}(*sys.argv[1:])"
+    subprocess.run([sys.executable, "-c", code, *map(str, args)], cwd=ROOT, check=True, timeout=timeout)

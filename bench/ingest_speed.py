@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import ROOT, SIZES, corpus_dir, machine, write_result
+from bench.synth import ensure, text_files
 
 TARGET_MB_S_PER_CORE = 2.0
 TARGET_PDF_MB_S_PER_CORE = 5.0
@@ -83,8 +84,6 @@ def load_texts(kind: str, size: str, limit_mb: float) -> list[tuple[str, str]]:
                 out.append(t)
                 total += len(t[0].encode("utf-8"))
         return out
-    from bench.synth import ensure, text_files
-
     d = corpus_dir(size)
     ensure(d, SIZES[size], rdf=False)
     for f in text_files(d):

@@ -29,22 +29,20 @@ import importlib.util
 import json
 import os
 import shutil
+import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
 
-from bench.common import (ROOT, SIZES, corpus_dir, dir_size, machine, peak_rss_mb, read_result, tree_rss_mb,
-                          write_result)
+from bench.common import (ROOT, SIZES, corpus_dir, dir_size, in_child, machine, peak_rss_mb, read_result,
+                          tree_rss_mb, write_result)
+from bench.synth import ensure, rdf_files
 
 TARGET_OXIGRAPH_TPS = 200_000
 TARGET_RATIO = 3.0
 LOADED_MARK = "cancu-loaded.json"  # written into our loader's database when it holds the whole corpus
-
-
-def _rdf_files(d: Path) -> list[Path]:
-    return sorted((d / "rdf").glob("part-*.nq")) + [d / "rdf" / "gazetteer.nq"]
 
 
 class RssSampler:
@@ -77,7 +75,7 @@ def _oxigraph_child(d: str, store_path: str, index_path: str, out: str) -> None:
     from graph.oxigraph_store import OxigraphStore
     from graph.search_index import build_index
 
-    files = _rdf_files(Path(d))
+    files = rdf_files(Path(d))
     t0 = time.perf_counter()
     report = build(Path(store_path), files)
     dt = time.perf_counter() - t0
@@ -113,19 +111,14 @@ def _oxigraph_child(d: str, store_path: str, index_path: str, out: str) -> None:
 def load_oxigraph(d: Path, store_path: Path, budget: float = 900) -> dict[str, Any]:
     """Load every RDF file of corpus `d` into a fresh on-disk Oxigraph store and build the search index,
     with the project's own code, in a child interpreter bounded by `budget` seconds."""
-    import subprocess
-
     shutil.rmtree(store_path, ignore_errors=True)
     index_path = store_path.parent / "search.sqlite"
     index_path.unlink(missing_ok=True)
     out = store_path.parent / "oxigraph_load.json"
     out.unlink(missing_ok=True)
-    code = ("import sys; from bench.store_load import _oxigraph_child; "
-            "_oxigraph_child(*sys.argv[1:])")
     t0 = time.perf_counter()
     try:
-        subprocess.run([sys.executable, "-c", code, str(d), str(store_path), str(index_path), str(out)],
-                       cwd=ROOT, check=True, timeout=budget)
+        in_child("bench.store_load._oxigraph_child", d, store_path, index_path, out, timeout=budget)
         cut = None
     except subprocess.TimeoutExpired:
         cut = f"stopped after {budget:.0f} s"
@@ -147,7 +140,7 @@ def load_oxigraph_bulk(d: Path, store_path: Path) -> dict[str, Any]:
     shutil.rmtree(store_path, ignore_errors=True)
     t0 = time.perf_counter()
     store = ox.Store(str(store_path))
-    for f in _rdf_files(d):
+    for f in rdf_files(d):
         store.bulk_load(path=str(f), format=ox.RdfFormat.N_QUADS)
     store.flush()
     dt = time.perf_counter() - t0
@@ -224,7 +217,7 @@ def load_ours(d: Path, data: Path) -> dict[str, Any]:
         from graph.neo4j_store import Neo4jStore
 
         store = Neo4jStore(info["uri"], info["user"], info["password"])
-        files = _rdf_files(d)
+        files = rdf_files(d)
         quads = 0
         with RssSampler(info["pid"]) as rss:
             t0 = time.perf_counter()
@@ -251,7 +244,7 @@ def load_ours_import(d: Path, data: Path) -> dict[str, Any]:
     shutil.rmtree(data, ignore_errors=True)
     (data / "home").mkdir(parents=True)
     state = data.parent / f"{data.name}.state.json"
-    files = _rdf_files(d)
+    files = rdf_files(d)
     try:
         t0 = time.perf_counter()
         report = import_files(files, data / "home", lib=srv.fetch() / "lib", conf=data)
@@ -281,7 +274,7 @@ def nt_files(d: Path) -> list[Path]:
     import pyoxigraph as ox
 
     out = d / "nt"
-    files = _rdf_files(d)
+    files = rdf_files(d)
     if not out.exists() or len(list(out.glob("*.nt"))) != len(files):
         out.mkdir(exist_ok=True)
         for f in files:
@@ -343,13 +336,11 @@ def loaded_neo4j(d: Path) -> Path | None:
 def run(size: str = "10k", neo4j: bool = True, peer_seconds: float = 600, ox_budget: float = 900,
         bulk_reference: bool = True, oxigraph: bool = True) -> dict[str, Any]:
     """Generate (once) and load `size`; writes bench/results/store_load_<size>.json."""
-    from bench.synth import ensure
-
     d = corpus_dir(size)
     before = read_result(f"store_load_{size}") or {}  # this run writes the file as it goes
     info = ensure(d, SIZES[size])
     out: dict[str, Any] = {"size": size, "documents": info["rdf"]["docs"], "quads": info["rdf"]["quads"],
-                           "rdf_mb": round(sum(f.stat().st_size for f in _rdf_files(d)) / 1e6, 1),
+                           "rdf_mb": round(sum(f.stat().st_size for f in rdf_files(d)) / 1e6, 1),
                            "targets": {"oxigraph_triples_s": TARGET_OXIGRAPH_TPS, "neo4j_ratio_vs_peer": TARGET_RATIO}}
     out["ingest_whole_corpus"] = info["rdf"]  # write_rdf: the real parse + to_rdf, all cores, files written
     if not oxigraph:  # keep this size's last Oxigraph figures (e.g. re-running only the Neo4j loaders)

@@ -396,6 +396,11 @@ def text_files(out: Path) -> list[Path]:
     return sorted((out / "txt").glob("*/*.txt"))
 
 
+def rdf_files(out: Path) -> list[Path]:
+    """The RDF `write_rdf` made: the document parts, then the gazetteer."""
+    return sorted((out / "rdf").glob("part-*.nq")) + [out / "rdf" / "gazetteer.nq"]
+
+
 def _rdf_chunk(args: tuple[list[str], str]) -> tuple[int, int, list[str], list[str]]:
     """Worker: parse a chunk of files and write one N-Quads file; (docs, quads, tsv lines, errors)."""
     import pyoxigraph
