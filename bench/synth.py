@@ -40,11 +40,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterator
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from cancu.numbers import TYPE_CODES  # noqa: E402  (code -> Vietnamese name, from cancu.registry)
+from cancu.numbers import TYPE_CODES  # code -> Vietnamese name, from cancu.registry
 
 SYNTH_MARK = "VĂN BẢN TỔNG HỢP GIẢ LẬP – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"
 DOCS_PER_DIR = 1000
