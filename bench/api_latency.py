@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import ROOT, SIZES, corpus_dir, machine, read_result, tree_rss_mb, write_result
-from bench.store_load import load_oxigraph, loaded_neo4j, neo4j_server
+from bench.store_load import load_oxigraph, loaded_neo4j, with_neo4j
 from bench.synth import ensure, rdf_files
 
 TARGETS = {"lookup_p99_ms": 50, "chain3_p99_ms": 200, "api_rss_mb": 2048}
@@ -339,14 +339,9 @@ def run(size: str = "10k", stores: tuple[str, ...] = ("oxigraph",), seconds: flo
                                                                     {"CANCU_PAGE_CACHE_MB": "0"}, w, ENTITY_PAGES)
                 write_result(f"api_latency_{size}", out)
         else:
-            srv = neo4j_server()
             kept = loaded_neo4j(d)  # the database bench.store_load's own load left, if it is this corpus
-            data = kept or d / "neo4j-api"
-            if not kept:
-                shutil.rmtree(data, ignore_errors=True)
-            state = d / f"{data.name}.state.json"
-            info = srv.start(state, 180.0, data)
-            try:
+
+            def serve(info: dict, _data: Path) -> dict[str, Any]:
                 from graph.neo4j_store import Neo4jStore
                 from graph.search_index import build_index
 
@@ -363,11 +358,11 @@ def run(size: str = "10k", stores: tuple[str, ...] = ("oxigraph",), seconds: flo
                 st.close()
                 env = {"NEO4J_URI": info["uri"], "NEO4J_USER": info["user"], "NEO4J_PASSWORD": info["password"]}
                 for w in workers:
-                    out["results"][_key(store, w)] = measure(store, d, paths, seconds, clients, env, w)
+                    out["results"][_key("neo4j", w)] = measure("neo4j", d, paths, seconds, clients, env, w)
                     write_result(f"api_latency_{size}", out)
-            finally:
-                srv.stop(state, quiet=True)
-                shutil.rmtree(data, ignore_errors=True)
+                return out
+
+            with_neo4j(serve, kept or d / "neo4j-api", fresh=not kept)
         write_result(f"api_latency_{size}", out)
     return out
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import SIZES, corpus_dir, machine, write_result
-from bench.store_load import load_ours, load_ours_import, load_peer, with_fresh_neo4j
+from bench.store_load import load_ours, load_ours_import, load_peer, with_neo4j
 from bench.synth import ensure, rdf_files
 
 
@@ -96,7 +96,7 @@ def _ceiling(chunks: list[Any], quads: int, writers: int, data: Path) -> dict[st
         return {"writers": writers, "quads": quads, "seconds": round(dt, 2), "triples_s": round(quads / dt),
                 "errors": errors[:3]}
 
-    return with_fresh_neo4j(work, data)
+    return with_neo4j(work, data)
 
 
 def run(size: str, writers: list[int], peer_seconds: float) -> dict[str, Any]:

@@ -162,11 +162,13 @@ def neo4j_server() -> Any:
     return mod
 
 
-def with_fresh_neo4j(work: Callable[[dict, Path], dict[str, Any]], data: Path, keep: bool = False) -> dict[str, Any]:
-    """Start a fresh Neo4j with its data in `data`, run work(info, data), stop it, delete `data` (unless
-    `keep` and the work finished: the API benchmark then serves from it)."""
+def with_neo4j(work: Callable[[dict, Path], dict[str, Any]], data: Path, keep: bool = False,
+               fresh: bool = True) -> dict[str, Any]:
+    """Start Neo4j with its data in `data` (emptied first when `fresh`), run work(info, data), stop it, delete
+    `data` (unless `keep` and the work finished: the API benchmark then serves from it)."""
     srv = neo4j_server()
-    shutil.rmtree(data, ignore_errors=True)
+    if fresh:
+        shutil.rmtree(data, ignore_errors=True)
     state = data.parent / f"{data.name}.state.json"
     info = srv.start(state, 180.0, data)
     done = False
@@ -210,6 +212,11 @@ def _safe_counts(driver: Any, peer: bool) -> dict[str, Any]:
         return {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"}
 
 
+def _comparable(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two loads hold the same counts that are comparable across the mappings (see module docstring)."""
+    return all(a["counts"].get(k) == b["counts"].get(k) for k in ("nodes", "relationships"))
+
+
 def load_ours(d: Path, data: Path) -> dict[str, Any]:
     """graph.neo4j_store.Neo4jStore.load over every RDF file, on a fresh server."""
     def work(info: dict, data: Path) -> dict[str, Any]:
@@ -231,7 +238,7 @@ def load_ours(d: Path, data: Path) -> dict[str, Any]:
                 "triples_s": round(quads / dt), "neo4j_peak_rss_mb": rss.peak, "python_peak_rss_mb": peak_rss_mb(),
                 "disk_mb": round(dir_size(data) / 1e6, 1), "counts": counts, "server": info.get("version")}
 
-    return with_fresh_neo4j(work, data, keep=True)
+    return with_neo4j(work, data, keep=True)
 
 
 def load_ours_import(d: Path, data: Path) -> dict[str, Any]:
@@ -316,7 +323,7 @@ def load_peer(d: Path, data: Path, budget: float) -> dict[str, Any]:
                 "triples_s": round(triples / dt), "cut_at_budget": cut, "files_loaded": f"{files.index(f) + (0 if cut else 1)}/{len(files)}",
                 "neo4j_peak_rss_mb": rss.peak, "disk_mb": round(dir_size(data) / 1e6, 1), "counts": counts}
 
-    return with_fresh_neo4j(work, data)
+    return with_neo4j(work, data)
 
 
 def loaded_neo4j(d: Path) -> Path | None:
@@ -369,20 +376,15 @@ def run(size: str = "10k", neo4j: bool = True, peer_seconds: float = 600, ox_bud
         print(f"[{size}] neo4j peer: {peer['quads']:,} triples in {peer['seconds']} s = {peer['triples_s']:,} triples/s "
               f"(cut: {peer['cut_at_budget']}), counts {peer['counts']}")
         out["ratio_ours_vs_peer"] = round(ours["triples_s"] / max(1, peer["triples_s"]), 2)
-        same = (not peer["cut_at_budget"] and "error" not in ours["counts"]
-                and ours["counts"].get("nodes") == peer["counts"].get("nodes")
-                and ours["counts"].get("relationships") == peer["counts"].get("relationships"))
-        out["counts_identical"] = same if not peer["cut_at_budget"] else None
+        cut = peer["cut_at_budget"]
+        out["counts_identical"] = None if cut else "error" not in ours["counts"] and _comparable(ours, peer)
         print(f"[{size}] ratio ours/peer = {out['ratio_ours_vs_peer']}x (target ≥ {TARGET_RATIO}x); "
               f"comparable counts identical: {out['counts_identical']}")
         write_result(f"store_load_{size}", out)
         imp = load_ours_import(d, d / "neo4j-import")
         out["neo4j_import"] = imp
         out["ratio_import_vs_peer"] = round(imp["triples_s"] / max(1, peer["triples_s"]), 2)
-        out["import_counts_identical"] = (None if peer["cut_at_budget"] else
-                                          {k: imp["counts"].get(k) for k in ("nodes", "relationships")}
-                                          == {k: peer["counts"].get(k) for k in ("nodes", "relationships")}
-                                          and imp["counts"] == ours["counts"])
+        out["import_counts_identical"] = None if cut else _comparable(imp, peer) and imp["counts"] == ours["counts"]
         print(f"[{size}] neo4j import: {imp['quads']:,} quads in {imp['seconds']} s = {imp['triples_s']:,} triples/s "
               f"{imp['phases_s']}; ratio import/peer = {out['ratio_import_vs_peer']}x; counts identical to the peer's "
               f"and to the online loader's: {out['import_counts_identical']}")
