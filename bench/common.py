@@ -30,13 +30,7 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    ram = 0
-    try:
-        import psutil
-
-        ram = psutil.virtual_memory().total
-    except ImportError:
-        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     return {"cores": os.cpu_count(), "ram_gb": round(ram / 2**30, 1), "cpu": cpu,
             "python": platform.python_version(), "platform": platform.platform(),
             "date": dt.datetime.now().isoformat(timespec="seconds")}

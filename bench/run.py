@@ -50,11 +50,6 @@ def _num(x: float | None, unit: str = "") -> str:
     return f"{s} {unit}".strip()
 
 
-def _limits() -> dict[str, str]:
-    path = RESULTS / "limits.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-
-
 def _largest(prefix: str, pred: Any = bool) -> tuple[str | None, dict]:
     """The largest size whose result `prefix_<size>` exists and satisfies pred."""
     for s in reversed(SIZE_ORDER):
@@ -279,19 +274,16 @@ def summary() -> str:
     if missing:
         out += ["", f"Not measured in this run: {', '.join(missing)} documents."]
 
-    # what limits each unmet target
-    lim = _limits()
-    unmet = [(k, b) for k, b, _, _, e in rows if e == "**no**"]
+    # what limits each unmet target (the first figure of each key)
+    lim = json.loads(path.read_text(encoding="utf-8")) if (path := RESULTS / "limits.json").exists() else {}
+    unmet: dict[str, str] = {}
+    for k, b, _, _, e in rows:
+        if e == "**no**":
+            unmet.setdefault(k, b)
     if unmet or lim.get("_notes"):
         out += ["", "Unmet targets and what limits them:", ""]
-        seen: set[str] = set()
-        for k, fig in unmet:
-            if k in seen:
-                continue
-            seen.add(k)
-            out.append(f"- **{fig}**: {lim.get(k, 'not analysed yet')}")
-        for n in lim.get("_notes", []):
-            out.append(f"- {n}")
+        out += [f"- **{fig}**: {lim.get(k, 'not analysed yet')}" for k, fig in unmet.items()]
+        out += [f"- {n}" for n in lim.get("_notes", [])]
     text = "\n".join(out) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)
     result_path("summary", "md").write_text(text, encoding="utf-8")
