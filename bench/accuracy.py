@@ -262,13 +262,17 @@ def _gold_ref_key(g: str) -> str:
     return _norm_number(g)
 
 
-def header_scores(docs: list[Any] | None = None) -> dict[str, Score]:
-    """Per-field header scores against gold/citations.json."""
+def _citations_gold(docs: list[Any] | None) -> tuple[list[dict[str, Any]], list[Any]]:
+    """tests/gold/citations.json, and `docs` or else the documents it names, parsed."""
     from ingest.pipeline import parse_path
 
     gold = json.loads((GOLD / "citations.json").read_text(encoding="utf-8"))
-    if docs is None:
-        docs = [parse_path(str(ROOT / g["file"])) for g in gold]
+    return gold, docs if docs is not None else [parse_path(str(ROOT / g["file"])) for g in gold]
+
+
+def header_scores(docs: list[Any] | None = None) -> dict[str, Score]:
+    """Per-field header scores against gold/citations.json."""
+    gold, docs = _citations_gold(docs)
     scores = {f: Score() for f in HEADER_FIELDS}
     for g, d in zip(gold, docs):
         for f in HEADER_FIELDS:
@@ -297,11 +301,7 @@ def header_scores(docs: list[Any] | None = None) -> dict[str, Score]:
 
 def legal_base_scores(docs: list[Any] | None = None) -> Score:
     """Legal bases against the gold: by canonical number, or law title + year."""
-    from ingest.pipeline import parse_path
-
-    gold = json.loads((GOLD / "citations.json").read_text(encoding="utf-8"))
-    if docs is None:
-        docs = [parse_path(str(ROOT / g["file"])) for g in gold]
+    gold, docs = _citations_gold(docs)
     s = Score()
     for g, d in zip(gold, docs):
         gk = Counter(_gold_ref_key(x) for x in g.get("legal_bases", []))

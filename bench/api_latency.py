@@ -171,12 +171,11 @@ def drain(port: int, probe: str = "/health", limit: float = 180) -> float:
         t1 = time.monotonic()
         try:
             httpx.get(f"http://127.0.0.1:{port}{probe}", timeout=limit)
-            fast = fast + 1 if time.monotonic() - t1 < 0.5 else 0
-            if fast >= 2:
-                break
-            continue
         except httpx.HTTPError:
-            pass
+            continue
+        fast = fast + 1 if time.monotonic() - t1 < 0.5 else 0
+        if fast >= 2:
+            break
     return round(time.monotonic() - t0, 1)
 
 
