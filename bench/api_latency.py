@@ -29,13 +29,15 @@ import json
 import os
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.parse
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from bench.common import ROOT, SIZES, corpus_dir, machine, read_result, tree_rss_mb, write_result
 from bench.store_load import load_oxigraph, loaded_neo4j, with_neo4j
@@ -116,28 +118,36 @@ def listed_paths(port: int, route: str, n: int = 500, seed: int = 2) -> list[str
     return [f"/{route}/{rng.choice(ids)}" for _ in range(n)] if ids else []
 
 
-def start_api(store: str, data: Path, port: int, env_extra: dict[str, str], workers: int = 1) -> subprocess.Popen:
-    """`cancu serve --workers N` over the store; waits for /health."""
+@contextmanager
+def serving(store: str, data: Path, env_extra: dict[str, str], workers: int = 1) -> Iterator[tuple[int, int]]:
+    """`cancu serve --workers N` over the store on a free port, once /health answers: (pid, port); then the whole
+    session it started (supervisor and workers) is stopped."""
+    import httpx
+
+    port, log = free_port(), data / f"api-{store}-w{workers}.log"
     env = {**os.environ, "CANCU_DATA": str(data), "CANCU_STORE": store, **env_extra}
     cmd = [sys.executable, "-m", "cancu.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--store", store,
            "--workers", str(workers)]
-    log = open(data / f"api-{store}-w{workers}.log", "wb")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    import httpx
-
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < 120:
-        if proc.poll() is not None:
-            raise RuntimeError(f"API exited ({proc.returncode}); see {data / f'api-{store}-w{workers}.log'}")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        t0 = time.monotonic()
+        while proc.poll() is None:
+            if time.monotonic() - t0 > 120:
+                raise RuntimeError("API did not answer /health within 120 s")
+            with suppress(httpx.HTTPError):
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=60).status_code < 500:
+                    break
+            time.sleep(0.5)
+        else:
+            raise RuntimeError(f"API exited ({proc.returncode}); see {log}")
+        yield proc.pid, port
+    finally:
         try:
-            r = httpx.get(f"http://127.0.0.1:{port}/health", timeout=60)
-            if r.status_code < 500:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    proc.terminate()
-    raise RuntimeError("API did not answer /health within 120 s")
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
 
 
 def warm(port: int, paths: dict[str, list[str]]) -> dict[str, Any]:
@@ -235,11 +245,9 @@ def measure(store: str, data: Path, paths: dict[str, list[str]], seconds: float,
             only: tuple[str, ...] | None = None) -> dict[str, Any]:
     """Start the API over `store` with `workers` processes, load each endpoint (or those `only` names) for
     `seconds`, stop it."""
-    port = free_port()
-    proc = start_api(store, data, port, env_extra or {}, workers)
     out: dict[str, Any] = {"store": store, "workers": workers, "clients": clients, "seconds_per_endpoint": seconds,
                            "endpoints": {}}
-    try:
+    with serving(store, data, env_extra or {}, workers) as (pid, port):
         listed = {"platform": listed_paths(port, "platforms"),
                   "agency": listed_paths(port, "agencies") or ["/agencies/none"]}  # last: slowest
         if not listed["platform"]:
@@ -250,30 +258,32 @@ def measure(store: str, data: Path, paths: dict[str, list[str]], seconds: float,
         # would share the cores with whatever is measured after them
         paths = {**{k: v for k, v in paths.items() if k not in ("platform", "agency", "sparql")}, **listed,
                  "sparql": paths["sparql"]}
-        out["warm"] = warm(port, {k: v for k, v in paths.items() if k != "sparql"})
+        warmed = {k: v for k, v in paths.items() if k != "sparql"}
+        out["warm"] = warm(port, warmed)
         for _ in range(workers * 4):  # every worker opens its store and index before the clock starts
-            warm(port, {k: v for k, v in paths.items() if k != "sparql"})
-        out["rss_after_warm_mb"] = tree_rss_mb(proc.pid)
+            warm(port, warmed)
+        out["rss_after_warm_mb"] = tree_rss_mb(pid)
         peak = out["rss_after_warm_mb"] or 0
-        for name, ps in paths.items():
-            if only is not None and name not in only:
-                continue
+        todo = [n for n in paths if only is None or n in only]
+        probe = paths["lookup"][0]
+        for name in todo:
+            ps = paths[name]
             if name not in out["warm"]:  # SPARQL, warmed only now
                 out["warm"].update(warm(port, {name: ps}))
-            if out["warm"][name]["status"] >= 400 or out["warm"][name]["status"] == 0:
-                out["endpoints"][name] = {"not_measurable": f"HTTP {out['warm'][name]['status']} on {store}"}
-                print(f"  {store:8s} {name:8s}: not measurable (HTTP {out['warm'][name]['status']})")
+            status = out["warm"][name]["status"]
+            if status >= 400 or status == 0:
+                out["endpoints"][name] = {"not_measurable": f"HTTP {status} on {store}"}
+                print(f"  {store:8s} {name:8s}: not measurable (HTTP {status})")
                 continue
             if shutil.which("wrk"):
                 r = run_wrk(port, ps, seconds, clients, data)
                 if r["requests"] == 0 and seconds >= 10:  # slower than the window: measure the first waves instead
-                    drain(port, paths["lookup"][0])
+                    drain(port, probe)
                     r = {**run_wrk(port, ps, SLOW_SECONDS, clients, data, timeout=SLOW_SECONDS), "extended": True}
             else:
                 r = asyncio.run(_httpx_load(port, ps, seconds, clients))
-            r["rss_mb"] = tree_rss_mb(proc.pid)
-            last = name == [n for n in paths if only is None or n in only][-1]  # nothing to drain for after it
-            r["drain_s"] = 0.0 if last else drain(port, paths["lookup"][0])
+            r["rss_mb"] = tree_rss_mb(pid)
+            r["drain_s"] = 0.0 if name == todo[-1] else drain(port, probe)  # nothing to drain for after the last
             window = SLOW_SECONDS if r.get("extended") else 10
             if r["requests"] == 0:
                 r.update(p50_ms=None, p95_ms=None, p99_ms=None, not_measurable=f"no request completed within {window} s")
@@ -284,21 +294,11 @@ def measure(store: str, data: Path, paths: dict[str, list[str]], seconds: float,
             out["endpoints"][name] = r
             if r.get("not_measurable"):
                 print(f"  {store:8s} {name:8s}: not measurable ({r['not_measurable']}; drain {r['drain_s']} s)")
-                continue
-            print(f"  {store:8s} {name:8s}: p50 {r['p50_ms']:.1f} ms  p95 {r['p95_ms']:.1f}  p99 {r['p99_ms']:.1f}  "
-                  f"{r['req_s']:.0f} req/s  ({r['requests']} req, {r.get('errors_timeout', 0)} timeouts, RSS {r['rss_mb']} MB, drain {r['drain_s']} s)")
+            else:
+                print(f"  {store:8s} {name:8s}: p50 {r['p50_ms']:.1f} ms  p95 {r['p95_ms']:.1f}  p99 {r['p99_ms']:.1f}  "
+                      f"{r['req_s']:.0f} req/s  ({r['requests']} req, {r.get('errors_timeout', 0)} timeouts, "
+                      f"RSS {r['rss_mb']} MB, drain {r['drain_s']} s)")
         out["api_peak_rss_mb"] = peak
-    finally:
-        import signal
-
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)  # the session we started: supervisor and its workers
-            proc.wait(30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
     return out
 
 
