@@ -340,23 +340,19 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             rows, warnings = annex_rows_of_source(path)
             g = grid_scores(rows)
-            print()
-            print(_table(f"175/NQ-CP Phụ lục I from the {title} ({path.name}; ../shared/gold/175-NQ-CP-annex.json)", g))
+            print("\n" + _table(f"175/NQ-CP Phụ lục I from the {title} ({path.name}; ../shared/gold/175-NQ-CP-annex.json)", g))
             for w in warnings:
                 print("  warning:", w)
             if args.diff:
                 _print_diffs(g.values())
     ps = platform_scores()
-    print()
-    print(_table("Platform roles on corpus/ (tests/gold/platforms.json)", {"platform_roles": ps}))
+    print("\n" + _table("Platform roles on corpus/ (tests/gold/platforms.json)", {"platform_roles": ps}))
     if args.diff:
         _print_diffs([ps])
     h = header_scores()
-    print()
-    print(_table("Header fields (tests/gold/citations.json)", h))
+    print("\n" + _table("Header fields (tests/gold/citations.json)", h))
     lb = legal_base_scores()
-    print()
-    print(_table("Legal bases (tests/gold/citations.json)", {"legal_bases": lb}))
+    print("\n" + _table("Legal bases (tests/gold/citations.json)", {"legal_bases": lb}))
     if args.diff:
         _print_diffs([*h.values(), lb])
     return 0

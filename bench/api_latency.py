@@ -87,10 +87,6 @@ def sample_paths(d: Path, n: int = 2000, seed: int = 1) -> dict[str, list[str]]:
     picks = [rng.choice(rows) for _ in range(n)]
     with_bases = [r for r in picks if int(r[2]) > 0] or picks
     base = os.environ.get("CANCU_BASE", "http://127.0.0.1:8000").rstrip("/")
-
-    def iri(doc_id: str) -> str:
-        return DocId.parse(doc_id).iri(base)
-
     words = ["thu nghiem", "ke hoach", "du lieu mau", "nen tang", "quy che", "dao tao", "ngan sach", "gia lap",
              "chuyen doi so", "dich vu cong"]
     one = CC_ELI + "SELECT ?b ?t WHERE {{ <{}> eli:based_on ?b . OPTIONAL {{ ?b eli:title ?t }} }}"
@@ -103,7 +99,7 @@ def sample_paths(d: Path, n: int = 2000, seed: int = 1) -> dict[str, list[str]]:
         "platform": [],  # filled from /platforms once the server is up (listed_paths)
         "agency": [],  # filled from /agencies once the server is up (listed_paths)
         "search": [f"/search?q={q(rng.choice(words))}%20{rng.randint(1, 9)}" for _ in range(500)],
-        "sparql": [f"/sparql?query={q(one.format(iri(r[0])))}" for r in with_bases],
+        "sparql": [f"/sparql?query={q(one.format(DocId.parse(r[0]).iri(base)))}" for r in with_bases],
     }
 
 
