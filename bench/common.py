@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
 CORPUS = ROOT / "bench" / "corpus"  # git-ignored: generated corpora, RDF, stores
 SIZES = {"1k": 1000, "10k": 10_000, "100k": 100_000}
