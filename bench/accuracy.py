@@ -69,11 +69,22 @@ class Score:
         self.wrong += other.wrong
         self.diffs += other.diffs
 
-    def count(self, gold: Counter, got: Counter) -> None:
-        """Add a multiset comparison: items in both found, only in the gold missed, only got wrong."""
+    def count(self, gold: Counter, got: Counter) -> bool:
+        """Add a multiset comparison: items in both found, only in the gold missed, only got wrong; True if equal."""
         self.found += sum((gold & got).values())
         self.missed += sum((gold - got).values())
         self.wrong += sum((got - gold).values())
+        return gold == got
+
+    def judge(self, same: bool, gold: object, got: object) -> bool:
+        """Add one value: found when `same` (an empty gold counts nothing), else wrong if `got` is non-empty and
+        missed if `gold` is; returns `same`."""
+        if same:
+            self.found += bool(gold)
+        else:
+            self.wrong += bool(got)
+            self.missed += bool(gold)
+        return same
 
     @classmethod
     def total(cls, scores: Iterable["Score"]) -> "Score":
@@ -108,11 +119,7 @@ def annex_scores(rows: list[AnnexRow] | None = None, gold_path: Path | None = No
                 scores["stt"].missed += 1
                 scores["stt"].diffs.append(f"MISSED row {where}")
                 for f in ANNEX_FIELDS[1:]:
-                    gv = g.get(f)
-                    if isinstance(gv, list):
-                        scores[f].missed += len(gv)
-                    elif gv:
-                        scores[f].missed += 1
+                    scores[f].missed += _items(g.get(f))
                 continue
             scores["stt"].found += 1
             for f in ANNEX_FIELDS[1:]:
@@ -123,18 +130,12 @@ def annex_scores(rows: list[AnnexRow] | None = None, gold_path: Path | None = No
                 s = scores[f]
                 if isinstance(gv, list):
                     gc, pc = Counter(squash(x) for x in gv), Counter(squash(x) for x in (pv or []))
-                    s.count(gc, pc)
-                    if gc != pc:
+                    if not s.count(gc, pc):
                         s.diffs.append(f"{f} {where}: gold {sorted(gc)} got {sorted(pc)}")
                 else:
                     gs, ps = squash(gv), squash(pv or "")
-                    if gs == ps:
-                        s.found += 1
-                    else:
-                        if ps:
-                            s.wrong += 1
-                        if gs:
-                            s.missed += 1
+                    s.found += gs == ps == ""  # an empty cell read as empty counts as found here
+                    if not s.judge(gs == ps, gs, ps):
                         s.diffs.append(f"{f} {where}: gold {gs[-80:]!r} got {ps[-80:]!r}")
     for key, p in pred.items():
         if key not in seen:
@@ -142,6 +143,11 @@ def annex_scores(rows: list[AnnexRow] | None = None, gold_path: Path | None = No
             scores["stt"].diffs.append(f"EXTRA row {key[0]} {key[1]} (lines {p.lines})")
     scores["overall"] = Score.total(scores.values())
     return scores
+
+
+def _items(value: Any) -> int:
+    """How many gold items a value holds: a list's length, else 1 if non-empty."""
+    return len(value) if isinstance(value, list) else int(bool(value))
 
 
 # --- 175/NQ-CP Phụ lục I (rows and cells against the hand-made reading of the PDF) -------------
@@ -183,7 +189,7 @@ def grid_scores(rows: list[AnnexRow], gold_path: Path | None = None) -> dict[str
             scores["rows"].missed += 1
             scores["rows"].diffs.append(f"MISSED row {where}")
             for f, gv in gold_cells.items():
-                scores[f].missed += len(gv) if isinstance(gv, list) else int(bool(gv))
+                scores[f].missed += _items(gv)
             continue
         pool.remove(p)
         scores["rows"].found += 1
@@ -191,13 +197,10 @@ def grid_scores(rows: list[AnnexRow], gold_path: Path | None = None) -> dict[str
         for f, gv in gold_cells.items():
             s, pv = scores[f], got[f]
             if isinstance(gv, list):
-                s.count(Counter(squash(x) for x in gv), Counter(squash(x) for x in pv))
-            elif squash(gv) == squash(pv):
-                s.found += int(bool(gv))
+                same = s.count(Counter(map(squash, gv)), Counter(map(squash, pv)))
             else:
-                s.wrong += int(bool(pv))
-                s.missed += int(bool(gv))
-            if (Counter(map(squash, gv)) != Counter(map(squash, pv))) if isinstance(gv, list) else squash(gv) != squash(pv):
+                same = s.judge(squash(gv) == squash(pv), gv, pv)
+            if not same:
                 s.diffs.append(f"{f} {where}: gold {gv!r} got {pv!r}")
     for p in pool:
         scores["rows"].wrong += 1
@@ -262,13 +265,17 @@ def _gold_ref_key(g: str) -> str:
     return _norm_number(g)
 
 
-def header_scores(docs: list[Any] | None = None) -> dict[str, Score]:
-    """Per-field header scores against gold/citations.json."""
+def _citations_gold(docs: list[Any] | None) -> tuple[list[dict[str, Any]], list[Any]]:
+    """tests/gold/citations.json, and `docs` or else the documents it names, parsed."""
     from ingest.pipeline import parse_path
 
     gold = json.loads((GOLD / "citations.json").read_text(encoding="utf-8"))
-    if docs is None:
-        docs = [parse_path(str(ROOT / g["file"])) for g in gold]
+    return gold, docs if docs is not None else [parse_path(str(ROOT / g["file"])) for g in gold]
+
+
+def header_scores(docs: list[Any] | None = None) -> dict[str, Score]:
+    """Per-field header scores against gold/citations.json."""
+    gold, docs = _citations_gold(docs)
     scores = {f: Score() for f in HEADER_FIELDS}
     for g, d in zip(gold, docs):
         for f in HEADER_FIELDS:
@@ -282,14 +289,7 @@ def header_scores(docs: list[Any] | None = None) -> dict[str, Score]:
                 same = _norm_number(gv) == _norm_number(pv)
             else:
                 same = fold(gv or "") == fold(pv or "")
-            if same:
-                if gv:
-                    s.found += 1
-            else:
-                if pv:
-                    s.wrong += 1
-                if gv:
-                    s.missed += 1
+            if not s.judge(same, gv, pv):
                 s.diffs.append(f"{f} {g['doc']}: gold {gv!r} got {pv!r}")
     scores["overall"] = Score.total(scores.values())
     return scores
@@ -297,11 +297,7 @@ def header_scores(docs: list[Any] | None = None) -> dict[str, Score]:
 
 def legal_base_scores(docs: list[Any] | None = None) -> Score:
     """Legal bases against the gold: by canonical number, or law title + year."""
-    from ingest.pipeline import parse_path
-
-    gold = json.loads((GOLD / "citations.json").read_text(encoding="utf-8"))
-    if docs is None:
-        docs = [parse_path(str(ROOT / g["file"])) for g in gold]
+    gold, docs = _citations_gold(docs)
     s = Score()
     for g, d in zip(gold, docs):
         gk = Counter(_gold_ref_key(x) for x in g.get("legal_bases", []))
@@ -344,23 +340,19 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             rows, warnings = annex_rows_of_source(path)
             g = grid_scores(rows)
-            print()
-            print(_table(f"175/NQ-CP Phụ lục I from the {title} ({path.name}; ../shared/gold/175-NQ-CP-annex.json)", g))
+            print("\n" + _table(f"175/NQ-CP Phụ lục I from the {title} ({path.name}; ../shared/gold/175-NQ-CP-annex.json)", g))
             for w in warnings:
                 print("  warning:", w)
             if args.diff:
                 _print_diffs(g.values())
     ps = platform_scores()
-    print()
-    print(_table("Platform roles on corpus/ (tests/gold/platforms.json)", {"platform_roles": ps}))
+    print("\n" + _table("Platform roles on corpus/ (tests/gold/platforms.json)", {"platform_roles": ps}))
     if args.diff:
         _print_diffs([ps])
     h = header_scores()
-    print()
-    print(_table("Header fields (tests/gold/citations.json)", h))
+    print("\n" + _table("Header fields (tests/gold/citations.json)", h))
     lb = legal_base_scores()
-    print()
-    print(_table("Legal bases (tests/gold/citations.json)", {"legal_bases": lb}))
+    print("\n" + _table("Legal bases (tests/gold/citations.json)", {"legal_bases": lb}))
     if args.diff:
         _print_diffs([*h.values(), lb])
     return 0

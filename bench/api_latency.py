@@ -29,15 +29,19 @@ import json
 import os
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.parse
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from bench.common import ROOT, SIZES, corpus_dir, machine, read_result, tree_rss_mb, write_result
+from bench.store_load import load_oxigraph, loaded_neo4j, with_neo4j
+from bench.synth import ensure, rdf_files
 
 TARGETS = {"lookup_p99_ms": 50, "chain3_p99_ms": 200, "api_rss_mb": 2048}
 SLOW_SECONDS = 60  # an endpoint none of whose requests finish in the window is measured again over this long
@@ -83,10 +87,6 @@ def sample_paths(d: Path, n: int = 2000, seed: int = 1) -> dict[str, list[str]]:
     picks = [rng.choice(rows) for _ in range(n)]
     with_bases = [r for r in picks if int(r[2]) > 0] or picks
     base = os.environ.get("CANCU_BASE", "http://127.0.0.1:8000").rstrip("/")
-
-    def iri(doc_id: str) -> str:
-        return DocId.parse(doc_id).iri(base)
-
     words = ["thu nghiem", "ke hoach", "du lieu mau", "nen tang", "quy che", "dao tao", "ngan sach", "gia lap",
              "chuyen doi so", "dich vu cong"]
     one = CC_ELI + "SELECT ?b ?t WHERE {{ <{}> eli:based_on ?b . OPTIONAL {{ ?b eli:title ?t }} }}"
@@ -99,7 +99,7 @@ def sample_paths(d: Path, n: int = 2000, seed: int = 1) -> dict[str, list[str]]:
         "platform": [],  # filled from /platforms once the server is up (listed_paths)
         "agency": [],  # filled from /agencies once the server is up (listed_paths)
         "search": [f"/search?q={q(rng.choice(words))}%20{rng.randint(1, 9)}" for _ in range(500)],
-        "sparql": [f"/sparql?query={q(one.format(iri(r[0])))}" for r in with_bases],
+        "sparql": [f"/sparql?query={q(one.format(DocId.parse(r[0]).iri(base)))}" for r in with_bases],
     }
 
 
@@ -114,28 +114,36 @@ def listed_paths(port: int, route: str, n: int = 500, seed: int = 2) -> list[str
     return [f"/{route}/{rng.choice(ids)}" for _ in range(n)] if ids else []
 
 
-def start_api(store: str, data: Path, port: int, env_extra: dict[str, str], workers: int = 1) -> subprocess.Popen:
-    """`cancu serve --workers N` over the store; waits for /health."""
+@contextmanager
+def serving(store: str, data: Path, env_extra: dict[str, str], workers: int = 1) -> Iterator[tuple[int, int]]:
+    """`cancu serve --workers N` over the store on a free port, once /health answers: (pid, port); then the whole
+    session it started (supervisor and workers) is stopped."""
+    import httpx
+
+    port, log = free_port(), data / f"api-{store}-w{workers}.log"
     env = {**os.environ, "CANCU_DATA": str(data), "CANCU_STORE": store, **env_extra}
     cmd = [sys.executable, "-m", "cancu.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--store", store,
            "--workers", str(workers)]
-    log = open(data / f"api-{store}-w{workers}.log", "wb")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    import httpx
-
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < 120:
-        if proc.poll() is not None:
-            raise RuntimeError(f"API exited ({proc.returncode}); see {data / f'api-{store}-w{workers}.log'}")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        t0 = time.monotonic()
+        while proc.poll() is None:
+            if time.monotonic() - t0 > 120:
+                raise RuntimeError("API did not answer /health within 120 s")
+            with suppress(httpx.HTTPError):
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=60).status_code < 500:
+                    break
+            time.sleep(0.5)
+        else:
+            raise RuntimeError(f"API exited ({proc.returncode}); see {log}")
+        yield proc.pid, port
+    finally:
         try:
-            r = httpx.get(f"http://127.0.0.1:{port}/health", timeout=60)
-            if r.status_code < 500:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    proc.terminate()
-    raise RuntimeError("API did not answer /health within 120 s")
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
 
 
 def warm(port: int, paths: dict[str, list[str]]) -> dict[str, Any]:
@@ -169,12 +177,11 @@ def drain(port: int, probe: str = "/health", limit: float = 180) -> float:
         t1 = time.monotonic()
         try:
             httpx.get(f"http://127.0.0.1:{port}{probe}", timeout=limit)
-            fast = fast + 1 if time.monotonic() - t1 < 0.5 else 0
-            if fast >= 2:
-                break
-            continue
         except httpx.HTTPError:
-            pass
+            continue
+        fast = fast + 1 if time.monotonic() - t1 < 0.5 else 0
+        if fast >= 2:
+            break
     return round(time.monotonic() - t0, 1)
 
 
@@ -234,11 +241,9 @@ def measure(store: str, data: Path, paths: dict[str, list[str]], seconds: float,
             only: tuple[str, ...] | None = None) -> dict[str, Any]:
     """Start the API over `store` with `workers` processes, load each endpoint (or those `only` names) for
     `seconds`, stop it."""
-    port = free_port()
-    proc = start_api(store, data, port, env_extra or {}, workers)
     out: dict[str, Any] = {"store": store, "workers": workers, "clients": clients, "seconds_per_endpoint": seconds,
                            "endpoints": {}}
-    try:
+    with serving(store, data, env_extra or {}, workers) as (pid, port):
         listed = {"platform": listed_paths(port, "platforms"),
                   "agency": listed_paths(port, "agencies") or ["/agencies/none"]}  # last: slowest
         if not listed["platform"]:
@@ -249,30 +254,32 @@ def measure(store: str, data: Path, paths: dict[str, list[str]], seconds: float,
         # would share the cores with whatever is measured after them
         paths = {**{k: v for k, v in paths.items() if k not in ("platform", "agency", "sparql")}, **listed,
                  "sparql": paths["sparql"]}
-        out["warm"] = warm(port, {k: v for k, v in paths.items() if k != "sparql"})
+        warmed = {k: v for k, v in paths.items() if k != "sparql"}
+        out["warm"] = warm(port, warmed)
         for _ in range(workers * 4):  # every worker opens its store and index before the clock starts
-            warm(port, {k: v for k, v in paths.items() if k != "sparql"})
-        out["rss_after_warm_mb"] = tree_rss_mb(proc.pid)
+            warm(port, warmed)
+        out["rss_after_warm_mb"] = tree_rss_mb(pid)
         peak = out["rss_after_warm_mb"] or 0
-        for name, ps in paths.items():
-            if only is not None and name not in only:
-                continue
+        todo = [n for n in paths if only is None or n in only]
+        probe = paths["lookup"][0]
+        for name in todo:
+            ps = paths[name]
             if name not in out["warm"]:  # SPARQL, warmed only now
                 out["warm"].update(warm(port, {name: ps}))
-            if out["warm"][name]["status"] >= 400 or out["warm"][name]["status"] == 0:
-                out["endpoints"][name] = {"not_measurable": f"HTTP {out['warm'][name]['status']} on {store}"}
-                print(f"  {store:8s} {name:8s}: not measurable (HTTP {out['warm'][name]['status']})")
+            status = out["warm"][name]["status"]
+            if status >= 400 or status == 0:
+                out["endpoints"][name] = {"not_measurable": f"HTTP {status} on {store}"}
+                print(f"  {store:8s} {name:8s}: not measurable (HTTP {status})")
                 continue
             if shutil.which("wrk"):
                 r = run_wrk(port, ps, seconds, clients, data)
                 if r["requests"] == 0 and seconds >= 10:  # slower than the window: measure the first waves instead
-                    drain(port, paths["lookup"][0])
+                    drain(port, probe)
                     r = {**run_wrk(port, ps, SLOW_SECONDS, clients, data, timeout=SLOW_SECONDS), "extended": True}
             else:
                 r = asyncio.run(_httpx_load(port, ps, seconds, clients))
-            r["rss_mb"] = tree_rss_mb(proc.pid)
-            last = name == [n for n in paths if only is None or n in only][-1]  # nothing to drain for after it
-            r["drain_s"] = 0.0 if last else drain(port, paths["lookup"][0])
+            r["rss_mb"] = tree_rss_mb(pid)
+            r["drain_s"] = 0.0 if name == todo[-1] else drain(port, probe)  # nothing to drain for after the last
             window = SLOW_SECONDS if r.get("extended") else 10
             if r["requests"] == 0:
                 r.update(p50_ms=None, p95_ms=None, p99_ms=None, not_measurable=f"no request completed within {window} s")
@@ -283,21 +290,11 @@ def measure(store: str, data: Path, paths: dict[str, list[str]], seconds: float,
             out["endpoints"][name] = r
             if r.get("not_measurable"):
                 print(f"  {store:8s} {name:8s}: not measurable ({r['not_measurable']}; drain {r['drain_s']} s)")
-                continue
-            print(f"  {store:8s} {name:8s}: p50 {r['p50_ms']:.1f} ms  p95 {r['p95_ms']:.1f}  p99 {r['p99_ms']:.1f}  "
-                  f"{r['req_s']:.0f} req/s  ({r['requests']} req, {r.get('errors_timeout', 0)} timeouts, RSS {r['rss_mb']} MB, drain {r['drain_s']} s)")
+            else:
+                print(f"  {store:8s} {name:8s}: p50 {r['p50_ms']:.1f} ms  p95 {r['p95_ms']:.1f}  p99 {r['p99_ms']:.1f}  "
+                      f"{r['req_s']:.0f} req/s  ({r['requests']} req, {r.get('errors_timeout', 0)} timeouts, "
+                      f"RSS {r['rss_mb']} MB, drain {r['drain_s']} s)")
         out["api_peak_rss_mb"] = peak
-    finally:
-        import signal
-
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)  # the session we started: supervisor and its workers
-            proc.wait(30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
     return out
 
 
@@ -319,9 +316,6 @@ def run(size: str = "10k", stores: tuple[str, ...] = ("oxigraph",), seconds: flo
         write_result(f"api_latency_{size}", out)
         return out
     if not (d / "oxigraph").exists() or not (d / "search.sqlite").exists():
-        from bench.store_load import load_oxigraph
-        from bench.synth import ensure
-
         ensure(d, SIZES[size])
         load_oxigraph(d, d / "oxigraph")
     paths = sample_paths(d)
@@ -340,22 +334,15 @@ def run(size: str = "10k", stores: tuple[str, ...] = ("oxigraph",), seconds: flo
                                                                     {"CANCU_PAGE_CACHE_MB": "0"}, w, ENTITY_PAGES)
                 write_result(f"api_latency_{size}", out)
         else:
-            from bench.store_load import _rdf_files, loaded_neo4j, neo4j_server
-
-            srv = neo4j_server()
             kept = loaded_neo4j(d)  # the database bench.store_load's own load left, if it is this corpus
-            data = kept or d / "neo4j-api"
-            if not kept:
-                shutil.rmtree(data, ignore_errors=True)
-            state = d / f"{data.name}.state.json"
-            info = srv.start(state, 180.0, data)
-            try:
+
+            def serve(info: dict, _data: Path) -> dict[str, Any]:
                 from graph.neo4j_store import Neo4jStore
                 from graph.search_index import build_index
 
                 st = Neo4jStore(info["uri"], info["user"], info["password"])
                 if not kept:
-                    for f in _rdf_files(d):
+                    for f in rdf_files(d):
                         st.load(f)
                 t0 = time.perf_counter()  # what `cancu load` does after a load: the index the API opens
                 index = build_index(st, d / "search-neo4j.sqlite")
@@ -366,11 +353,11 @@ def run(size: str = "10k", stores: tuple[str, ...] = ("oxigraph",), seconds: flo
                 st.close()
                 env = {"NEO4J_URI": info["uri"], "NEO4J_USER": info["user"], "NEO4J_PASSWORD": info["password"]}
                 for w in workers:
-                    out["results"][_key(store, w)] = measure(store, d, paths, seconds, clients, env, w)
+                    out["results"][_key("neo4j", w)] = measure("neo4j", d, paths, seconds, clients, env, w)
                     write_result(f"api_latency_{size}", out)
-            finally:
-                srv.stop(state, quiet=True)
-                shutil.rmtree(data, ignore_errors=True)
+                return out
+
+            with_neo4j(serve, kept or d / "neo4j-api", fresh=not kept)
         write_result(f"api_latency_{size}", out)
     return out
 

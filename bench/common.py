@@ -7,13 +7,12 @@ import json
 import os
 import platform
 import resource
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
 CORPUS = ROOT / "bench" / "corpus"  # git-ignored: generated corpora, RDF, stores
 SIZES = {"1k": 1000, "10k": 10_000, "100k": 100_000}
@@ -29,13 +28,7 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    ram = 0
-    try:
-        import psutil
-
-        ram = psutil.virtual_memory().total
-    except ImportError:
-        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     return {"cores": os.cpu_count(), "ram_gb": round(ram / 2**30, 1), "cpu": cpu,
             "python": platform.python_version(), "platform": platform.platform(),
             "date": dt.datetime.now().isoformat(timespec="seconds")}
@@ -88,3 +81,10 @@ def tree_rss_mb(pid: int) -> float | None:
 
 def corpus_dir(size: str) -> Path:
     return CORPUS / f"s{size}"
+
+
+def in_child(func: str, *args: object, timeout: float | None = None) -> None:
+    """Call `module.func(*args)` (as strings) in a fresh interpreter, so that its peak RSS (getrusage) is its own."""
+    module, name = func.rsplit(".", 1)
+    code = f"import sys; from {module} import {name}; {name}(*sys.argv[1:])"
+    subprocess.run([sys.executable, "-c", code, *map(str, args)], cwd=ROOT, check=True, timeout=timeout)

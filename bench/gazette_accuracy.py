@@ -22,17 +22,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from cancu.numbers import find_numbers  # noqa: E402
-from cancu.text import fold, slug  # noqa: E402
-from ingest.pipeline import parse_path  # noqa: E402
-from ingest.readers import ReadError  # noqa: E402
+from bench.common import RESULTS, ROOT
+from cancu.numbers import find_numbers
+from cancu.text import fold, slug
+from ingest.pipeline import parse_path
+from ingest.readers import ReadError
 
 DEFAULT_DIR = ROOT.parent / "shared" / "gazette"
-RESULTS = ROOT / "bench" / "results"
 # The metadata's `loai` -> the type cancu should give (None: the metadata does not say)
 LOAI = {"Thông tư": "Thông tư", "VB HN": "Văn bản hợp nhất", "Nghị định": "Nghị định", "NQ": "Nghị quyết",
         "Nghị quyết": "Nghị quyết", "QĐ": "Quyết định", "Quyết định": "Quyết định", "Luật": "Luật",
@@ -247,16 +243,10 @@ def summary(by_type: dict[str, TypeScore], mb_s: float) -> dict[str, Any]:
         rows[name] = {"files": s.files, "parsed": s.parsed, "tracebacks": s.tracebacks,
                       "number": s.number, "type": s.type, "year": s.year, "date_found": s.date,
                       "with_can_cu": s.with_can_cu, "with_legal_bases": s.with_bases, "legal_bases": s.legal_bases}
-        total.files += s.files
-        total.parsed += s.parsed
-        total.tracebacks += s.tracebacks
-        total.date += s.date
-        total.with_can_cu += s.with_can_cu
-        total.with_bases += s.with_bases
-        total.legal_bases += s.legal_bases
+        for f in ("files", "parsed", "tracebacks", "date", "with_can_cu", "with_bases", "legal_bases"):
+            setattr(total, f, getattr(total, f) + getattr(s, f))
         for f in ("number", "type", "year"):
-            getattr(total, f)[0] += getattr(s, f)[0]
-            getattr(total, f)[1] += getattr(s, f)[1]
+            setattr(total, f, [a + b for a, b in zip(getattr(total, f), getattr(s, f))])
     return {"by_type": rows, "total": {
         "files": total.files, "parsed": total.parsed / total.files if total.files else 0.0,
         "number": _ratio(total.number), "type": _ratio(total.type), "year": _ratio(total.year),

@@ -18,18 +18,14 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, SIZES, corpus_dir, dir_size, peak_rss_mb, write_result
-
-
-def _files(corpus: Path) -> list[Path]:
-    return sorted((corpus / "rdf").glob("part-*.nq")) + [corpus / "rdf" / "gazetteer.nq"]
+from bench.common import SIZES, corpus_dir, dir_size, in_child, peak_rss_mb, write_result
+from bench.synth import ensure, rdf_files
 
 
 def _phase(name: str, corpus: str, work: str, out: str) -> None:
@@ -38,7 +34,7 @@ def _phase(name: str, corpus: str, work: str, out: str) -> None:
     from graph.oxigraph_store import OxigraphStore
     from graph.reresolve import State, commit, describe, load_files, resolve_files
 
-    files = _files(Path(corpus))
+    files = rdf_files(Path(corpus))
     w = Path(work)
     t0 = time.perf_counter()
     res: dict[str, Any] = {"phase": name}
@@ -85,21 +81,18 @@ def _phase(name: str, corpus: str, work: str, out: str) -> None:
 
 def _child(name: str, corpus: Path, work: Path) -> dict[str, Any]:
     out = work / f"{name}.json"
-    code = "import sys; from bench.identity_catalogue import _phase; _phase(*sys.argv[1:])"
-    subprocess.run([sys.executable, "-c", code, name, str(corpus), str(work), str(out)], cwd=ROOT, check=True)
+    in_child("bench.identity_catalogue._phase", name, corpus, work, out)
     res = json.loads(out.read_text())
     print(f"  {name}: {res}", flush=True)
     return res
 
 
 def run(size: str, corpus: Path | None = None) -> dict[str, Any]:
-    from bench.synth import ensure
-
     corpus = corpus or corpus_dir(size)
     info = ensure(corpus, SIZES[size]) if corpus == corpus_dir(size) else json.loads((corpus / "manifest.json").read_text())
     work = Path(tempfile.mkdtemp(prefix="cancu-bench-catalogue-"))
     try:
-        res: dict[str, Any] = {"size": size, "documents": info.get("n"), "files": len(_files(corpus))}
+        res: dict[str, Any] = {"size": size, "documents": info.get("n"), "files": len(rdf_files(corpus))}
         for name in ("catalogue", "plain", "resolved", "incremental_plain", "incremental_resolved"):
             res[name] = _child(name, corpus, work)
         res["plain"]["disk_mb"] = round(dir_size(work / "plain") / 1e6, 1)

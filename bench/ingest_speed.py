@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import ROOT, SIZES, corpus_dir, machine, write_result
+from bench.synth import ensure, text_files
 
 TARGET_MB_S_PER_CORE = 2.0
 TARGET_PDF_MB_S_PER_CORE = 5.0
@@ -83,8 +84,6 @@ def load_texts(kind: str, size: str, limit_mb: float) -> list[tuple[str, str]]:
                 out.append(t)
                 total += len(t[0].encode("utf-8"))
         return out
-    from bench.synth import ensure, text_files
-
     d = corpus_dir(size)
     ensure(d, SIZES[size], rdf=False)
     for f in text_files(d):
@@ -135,49 +134,36 @@ def profile(texts: list[tuple[str, str]], seconds: float) -> dict[str, Any]:
     pr.disable()
     st = pstats.Stats(pr)
     total = sum(v[2] for v in st.stats.values())  # own time summed = wall in profiled code
-    rows = []
-    for (file, line, fn), (cc, nc, tt, ct, _) in st.stats.items():
-        rows.append({"function": f"{Path(file).name}:{line}({fn})", "file": file, "calls": nc,
-                     "own_s": round(tt, 3), "cum_s": round(ct, 3)})
-    by_own = sorted(rows, key=lambda r: -r["own_s"])[:15]
-    by_cum = sorted(rows, key=lambda r: -r["cum_s"])[:15]
-    share: dict[str, float] = {}
+    rows = [{"function": f"{Path(file).name}:{line}({fn})", "file": file, "calls": nc, "own_s": round(tt, 3),
+             "cum_s": round(ct, 3)} for (file, line, fn), (_, nc, tt, ct, _) in st.stats.items()]
     groups = {"names (spaCy PhraseMatcher + regex)": ("ingest/names.py", "spacy/", "thinc/"),
               "to_rdf (quads)": ("ingest/to_rdf.py", "pyoxigraph", "rdflib/namespace"),
               "header": ("ingest/header.py",), "citations + resolve": ("ingest/citations.py", "ingest/resolve.py"),
               "numbers": ("cancu/numbers.py",), "tables": ("ingest/tables.py",), "structure": ("ingest/structure.py",),
               "roles": ("ingest/roles.py",), "text fold/nfc": ("cancu/text.py",), "iri": ("cancu/iri.py",)}
-    # cumulative time of the top-level entry points of each stage (more telling than own time)
-    stage = {"parse_text total": "pipeline.py", "names.find_mentions": "find_mentions",
-             "roles.find_roles": "find_roles", "tables.parse_annexes": "parse_annexes",
-             "header.parse_header": "parse_header", "document_quads": "document_quads",
-             "citations (preamble_refs+body_refs)": ("preamble_refs", "body_refs")}
-    stages: dict[str, float] = {}
-    for name, key in stage.items():
-        keys = key if isinstance(key, tuple) else (key,)
-        v = 0.0
-        for (file, line, fn), (_, _, tt, ct, _) in st.stats.items():
-            if name == "parse_text total":
-                if fn == "parse_text" and file.endswith("pipeline.py"):
-                    v += ct
-            elif fn in keys and "ingest" in file:
-                v += ct
-        stages[name] = round(v, 3)
+    share: dict[str, float] = {}
     for r in rows:
-        for g, pats in groups.items():
-            if any(p in r["file"] for p in pats):
-                share[g] = share.get(g, 0) + r["own_s"]
-                break
+        if g := next((g for g, pats in groups.items() if any(p in r["file"] for p in pats)), None):
+            share[g] = share.get(g, 0) + r["own_s"]
+    # cumulative time of the top-level entry points of each stage (more telling than own time)
+    stage = {"parse_text total": ("parse_text",), "names.find_mentions": ("find_mentions",),
+             "roles.find_roles": ("find_roles",), "tables.parse_annexes": ("parse_annexes",),
+             "header.parse_header": ("parse_header",), "document_quads": ("document_quads",),
+             "citations (preamble_refs+body_refs)": ("preamble_refs", "body_refs")}
+    stages = {name: round(sum(ct for (file, _, fn), (*_, ct, _) in st.stats.items() if fn in fns and "ingest" in file), 3)
+              for name, fns in stage.items()}
+
+    def top(key: str) -> list[dict[str, Any]]:
+        return [{k: v for k, v in r.items() if k != "file"} for r in sorted(rows, key=lambda r: -r[key])[:15]]
+
     buf = io.StringIO()
     pstats.Stats(pr, stream=buf).sort_stats("tottime").print_stats(15)
-    return {"profiled_seconds": round(total, 2), "top15_own": [{k: v for k, v in r.items() if k != "file"} for r in by_own],
-            "top15_cumulative": [{k: v for k, v in r.items() if k != "file"} for r in by_cum],
+    return {"profiled_seconds": round(total, 2), "top15_own": top("own_s"), "top15_cumulative": top("cum_s"),
             "own_time_share": {k: round(v / total, 3) for k, v in sorted(share.items(), key=lambda kv: -kv[1])},
             "stage_cumulative_s": stages, "pstats_text": buf.getvalue()}
 
 
-def run(size: str = "1k", limit_mb: float = 40, seconds: float = 60, do_profile: bool = True,
-        name: str | None = None) -> dict[str, Any]:
+def run(size: str = "1k", limit_mb: float = 40, seconds: float = 60, do_profile: bool = True) -> dict[str, Any]:
     """All measurements; writes bench/results/ingest_speed[_<size>].json and returns the dict."""
     cores = os.cpu_count() or 1
     out: dict[str, Any] = {"size": size, "target_mb_s_per_core": TARGET_MB_S_PER_CORE, "runs": {}}
@@ -197,7 +183,7 @@ def run(size: str = "1k", limit_mb: float = 40, seconds: float = 60, do_profile:
             print("  own-time share:", prof["own_time_share"])
     best = out["runs"]["real"]["one_core"]["mb_s_per_core"]
     out["met"] = best >= TARGET_MB_S_PER_CORE
-    write_result(name or ("ingest_speed" if size == "1k" else f"ingest_speed_{size}"), out)
+    write_result("ingest_speed" if size == "1k" else f"ingest_speed_{size}", out)
     return out
 
 
@@ -285,7 +271,7 @@ def _pdf_memory(reader: str, path: Path) -> dict[str, Any]:
             "rss_mb_per_pdf_mb": round(grown / mb, 1)}
 
 
-def run_pdf(seconds: float = 120, name: str = "pdf_ingest_speed") -> dict[str, Any] | None:
+def run_pdf(seconds: float = 120) -> dict[str, Any] | None:
     """PDF ingest on the gazette, pypdfium2 vs pdfminer.six, one core; None when ../shared is absent."""
     files = sorted(GAZETTE_PDFS.rglob("*.pdf"))
     if not files:
@@ -317,7 +303,7 @@ def run_pdf(seconds: float = 120, name: str = "pdf_ingest_speed") -> dict[str, A
     out["met"] = out["runs"]["pypdfium2_all"]["full_mb_per_cpu_s"] >= TARGET_PDF_MB_S_PER_CORE
     print(f"speedup on the same files (CPU time): text x{out['speedup_text']}, full ingest x{out['speedup_full']}; "
           f"target {TARGET_PDF_MB_S_PER_CORE} MB/s per core (full ingest per CPU second) met: {out['met']}")
-    write_result(name, out)
+    write_result("pdf_ingest_speed", out)
     return out
 
 

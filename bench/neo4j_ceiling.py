@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import SIZES, corpus_dir, machine, write_result
-from bench.store_load import _rdf_files, load_ours, load_ours_import, load_peer, with_fresh_neo4j
+from bench.store_load import load_ours, load_ours_import, load_peer, with_neo4j
+from bench.synth import ensure, rdf_files
 
 
 def _prepared(files: list[Path], tx_quads: int = 50_000) -> tuple[list[Any], int]:
@@ -95,15 +96,13 @@ def _ceiling(chunks: list[Any], quads: int, writers: int, data: Path) -> dict[st
         return {"writers": writers, "quads": quads, "seconds": round(dt, 2), "triples_s": round(quads / dt),
                 "errors": errors[:3]}
 
-    return with_fresh_neo4j(work, data)
+    return with_neo4j(work, data)
 
 
 def run(size: str, writers: list[int], peer_seconds: float) -> dict[str, Any]:
-    from bench.synth import ensure
-
     d = corpus_dir(size)
     ensure(d, SIZES[size])
-    files = _rdf_files(d)
+    files = rdf_files(d)
     work = d / "neo4j-ceiling"
     chunks, quads = _prepared(files)
     out: dict[str, Any] = {"machine": machine(), "size": size, "quads": quads,

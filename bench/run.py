@@ -50,11 +50,6 @@ def _num(x: float | None, unit: str = "") -> str:
     return f"{s} {unit}".strip()
 
 
-def _limits() -> dict[str, str]:
-    path = RESULTS / "limits.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-
-
 def _largest(prefix: str, pred: Any = bool) -> tuple[str | None, dict]:
     """The largest size whose result `prefix_<size>` exists and satisfies pred."""
     for s in reversed(SIZE_ORDER):
@@ -217,24 +212,22 @@ def summary() -> str:
         for ep, name, target in ENDPOINTS:
             if key_store.endswith(RENDERED) and ep not in res["endpoints"]:
                 continue  # that run measured the entity pages only
-            p99 = _ep(api, key_store, ep, "p99_ms")
-            tgt = f"p99 ≤ {target} ms" if target else ""
+            e = res["endpoints"].get(ep) or {}
+            p99, tgt = e.get("p99_ms"), f"p99 ≤ {target} ms" if target else ""
             if p99 is None:
-                why = (res["endpoints"].get(ep) or {}).get("not_measurable", "not run")
+                why = e.get("not_measurable", "not run")
                 why = why.replace("HTTP 0", "first request > 30 s").replace("HTTP 501", "no such endpoint on this store (501)")
                 add(f"{ep}" if target else "", f"{label}: {name} p99 @ {c} clients ({asz})", f"not measurable: {why}", tgt,
                     "**no**" if target else "")
                 continue
-            p50, p95, rps = (_ep(api, key_store, ep, f) for f in ("p50_ms", "p95_ms", "req_s"))
-            tmo = _ep(api, key_store, ep, "errors_timeout") or 0
-            slow = " (no request finished in the window: measured over 60 s)" if _ep(api, key_store, ep, "extended") else ""
+            tmo = e.get("errors_timeout") or 0
+            slow = " (no request finished in the window: measured over 60 s)" if e.get("extended") else ""
             add(ep if target else "", f"{label}: {name} p50/p95/p99 @ {c} clients ({asz}){slow}",
-                f"{p50:,.1f} / {p95:,.1f} / {p99:,.1f} ms, {rps:,.0f} req/s" + (f", {tmo} timeouts" if tmo else ""),
-                tgt, _met(p99, target, False) if target else "")
+                f"{e['p50_ms']:,.1f} / {e['p95_ms']:,.1f} / {p99:,.1f} ms, {e['req_s']:,.0f} req/s"
+                + (f", {tmo} timeouts" if tmo else ""), tgt, _met(p99, target, False) if target else "")
         rss = res.get("api_peak_rss_mb")
-        if key_store.endswith(RENDERED):
-            continue
-        add("api_rss", f"{label}: API peak RSS, whole process tree ({asz})", _num(rss, "MB"), "≤ 2 GB", _met(rss, 2048, False))
+        if not key_store.endswith(RENDERED):
+            add("api_rss", f"{label}: API peak RSS, whole process tree ({asz})", _num(rss, "MB"), "≤ 2 GB", _met(rss, 2048, False))
     out = lines + ["| figure | value | target | met? |", "|---|---|---|---|"]
     out += [f"| {b} | {c} | {d} | {e} |" for _, b, c, d, e in rows]
     out += _before_after()
@@ -279,19 +272,16 @@ def summary() -> str:
     if missing:
         out += ["", f"Not measured in this run: {', '.join(missing)} documents."]
 
-    # what limits each unmet target
-    lim = _limits()
-    unmet = [(k, b) for k, b, _, _, e in rows if e == "**no**"]
+    # what limits each unmet target (the first figure of each key)
+    lim = json.loads(path.read_text(encoding="utf-8")) if (path := RESULTS / "limits.json").exists() else {}
+    unmet: dict[str, str] = {}
+    for k, b, _, _, e in rows:
+        if e == "**no**":
+            unmet.setdefault(k, b)
     if unmet or lim.get("_notes"):
         out += ["", "Unmet targets and what limits them:", ""]
-        seen: set[str] = set()
-        for k, fig in unmet:
-            if k in seen:
-                continue
-            seen.add(k)
-            out.append(f"- **{fig}**: {lim.get(k, 'not analysed yet')}")
-        for n in lim.get("_notes", []):
-            out.append(f"- {n}")
+        out += [f"- **{fig}**: {lim.get(k, 'not analysed yet')}" for k, fig in unmet.items()]
+        out += [f"- {n}" for n in lim.get("_notes", [])]
     text = "\n".join(out) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)
     result_path("summary", "md").write_text(text, encoding="utf-8")

@@ -29,22 +29,20 @@ import importlib.util
 import json
 import os
 import shutil
+import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
 
-from bench.common import (ROOT, SIZES, corpus_dir, dir_size, machine, peak_rss_mb, read_result, tree_rss_mb,
-                          write_result)
+from bench.common import (ROOT, SIZES, corpus_dir, dir_size, in_child, machine, peak_rss_mb, read_result,
+                          tree_rss_mb, write_result)
+from bench.synth import ensure, rdf_files
 
 TARGET_OXIGRAPH_TPS = 200_000
 TARGET_RATIO = 3.0
 LOADED_MARK = "cancu-loaded.json"  # written into our loader's database when it holds the whole corpus
-
-
-def _rdf_files(d: Path) -> list[Path]:
-    return sorted((d / "rdf").glob("part-*.nq")) + [d / "rdf" / "gazetteer.nq"]
 
 
 class RssSampler:
@@ -77,7 +75,7 @@ def _oxigraph_child(d: str, store_path: str, index_path: str, out: str) -> None:
     from graph.oxigraph_store import OxigraphStore
     from graph.search_index import build_index
 
-    files = _rdf_files(Path(d))
+    files = rdf_files(Path(d))
     t0 = time.perf_counter()
     report = build(Path(store_path), files)
     dt = time.perf_counter() - t0
@@ -113,19 +111,14 @@ def _oxigraph_child(d: str, store_path: str, index_path: str, out: str) -> None:
 def load_oxigraph(d: Path, store_path: Path, budget: float = 900) -> dict[str, Any]:
     """Load every RDF file of corpus `d` into a fresh on-disk Oxigraph store and build the search index,
     with the project's own code, in a child interpreter bounded by `budget` seconds."""
-    import subprocess
-
     shutil.rmtree(store_path, ignore_errors=True)
     index_path = store_path.parent / "search.sqlite"
     index_path.unlink(missing_ok=True)
     out = store_path.parent / "oxigraph_load.json"
     out.unlink(missing_ok=True)
-    code = ("import sys; from bench.store_load import _oxigraph_child; "
-            "_oxigraph_child(*sys.argv[1:])")
     t0 = time.perf_counter()
     try:
-        subprocess.run([sys.executable, "-c", code, str(d), str(store_path), str(index_path), str(out)],
-                       cwd=ROOT, check=True, timeout=budget)
+        in_child("bench.store_load._oxigraph_child", d, store_path, index_path, out, timeout=budget)
         cut = None
     except subprocess.TimeoutExpired:
         cut = f"stopped after {budget:.0f} s"
@@ -147,7 +140,7 @@ def load_oxigraph_bulk(d: Path, store_path: Path) -> dict[str, Any]:
     shutil.rmtree(store_path, ignore_errors=True)
     t0 = time.perf_counter()
     store = ox.Store(str(store_path))
-    for f in _rdf_files(d):
+    for f in rdf_files(d):
         store.bulk_load(path=str(f), format=ox.RdfFormat.N_QUADS)
     store.flush()
     dt = time.perf_counter() - t0
@@ -169,11 +162,13 @@ def neo4j_server() -> Any:
     return mod
 
 
-def with_fresh_neo4j(work: Callable[[dict, Path], dict[str, Any]], data: Path, keep: bool = False) -> dict[str, Any]:
-    """Start a fresh Neo4j with its data in `data`, run work(info, data), stop it, delete `data` (unless
-    `keep` and the work finished: the API benchmark then serves from it)."""
+def with_neo4j(work: Callable[[dict, Path], dict[str, Any]], data: Path, keep: bool = False,
+               fresh: bool = True) -> dict[str, Any]:
+    """Start Neo4j with its data in `data` (emptied first when `fresh`), run work(info, data), stop it, delete
+    `data` (unless `keep` and the work finished: the API benchmark then serves from it)."""
     srv = neo4j_server()
-    shutil.rmtree(data, ignore_errors=True)
+    if fresh:
+        shutil.rmtree(data, ignore_errors=True)
     state = data.parent / f"{data.name}.state.json"
     info = srv.start(state, 180.0, data)
     done = False
@@ -217,6 +212,11 @@ def _safe_counts(driver: Any, peer: bool) -> dict[str, Any]:
         return {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"}
 
 
+def _comparable(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two loads hold the same counts that are comparable across the mappings (see module docstring)."""
+    return all(a["counts"].get(k) == b["counts"].get(k) for k in ("nodes", "relationships"))
+
+
 def load_ours(d: Path, data: Path) -> dict[str, Any]:
     """graph.neo4j_store.Neo4jStore.load over every RDF file, on a fresh server."""
     def work(info: dict, data: Path) -> dict[str, Any]:
@@ -224,7 +224,7 @@ def load_ours(d: Path, data: Path) -> dict[str, Any]:
         from graph.neo4j_store import Neo4jStore
 
         store = Neo4jStore(info["uri"], info["user"], info["password"])
-        files = _rdf_files(d)
+        files = rdf_files(d)
         quads = 0
         with RssSampler(info["pid"]) as rss:
             t0 = time.perf_counter()
@@ -238,7 +238,7 @@ def load_ours(d: Path, data: Path) -> dict[str, Any]:
                 "triples_s": round(quads / dt), "neo4j_peak_rss_mb": rss.peak, "python_peak_rss_mb": peak_rss_mb(),
                 "disk_mb": round(dir_size(data) / 1e6, 1), "counts": counts, "server": info.get("version")}
 
-    return with_fresh_neo4j(work, data, keep=True)
+    return with_neo4j(work, data, keep=True)
 
 
 def load_ours_import(d: Path, data: Path) -> dict[str, Any]:
@@ -251,7 +251,7 @@ def load_ours_import(d: Path, data: Path) -> dict[str, Any]:
     shutil.rmtree(data, ignore_errors=True)
     (data / "home").mkdir(parents=True)
     state = data.parent / f"{data.name}.state.json"
-    files = _rdf_files(d)
+    files = rdf_files(d)
     try:
         t0 = time.perf_counter()
         report = import_files(files, data / "home", lib=srv.fetch() / "lib", conf=data)
@@ -281,7 +281,7 @@ def nt_files(d: Path) -> list[Path]:
     import pyoxigraph as ox
 
     out = d / "nt"
-    files = _rdf_files(d)
+    files = rdf_files(d)
     if not out.exists() or len(list(out.glob("*.nt"))) != len(files):
         out.mkdir(exist_ok=True)
         for f in files:
@@ -323,7 +323,7 @@ def load_peer(d: Path, data: Path, budget: float) -> dict[str, Any]:
                 "triples_s": round(triples / dt), "cut_at_budget": cut, "files_loaded": f"{files.index(f) + (0 if cut else 1)}/{len(files)}",
                 "neo4j_peak_rss_mb": rss.peak, "disk_mb": round(dir_size(data) / 1e6, 1), "counts": counts}
 
-    return with_fresh_neo4j(work, data)
+    return with_neo4j(work, data)
 
 
 def loaded_neo4j(d: Path) -> Path | None:
@@ -343,13 +343,11 @@ def loaded_neo4j(d: Path) -> Path | None:
 def run(size: str = "10k", neo4j: bool = True, peer_seconds: float = 600, ox_budget: float = 900,
         bulk_reference: bool = True, oxigraph: bool = True) -> dict[str, Any]:
     """Generate (once) and load `size`; writes bench/results/store_load_<size>.json."""
-    from bench.synth import ensure
-
     d = corpus_dir(size)
     before = read_result(f"store_load_{size}") or {}  # this run writes the file as it goes
     info = ensure(d, SIZES[size])
     out: dict[str, Any] = {"size": size, "documents": info["rdf"]["docs"], "quads": info["rdf"]["quads"],
-                           "rdf_mb": round(sum(f.stat().st_size for f in _rdf_files(d)) / 1e6, 1),
+                           "rdf_mb": round(sum(f.stat().st_size for f in rdf_files(d)) / 1e6, 1),
                            "targets": {"oxigraph_triples_s": TARGET_OXIGRAPH_TPS, "neo4j_ratio_vs_peer": TARGET_RATIO}}
     out["ingest_whole_corpus"] = info["rdf"]  # write_rdf: the real parse + to_rdf, all cores, files written
     if not oxigraph:  # keep this size's last Oxigraph figures (e.g. re-running only the Neo4j loaders)
@@ -378,20 +376,15 @@ def run(size: str = "10k", neo4j: bool = True, peer_seconds: float = 600, ox_bud
         print(f"[{size}] neo4j peer: {peer['quads']:,} triples in {peer['seconds']} s = {peer['triples_s']:,} triples/s "
               f"(cut: {peer['cut_at_budget']}), counts {peer['counts']}")
         out["ratio_ours_vs_peer"] = round(ours["triples_s"] / max(1, peer["triples_s"]), 2)
-        same = (not peer["cut_at_budget"] and "error" not in ours["counts"]
-                and ours["counts"].get("nodes") == peer["counts"].get("nodes")
-                and ours["counts"].get("relationships") == peer["counts"].get("relationships"))
-        out["counts_identical"] = same if not peer["cut_at_budget"] else None
+        cut = peer["cut_at_budget"]
+        out["counts_identical"] = None if cut else "error" not in ours["counts"] and _comparable(ours, peer)
         print(f"[{size}] ratio ours/peer = {out['ratio_ours_vs_peer']}x (target ≥ {TARGET_RATIO}x); "
               f"comparable counts identical: {out['counts_identical']}")
         write_result(f"store_load_{size}", out)
         imp = load_ours_import(d, d / "neo4j-import")
         out["neo4j_import"] = imp
         out["ratio_import_vs_peer"] = round(imp["triples_s"] / max(1, peer["triples_s"]), 2)
-        out["import_counts_identical"] = (None if peer["cut_at_budget"] else
-                                          {k: imp["counts"].get(k) for k in ("nodes", "relationships")}
-                                          == {k: peer["counts"].get(k) for k in ("nodes", "relationships")}
-                                          and imp["counts"] == ours["counts"])
+        out["import_counts_identical"] = None if cut else _comparable(imp, peer) and imp["counts"] == ours["counts"]
         print(f"[{size}] neo4j import: {imp['quads']:,} quads in {imp['seconds']} s = {imp['triples_s']:,} triples/s "
               f"{imp['phases_s']}; ratio import/peer = {out['ratio_import_vs_peer']}x; counts identical to the peer's "
               f"and to the online loader's: {out['import_counts_identical']}")

@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import sys
 import time
 from bisect import bisect_right
@@ -40,11 +41,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterator
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from cancu.numbers import TYPE_CODES  # noqa: E402  (code -> Vietnamese name, from cancu.registry)
+from cancu.numbers import TYPE_CODES  # code -> Vietnamese name, from cancu.registry
 
 SYNTH_MARK = "VĂN BẢN TỔNG HỢP GIẢ LẬP – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"
 DOCS_PER_DIR = 1000
@@ -373,13 +370,9 @@ def write_corpus(out: Path, n: int, seed: int) -> dict:
     gen = Generator(n, seed)
     txt = out / "txt"
     size = 0
-    made: set[str] = set()
     for rel, text in gen.documents():
         f = txt / rel
-        d = str(f.parent)
-        if d not in made:
-            f.parent.mkdir(parents=True, exist_ok=True)
-            made.add(d)
+        f.parent.mkdir(parents=True, exist_ok=True)
         data = text.encode("utf-8")
         size += len(data)
         f.write_bytes(data)
@@ -394,6 +387,11 @@ def write_corpus(out: Path, n: int, seed: int) -> dict:
 def text_files(out: Path) -> list[Path]:
     """The corpus files, in generation (date) order."""
     return sorted((out / "txt").glob("*/*.txt"))
+
+
+def rdf_files(out: Path) -> list[Path]:
+    """The RDF `write_rdf` made: the document parts, then the gazetteer."""
+    return sorted((out / "rdf").glob("part-*.nq")) + [out / "rdf" / "gazetteer.nq"]
 
 
 def _rdf_chunk(args: tuple[list[str], str]) -> tuple[int, int, list[str], list[str]]:
@@ -459,13 +457,11 @@ def write_rdf(out: Path, workers: int | None = None) -> dict:
 def ensure(out: Path, n: int, seed: int = 7, rdf: bool = True) -> dict:
     """Generate (and convert) once; later calls reuse what is on disk if n and seed match."""
     mf = out / "manifest.json"
-    if not (mf.exists() and json.loads(mf.read_text())["n"] == n and json.loads(mf.read_text())["seed"] == seed):
-        import shutil
-
+    info = json.loads(mf.read_text()) if mf.exists() else {}
+    if (info.get("n"), info.get("seed")) != (n, seed):
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir(parents=True)
-        write_corpus(out, n, seed)
-    info = json.loads(mf.read_text())
+        info = write_corpus(out, n, seed)
     if rdf:
         if not (out / "rdf.json").exists():
             write_rdf(out)
