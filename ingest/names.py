@@ -56,23 +56,9 @@ class Entity:
 @lru_cache(maxsize=1)
 def load_gazetteer() -> list[Entity]:
     """All gazetteer entries, in file order."""
-    raw = json.loads(DATA.read_text(encoding="utf-8"))
-    out = []
-    for e in raw["entities"]:
-        out.append(
-            Entity(
-                id=e["id"],
-                kind=e["kind"],
-                name=nfc(e["name"]),
-                aliases=tuple(nfc(a) for a in e.get("aliases") or ()),
-                abbreviation=e.get("abbreviation"),
-                parent=e.get("parent"),
-                successor=e.get("successor"),
-                succession_date=e.get("succession_date"),
-                source=e.get("source"),
-            )
-        )
-    return out
+    return [Entity(id=e["id"], kind=e["kind"], name=nfc(e["name"]), aliases=tuple(nfc(a) for a in e.get("aliases") or ()),
+                   **{k: e.get(k) for k in ("abbreviation", "parent", "successor", "succession_date", "source")})
+            for e in json.loads(DATA.read_text(encoding="utf-8"))["entities"]]
 
 
 @lru_cache(maxsize=1)
@@ -292,8 +278,9 @@ _TITLE_COMMA_OK = re.compile(r",\s+(?=(định hướng|tầm nhìn|giai đoạn
 _GENERIC_TAIL = {"hành động", "số", "số quốc gia", "công tác", "này"}
 
 
-def _title_end(text: str, pos: int, limit: int = 40, loose: bool = False) -> int:
-    """End of a title that starts at `pos` (after the head word), conservatively."""
+def title_end(text: str, pos: int, limit: int = 40, loose: bool = False) -> int:
+    """End of a title that starts at `pos` (after the head word), conservatively (ingest.platforms reads platform
+    names with the same rule)."""
     end = pos
     n = 0
     i = pos
@@ -336,7 +323,6 @@ def _title_end(text: str, pos: int, limit: int = 40, loose: bool = False) -> int
 
 
 _CAP_RE = re.compile(f"[{_UP}]")
-title_end = _title_end  # ingest.platforms reads platform names with the same rule
 
 
 def _in_table_row(text: str, i: int) -> bool:
@@ -386,7 +372,7 @@ def _pattern_mentions(text: str) -> list[Mention]:
                 name = text[j + 1:close]
                 out.append(Mention("programme", s, slug(name), name, m.start(), close + 1))
             continue
-        end = _title_end(text, m.end())
+        end = title_end(text, m.end())
         tail = text[m.end():end].strip()
         if end <= m.end() or not tail or tail.lower() in _GENERIC_TAIL:
             continue
@@ -395,7 +381,7 @@ def _pattern_mentions(text: str) -> list[Mention]:
         s = text[m.start():end]
         out.append(Mention("programme", s, slug(s), s, m.start(), end))
     for m in _word_heads(_PLATFORM_RE, text):
-        end = _title_end(text, m.end(), limit=15, loose=True)
+        end = title_end(text, m.end(), limit=15, loose=True)
         tail = text[m.end():end].strip()
         if not tail or tail.lower() in _GENERIC_TAIL:
             continue
