@@ -384,11 +384,7 @@ _STATEMENT = re.compile(r"^[ \t]*(Căn cứ|Thực hiện|Theo đề nghị|Xét
 def _statements(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     """Preamble statements; a PDF line that does not open a new statement continues the previous one."""
     marks = [(m[1], start + m.start(1)) for m in _STATEMENT.finditer(text[start:end])]
-    out = []
-    for i, (kind, s) in enumerate(marks):
-        e = marks[i + 1][1] if i + 1 < len(marks) else end
-        out.append((kind, s, e))
-    return out
+    return [(kind, s, e) for (kind, s), (_, e) in zip(marks, [*marks[1:], ("", end)])]
 
 
 _SEGMENT_MARK = re.compile(r"[();]")
@@ -451,11 +447,8 @@ def date_before(text: str, pos: int, lo: int) -> str | None:
     """A date written earlier in the same sentence ("Ngày 03/6/2020, … ban hành Quyết định số 749/QĐ-TTg")."""
     s, _ = _sentence(text, pos, lo, pos)
     window = text[s:pos]
-    hits = [m for m in list(LONG_DATE.finditer(window)) + list(SHORT_DATE.finditer(window))]
-    if not hits:
-        return None
-    m = max(hits, key=lambda m: m.start())
-    return iso(m[1], m[2], m[3])
+    m = max([*LONG_DATE.finditer(window), *SHORT_DATE.finditer(window)], key=lambda m: m.start(), default=None)
+    return iso(m[1], m[2], m[3]) if m else None
 
 
 __all__ = ["find_refs", "find_self", "preamble_refs", "body_refs", "date_before", "TYPE_CODES"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
+from itertools import accumulate
 from typing import Callable
 
 from cancu.numbers import ADOPTED_TYPES, JOINT_TYPES, LAW_TYPES, TYPE_NAMES, DocNumber, find_numbers
@@ -310,7 +311,7 @@ def _authentication(body: str, offset: int, issuer_name: IssuerNamer
     if not mark:
         return None
     lo = max(0, mark.start() - 600)
-    numbers = [m for m in NUMBER_LINE.finditer(body, lo, min(len(body), mark.end() + 300))]
+    numbers = list(NUMBER_LINE.finditer(body, lo, min(len(body), mark.end() + 300)))
     hits = [h for m in numbers for h in find_numbers(m["rest"]) if h[0].type_code == "VBHN"]
     if not hits:
         return None
@@ -350,11 +351,7 @@ def _paragraph(rest: str, ends: Callable[[str, list[str]], bool]) -> str:
 def find_signature(body: str, offset: int = 0) -> Signer | None:
     """The first signature block: mode lines (TM./KT./Q./TL.), the role line, an optional '[đã ký]', the name."""
     lines = body.splitlines(keepends=True)
-    pos = 0
-    starts = []
-    for ln in lines:
-        starts.append(pos)
-        pos += len(ln)
+    starts = [0, *accumulate(map(len, lines))]
     for i, raw in enumerate(lines):
         s = raw.strip()
         if not s or ("|" not in s and s[0] not in _SIGNATURE_FIRST):
