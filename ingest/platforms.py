@@ -214,8 +214,7 @@ def platform_roles_in_text(doc: Document, names: list[PlatformName]) -> list[Rol
 def _responsible_owner(provs: dict, prov, text: str):  # -> (point Provision | None, agency name | None)
     """The point under a 'Trách nhiệm của <agency>' heading that holds `prov`, and that agency (the heading
     read on to its first point: a heading may wrap onto a second line)."""
-    point = prov
-    p = prov
+    point = p = prov
     while p is not None:
         m = _RESPONSIBLE.match(squash(p.heading or ""))
         if m:

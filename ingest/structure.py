@@ -52,7 +52,7 @@ def parse_structure(text: str, start: int, end: int) -> list[Provision]:
         if hit:
             kind, level, number, heading, prefix = hit
             while stack and stack[-1][0] >= level:
-                _close(stack.pop()[1], pos)
+                stack.pop()[1].end = pos
             parent = stack[-1][1] if stack else None
             if prefix == "gach":
                 parent_id = parent.id if parent else None
@@ -76,17 +76,13 @@ def parse_structure(text: str, start: int, end: int) -> list[Provision]:
         elif stripped.startswith("Nơi nhận") and _RECIPIENTS.match(stripped):
             recipients = True
             while stack and stack[-1][0] >= _DASH_LEVEL:
-                _close(stack.pop()[1], pos)
+                stack.pop()[1].end = pos
         pos += len(line)
     while stack:
-        _close(stack.pop()[1], end)
+        stack.pop()[1].end = end
     for prov in out:
         prov.text = text[prov.start:prov.end].strip()
     return out
-
-
-def _close(prov: Provision, pos: int) -> None:
-    prov.end = pos
 
 
 _HEADING_START = frozenset("PCMĐIVX0123456789")  # what a heading of _HEADINGS can start with, a point apart
