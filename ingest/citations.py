@@ -243,8 +243,7 @@ def _clean_issuer(who: str) -> str | None:
     who = re.sub(r"\s+(về|ban hành|quy định|phê duyệt|hướng dẫn|sửa đổi|thực hiện)\b.*$", "", who).strip(" ,;.-")
     if not who or who[0].islower():
         return None
-    who = re.sub(r"\s+khoá\b", " khóa", who)
-    return who
+    return re.sub(r"\s+khoá\b", " khóa", who)
 
 
 def preamble_refs(text: str, start: int, end: int) -> list[Ref]:

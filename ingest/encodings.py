@@ -84,17 +84,12 @@ def _vni_tables() -> tuple[dict[int, str], dict[bytes, str]]:
     for small, code in _VNI_SINGLE_SMALL.items():
         single[code] = small
         single[code - 0x20] = small.upper()
+    byte_of = {ch: code for code, ch in single.items()}  # the horned bases ơ/ư of toned letters are one-byte letters
     pairs: dict[bytes, str] = {}
     for small, (base, mark) in _VNI_MARKS_SMALL.items():
         for letter, b, m in ((small, base, mark), (small.upper(), base.upper(), mark - 0x20)):
-            base_byte = _single_inverse(single, b) if b not in "aeouy" + "AEOUY" else ord(b)
-            pairs[bytes((base_byte, m))] = letter
+            pairs[bytes((byte_of[b] if b not in "aeouy" + "AEOUY" else ord(b), m))] = letter
     return single, pairs
-
-
-def _single_inverse(single: dict[int, str], letter: str) -> int:
-    """Byte of a one-byte VNI letter (used for the horned bases ơ/ư of toned letters)."""
-    return next(code for code, ch in single.items() if ch == letter)
 
 
 VNI_SINGLE, VNI_PAIRS = _vni_tables()

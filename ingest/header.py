@@ -175,12 +175,8 @@ class IssuerNamer:
             name = self._by_fold.get(fold(" ".join(lines[i:])))
             if name:
                 return name
-        best: str | None = None
-        for i in range(len(lines)):
-            for j in range(len(lines), i, -1):
-                name = self._by_fold.get(fold(" ".join(lines[i:j])))
-                if name and (best is None or len(name) > len(best)):
-                    best = name
+        spans = (self._by_fold.get(fold(" ".join(lines[i:j]))) for i in range(len(lines)) for j in range(len(lines), i, -1))
+        best = max(filter(None, spans), key=len, default=None)  # the first of the longest names
         if best:
             return best
         joined = " ".join(lines)
