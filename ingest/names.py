@@ -62,17 +62,15 @@ def load_gazetteer() -> list[Entity]:
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, Entity], dict[str, Entity], dict[str, Entity]]:
+def _index() -> tuple[dict[str, Entity], dict[str, Entity]]:
     by_key: dict[str, Entity] = {}
     by_code: dict[str, Entity] = {}
-    by_id: dict[str, Entity] = {}
     for ent in load_gazetteer():
-        by_id[ent.id] = ent
         for n in (ent.name, *ent.aliases):
             by_key.setdefault(fold(n), ent)
         if ent.abbreviation:
             by_code.setdefault(fold(ent.abbreviation), ent)
-    return by_key, by_code, by_id
+    return by_key, by_code
 
 
 # --- provinces (pattern-based) ---------------------------------------------------------------
@@ -87,16 +85,10 @@ _PROV_RE = re.compile(
 
 
 def _province_entity(m: re.Match[str]) -> Entity:
-    body = m.group("body")
-    council = body in ("Hội đồng nhân dân", "HĐND")
-    place = m.group("place")
-    level_raw = m.group("level").rstrip(".").lower()
-    city = level_raw in ("thành phố", "tp") or fold(place) in _CITIES
-    level = "thành phố" if city else "tỉnh"
-    head = "Hội đồng nhân dân" if council else "Ủy ban nhân dân"
-    name = f"{head} {level} {place}"
-    abbr = "HĐND" if council else "UBND"
-    return Entity(id=slug(name), kind="agency", name=name, abbreviation=abbr)
+    council = m["body"] in ("Hội đồng nhân dân", "HĐND")
+    city = m["level"].rstrip(".").lower() in ("thành phố", "tp") or fold(m["place"]) in _CITIES
+    name = f"{'Hội đồng nhân dân' if council else 'Ủy ban nhân dân'} {'thành phố' if city else 'tỉnh'} {m['place']}"
+    return Entity(id=slug(name), kind="agency", name=name, abbreviation="HĐND" if council else "UBND")
 
 
 def resolve_agency(name: str) -> Entity | None:
@@ -107,7 +99,7 @@ def resolve_agency(name: str) -> Entity | None:
     if not name:
         return None
     key = fold(name).strip(" .,;:")
-    by_key, by_code, _ = _index()
+    by_key, by_code = _index()
     ent = by_key.get(key) or by_code.get(key)
     if ent:
         return ent
@@ -121,14 +113,9 @@ def issuer_by_code(code: str) -> Entity | None:
     """The issuer named by a number code: 'TTg' → Thủ tướng Chính phủ, 'BTTTT', 'QH15' → Quốc hội."""
     if not code:
         return None
-    key = fold(code)
-    _, by_code, by_id = _index()
-    if key in by_code:
-        return by_code[key]
+    key, by_code = fold(code), _index()[1]
     m = re.fullmatch(r"(qh|ubtvqh|ddqh)\d{1,2}", key)  # QH15, UBTVQH15, ĐĐQH15: term-numbered
-    if m:
-        return by_code.get(m.group(1))
-    return None
+    return by_code.get(key) or (by_code.get(m.group(1)) if m else None)
 
 
 # --- tokenisation ---------------------------------------------------------------------------

@@ -98,7 +98,7 @@ def find_platform_names(text: str, start: int = 0, end: int | None = None, lower
         if before and before[-1] in ("cac", "nhung", "moi"):
             continue  # plural: a kind of platform, not one
         if m.group(1) == "n":
-            hit = next((k.match(text, m.start(), end) for k in known_res if k.match(text, m.start(), end)), None)
+            hit = next(filter(None, (k.match(text, m.start(), end) for k in known_res)), None)
             if hit:
                 out.append(PlatformName(hit.group(), platform_key(hit.group()), m.start(), hit.end()))
                 continue
