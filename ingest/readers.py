@@ -374,12 +374,9 @@ def _docx_blocks(container: object, lines: list[str]) -> None:
     for child in container.iterchildren():  # type: ignore[attr-defined]
         tag = child.tag
         if tag == f"{_W}p":
-            lines.append(_docx_par_text(child))
-            lines.append("")
+            lines += [_docx_par_text(child), ""]
         elif tag == f"{_W}tbl":
-            rows = _docx_table_rows(child)
-            lines.extend(rows)
-            lines.append("")
+            lines += [*_docx_table_rows(child), ""]
         elif tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}ins"):
             _docx_blocks(child, lines)
 

@@ -122,10 +122,9 @@ def document_quads(doc: Document, base: str | None = None) -> list[Quad]:
         g.add(p, eli.is_part_of, NamedNode(f"{d_iri}/{prov.parent}") if prov.parent else d)
         g.add(p, cc.label, prov.label)
         g.add(p, cc.ordinal, i + 1)
-        if prov.heading:
-            g.add(p, cc.heading, prov.heading)
-        if prov.text:
-            g.add(p, cc.text, prov.text)
+        for pred, value in ((cc.heading, prov.heading), (cc.text, prov.text)):
+            if value:
+                g.add(p, pred, value)
     refs = [(d_iri, r) for r in sorted(doc.legal_bases + doc.cites, key=lambda r: r.start)]
     # "88/2025/NĐ-CP quy định chi tiết 193/2025/QH15": a relation this document states between two others
     refs += [(DocId.parse(r.via).iri(base), r) for r in doc.related if r.via]
@@ -229,9 +228,7 @@ def _annex_row(g: _Graph, d_iri: str, row: AnnexRow, base: str) -> None:
     g.add(r, rdf.type, cc.Indicator if row.kind == "indicator" else cc.Task)
     g.add(r, eli.is_part_of, NamedNode(f"{d_iri}/{row.annex_id}"))
     g.add(r, cc.label, row.stt)
-    if row.task:
-        g.add(r, cc.text, row.task)
-    for pred, value in ((cc.product if row.kind != "indicator" else cc.target, row.product),
+    for pred, value in ((cc.text, row.task), (cc.product if row.kind != "indicator" else cc.target, row.product),
                         (cc.deadline, row.deadline), (cc.unitOfMeasure, row.unit)):
         if value:
             g.add(r, pred, value)
