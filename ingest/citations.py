@@ -168,7 +168,7 @@ def find_refs(text: str, offset: int = 0) -> list[Found]:
         if nm:
             number = DocNumber.parse(nm[1])
             tail = tail[nm.end():]
-        date = _date_at(tail)
+        date = _date_of(_DATE_AFTER.match(tail))
         ym = None if date else _LAW_YEAR.match(tail)
         found.append(Found(offset + m.start(), offset + m.end(), number, _law_title(title), "Luật", date, "Quốc hội",
                            int(ym[1]) if ym else None))
@@ -188,8 +188,8 @@ def find_refs(text: str, offset: int = 0) -> list[Found]:
         type_name = _type_name(tm[1]) if tm else number.type_name
         start = s - (len(before) - tm.start()) if tm else s
         after = text[e: e + 200]
-        date = _date_at(after)
         dm = _DATE_AFTER.match(after)
+        date = _date_of(dm)
         issuer = None
         rest = after[dm.end():] if dm else after
         im = _ISSUER_AFTER.match(" " + squash(rest[:160]))
@@ -220,11 +220,9 @@ def pinpoint_before(text: str, pos: int) -> str | None:
     return "/".join(parts)
 
 
-def _date_at(tail: str) -> str | None:
-    m = _DATE_AFTER.match(tail)
-    if not m:
-        return None
-    return iso(m[1], m[2], m[3]) if m[1] else iso(m[4], m[5], m[6])
+def _date_of(m: re.Match[str] | None) -> str | None:
+    """The ISO date of a `_DATE_AFTER` match, written either way."""
+    return (iso(m[1], m[2], m[3]) if m[1] else iso(m[4], m[5], m[6])) if m else None
 
 
 def _law_title(title: str) -> str:

@@ -514,9 +514,7 @@ def _pdf_rows(block: _Block, aid: str, lines: list[_Line], i: int, headers: list
                     chunk_cells[col - 1] = f"{chunk_cells[col - 1]}; {t}"
                 else:
                     col = nxt
-                    while len(chunk_cells) < col - 1:
-                        chunk_cells.append("")
-                    chunk_cells.append(t)
+                    chunk_cells += [""] * (col - 1 - len(chunk_cells)) + [t]
             else:
                 chunk_cells[-1] = f"{chunk_cells[-1]} {t}"
         row.lines.append(ln.no)
