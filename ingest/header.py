@@ -352,14 +352,11 @@ def find_signature(body: str, offset: int = 0) -> Signer | None:
         s = raw.strip()
         if not s or ("|" not in s and s[0] not in _SIGNATURE_FIRST):
             continue  # most lines: neither a mode line nor a role line can start so
-        mode_m = _MODE.match(s)
-        role_line = s.split("|")[-1].strip()
-        if not (mode_m or _ROLE.match(role_line)):
+        if not (_MODE.match(s) or _ROLE.match(s.split("|")[-1].strip())):
             continue
         modes: list[tuple[str, str]] = []
         role: str | None = None
-        j = i
-        while j < len(lines) and j < i + 8:
+        for j in range(i, min(len(lines), i + 8)):
             t = lines[j].strip()
             mm = _MODE.match(t)
             if mm and not role:
@@ -367,14 +364,13 @@ def find_signature(body: str, offset: int = 0) -> Signer | None:
             elif _ROLE.match(t.split("|")[-1].strip()) and not role:
                 role = t.split("|")[-1].strip()
             elif t and not _SIGNED_MARK.match(t) and (role or modes):
-                if _is_name(t) and (role or modes):
+                if _is_name(t):
                     start = offset + starts[j] + lines[j].index(t)
                     on_behalf = " / ".join(target for _, target in modes) or None
                     mode = " ".join(m for m, _ in modes) or None
                     return Signer(name=t, role=role or (modes[-1][1] if modes else None), mode=mode,
                                   on_behalf_of=on_behalf, start=start, end=start + len(t))
                 break
-            j += 1
     return None
 
 
