@@ -400,13 +400,10 @@ def _gazetteer_matches(text: str) -> list[tuple[int, int, Entity]]:
     ends: list[int] = []
     for a, b in _windows(text):
         w, s, e = tokenize(text, a, b)
-        if words:
-            words.append(_GAP)
-            starts.append(a)
-            ends.append(a)
-        words += w
-        starts += s
-        ends += e
+        gap = 1 if words else 0  # the `_GAP` token between two windows
+        words += [_GAP] * gap + w
+        starts += [a] * gap + s
+        ends += [a] * gap + e
     if not words:
         return []
     doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words))  # offsets come from `starts`

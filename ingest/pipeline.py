@@ -188,9 +188,7 @@ def _preamble(text: str, start: int, end: int) -> tuple[int, int]:
     if not p_end:
         return _unmarked_preamble(text, start, end)
     opener = _OPENER.search(text, start, p_end)
-    if not opener:
-        return p_end, p_end
-    return opener.start(1), p_end
+    return (opener.start(1) if opener else p_end), p_end
 
 
 def _unmarked_preamble(text: str, start: int, end: int) -> tuple[int, int]:

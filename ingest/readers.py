@@ -191,10 +191,8 @@ _NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 and b not in (9, 10,
 
 
 def _control_share(sample: bytes) -> float:
-    if not sample:
-        return 0.0
-    bad = len(sample.translate(None, _NOT_CONTROL))  # the control bytes, counted in C, not byte by byte
-    return bad / len(sample)
+    # the control bytes, counted in C, not byte by byte
+    return len(sample.translate(None, _NOT_CONTROL)) / len(sample) if sample else 0.0
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
