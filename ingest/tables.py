@@ -178,9 +178,8 @@ def split_agencies(cell: str) -> list[str]:
     protected = text
     for rx in _COLLECTIVE_RES:
         protected = rx.sub(lambda m: m.group().replace(",", _PROTECT), protected)
-    pieces = [p for p in re.split(r"\s*[;,]\s*", protected)]
     items: list[str] = []
-    for raw in pieces:
+    for raw in re.split(r"\s*[;,]\s*", protected):
         p = raw.replace(_PROTECT, ",").strip()
         if not p:
             continue
@@ -191,11 +190,7 @@ def split_agencies(cell: str) -> list[str]:
             items[-1] = joined.group() if joined else f"{prev}, {p}"
         else:
             items.append(p)
-    out: list[str] = []
-    for it in items:
-        for a in _VA_CAC.split(it):
-            for b in _split_va(a):
-                out.extend(_split_glued(b))
+    out = [c for it in items for a in _VA_CAC.split(it) for b in _split_va(a) for c in _split_glued(b)]
     final: list[str] = []
     for it in out:
         m = _DISTRIB.match(it)
@@ -419,10 +414,7 @@ def _starts_cell(prev: str, t: str) -> bool:
         return True
     if not t[0].isupper() and not t[0].isdigit() and t[0] not in "(“\"":
         return False
-    p = prev.rstrip()
-    if p.endswith((",", " và", " của", " các", " về", " cho", " với", "-", " và các", " thuộc")):
-        return False
-    return True
+    return not prev.rstrip().endswith((",", " và", " của", " các", " về", " cho", " với", "-", " và các", " thuộc"))
 
 
 def _next_column(headers: list[str], indicator: bool, col: int, t: str, is_deadline: bool) -> int:
