@@ -168,7 +168,7 @@ def find_refs(text: str, offset: int = 0) -> list[Found]:
         if nm:
             number = DocNumber.parse(nm[1])
             tail = tail[nm.end():]
-        date = _date_at(tail)
+        date = _date_of(_DATE_AFTER.match(tail))
         ym = None if date else _LAW_YEAR.match(tail)
         found.append(Found(offset + m.start(), offset + m.end(), number, _law_title(title), "Luật", date, "Quốc hội",
                            int(ym[1]) if ym else None))
@@ -188,8 +188,8 @@ def find_refs(text: str, offset: int = 0) -> list[Found]:
         type_name = _type_name(tm[1]) if tm else number.type_name
         start = s - (len(before) - tm.start()) if tm else s
         after = text[e: e + 200]
-        date = _date_at(after)
         dm = _DATE_AFTER.match(after)
+        date = _date_of(dm)
         issuer = None
         rest = after[dm.end():] if dm else after
         im = _ISSUER_AFTER.match(" " + squash(rest[:160]))
@@ -220,11 +220,9 @@ def pinpoint_before(text: str, pos: int) -> str | None:
     return "/".join(parts)
 
 
-def _date_at(tail: str) -> str | None:
-    m = _DATE_AFTER.match(tail)
-    if not m:
-        return None
-    return iso(m[1], m[2], m[3]) if m[1] else iso(m[4], m[5], m[6])
+def _date_of(m: re.Match[str] | None) -> str | None:
+    """The ISO date of a `_DATE_AFTER` match, written either way."""
+    return (iso(m[1], m[2], m[3]) if m[1] else iso(m[4], m[5], m[6])) if m else None
 
 
 def _law_title(title: str) -> str:
@@ -243,8 +241,7 @@ def _clean_issuer(who: str) -> str | None:
     who = re.sub(r"\s+(về|ban hành|quy định|phê duyệt|hướng dẫn|sửa đổi|thực hiện)\b.*$", "", who).strip(" ,;.-")
     if not who or who[0].islower():
         return None
-    who = re.sub(r"\s+khoá\b", " khóa", who)
-    return who
+    return re.sub(r"\s+khoá\b", " khóa", who)
 
 
 def preamble_refs(text: str, start: int, end: int) -> list[Ref]:
@@ -384,11 +381,7 @@ _STATEMENT = re.compile(r"^[ \t]*(Căn cứ|Thực hiện|Theo đề nghị|Xét
 def _statements(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     """Preamble statements; a PDF line that does not open a new statement continues the previous one."""
     marks = [(m[1], start + m.start(1)) for m in _STATEMENT.finditer(text[start:end])]
-    out = []
-    for i, (kind, s) in enumerate(marks):
-        e = marks[i + 1][1] if i + 1 < len(marks) else end
-        out.append((kind, s, e))
-    return out
+    return [(kind, s, e) for (kind, s), (_, e) in zip(marks, [*marks[1:], ("", end)])]
 
 
 _SEGMENT_MARK = re.compile(r"[();]")
@@ -451,11 +444,8 @@ def date_before(text: str, pos: int, lo: int) -> str | None:
     """A date written earlier in the same sentence ("Ngày 03/6/2020, … ban hành Quyết định số 749/QĐ-TTg")."""
     s, _ = _sentence(text, pos, lo, pos)
     window = text[s:pos]
-    hits = [m for m in list(LONG_DATE.finditer(window)) + list(SHORT_DATE.finditer(window))]
-    if not hits:
-        return None
-    m = max(hits, key=lambda m: m.start())
-    return iso(m[1], m[2], m[3])
+    m = max([*LONG_DATE.finditer(window), *SHORT_DATE.finditer(window)], key=lambda m: m.start(), default=None)
+    return iso(m[1], m[2], m[3]) if m else None
 
 
 __all__ = ["find_refs", "find_self", "preamble_refs", "body_refs", "date_before", "TYPE_CODES"]

@@ -84,17 +84,12 @@ def _vni_tables() -> tuple[dict[int, str], dict[bytes, str]]:
     for small, code in _VNI_SINGLE_SMALL.items():
         single[code] = small
         single[code - 0x20] = small.upper()
+    byte_of = {ch: code for code, ch in single.items()}  # the horned bases ơ/ư of toned letters are one-byte letters
     pairs: dict[bytes, str] = {}
     for small, (base, mark) in _VNI_MARKS_SMALL.items():
         for letter, b, m in ((small, base, mark), (small.upper(), base.upper(), mark - 0x20)):
-            base_byte = _single_inverse(single, b) if b not in "aeouy" + "AEOUY" else ord(b)
-            pairs[bytes((base_byte, m))] = letter
+            pairs[bytes((byte_of[b] if b not in "aeouy" + "AEOUY" else ord(b), m))] = letter
     return single, pairs
-
-
-def _single_inverse(single: dict[int, str], letter: str) -> int:
-    """Byte of a one-byte VNI letter (used for the horned bases ơ/ư of toned letters)."""
-    return next(code for code, ch in single.items() if ch == letter)
 
 
 VNI_SINGLE, VNI_PAIRS = _vni_tables()
@@ -127,25 +122,16 @@ def _upper_capital_words(text: str) -> str:
     """
     lines = []
     for line in text.split("\n"):
-        tokens = list(re.finditer(r"\S+", line))
-        caps: list[bool | None] = []
-        for m in tokens:
-            tok = m.group(0)
-            caps.append(None if re.search(r"[\d/]", tok) else _caps(tok))
-        decided = [c for c in caps if c is not None]
-        for i, (m, c) in enumerate(zip(tokens, caps)):
-            if c is None and not re.search(r"[\d/]", m.group(0)):
+        tokens = re.findall(r"\S+", line)
+        caps = [None if re.search(r"[\d/]", tok) else _caps(tok) for tok in tokens]
+        decided = any(c is not None for c in caps)
+        for i, (tok, c) in enumerate(zip(tokens, caps)):
+            if c is None and not re.search(r"[\d/]", tok):
                 left = next((caps[j] for j in range(i - 1, -1, -1) if caps[j] is not None), None)
                 right = next((caps[j] for j in range(i + 1, len(caps)) if caps[j] is not None), None)
-                caps[i] = bool(decided) and left is not False and right is not False
-        out, pos = [], 0
-        for m, c in zip(tokens, caps):
-            out.append(line[pos : m.start()])
-            w = m.group(0)
-            out.append(w.upper() if c else w)
-            pos = m.end()
-        out.append(line[pos:])
-        lines.append("".join(out))
+                caps[i] = decided and left is not False and right is not False
+        decisions = iter(caps)  # one a token, in the order re.sub meets them
+        lines.append(re.sub(r"\S+", lambda m: m.group(0).upper() if next(decisions) else m.group(0), line))
     return "\n".join(lines)
 
 
@@ -201,15 +187,9 @@ def vietnamese_score(text: str) -> tuple[int, int]:
     good: words with a non-ASCII letter that are well-formed Vietnamese syllables;
     bad: such words that are not, plus stray non-ASCII symbols (mojibake leaves '¸', '§', '«').
     """
-    good = bad = 0
-    for m in _WORD.finditer(text):
-        w = m.group(0)
-        if w.isascii():
-            continue
-        if _is_syllable(w):
-            good += 1
-        else:
-            bad += 1
+    words = [w for w in _WORD.findall(text) if not w.isascii()]
+    good = sum(map(_is_syllable, words))
+    bad = len(words) - good
     for ch in text:
         if ord(ch) >= 0x80 and not ch.isalpha() and not ch.isspace() and unicodedata.category(ch)[0] != "M":
             if ch not in "–—‘’“”…•€™°§©®±×÷·«»≤≥²³½¼¾" or ch in "¸¶·«§©®¬":

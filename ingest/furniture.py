@@ -49,9 +49,8 @@ def furniture_lines(lines: list[str]) -> set[int]:
                 out.update(block)
         elif "VĂN BẢN" in line and _BANNER.fullmatch(line) and i < n - 1:
             out.add(i)
-            first, second = _next_filled(lines, i, 1), None
-            if first is not None:
-                second = _next_filled(lines, first, 1)
+            first = _next_filled(lines, i, 1)
+            second = _next_filled(lines, first, 1) if first is not None else None
             if second is not None and lines[first].split() == lines[second].split():  # the issuer, repeated
                 out.add(first)
     return out

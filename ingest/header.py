@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
+from itertools import accumulate
 from typing import Callable
 
 from cancu.numbers import ADOPTED_TYPES, JOINT_TYPES, LAW_TYPES, TYPE_NAMES, DocNumber, find_numbers
@@ -174,12 +175,8 @@ class IssuerNamer:
             name = self._by_fold.get(fold(" ".join(lines[i:])))
             if name:
                 return name
-        best: str | None = None
-        for i in range(len(lines)):
-            for j in range(len(lines), i, -1):
-                name = self._by_fold.get(fold(" ".join(lines[i:j])))
-                if name and (best is None or len(name) > len(best)):
-                    best = name
+        spans = (self._by_fold.get(fold(" ".join(lines[i:j]))) for i in range(len(lines)) for j in range(len(lines), i, -1))
+        best = max(filter(None, spans), key=len, default=None)  # the first of the longest names
         if best:
             return best
         joined = " ".join(lines)
@@ -310,7 +307,7 @@ def _authentication(body: str, offset: int, issuer_name: IssuerNamer
     if not mark:
         return None
     lo = max(0, mark.start() - 600)
-    numbers = [m for m in NUMBER_LINE.finditer(body, lo, min(len(body), mark.end() + 300))]
+    numbers = list(NUMBER_LINE.finditer(body, lo, min(len(body), mark.end() + 300)))
     hits = [h for m in numbers for h in find_numbers(m["rest"]) if h[0].type_code == "VBHN"]
     if not hits:
         return None
@@ -350,23 +347,16 @@ def _paragraph(rest: str, ends: Callable[[str, list[str]], bool]) -> str:
 def find_signature(body: str, offset: int = 0) -> Signer | None:
     """The first signature block: mode lines (TM./KT./Q./TL.), the role line, an optional '[đã ký]', the name."""
     lines = body.splitlines(keepends=True)
-    pos = 0
-    starts = []
-    for ln in lines:
-        starts.append(pos)
-        pos += len(ln)
+    starts = [0, *accumulate(map(len, lines))]
     for i, raw in enumerate(lines):
         s = raw.strip()
         if not s or ("|" not in s and s[0] not in _SIGNATURE_FIRST):
             continue  # most lines: neither a mode line nor a role line can start so
-        mode_m = _MODE.match(s)
-        role_line = s.split("|")[-1].strip()
-        if not (mode_m or _ROLE.match(role_line)):
+        if not (_MODE.match(s) or _ROLE.match(s.split("|")[-1].strip())):
             continue
         modes: list[tuple[str, str]] = []
         role: str | None = None
-        j = i
-        while j < len(lines) and j < i + 8:
+        for j in range(i, min(len(lines), i + 8)):
             t = lines[j].strip()
             mm = _MODE.match(t)
             if mm and not role:
@@ -374,14 +364,13 @@ def find_signature(body: str, offset: int = 0) -> Signer | None:
             elif _ROLE.match(t.split("|")[-1].strip()) and not role:
                 role = t.split("|")[-1].strip()
             elif t and not _SIGNED_MARK.match(t) and (role or modes):
-                if _is_name(t) and (role or modes):
+                if _is_name(t):
                     start = offset + starts[j] + lines[j].index(t)
                     on_behalf = " / ".join(target for _, target in modes) or None
                     mode = " ".join(m for m, _ in modes) or None
                     return Signer(name=t, role=role or (modes[-1][1] if modes else None), mode=mode,
                                   on_behalf_of=on_behalf, start=start, end=start + len(t))
                 break
-            j += 1
     return None
 
 

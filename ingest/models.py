@@ -170,11 +170,6 @@ class Document(Heading):
         """The `cancu parse` record (README, "Parse output")."""
         out = {"source": self.source, **asdict(self)}
         out.pop("text")
-        out["legal_bases"] = [_ref_json(r) for r in self.legal_bases]
-        out["cites"] = [_ref_json(r) for r in self.cites]
-        out["related"] = [_ref_json(r) for r in self.related]
+        for refs in ("legal_bases", "cites", "related"):  # a reference's unset fields are left out
+            out[refs] = [{k: v for k, v in ref.items() if v is not None} for ref in out[refs]]
         return out
-
-
-def _ref_json(ref: Ref) -> dict[str, Any]:
-    return {k: v for k, v in asdict(ref).items() if v is not None}

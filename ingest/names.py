@@ -56,37 +56,21 @@ class Entity:
 @lru_cache(maxsize=1)
 def load_gazetteer() -> list[Entity]:
     """All gazetteer entries, in file order."""
-    raw = json.loads(DATA.read_text(encoding="utf-8"))
-    out = []
-    for e in raw["entities"]:
-        out.append(
-            Entity(
-                id=e["id"],
-                kind=e["kind"],
-                name=nfc(e["name"]),
-                aliases=tuple(nfc(a) for a in e.get("aliases") or ()),
-                abbreviation=e.get("abbreviation"),
-                parent=e.get("parent"),
-                successor=e.get("successor"),
-                succession_date=e.get("succession_date"),
-                source=e.get("source"),
-            )
-        )
-    return out
+    return [Entity(id=e["id"], kind=e["kind"], name=nfc(e["name"]), aliases=tuple(nfc(a) for a in e.get("aliases") or ()),
+                   **{k: e.get(k) for k in ("abbreviation", "parent", "successor", "succession_date", "source")})
+            for e in json.loads(DATA.read_text(encoding="utf-8"))["entities"]]
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, Entity], dict[str, Entity], dict[str, Entity]]:
+def _index() -> tuple[dict[str, Entity], dict[str, Entity]]:
     by_key: dict[str, Entity] = {}
     by_code: dict[str, Entity] = {}
-    by_id: dict[str, Entity] = {}
     for ent in load_gazetteer():
-        by_id[ent.id] = ent
         for n in (ent.name, *ent.aliases):
             by_key.setdefault(fold(n), ent)
         if ent.abbreviation:
             by_code.setdefault(fold(ent.abbreviation), ent)
-    return by_key, by_code, by_id
+    return by_key, by_code
 
 
 # --- provinces (pattern-based) ---------------------------------------------------------------
@@ -101,16 +85,10 @@ _PROV_RE = re.compile(
 
 
 def _province_entity(m: re.Match[str]) -> Entity:
-    body = m.group("body")
-    council = body in ("Hội đồng nhân dân", "HĐND")
-    place = m.group("place")
-    level_raw = m.group("level").rstrip(".").lower()
-    city = level_raw in ("thành phố", "tp") or fold(place) in _CITIES
-    level = "thành phố" if city else "tỉnh"
-    head = "Hội đồng nhân dân" if council else "Ủy ban nhân dân"
-    name = f"{head} {level} {place}"
-    abbr = "HĐND" if council else "UBND"
-    return Entity(id=slug(name), kind="agency", name=name, abbreviation=abbr)
+    council = m["body"] in ("Hội đồng nhân dân", "HĐND")
+    city = m["level"].rstrip(".").lower() in ("thành phố", "tp") or fold(m["place"]) in _CITIES
+    name = f"{'Hội đồng nhân dân' if council else 'Ủy ban nhân dân'} {'thành phố' if city else 'tỉnh'} {m['place']}"
+    return Entity(id=slug(name), kind="agency", name=name, abbreviation="HĐND" if council else "UBND")
 
 
 def resolve_agency(name: str) -> Entity | None:
@@ -121,7 +99,7 @@ def resolve_agency(name: str) -> Entity | None:
     if not name:
         return None
     key = fold(name).strip(" .,;:")
-    by_key, by_code, _ = _index()
+    by_key, by_code = _index()
     ent = by_key.get(key) or by_code.get(key)
     if ent:
         return ent
@@ -135,14 +113,9 @@ def issuer_by_code(code: str) -> Entity | None:
     """The issuer named by a number code: 'TTg' → Thủ tướng Chính phủ, 'BTTTT', 'QH15' → Quốc hội."""
     if not code:
         return None
-    key = fold(code)
-    _, by_code, by_id = _index()
-    if key in by_code:
-        return by_code[key]
+    key, by_code = fold(code), _index()[1]
     m = re.fullmatch(r"(qh|ubtvqh|ddqh)\d{1,2}", key)  # QH15, UBTVQH15, ĐĐQH15: term-numbered
-    if m:
-        return by_code.get(m.group(1))
-    return None
+    return by_code.get(key) or (by_code.get(m.group(1)) if m else None)
 
 
 # --- tokenisation ---------------------------------------------------------------------------
@@ -292,8 +265,9 @@ _TITLE_COMMA_OK = re.compile(r",\s+(?=(định hướng|tầm nhìn|giai đoạn
 _GENERIC_TAIL = {"hành động", "số", "số quốc gia", "công tác", "này"}
 
 
-def _title_end(text: str, pos: int, limit: int = 40, loose: bool = False) -> int:
-    """End of a title that starts at `pos` (after the head word), conservatively."""
+def title_end(text: str, pos: int, limit: int = 40, loose: bool = False) -> int:
+    """End of a title that starts at `pos` (after the head word), conservatively (ingest.platforms reads platform
+    names with the same rule)."""
     end = pos
     n = 0
     i = pos
@@ -336,7 +310,6 @@ def _title_end(text: str, pos: int, limit: int = 40, loose: bool = False) -> int
 
 
 _CAP_RE = re.compile(f"[{_UP}]")
-title_end = _title_end  # ingest.platforms reads platform names with the same rule
 
 
 def _in_table_row(text: str, i: int) -> bool:
@@ -386,7 +359,7 @@ def _pattern_mentions(text: str) -> list[Mention]:
                 name = text[j + 1:close]
                 out.append(Mention("programme", s, slug(name), name, m.start(), close + 1))
             continue
-        end = _title_end(text, m.end())
+        end = title_end(text, m.end())
         tail = text[m.end():end].strip()
         if end <= m.end() or not tail or tail.lower() in _GENERIC_TAIL:
             continue
@@ -395,7 +368,7 @@ def _pattern_mentions(text: str) -> list[Mention]:
         s = text[m.start():end]
         out.append(Mention("programme", s, slug(s), s, m.start(), end))
     for m in _word_heads(_PLATFORM_RE, text):
-        end = _title_end(text, m.end(), limit=15, loose=True)
+        end = title_end(text, m.end(), limit=15, loose=True)
         tail = text[m.end():end].strip()
         if not tail or tail.lower() in _GENERIC_TAIL:
             continue
@@ -427,13 +400,10 @@ def _gazetteer_matches(text: str) -> list[tuple[int, int, Entity]]:
     ends: list[int] = []
     for a, b in _windows(text):
         w, s, e = tokenize(text, a, b)
-        if words:
-            words.append(_GAP)
-            starts.append(a)
-            ends.append(a)
-        words += w
-        starts += s
-        ends += e
+        gap = 1 if words else 0  # the `_GAP` token between two windows
+        words += [_GAP] * gap + w
+        starts += [a] * gap + s
+        ends += [a] * gap + e
     if not words:
         return []
     doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words))  # offsets come from `starts`

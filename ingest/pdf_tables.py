@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import re
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,15 +84,9 @@ def _annex_pages(doc: object) -> list[tuple[str | None, int]]:
     """(number, 1-based page) of each annex heading, from pypdfium2's page text (fast; no layout analysis)."""
     out: list[tuple[str | None, int]] = []
     for i in range(min(len(doc), _MAX_PAGES)):  # type: ignore[arg-type]
-        page = doc[i]  # type: ignore[index]
-        textpage = page.get_textpage()
-        try:
+        with closing(doc[i]) as page, closing(page.get_textpage()) as textpage:  # type: ignore[index]
             text = nfc(textpage.get_text_range()).replace("\r\n", "\n").replace("\r", "\n")
-        finally:
-            textpage.close()
-            page.close()
-        for m in _ANNEX_HEAD.finditer(text):
-            out.append((m.group(1), i + 1))
+        out += [(m.group(1), i + 1) for m in _ANNEX_HEAD.finditer(text)]
     return out
 
 

@@ -115,13 +115,11 @@ def parse_text(text: str, source: str, registry: Registry | None = None) -> Docu
         hit = row_at(pos) or provision_at(pos)
         return hit.id if hit else None
 
-    refs: list[Ref] = []
     if p_end:
-        refs += preamble_refs(text, p_start, p_end)
-        refs += body_refs(text, h.body_start, p_start, provision_of)
-        refs += body_refs(text, p_end, len(text), provision_of)
+        refs = (preamble_refs(text, p_start, p_end) + body_refs(text, h.body_start, p_start, provision_of)
+                + body_refs(text, p_end, len(text), provision_of))
     else:
-        refs += body_refs(text, h.body_start, len(text), provision_of)
+        refs = body_refs(text, h.body_start, len(text), provision_of)
     own_key = number_of(doc.number).key if doc.number else None
     is_own = [_is_self(r, doc, own_key) for r in refs]
     own = [r for r, o in zip(refs, is_own) if o]
@@ -190,9 +188,7 @@ def _preamble(text: str, start: int, end: int) -> tuple[int, int]:
     if not p_end:
         return _unmarked_preamble(text, start, end)
     opener = _OPENER.search(text, start, p_end)
-    if not opener:
-        return p_end, p_end
-    return opener.start(1), p_end
+    return (opener.start(1) if opener else p_end), p_end
 
 
 def _unmarked_preamble(text: str, start: int, end: int) -> tuple[int, int]:

@@ -98,7 +98,7 @@ def find_platform_names(text: str, start: int = 0, end: int | None = None, lower
         if before and before[-1] in ("cac", "nhung", "moi"):
             continue  # plural: a kind of platform, not one
         if m.group(1) == "n":
-            hit = next((k.match(text, m.start(), end) for k in known_res if k.match(text, m.start(), end)), None)
+            hit = next(filter(None, (k.match(text, m.start(), end) for k in known_res)), None)
             if hit:
                 out.append(PlatformName(hit.group(), platform_key(hit.group()), m.start(), hit.end()))
                 continue
@@ -214,8 +214,7 @@ def platform_roles_in_text(doc: Document, names: list[PlatformName]) -> list[Rol
 def _responsible_owner(provs: dict, prov, text: str):  # -> (point Provision | None, agency name | None)
     """The point under a 'Trách nhiệm của <agency>' heading that holds `prov`, and that agency (the heading
     read on to its first point: a heading may wrap onto a second line)."""
-    point = prov
-    p = prov
+    point = p = prov
     while p is not None:
         m = _RESPONSIBLE.match(squash(p.heading or ""))
         if m:

@@ -15,6 +15,7 @@ import math
 import re
 import zipfile
 import zlib
+from contextlib import closing
 from pathlib import Path
 
 from cancu.config import Settings, current
@@ -84,8 +85,6 @@ def _read_bytes(path: Path, limit: int) -> bytes:
             raise ReadError(path, f"too large: {size:,} bytes, over the limit of {limit:,} bytes (CANCU_MAX_BYTES)")
         with path.open("rb") as fh:
             data = fh.read(limit + 1)
-    except ReadError:
-        raise
     except FileNotFoundError:
         raise ReadError(path, "no such file (or a broken link)") from None
     except PermissionError:
@@ -192,10 +191,8 @@ _NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 and b not in (9, 10,
 
 
 def _control_share(sample: bytes) -> float:
-    if not sample:
-        return 0.0
-    bad = len(sample.translate(None, _NOT_CONTROL))  # the control bytes, counted in C, not byte by byte
-    return bad / len(sample)
+    # the control bytes, counted in C, not byte by byte
+    return len(sample.translate(None, _NOT_CONTROL)) / len(sample) if sample else 0.0
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
@@ -286,32 +283,34 @@ def _emit(node: object, out: list[str]) -> None:
 
 
 def _html_table_rows(table: object) -> list[str]:
-    """One line per <tr>, cells joined by ' | ', padded to the widest row; colspan keeps columns."""
+    """One line per <tr> (`_pipe_lines`); colspan keeps columns."""
     rows: list[list[str]] = []
     for tr in table.find_all("tr"):  # type: ignore[attr-defined]
         if tr.find_parent("table") is not table:
             continue  # a nested table's row: its text is in the outer cell
         cells: list[str] = []
         for td in tr.find_all(["td", "th"], recursive=False):
-            cells.append(_cell_text(td))
-            span = _int_attr(td.get("colspan"))
-            cells.extend([""] * (span - 1))
+            parts: list[str] = []
+            _emit(td, parts)
+            cells += _cells("".join(parts), td.get("colspan"))
         rows.append(cells)
+    return _pipe_lines(rows)
+
+
+def _cells(text: str, span: object) -> list[str]:
+    """A table cell on one line ('|' in it would split it: '/'), then an empty cell for each further column it
+    spans (1 to 50 in all), so the columns after it keep their places."""
+    try:
+        n = max(1, min(int(str(span)), 50))
+    except (TypeError, ValueError):
+        n = 1
+    return [" ".join(text.replace("|", "/").split())] + [""] * (n - 1)
+
+
+def _pipe_lines(rows: list[list[str]]) -> list[str]:
+    """Rows as lines of cells joined by ' | ', padded to the widest row; a row of empty cells is left out."""
     width = max((len(r) for r in rows), default=0)
     return [" | ".join(r + [""] * (width - len(r))).rstrip() for r in rows if any(c for c in r)]
-
-
-def _cell_text(td: object) -> str:
-    parts: list[str] = []
-    _emit(td, parts)
-    return " ".join("".join(parts).replace("|", "/").split())
-
-
-def _int_attr(value: object) -> int:
-    try:
-        return max(1, min(int(str(value)), 50))
-    except (TypeError, ValueError):
-        return 1
 
 
 # --- DOCX ---------------------------------------------------------------------------------------
@@ -335,8 +334,6 @@ def _docx_text(data: bytes, path: Path) -> str:
         import docx
 
         document = docx.Document(io.BytesIO(data))
-    except ReadError:
-        raise
     except Exception as exc:  # python-docx raises many kinds on broken parts
         raise ReadError(path, f"corrupt DOCX: {type(exc).__name__}: {exc}") from None
     lines: list[str] = []
@@ -375,12 +372,9 @@ def _docx_blocks(container: object, lines: list[str]) -> None:
     for child in container.iterchildren():  # type: ignore[attr-defined]
         tag = child.tag
         if tag == f"{_W}p":
-            lines.append(_docx_par_text(child))
-            lines.append("")
+            lines += [_docx_par_text(child), ""]
         elif tag == f"{_W}tbl":
-            rows = _docx_table_rows(child)
-            lines.extend(rows)
-            lines.append("")
+            lines += [*_docx_table_rows(child), ""]
         elif tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}ins"):
             _docx_blocks(child, lines)
 
@@ -413,13 +407,10 @@ def _docx_table_rows(tbl: object) -> list[str]:
                     texts.append(_docx_par_text(el))
                 elif el.tag == f"{_W}tbl":  # nested table: flatten into the cell
                     texts.extend(_docx_table_rows(el))
-            cells.append(" ".join(" ".join(texts).replace("|", "/").split()))
             span = tc.find(f"{_W}tcPr/{_W}gridSpan")
-            if span is not None:
-                cells.extend([""] * (_int_attr(span.get(f"{_W}val")) - 1))
+            cells += _cells(" ".join(texts), None if span is None else span.get(f"{_W}val"))
         rows.append(cells)
-    width = max((len(r) for r in rows), default=0)
-    return [" | ".join(r + [""] * (width - len(r))).rstrip() for r in rows if any(c for c in r)]
+    return _pipe_lines(rows)
 
 
 # --- PDF ----------------------------------------------------------------------------------------
@@ -476,12 +467,7 @@ def _pdf_page(pdf: object, index: int, path: Path) -> tuple[str, int, int]:
     import pypdfium2 as pdfium
 
     try:
-        page = pdf.get_page(index)  # type: ignore[attr-defined]
-    except pdfium.PdfiumError as exc:
-        raise ReadError(path, f"corrupt PDF: page {index + 1}: {_pdfium_reason(exc)}") from None
-    try:
-        textpage = page.get_textpage()
-        try:
+        with closing(pdf.get_page(index)) as page, closing(page.get_textpage()) as textpage:  # type: ignore[attr-defined]
             text = textpage.get_text_range()
             count = textpage.count_chars()
             sample = range(0, count, max(1, count // _SAMPLES_PER_PAGE))
@@ -489,12 +475,8 @@ def _pdf_page(pdf: object, index: int, path: Path) -> tuple[str, int, int]:
             if len(text) == count:  # text index = char index (pdfium may drop or add one, rarely)
                 text = _join_split_lines(textpage, text)
             return text, errors, len(sample)
-        finally:
-            textpage.close()
     except pdfium.PdfiumError as exc:
         raise ReadError(path, f"corrupt PDF: page {index + 1}: {_pdfium_reason(exc)}") from None
-    finally:
-        page.close()
 
 
 def _join_split_lines(textpage: object, text: str) -> str:

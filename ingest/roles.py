@@ -50,17 +50,13 @@ def approval_roles(doc: Document) -> list[Role]:
         title = squash(title).rstrip(" ,")
         if not title.startswith(_KINDS):
             return []
-        roles = [
-            Role("document", doc.number or doc.source, "approves", "programme", title,
-                 provision="dieu_1", quote=squash(text[m.start():t_end]), start=t_start, end=t_end)
-        ]
+        roles = [Role("document", doc.number or doc.source, "approves", "programme", title,
+                      provision="dieu_1", quote=squash(text[m.start():t_end]), start=t_start, end=t_end)]
         sm = _SHORT_RE.match(after.lstrip())
         if sm and squash(sm.group(1)) not in _KINDS:
             off = t_end + (len(after) - len(after.lstrip())) + sm.start(1)
-            roles.append(
-                Role("programme", title, "short_name", "name", squash(sm.group(1)),
-                     provision="dieu_1", quote=squash(sm.group()), start=off, end=off + len(sm.group(1)))
-            )
+            roles.append(Role("programme", title, "short_name", "name", squash(sm.group(1)),
+                              provision="dieu_1", quote=squash(sm.group()), start=off, end=off + len(sm.group(1))))
         return roles
     title = doc.title or ""
     letters = [c for c in title if c.isalpha()]

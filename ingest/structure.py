@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from typing import Sequence
 
 from cancu.text import fold
@@ -39,7 +40,7 @@ def parse_structure(text: str, start: int, end: int) -> list[Provision]:
     """Provisions of text[start:end], in document order, each spanning until the next sibling or ancestor."""
     out: list[Provision] = []
     stack: list[tuple[int, Provision]] = []  # (level, provision)
-    seen: dict[str, int] = {}
+    seen: Counter[str] = Counter()
     dashes: dict[str | None, int] = {}  # parent id -> dash items so far
     recipients = addressees = False
     pos = start
@@ -52,7 +53,7 @@ def parse_structure(text: str, start: int, end: int) -> list[Provision]:
         if hit:
             kind, level, number, heading, prefix = hit
             while stack and stack[-1][0] >= level:
-                _close(stack.pop()[1], pos)
+                stack.pop()[1].end = pos
             parent = stack[-1][1] if stack else None
             if prefix == "gach":
                 parent_id = parent.id if parent else None
@@ -60,11 +61,9 @@ def parse_structure(text: str, start: int, end: int) -> list[Provision]:
                 dashes[parent_id] = int(number)
             pid = f"{prefix}_{slug_number(number)}"
             full = f"{parent.id}/{pid}" if parent else pid
-            if full in seen:  # a repeated label under the same parent (transcription noise): keep ids unique
-                seen[full] += 1
+            seen[full] += 1
+            if seen[full] > 1:  # a repeated label under the same parent (transcription noise): keep ids unique
                 full = f"{full}_{seen[full]}"
-            else:
-                seen[full] = 1
             label = stripped[: len(stripped) - len(heading)].strip() if heading else stripped
             prov = Provision(id=full, kind=kind, label=label, heading=heading.strip(), start=pos + line.index(stripped),
                              parent=parent.id if parent else None)
@@ -76,17 +75,13 @@ def parse_structure(text: str, start: int, end: int) -> list[Provision]:
         elif stripped.startswith("Nơi nhận") and _RECIPIENTS.match(stripped):
             recipients = True
             while stack and stack[-1][0] >= _DASH_LEVEL:
-                _close(stack.pop()[1], pos)
+                stack.pop()[1].end = pos
         pos += len(line)
     while stack:
-        _close(stack.pop()[1], end)
+        stack.pop()[1].end = end
     for prov in out:
         prov.text = text[prov.start:prov.end].strip()
     return out
-
-
-def _close(prov: Provision, pos: int) -> None:
-    prov.end = pos
 
 
 _HEADING_START = frozenset("PCMĐIVX0123456789")  # what a heading of _HEADINGS can start with, a point apart

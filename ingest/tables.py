@@ -178,9 +178,8 @@ def split_agencies(cell: str) -> list[str]:
     protected = text
     for rx in _COLLECTIVE_RES:
         protected = rx.sub(lambda m: m.group().replace(",", _PROTECT), protected)
-    pieces = [p for p in re.split(r"\s*[;,]\s*", protected)]
     items: list[str] = []
-    for raw in pieces:
+    for raw in re.split(r"\s*[;,]\s*", protected):
         p = raw.replace(_PROTECT, ",").strip()
         if not p:
             continue
@@ -191,11 +190,7 @@ def split_agencies(cell: str) -> list[str]:
             items[-1] = joined.group() if joined else f"{prev}, {p}"
         else:
             items.append(p)
-    out: list[str] = []
-    for it in items:
-        for a in _VA_CAC.split(it):
-            for b in _split_va(a):
-                out.extend(_split_glued(b))
+    out = [c for it in items for a in _VA_CAC.split(it) for b in _split_va(a) for c in _split_glued(b)]
     final: list[str] = []
     for it in out:
         m = _DISTRIB.match(it)
@@ -243,21 +238,11 @@ def _find_blocks(lines: list[_Line]) -> list[_Block]:
     heads = []
     for i, ln in enumerate(lines):
         m = _ANNEX_RE.match(ln.text)
-        if not m:
-            continue
-        num = m.group(2)
-        if m.group(3):
-            num = f"{num}.{m.group(3)}"
-        label = "Phụ lục" + (f" {num}" if num else "")
-        heads.append((i, num, label, (m.group(4) or "").strip()))
-    blocks = []
-    for k, (i, num, label, inline_title) in enumerate(heads):
-        end = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
-        b = _Block(num, label, i, end)
-        if inline_title:
-            b.title = inline_title
-        blocks.append(b)
-    return blocks
+        if m:
+            num = f"{m[2]}.{m[3]}" if m[3] else m[2]
+            heads.append((i, num, (m[4] or "").strip()))
+    ends = [i for i, _, _ in heads[1:]] + [len(lines)]
+    return [_Block(num, "Phụ lục" + (f" {num}" if num else ""), i, end, title) for (i, num, title), end in zip(heads, ends)]
 
 
 def _read_titles(block: _Block, lines: list[_Line]) -> int:
@@ -304,14 +289,16 @@ def _is_tt(cell: str) -> bool:
     return len(cell) <= 12 and fold(cell) in ("tt", "stt")
 
 
+def _known_columns(cells: list[str]) -> bool:
+    """Whether cells after the TT one name at least two known columns: a header row, not a row of a table."""
+    return sum(1 for c in cells[1:] if column_field(c) is not None) >= 2
+
+
 def _is_pipe_header(t: str) -> list[str] | None:
     if " | " not in t and not t.strip().endswith("|"):
         return None
     cells = [c.strip() for c in t.split("|")]
-    if not _is_tt(cells[0]):
-        return None
-    known = sum(1 for c in cells[1:] if column_field(c) is not None)
-    return cells if known >= 2 else None
+    return cells if _is_tt(cells[0]) and _known_columns(cells) else None
 
 
 def _header_start_ok(cur: str, line: str) -> bool:
@@ -338,14 +325,17 @@ def read_line_header(lines: list[_Line], i: int, end: int) -> tuple[list[str], i
         else:
             break
         j += 1
-    known = sum(1 for c in cells[1:] if column_field(c) is not None)
-    return (cells, j) if known >= 2 else None
+    return (cells, j) if _known_columns(cells) else None
 
 
-def _stt_norm(raw: str) -> tuple[str, str | None]:
-    s = raw.strip().rstrip(".")
-    parent = s.rsplit(".", 1)[0] if "." in s else None
-    return s, parent
+def _new_row(label: str, aid: str, raw_stt: str, kind: str, group: str | None, ln: _Line | None = None) -> AnnexRow:
+    """A row numbered `raw_stt` ("1.2." -> stt "1.2", parent row "1"), on line `ln` when it has one."""
+    stt = raw_stt.strip().rstrip(".")
+    row = AnnexRow(annex=label, annex_id=aid, stt=stt, kind=kind, group=group,
+                   parent=stt.rsplit(".", 1)[0] if "." in stt else None)
+    if ln:
+        row.lines, row.start, row.end = [ln.no], ln.start, ln.end
+    return row
 
 
 def _fill_row(row: AnnexRow, headers: list[str], cells: list[str], indicator: bool) -> None:
@@ -394,36 +384,19 @@ def _pipe_rows(block: _Block, aid: str, lines: list[_Line], i: int, headers: lis
             j += 1
             continue
         if not first and rows:  # continuation line of the row above
-            _continue_row(rows[-1], headers, cells, ln, indicator)
+            _append_cells(rows[-1], headers, cells, indicator, skip_repeats=True)
+            rows[-1].lines.append(ln.no)
+            rows[-1].end = ln.end
             j += 1
             continue
         if not _STT_RE.match(first):
             j += 1
             continue
-        stt, parent = _stt_norm(first)
-        row = AnnexRow(annex=block.label, annex_id=aid, stt=stt, kind=kind, group=group, parent=parent)
-        row.lines = [ln.no]
-        row.start, row.end = ln.start, ln.end
+        row = _new_row(block.label, aid, first, kind, group, ln)
         _fill_row(row, headers, cells[: len(headers)], indicator)
         rows.append(row)
         j += 1
     return rows, j
-
-
-def _continue_row(row: AnnexRow, headers: list[str], cells: list[str], ln: _Line, indicator: bool) -> None:
-    """Join a continuation line: each non-empty cell is appended to its column with one space,
-    unless it repeats text already in the row (a wrapped duplicate: dropped)."""
-    existing = [fold(v) for v in row.cells.values()]
-    for h, c in zip(headers[1:], cells[1:]):
-        if not c:
-            continue
-        fc = fold(c)
-        if len(fc) >= 15 and any(fc in e for e in existing):
-            continue
-        row.cells[h] = f"{row.cells.get(h, '')} {c}".strip()
-    row.lines.append(ln.no)
-    row.end = ln.end
-    _apply_fields(row, headers, indicator)
 
 
 # --- one-cell-per-line (PDF) tables -----------------------------------------------------------
@@ -441,10 +414,7 @@ def _starts_cell(prev: str, t: str) -> bool:
         return True
     if not t[0].isupper() and not t[0].isdigit() and t[0] not in "(“\"":
         return False
-    p = prev.rstrip()
-    if p.endswith((",", " và", " của", " các", " về", " cho", " với", "-", " và các", " thuộc")):
-        return False
-    return True
+    return not prev.rstrip().endswith((",", " và", " của", " các", " về", " cho", " với", "-", " và các", " thuộc"))
 
 
 def _next_column(headers: list[str], indicator: bool, col: int, t: str, is_deadline: bool) -> int:
@@ -514,9 +484,7 @@ def _pdf_rows(block: _Block, aid: str, lines: list[_Line], i: int, headers: list
             continue
         if _STT_RE.match(t) and len(t) <= 8:
             close_row()
-            stt, parent = _stt_norm(t)
-            row = AnnexRow(annex=block.label, annex_id=aid, stt=stt, kind=kind, group=group, parent=parent)
-            row.lines, row.start, row.end = [ln.no], ln.start, ln.end
+            row = _new_row(block.label, aid, t, kind, group, ln)
             chunk_cells, col, acc = [], 1, {}
             j += 1
             continue
@@ -538,9 +506,7 @@ def _pdf_rows(block: _Block, aid: str, lines: list[_Line], i: int, headers: list
                     chunk_cells[col - 1] = f"{chunk_cells[col - 1]}; {t}"
                 else:
                     col = nxt
-                    while len(chunk_cells) < col - 1:
-                        chunk_cells.append("")
-                    chunk_cells.append(t)
+                    chunk_cells += [""] * (col - 1 - len(chunk_cells)) + [t]
             else:
                 chunk_cells[-1] = f"{chunk_cells[-1]} {t}"
         row.lines.append(ln.no)
@@ -568,7 +534,7 @@ def _grid_header(raw: list[str | None]) -> list[str] | None:
     cells = [squash(c or "") for c in raw]
     if not cells or fold(cells[0]).rstrip(" .") not in ("tt", "stt"):
         return None
-    return cells if sum(1 for c in cells[1:] if column_field(c) is not None) >= 2 else None
+    return cells if _known_columns(cells) else None
 
 
 def grid_rows(grids: list[Grid], label: str, aid: str, text: str = "", lo: int = 0, hi: int | None = None) -> list[AnnexRow]:
@@ -624,8 +590,7 @@ def grid_rows(grids: list[Grid], label: str, aid: str, text: str = "", lo: int =
             page_top = False
             if not filled[0]:
                 continue
-            stt, parent = _stt_norm(filled[0])
-            row = AnnexRow(annex=label, annex_id=aid, stt=stt, kind=kind, group=group, parent=parent)
+            row = _new_row(label, aid, filled[0], kind, group)
             _fill_row(row, headers, filled, indicator)
             row.start = row.end = lo
             task = row.task or next((v for v in filled[1:] if v), "")
@@ -644,10 +609,13 @@ def grid_rows(grids: list[Grid], label: str, aid: str, text: str = "", lo: int =
     return rows
 
 
-def _append_cells(row: AnnexRow, headers: list[str], cells: list[str], indicator: bool) -> None:
-    """The rest of a row that a page break cut: each non-empty cell joins its column with one space."""
+def _append_cells(row: AnnexRow, headers: list[str], cells: list[str], indicator: bool, skip_repeats: bool = False) -> None:
+    """The rest of a row that a line or page break cut: each non-empty cell joins its column with one space;
+    with `skip_repeats`, one that repeats text already in the row (15 folded characters or more) is a wrapped
+    duplicate, dropped."""
+    existing = [fold(v) for v in row.cells.values()] if skip_repeats else []
     for h, c in zip(headers[1:], cells[1:]):
-        if c:
+        if c and not (existing and len(fold(c)) >= 15 and any(fold(c) in e for e in existing)):
             row.cells[h] = f"{row.cells.get(h, '')} {c}".strip()
     _apply_fields(row, headers, indicator)
 
@@ -752,8 +720,6 @@ def parse_annexes(text: str, errors: list[str] | None = None, source: str | None
     rows: list[AnnexRow] = []
     for k, b in enumerate(blocks):
         aid = annex_id(b.number, k, len(blocks) if unnumbered == len(blocks) else 0)
-        if not b.number and unnumbered != len(blocks):
-            aid = f"phu_luc_{k + 1}"
         i = _read_titles(b, lines)
         start = lines[b.start_line].start
         end = lines[b.end_line - 1].end if b.end_line > b.start_line else lines[b.start_line].end

@@ -55,6 +55,7 @@ class _Graph:
         self.quads: dict[Quad, None] = {}
         self.labelled: set[NamedNode] = set()
         self.entities: dict[tuple[str, str], NamedNode] = {}  # (kind, name as written) -> node, described once
+        self.links = 0
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal | str | int) -> None:
         if isinstance(o, str):
@@ -62,6 +63,21 @@ class _Graph:
         elif isinstance(o, int):
             o = Literal(str(o), datatype=xsd.integer)
         self.quads[Quad(s, p, o, self.name)] = None
+
+    def link(self, subject: NamedNode, prop: NamedNode, target: NamedNode, provision: NamedNode | None, quote: str,
+             start: int, end: int) -> None:
+        """The provenance of one edge, numbered in the order links are made: `<graph>/link/<n>`."""
+        self.links += 1
+        link = NamedNode(f"{self.name.value}/link/{self.links}")
+        self.add(subject, cc.qualifiedLink, link)
+        self.add(link, rdf.type, cc.Link)
+        self.add(link, cc.linkRelation, prop)
+        self.add(link, cc.linkTarget, target)
+        if provision:
+            self.add(link, cc.inProvision, provision)
+        self.add(link, cc.quote, quote)
+        self.add(link, cc.charStart, start)
+        self.add(link, cc.charEnd, end)
 
 
 def document_quads(doc: Document, base: str | None = None) -> list[Quad]:
@@ -106,11 +122,9 @@ def document_quads(doc: Document, base: str | None = None) -> list[Quad]:
         g.add(p, eli.is_part_of, NamedNode(f"{d_iri}/{prov.parent}") if prov.parent else d)
         g.add(p, cc.label, prov.label)
         g.add(p, cc.ordinal, i + 1)
-        if prov.heading:
-            g.add(p, cc.heading, prov.heading)
-        if prov.text:
-            g.add(p, cc.text, prov.text)
-    links = 0
+        for pred, value in ((cc.heading, prov.heading), (cc.text, prov.text)):
+            if value:
+                g.add(p, pred, value)
     refs = [(d_iri, r) for r in sorted(doc.legal_bases + doc.cites, key=lambda r: r.start)]
     # "88/2025/NĐ-CP quy định chi tiết 193/2025/QH15": a relation this document states between two others
     refs += [(DocId.parse(r.via).iri(base), r) for r in doc.related if r.via]
@@ -125,13 +139,11 @@ def document_quads(doc: Document, base: str | None = None) -> list[Quad]:
                   title=ref.title, year=ref.year, base=base, stub=True)
         prop = _RELATION[ref.relation]
         g.add(subject, prop, t)
-        links += 1
-        _link(g, subject, f"{d_iri}/link/{links}", prop, t, ref.provision and NamedNode(f"{d_iri}/{ref.provision}"),
-              ref.text, ref.start, ref.end)
+        g.link(subject, prop, t, ref.provision and NamedNode(f"{d_iri}/{ref.provision}"), ref.text, ref.start, ref.end)
     for row in doc.annex_rows:
-        links = _annex_row(g, d, d_iri, row, links, base)
+        _annex_row(g, d_iri, row, base)
     for role in doc.roles:
-        links = _role(g, d, d_iri, role, links, base)
+        _role(g, d, d_iri, role, base)
     for m in doc.mentions:
         if m.kind in ("agency", "unit") and m.name:
             g.add(d, cc.mentions, _entity(g, m.kind, m.name, base))
@@ -139,8 +151,7 @@ def document_quads(doc: Document, base: str | None = None) -> list[Quad]:
         here = NamedNode(f"{d_iri}/{ref.provision}") if ref.provision else None
         target = NamedNode(f"{d_iri}/{ref.target}") if ref.target else d
         g.add(here or d, cc.internalReference, target)
-        links += 1
-        _link(g, here or d, f"{d_iri}/link/{links}", cc.internalReference, target, here, ref.text, ref.start, ref.end)
+        g.link(here or d, cc.internalReference, target, here, ref.text, ref.start, ref.end)
     # "khoản 2 Điều 18 của Luật …" in a provision: that provision cites the cited document's provision (numbered
     # last, so no earlier link IRI moved); the document-level link above stays as it was
     for ref in sorted(doc.legal_bases + doc.cites, key=lambda r: r.start):
@@ -149,8 +160,7 @@ def document_quads(doc: Document, base: str | None = None) -> list[Quad]:
         here, target = NamedNode(f"{d_iri}/{ref.provision}"), NamedNode(f"{DocId.parse(ref.doc_id).iri(base)}/{ref.pinpoint}")
         g.add(target, rdf.type, eli.LegalResourceSubdivision)  # what the citation knows: a part of that document
         g.add(here, eli.cites, target)
-        links += 1
-        _link(g, here, f"{d_iri}/link/{links}", eli.cites, target, here, ref.text, ref.start, ref.end)
+        g.link(here, eli.cites, target, here, ref.text, ref.start, ref.end)
     return list(g.quads)
 
 
@@ -180,20 +190,6 @@ def _describe(g: _Graph, d: NamedNode, *, number: str | None, type_name: str | N
     if issuer:
         g.add(d, cc.issuerName, issuer)
         g.add(d, eli.passed_by, _entity(g, "agency", issuer, base))
-
-
-def _link(g: _Graph, subject: NamedNode, iri: str, prop: NamedNode, target: NamedNode, provision: NamedNode | None,
-          quote: str, start: int, end: int) -> None:
-    link = NamedNode(iri)
-    g.add(subject, cc.qualifiedLink, link)
-    g.add(link, rdf.type, cc.Link)
-    g.add(link, cc.linkRelation, prop)
-    g.add(link, cc.linkTarget, target)
-    if provision:
-        g.add(link, cc.inProvision, provision)
-    g.add(link, cc.quote, quote)
-    g.add(link, cc.charStart, start)
-    g.add(link, cc.charEnd, end)
 
 
 def _entity(g: _Graph, kind: str, name: str, base: str) -> NamedNode:
@@ -226,15 +222,13 @@ def _describe_entity(g: _Graph, kind: str, name: str, base: str) -> NamedNode:
     return node
 
 
-def _annex_row(g: _Graph, d: NamedNode, d_iri: str, row: AnnexRow, links: int, base: str) -> int:
+def _annex_row(g: _Graph, d_iri: str, row: AnnexRow, base: str) -> None:
     r = NamedNode(f"{d_iri}/{row.id}")
     g.add(r, rdf.type, cc.AnnexRow)
     g.add(r, rdf.type, cc.Indicator if row.kind == "indicator" else cc.Task)
     g.add(r, eli.is_part_of, NamedNode(f"{d_iri}/{row.annex_id}"))
     g.add(r, cc.label, row.stt)
-    if row.task:
-        g.add(r, cc.text, row.task)
-    for pred, value in ((cc.product if row.kind != "indicator" else cc.target, row.product),
+    for pred, value in ((cc.text, row.task), (cc.product if row.kind != "indicator" else cc.target, row.product),
                         (cc.deadline, row.deadline), (cc.unitOfMeasure, row.unit)):
         if value:
             g.add(r, pred, value)
@@ -243,19 +237,16 @@ def _annex_row(g: _Graph, d: NamedNode, d_iri: str, row: AnnexRow, links: int, b
         for name in names:
             a = _entity(g, "agency", name, base)
             g.add(r, prop, a)
-            links += 1
-            quote = " | ".join(v for v in row.cells.values()) if row.cells else name
-            _link(g, r, f"{d_iri}/link/{links}", prop, a, r, quote, row.start, row.end)
-    return links
+            g.link(r, prop, a, r, " | ".join(row.cells.values()) if row.cells else name, row.start, row.end)
 
 
-def _role(g: _Graph, d: NamedNode, d_iri: str, role: Role, links: int, base: str) -> int:
+def _role(g: _Graph, d: NamedNode, d_iri: str, role: Role, base: str) -> None:
     if role.relation == "short_name":  # "(gọi tắt là …)": another label of the same programme
         g.add(_entity(g, role.subject_kind, role.subject, base), skos.altLabel, _lit(role.object, lang="vi"))
-        return links
+        return
     prop = _ROLE.get(role.relation)
     if prop is None:
-        return links
+        return
     if role.subject_kind == "document":
         subject = d
     elif role.subject_kind == "task":
@@ -266,10 +257,8 @@ def _role(g: _Graph, d: NamedNode, d_iri: str, role: Role, links: int, base: str
     g.add(subject, prop, obj)
     if role.subject_kind == "platform":
         g.add(d, cc.mentions, subject)
-    links += 1
     prov = NamedNode(f"{d_iri}/{role.provision}") if role.provision else None
-    _link(g, subject, f"{d_iri}/link/{links}", prop, obj, prov, role.quote, role.start, role.end)
-    return links
+    g.link(subject, prop, obj, prov, role.quote, role.start, role.end)
 
 
 def gazetteer_quads(base: str | None = None) -> Iterator[Quad]:
