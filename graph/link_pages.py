@@ -106,12 +106,15 @@ def links(conn: sqlite3.Connection, iris: list[str], relations: list[str] | None
 def list_documents(conn: sqlite3.Connection, type: str | None, issuer: str | None, year: int | None,
                    field: str | None, ingested: bool | None, limit: int, offset: int) -> tuple[int, list[DocSummary]]:
     """See Store.list_documents: graph.shared.listing's filters and order, in SQL over the columns kept for them."""
+    if year is not None and abs(year) >= 1 << 63:  # no year SQLite can hold is any document's
+        return 0, []
     tests = {"type = ?": fold(type or ""), "instr(issuer, ?) > 0": fold(issuer or ""), "year = ?": year,
              "ingested = ?": None if ingested is None else int(ingested),
              "EXISTS (SELECT 1 FROM doc_field f WHERE f.iri = doc_order.iri AND instr(f.value, ?) > 0)": fold(field or "")}
     kept = {sql: value for sql, value in tests.items() if value not in (None, "")}
     where = " AND ".join(kept) or "1"
     total = conn.execute(f"SELECT COUNT(*) FROM doc_order WHERE {where}", tuple(kept.values())).fetchone()[0]
+    limit, offset = max(min(limit, total), 0), min(offset, total)  # a page of any size or place (SQLite's are 64-bit)
     iris = [iri for iri, in conn.execute(f"SELECT iri FROM doc_order WHERE {where} ORDER BY ord LIMIT ? OFFSET ?",
                                          (*kept.values(), limit, offset))]
     docs = summaries(conn, iris)

@@ -99,12 +99,12 @@ def assert_listings_are_the_store(store: Store, index: SearchIndex) -> None:
     types = sorted({d.type for d in docs if d.type})[:3]
     years = sorted({d.year for d in docs if d.year})[-2:]
     fields = sorted({v for _, v in store.document_fields()})[:2]
-    filters = [{}, {"ingested": True}, {"ingested": False}, {"year": 1900}, {"type": "khong co"},
+    filters = [{}, {"ingested": True}, {"ingested": False}, {"year": 1900}, {"year": 10**30}, {"type": "khong co"},
                *({"type": t.upper()} for t in types), *({"year": y, "ingested": True} for y in years),
                {"issuer": "bo"}, {"issuer": "Bộ Thông tin"}, {"issuer": "thu nghiem", "ingested": True},
                *({"field": f[2:8]} for f in fields), {"field": "khong co"}]
     for kwargs in filters:
-        for limit, offset in ((50, 0), (3, 2), (1000, 0), (10, 10_000)):
+        for limit, offset in ((50, 0), (3, 2), (1000, 0), (10, 10_000), (10**30, 1), (10, 10**30), (0, 0)):
             want = store.list_documents(**kwargs, limit=limit, offset=offset)
             assert index.list_documents(kwargs.get("type"), kwargs.get("issuer"), kwargs.get("year"),
                                         kwargs.get("field"), kwargs.get("ingested"), limit, offset) == want, kwargs
