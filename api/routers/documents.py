@@ -20,12 +20,11 @@ from api.negotiation import JSON, rdf_response, representation
 from api.graph_schemas import (DocumentDetailOut, DocumentListPage, ProvisionCitationOut, ProvisionDetailOut,
                                ProvisionOut)
 from api.ids import ROW_KINDS, task_id
-from api.routers.common import RDF_CONTENT, Format, Limit
+from api.routers.common import RDF_CONTENT, Format, Limit, Offset
 from api.schemas import LinkPage, errors
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 ERRORS = errors(400, 404, 503)
-Offset = Annotated[int, Query(ge=0, description="items to skip")]
 Relations = Annotated[list[str] | None, Query(description="only these relation kinds (based_on, cites, amends …)")]
 
 
