@@ -104,7 +104,8 @@ def _fill(conn: sqlite3.Connection, store: IndexSource, elsewhere_file: Path | N
     conn.executescript(SCHEMA)
     docs, rows = [], []
     documents = sorted(store.documents(), key=document_order)
-    elsewhere = start_elsewhere(store, len(documents), elsewhere_file, [role_index.ROLE_LINKS, link_pages.LINKS], parallel)
+    elsewhere = start_elsewhere(store, len(documents), elsewhere_file,
+                                [role_index.ROLE_LINKS, link_pages.LINKS, link_pages.FIELDS], parallel)
     try:
         for e in store.entities():  # entities first, then documents newest first: the order a capped search sees
             labels = [x for x in (e.label, *e.alt_labels) if x]
