@@ -239,9 +239,9 @@ class RolePages(Protocol):
 
 class Materialised:
     """The link methods, `document` and `documents_many`, `roles`, `role_counts`, `role_sources`, `row_counts`, named entities'
-    `entity` and the lists of a named kind (`entities`) from pages built from this very store state when they are attached (`role_pages`:
-    graph.role_index, graph.link_pages), else from the backend's own queries (`_links`, `_summaries`, `_roles`,
-    `_role_counts`, `_row_counts`, `_entity`, `_entities`). A load detaches them: they describe the store as it was when
+    `entity`, the lists of a named kind (`entities`) and document listings from pages built from this very store state when they are
+    attached (`role_pages`: graph.role_index, graph.link_pages), else from the backend's own queries (`_links`, `_summaries`, `_roles`,
+    `_role_counts`, `_row_counts`, `_entity`, `_entities`, `document_fields`). A load detaches them: they describe the store as it was when
     they were built. The per-document and the batched link answers take one code path (`_links` takes a
     batch), so they cannot drift apart."""
 
