@@ -30,13 +30,11 @@ import pyoxigraph as ox
 
 from cancu.config import Settings
 from cancu.iri import ELI_PATH, DocId, split_provision
+from cancu.registry import CC, ELI, RDF_TYPE
 from graph.rdf_files import read_quads
 from graph.store import LoadError, OnDiskStore, Store, supports
 from cancu.identity import PARTS, Catalogue, Described, build_from, different_parts, part_name, pinpoint_ids
 
-CC = "https://w3id.org/cancu/ontology#"
-ELI = "http://data.europa.eu/eli/ontology#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _PROPS = {CC + "typeName": "type", ELI + "title": "title", ELI + "date_document": "date", CC + "year": "year",
           CC + "number": "number", CC + "sourceFile": "source", CC + "continuedFrom": "continued_from",
           CC + "continuedIn": "continued_in"}
