@@ -263,7 +263,7 @@ def own_view(own: dict[str, list[Any]] | None, union: dict[str, list[Any]]) -> d
         return union
     if own and own.get(compact(own_facts.SOURCE_FILE)):
         return _rekey(own_facts.only_own(_iris(own), _iris(union)))
-    return _rekey(own_facts.resolve_stub(_iris(union), _lexical_value))
+    return _rekey(own_facts.resolve_stub(_iris(union), lexical))
 
 
 def _iris(rec: dict[str, list[Any]]) -> dict[str, list[Any]]:
@@ -276,7 +276,8 @@ def _rekey(rec: dict[str, list[Any]]) -> dict[str, list[Any]]:
     return {k2: sorted(v, key=_view_order) for k, v in rec.items() for k2 in [back.get(k, k)]}
 
 
-def _lexical_value(v: Any) -> str:
+def lexical(v: Any) -> str:
+    """A record value's lexical form (a date's or an IRI's text): what the own-facts rules compare."""
     return (v.get("@d") or v.get("@id") or "") if type(v) is dict else str(v)
 
 

@@ -445,12 +445,6 @@ class Neo4jStore(Materialised):
 # ---- rows -> answers -----------------------------------------------------------------------------
 
 
-def _lexical(v: Any) -> str:
-    if isinstance(v, dict):
-        return v.get("@d") or v.get("@id") or ""
-    return str(v)
-
-
 def _SRC(var: str) -> str:  # noqa: N802 - a Cypher fragment
     """Cypher returning node `var`'s resolved records (graph.neo4j_mapping.view) as `src`."""
     return f"{var}._view AS src"
@@ -499,12 +493,12 @@ def _types(src: dict[str, Any]) -> set[str]:
 
 def _by_graph(src: dict[str, Any], key: str) -> dict[str, list[str]]:
     """Lexical values of one property, by asserting graph."""
-    return {g: [_lexical(v) for v in per[key]] for g, per in src.items() if per.get(key)}
+    return {g: [nm.lexical(v) for v in per[key]] for g, per in src.items() if per.get(key)}
 
 
 def _all(src: dict[str, Any], key: str) -> set[str]:
     """Lexical values of one property over all graphs."""
-    return {_lexical(v) for per in src.values() for v in per.get(key, [])}
+    return {nm.lexical(v) for per in src.values() for v in per.get(key, [])}
 
 
 def _min(values: set[str]) -> str | None:
