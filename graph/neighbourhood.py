@@ -30,8 +30,8 @@ from rdflib.namespace import ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from cancu.iri import split_provision
 from cancu.registry import CC, ELI, ENTITY_KINDS, RELATION_KINDS, ROLES
-from graph.shared import RELATION_BY_IRI, RELATIONS
-from graph.store import ROLE_PROPERTIES, SparqlStore, Store, supports
+from graph.shared import RELATION_BY_IRI, RELATIONS, ROLE_IRIS
+from graph.store import SparqlStore, Store, supports
 
 MIN_DEPTH, MAX_DEPTH, DEFAULT_CAP, MAX_CAP = 1, 3, 150, 500
 VOCAB_PREFIXES = (CC, ELI, str(SKOS), str(ORG), str(RDF), str(RDFS), str(PROV), str(OWL), str(XSD))
@@ -274,10 +274,9 @@ def _adjacent_links(store: Store, iris: list[str]) -> list[tuple[str, str, str]]
             out.add((row.source.iri, RELATIONS[row.relation], row.target.iri))
         for direction in ("out", "in"):
             for r in store.roles(iri, direction):
-                prop = ROLE_PROPERTIES[r.role]
-                if "/" in prop or r.role == "mentions":
+                full = ROLE_IRIS.get(r.role)
+                if full is None or r.role == "mentions":
                     continue
-                full = prop.replace("cc:", CC).replace("eli:", ELI)
                 out.add((iri, full, r.entity_iri) if direction == "out" else (r.entity_iri, full, iri))
     return sorted(out)
 

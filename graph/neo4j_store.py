@@ -54,14 +54,12 @@ from cancu.text import fold
 from graph import neo4j_import, neo4j_load
 from graph import neo4j_mapping as nm
 from graph.neo4j_load import one_line
-from graph.neo4j_mapping import CC, PREFIXES
+from graph.neo4j_mapping import CC
 from graph.shared import ATTRIBUTES as ATTRIBUTE_IRIS
-from graph.shared import (DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS, RELATIONS, ROW_KINDS,
-                          doc_summary, int_or_none, kind_of, link_key, pick, provenance_key,
-                          relation_names)
-from graph.store import (ROLE_PROPERTIES, DocSummary, Materialised, EntityDetail, EntityRole, EntitySummary, LinkRow,
-                         Provenance, ProvisionRow, StoreStatus, StoreUnavailable, provision_order,
-                         role_names, role_order)
+from graph.shared import (DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS, RELATIONS, ROLE_IRIS,
+                          ROW_KINDS, doc_summary, int_or_none, kind_of, link_key, pick, provenance_key, relation_names)
+from graph.store import (DocSummary, Materialised, EntityDetail, EntityRole, EntitySummary, LinkRow, Provenance,
+                         ProvisionRow, StoreStatus, StoreUnavailable, provision_order, role_names, role_order)
 
 RELATION_TYPES = {nm.local(iri): name for name, iri in RELATIONS.items()}  # relationship type -> relation name
 LABEL_KEYS = tuple(nm.compact(p) for p in LABEL_PROPERTIES)  # as keyed in ASSERTS records
@@ -332,7 +330,7 @@ class Neo4jStore(Materialised):
     def _role_links(self, names: set[str], match: str, **params: Any) -> Iterator[tuple[str, str, str, Provenance]]:
         """The provenance lists of the role relationships `r` from `me` to `o` that `match` binds (cc:signature/
         cc:signer carries none)."""
-        simple = {ROLE_TYPES[n]: n for n in names if n != "signed"}
+        simple = {ROLE_TYPES[n]: n for n in names if n in ROLE_TYPES}
         if not simple:
             return
         for r in self._read(match + "RETURN type(r) AS t, me.uri AS s, o.uri AS o, r.graph AS g, "
@@ -358,7 +356,7 @@ class Neo4jStore(Materialised):
 
     def _role_pairs(self, iri: str, direction: str, names: list[str]) -> list[tuple[str, str]]:
         """(role, other end's IRI) of each role edge of `iri`, distinct, named ends only."""
-        simple = {ROLE_TYPES[n]: n for n in names if n != "signed"}
+        simple = {ROLE_TYPES[n]: n for n in names if n in ROLE_TYPES}
         arrow, signer = _ROLE_ARROWS[direction]
         pairs: set[tuple[str, str]] = set()
         if simple:
@@ -520,8 +518,6 @@ def _not_a_claim(direction: str) -> str:
 _ROLE_ARROWS = {  # direction -> (a role's relationship, cc:signature/cc:signer), from `me` to the other end
     "out": ("-[r]->", "-[:signature]->(:Resource)-[:signer]->"),
     "in": ("<-[r]-", "<-[:signer]-(:Resource)<-[:signature]-")}
-ROLE_TYPES: dict[str, str] = {  # role name -> relationship type of its (first) property
-    name: nm.local(PREFIXES[curie.split(":", 1)[0]] + curie.split(":", 1)[1])
-    for name, curie in ROLE_PROPERTIES.items() if "/" not in curie}
+ROLE_TYPES: dict[str, str] = {name: nm.local(iri) for name, iri in ROLE_IRIS.items()}  # role -> relationship type
 # EntityDetail.attributes: (short name, compacted literal property as keyed in ASSERTS records), sorted by short name.
 ATTRIBUTES = sorted((name, nm.compact(iri)) for iri, name in ATTRIBUTE_IRIS.items())

@@ -42,7 +42,7 @@ from graph.own_facts import (CLAIM_OF, CLAIMED, DESCRIPTIVE, LEGAL_DOCUMENT, MUL
                              cited_pairs, is_claim, resolve_stub)
 from graph.rdf_files import read_quads
 from graph.shared import (ATTRIBUTES, DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS,
-                          RELATION_BY_IRI, RELATIONS, ROW_KINDS, doc_summary, int_or_none, kind_of, link_key,
+                          RELATION_BY_IRI, RELATIONS, ROLE_IRIS, ROW_KINDS, doc_summary, int_or_none, kind_of, link_key,
                           pick, provenance_key, relation_names)
 
 if TYPE_CHECKING:
@@ -577,16 +577,16 @@ class OxigraphStore(Materialised):
         """See graph.role_index.RoleSource: (role, subject, object, provenance) of every role edge's cc:Link.
         One query per relation, bound in the pattern: Oxigraph then starts from that relation's links, where a
         VALUES over all of them starts from every cc:qualifiedLink of the store (ten times slower at 10k)."""
-        for name in sorted(n for n, p in ROLE_PROPERTIES.items() if "/" not in p):
+        for name in sorted(ROLE_IRIS):
             yield from self._role_links({name}, "?s", "?o", "FILTER(isIRI(?s) && isIRI(?o))",
-                                        first=f"?l cc:linkRelation <{_expand(ROLE_PROPERTIES[name])}> .")
+                                        first=f"?l cc:linkRelation <{ROLE_IRIS[name]}> .")
 
     def _role_links(self, names: set[str], subject: str, target: str, filters: str,
                     first: str = "") -> Iterator[tuple[str, str, str, Provenance]]:
         """The cc:Link nodes of the roles `names` from `subject` to `target` (an IRI or ?s / ?o), in any graph.
         VALUES on ?rel and a FILTER on the other end: a VALUES join on both is planned far worse. `first`:
         a pattern to put first."""
-        by_prop = {_expand(ROLE_PROPERTIES[n]): n for n in names if "/" not in ROLE_PROPERTIES[n]}
+        by_prop = {ROLE_IRIS[n]: n for n in names if n in ROLE_IRIS}
         if not by_prop:
             return
         values = " ".join(f"<{p}>" for p in by_prop)
@@ -803,11 +803,6 @@ def as_stored(q: ox.Quad, cited: set[tuple[str, str]]) -> ox.Quad:
 def _parts(q: ox.Quad) -> tuple[str, str, str, bool]:
     return (q.subject.value, q.predicate.value, q.graph_name.value,
             q.predicate.value == RDF_TYPE and q.object.value == LEGAL_DOCUMENT)
-
-
-def _expand(curie: str) -> str:
-    prefix, local = curie.split(":", 1)
-    return PREFIXES[prefix] + local
 
 
 def _unpack(packed: str) -> defaultdict[str, set[str]]:

@@ -7,11 +7,14 @@ from typing import Callable, Iterable, Mapping
 from cancu.registry import ENTITY_KINDS as _KINDS
 from cancu.registry import CC, ELI, PROVISION_CLASSES, RELATION_KINDS, SKOS, named_kinds
 from cancu.text import fold
-from graph.store import DocSummary, Provenance
+from graph.store import ROLE_PROPERTIES, DocSummary, Provenance
 
 
 RELATIONS: dict[str, str] = {k.code: k.prop for k in RELATION_KINDS}  # short name -> property IRI
 RELATION_BY_IRI: dict[str, str] = {iri: name for name, iri in RELATIONS.items()}
+# Role name -> property IRI, for the roles that are one property (not "signed": cc:signature/cc:signer).
+ROLE_IRIS: dict[str, str] = {name: {"cc": CC, "eli": ELI}[path.split(":", 1)[0]] + path.split(":", 1)[1]
+                             for name, path in ROLE_PROPERTIES.items() if "/" not in path}
 
 
 def relation_names(relations: list[str] | None) -> list[str]:
