@@ -57,7 +57,7 @@ from graph.neo4j_load import one_line
 from graph.neo4j_mapping import CC
 from graph.shared import ATTRIBUTES as ATTRIBUTE_IRIS
 from graph.shared import (DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS, RELATIONS, ROLE_IRIS,
-                          ROW_KINDS, doc_summary, int_or_none, kind_of, link_key, pick, provenance_key, relation_names)
+                          ROW_KINDS, doc_summary, int_or_none, kind_of, ordered, pick, relation_names, sort_links)
 from graph.store import (DocSummary, Materialised, EntityDetail, EntityRole, EntitySummary, LinkRow, Provenance,
                          ProvisionRow, StoreStatus, StoreUnavailable, provision_order, role_names, role_order)
 
@@ -181,10 +181,8 @@ class Neo4jStore(Materialised):
         for (iri, t, other), provs in prov.items():
             me, you = docs.get(iri, DocSummary(iri=iri)), docs.get(other, DocSummary(iri=other))
             src, dst = (me, you) if outgoing else (you, me)
-            out[iri].append(LinkRow(src, RELATION_TYPES[t], dst, tuple(sorted(provs, key=provenance_key))))
-        for rows_of in out.values():
-            rows_of.sort(key=lambda row: link_key(row.target if outgoing else row.source, row.relation))
-        return out
+            out[iri].append(LinkRow(src, RELATION_TYPES[t], dst, ordered(provs)))
+        return sort_links(out, outgoing)
 
     def _link_edges(self, iris: list[str], relations: list[str] | None,
                     outgoing: bool) -> dict[tuple[str, str, str], set[Provenance]]:
@@ -208,7 +206,7 @@ class Neo4jStore(Materialised):
             "MATCH (me:Resource)-[r]->() WHERE type(r) IN $types RETURN DISTINCT me.uri AS u", types=sorted(RELATION_TYPES)))
         for batch in nm.batches(subjects):
             for (iri, t, other), provs in sorted(self._link_edges(batch, None, True).items()):
-                yield iri, RELATION_TYPES[t], other, tuple(sorted(provs, key=provenance_key))
+                yield iri, RELATION_TYPES[t], other, ordered(provs)
 
     # ---- browsing: documents by filter, provisions, entities, roles -----------------------
 
@@ -318,7 +316,7 @@ class Neo4jStore(Materialised):
                 f"WHERE type(r) IN $types AND o.uri IN $others AND {_not_a_claim(direction)} ",
                 iri=iri, others=sorted({o for _, o in page})):
             provenance[(role, o)].add(prov)
-        return {k: tuple(sorted(v, key=provenance_key)) for k, v in provenance.items()}
+        return {k: ordered(v) for k, v in provenance.items()}
 
     def role_links(self) -> Iterator[tuple[str, str, str, Provenance]]:
         """See graph.role_index.RoleSource: (role, subject, object, provenance) of every role edge's cc:Link."""

@@ -42,8 +42,8 @@ from graph.own_facts import (CLAIM_OF, CLAIMED, DESCRIPTIVE, LEGAL_DOCUMENT, MUL
                              cited_pairs, is_claim, resolve_stub)
 from graph.rdf_files import read_quads
 from graph.shared import (ATTRIBUTES, DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS,
-                          RELATION_BY_IRI, RELATIONS, ROLE_IRIS, ROW_KINDS, doc_summary, int_or_none, kind_of, link_key,
-                          pick, provenance_key, relation_names)
+                          RELATION_BY_IRI, RELATIONS, ROLE_IRIS, ROW_KINDS, doc_summary, int_or_none, kind_of, ordered,
+                          pick, relation_names, sort_links)
 
 if TYPE_CHECKING:
     from cancu.config import Settings
@@ -445,12 +445,10 @@ class OxigraphStore(Materialised):
         summaries = self._link_ends([*mine, *(o for _, _, o in found)])
         for m, rel, other in found:
             me_doc, other_doc = summaries.get(m, DocSummary(iri=m)), summaries.get(other, DocSummary(iri=other))
-            prov = tuple(sorted(provenance.get((m, rel, other), ()), key=provenance_key))
+            prov = ordered(provenance.get((m, rel, other), ()))
             src, dst = (me_doc, other_doc) if outgoing else (other_doc, me_doc)
             out[m].append(LinkRow(source=src, relation=RELATION_BY_IRI[rel], target=dst, provenance=prov))
-        for rows in out.values():
-            rows.sort(key=lambda row: link_key(row.target if outgoing else row.source, row.relation))
-        return out
+        return sort_links(out, outgoing)
 
     def _provenance(self, me: str, outgoing: bool, allowed: set[str],
                     first: str = "") -> dict[tuple[str, str, str], set[Provenance]]:
@@ -571,7 +569,7 @@ class OxigraphStore(Materialised):
         provenance: dict[tuple[str, str], set[Provenance]] = defaultdict(set)
         for role, s, o, prov in self._role_links(names, subject, target, f"FILTER({other} IN ({others}))" if cut else ""):
             provenance[(role, o if direction == "out" else s)].add(prov)
-        return {k: tuple(sorted(v, key=provenance_key)) for k, v in provenance.items()}
+        return {k: ordered(v) for k, v in provenance.items()}
 
     def role_links(self) -> Iterator[tuple[str, str, str, Provenance]]:
         """See graph.role_index.RoleSource: (role, subject, object, provenance) of every role edge's cc:Link.
@@ -625,7 +623,7 @@ class OxigraphStore(Materialised):
                                         f"FILTER(isIRI(?me) && isIRI(?other)) }}")[1]:
                 m, o = me.value, other.value  # type: ignore[union-attr]
                 if _valid_iri(m):
-                    yield m, name, o, tuple(sorted(provenance.get((m, rel, o), ()), key=provenance_key))
+                    yield m, name, o, ordered(provenance.get((m, rel, o), ()))
 
     def node_info(self, iris: list[str]) -> dict[str, tuple[str, str | None]]:
         """See graph.role_index.RoleSource: (kind, label) by the order of Store.roles, for IRIs with either."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Collection, Iterable, Mapping
 
 from cancu.registry import ENTITY_KINDS as _KINDS
 from cancu.registry import CC, ELI, PROVISION_CLASSES, RELATION_KINDS, SKOS, named_kinds
 from cancu.text import fold
-from graph.store import ROLE_PROPERTIES, DocSummary, Provenance
+from graph.store import ROLE_PROPERTIES, DocSummary, LinkRow, Provenance
 
 
 RELATIONS: dict[str, str] = {k.code: k.prop for k in RELATION_KINDS}  # short name -> property IRI
@@ -62,9 +62,21 @@ def provenance_key(p: Provenance) -> tuple:
     return (p.document, p.start if p.start is not None else -1, p.provision or "", p.quote or "", p.end or -1)
 
 
+def ordered(provenance: Collection[Provenance]) -> tuple[Provenance, ...]:
+    """A link's or a role edge's provenance in `provenance_key` order."""
+    return tuple(sorted(provenance, key=provenance_key))
+
+
 def link_key(other: DocSummary, relation: str) -> tuple:
     """Link order: (other document's number or title, date, IRI), then the relation name."""
     return (other.number or other.title or "", other.date or "", other.iri, relation)
+
+
+def sort_links(links: dict[str, list[LinkRow]], outgoing: bool) -> dict[str, list[LinkRow]]:
+    """Each IRI's links sorted in place by `link_key` of the other end (an outgoing link's target, else its source)."""
+    for rows in links.values():
+        rows.sort(key=lambda row: link_key(row.target if outgoing else row.source, row.relation))
+    return links
 
 
 def pick(values_by_graph: dict[str, list[str]], own_graph: str) -> str | None:
