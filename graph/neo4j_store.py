@@ -57,7 +57,7 @@ from graph.neo4j_load import one_line
 from graph.neo4j_mapping import CC
 from graph.shared import ATTRIBUTES as ATTRIBUTE_IRIS
 from graph.shared import (DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS, RELATIONS, ROLE_IRIS,
-                          ROW_KINDS, doc_summary, int_or_none, kind_of, ordered, pick, relation_names, sort_links)
+                          ROW_KINDS, doc_summary, int_or_none, kind_of, number_order, ordered, pick, relation_names, sort_links)
 from graph.store import (DocSummary, Materialised, EntityDetail, EntityRole, EntitySummary, LinkRow, Provenance,
                          ProvisionRow, StoreStatus, StoreUnavailable, provision_order, role_names, role_order)
 
@@ -167,7 +167,7 @@ class Neo4jStore(Materialised):
         """Documents whose cc:numberKey equals `number_key`, sorted by (year, date, iri)."""
         rows = self._read("MATCH (n:Resource) WHERE n.numberKey = $k RETURN n.uri AS uri, " + _SRC("n"), k=number_key)
         docs = [d for r in rows if (d := _summary(r["uri"], r["src"]))]
-        return sorted(docs, key=lambda d: (d.year or 0, d.date or "", d.iri))
+        return sorted(docs, key=number_order)
 
     def _summaries(self, iris: Iterable[str]) -> dict[str, DocSummary]:
         rows = self._read("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, " + _SRC("n"), us=sorted(set(iris)))

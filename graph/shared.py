@@ -91,6 +91,11 @@ def document_order(d: DocSummary) -> tuple:
     return (-(d.year or 0), d.year is None, d.number or d.title or "", d.iri)
 
 
+def number_order(d: DocSummary) -> tuple:
+    """Store.documents_by_key's order: year (unknown first), then date, then IRI."""
+    return (d.year or 0, d.date or "", d.iri)
+
+
 def listing(docs: Iterable[DocSummary], type: str | None, issuer: str | None, year: int | None,
             ingested: bool | None, limit: int, offset: int,
             field: Callable[[DocSummary], bool] = lambda d: True) -> tuple[int, list[DocSummary]]:
