@@ -56,8 +56,9 @@ from graph import neo4j_mapping as nm
 from graph.neo4j_load import one_line
 from graph.neo4j_mapping import CC
 from graph.shared import ATTRIBUTES as ATTRIBUTE_IRIS
-from graph.shared import (DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS, RELATIONS, ROLE_IRIS,
-                          ROW_KINDS, doc_summary, int_or_none, kind_of, number_order, ordered, pick, relation_names, sort_links)
+from graph.shared import (DETAIL_KINDS, DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS,
+                          RELATIONS, ROLE_IRIS, ROW_KINDS, doc_summary, int_or_none, kind_of, number_order, ordered, pick,
+                          relation_names, sort_links)
 from graph.store import (DocSummary, Materialised, EntityDetail, EntityRole, EntitySummary, LinkRow, Provenance,
                          ProvisionRow, StoreStatus, StoreUnavailable, provision_order, role_names, role_order)
 
@@ -279,13 +280,13 @@ class Neo4jStore(Materialised):
         if not rows:
             return None
         src = _src_map(rows[0]["src"], iri)
-        kind = kind_of(_types(src), {**ROW_KINDS, **ENTITY_KINDS}, "")
+        kind = kind_of(_types(src), DETAIL_KINDS, "")
         if not kind:
             return None
         edges: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for t, g, m in rows[0]["out"]:
             edges[t][g].append(m)
-        is_row = kind in ("task", "indicator", "row")
+        is_row = kind in ROW_KINDS.values()
         label = pick(_by_graph(src, "cc:text" if is_row else "skos:prefLabel"), iri)
         attrs = tuple((name, tuple(sorted(vals))) for name, key in ATTRIBUTES if (vals := _all(src, key)))
         return EntityDetail(

@@ -41,9 +41,9 @@ from graph.store import (ROLE_PROPERTIES, DocSummary, Materialised, EntityDetail
 from graph.own_facts import (CLAIM_OF, CLAIMED, DESCRIPTIVE, LEGAL_DOCUMENT, MULTI_VALUED, SOURCE_FILE, VIEW_GRAPH,
                              cited_pairs, is_claim, resolve_stub)
 from graph.rdf_files import read_quads
-from graph.shared import (ATTRIBUTES, DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS,
-                          RELATION_BY_IRI, RELATIONS, ROLE_IRIS, ROW_KINDS, doc_summary, int_or_none, kind_of, number_order,
-                          ordered, pick, relation_names, sort_links)
+from graph.shared import (ATTRIBUTES, DETAIL_KINDS, DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS,
+                          PROVISION_KINDS, RELATION_BY_IRI, RELATIONS, ROLE_IRIS, ROW_KINDS, doc_summary, int_or_none,
+                          kind_of, number_order, ordered, pick, relation_names, sort_links)
 
 if TYPE_CHECKING:
     from cancu.config import Settings
@@ -525,10 +525,10 @@ class OxigraphStore(Materialised):
         for r in rows:
             props[r["p"].value][iri if r["own"].value == "true" else ""].append(r["o"].value)
         types = {v for vs in props.get(RDF_TYPE, {}).values() for v in vs}
-        kind = kind_of(types, {**ROW_KINDS, **ENTITY_KINDS}, "")
+        kind = kind_of(types, DETAIL_KINDS, "")
         if not kind:
             return None
-        is_row = kind in ("task", "indicator", "row")
+        is_row = kind in ROW_KINDS.values()
         label = pick(props.get(CC + "text" if is_row else SKOS + "prefLabel", {}), iri)
         alts = {v for p in (SKOS + "altLabel",) for vs in props.get(p, {}).values() for v in vs} - {label}
         parent = pick(props.get(ELI + "is_part_of" if is_row else ORG + "subOrganizationOf", {}), iri)

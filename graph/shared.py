@@ -35,6 +35,7 @@ PROVISION_KINDS = {cls: k for k, cls in PROVISION_CLASSES.items()}
 ATTRIBUTES = {CC + "abbreviation": "abbreviation", CC + "deadline": "deadline", CC + "product": "product",
               CC + "target": "target", CC + "unitOfMeasure": "unit_of_measure", CC + "label": "row_label"}
 ENTITY_KINDS = {k.cls: k.code for k in named_kinds()}
+DETAIL_KINDS = {**ROW_KINDS, **ENTITY_KINDS}  # what Store.entity describes: an annex row, or a named entity
 NODE_KINDS = {CC + "LegalDocument": "document", **ROW_KINDS, **ENTITY_KINDS}  # the kinds Store.roles gives an end
 LABEL_PROPERTIES = (SKOS + "prefLabel", CC + "number", ELI + "title", CC + "text", CC + "label")  # Store.roles' order
 # Document property IRI -> DocSummary field.
