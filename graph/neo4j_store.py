@@ -192,9 +192,7 @@ class Neo4jStore(Materialised):
         pattern = "(me)-[r]->(other)" if outgoing else "(me)<-[r]-(other)"
         rows = self._read(
             f"UNWIND $iris AS iri MATCH (me:Resource {{uri: iri}}) MATCH {pattern} WHERE type(r) IN $types "
-            "RETURN iri, type(r) AS t, other.uri AS other, r.graph AS g, r.quote AS q, r.provision AS p, r.start AS st, "
-            "r.end AS e",
-            iris=iris, types=_relation_types(relations))
+            f"RETURN iri, type(r) AS t, other.uri AS other, {_PROVENANCE}", iris=iris, types=_relation_types(relations))
         prov: dict[tuple[str, str, str], set[Provenance]] = defaultdict(set)
         for r in rows:  # an edge without provenance still makes a row (an empty set)
             prov[(r["iri"], r["t"], r["other"])].update(_provenances(r))
@@ -332,8 +330,8 @@ class Neo4jStore(Materialised):
         simple = {ROLE_TYPES[n]: n for n in names if n in ROLE_TYPES}
         if not simple:
             return
-        for r in self._read(match + "RETURN type(r) AS t, me.uri AS s, o.uri AS o, r.graph AS g, "
-                            "r.quote AS q, r.provision AS p, r.start AS st, r.end AS e", types=sorted(simple), **params):
+        for r in self._read(f"{match}RETURN type(r) AS t, me.uri AS s, o.uri AS o, {_PROVENANCE}", types=sorted(simple),
+                            **params):
             for prov in _provenances(r):
                 yield simple[r["t"]], r["s"], r["o"], prov
 
@@ -476,8 +474,11 @@ def _relation_types(relations: list[str] | None) -> list[str]:
     return sorted({by_name[r] for r in relation_names(relations)})
 
 
+_PROVENANCE = "r.graph AS g, r.quote AS q, r.provision AS p, r.start AS st, r.end AS e"  # what `_provenances` reads
+
+
 def _provenances(r: Any) -> Iterator[Provenance]:
-    """A relationship's provenance from its parallel lists (graph.neo4j_mapping.rel_props), read as q, p, st, e, g."""
+    """A relationship's provenance from its parallel lists (graph.neo4j_mapping.rel_props), read as `_PROVENANCE`."""
     for q, p, st, e in zip(r["q"] or [], r["p"] or [], r["st"] or [], r["e"] or []):
         yield Provenance(document=r["g"], provision=p or None,  # the asserting graph
                          quote=q or None, start=None if st < 0 else st, end=None if e < 0 else e)
