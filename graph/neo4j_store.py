@@ -55,6 +55,7 @@ from graph import neo4j_import, neo4j_load
 from graph import neo4j_mapping as nm
 from graph.neo4j_load import one_line
 from graph.neo4j_mapping import CC
+from graph.own_facts import LEGAL_DOCUMENT
 from graph.shared import ATTRIBUTES as ATTRIBUTE_IRIS
 from graph.shared import (DETAIL_KINDS, DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS,
                           RELATIONS, ROLE_IRIS, ROW_KINDS, doc_summary, int_or_none, kind_of, number_order, ordered, pick,
@@ -209,45 +210,41 @@ class Neo4jStore(Materialised):
 
     # ---- browsing: documents by filter, provisions, entities, roles -----------------------
 
-    def _doc_srcs(self) -> list[tuple[str, dict[str, Any]]]:
-        """(uri, per-graph record) of every node typed cc:LegalDocument in some graph, sorted by uri."""
-        rows = self._read("MATCH (n:LegalDocument) RETURN n.uri AS u, " + _SRC("n") + " ORDER BY u")
-        return [(r["u"], src) for r in rows if CC + "LegalDocument" in _types(src := _src_map(r["src"], r["u"]))]
+    def _typed(self, classes: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:
+        """(uri, per-graph record) of every node some graph types with one of `classes`, sorted by uri (found by
+        label, a class's local name only, then checked)."""
+        classes = set(classes)
+        labels = "|".join(sorted(nm.local(c) for c in classes))
+        rows = self._read(f"MATCH (n:{labels}) RETURN n.uri AS u, " + _SRC("n") + " ORDER BY u")
+        return [(r["u"], src) for r in rows if classes & _types(src := _src_map(r["src"], r["u"]))]
 
     def documents(self) -> list[DocSummary]:
         """Every document node, stubs included, sorted by IRI (for the search index and listings)."""
-        return [d for u, src in self._doc_srcs() if _is_iri(u) and (d := _summary_of(u, src))]
+        return [d for u, src in self._typed([LEGAL_DOCUMENT]) if _is_iri(u) and (d := _summary_of(u, src))]
 
     def _entities(self, kind: str | None = None) -> list[EntitySummary]:
         """See Store.entities: named entities by labels (sorted by IRI), or annex rows for "task" / "indicator"."""
         if kind in ("task", "indicator"):
             cls = CC + ("Task" if kind == "task" else "Indicator")
             out = []
-            for r in self._read(f"MATCH (n:{nm.local(cls)}) RETURN n.uri AS u, " + _SRC("n") + " ORDER BY u"):
-                src = _src_map(r["src"], r["u"])
-                if cls not in _types(src):
-                    continue
+            for u, src in self._typed([cls]):
                 texts, labels = _all(src, "cc:text"), _all(src, "cc:label")
-                out.append(EntitySummary(r["u"], kind, min(texts) if texts else None, tuple(sorted(labels))))
+                out.append(EntitySummary(u, kind, min(texts) if texts else None, tuple(sorted(labels))))
             return out
         wanted = {cls: k for cls, k in ENTITY_KINDS.items() if kind is None or k == kind}
         if not wanted:
             return []
-        labels = "|".join(sorted(nm.local(c) for c in wanted))
         out = []
-        for r in self._read(f"MATCH (n:{labels}) RETURN n.uri AS u, " + _SRC("n") + " ORDER BY u"):
-            src = _src_map(r["src"], r["u"])
+        for u, src in self._typed(wanted):
             kinds = [k for cls, k in wanted.items() if cls in _types(src)]
-            if not kinds:
-                continue
-            label = pick(_by_graph(src, "skos:prefLabel"), r["u"])
+            label = pick(_by_graph(src, "skos:prefLabel"), u)
             alts = (_all(src, "skos:altLabel") | _all(src, "cc:abbreviation")) - {label}
-            out.append(EntitySummary(r["u"], min(kinds), label, tuple(sorted(alts))))
+            out.append(EntitySummary(u, min(kinds), label, tuple(sorted(alts))))
         return out
 
     def document_fields(self) -> Iterator[tuple[str, str]]:
         """See Materialised.document_fields."""
-        return ((u, fold(v)) for u, src in self._doc_srcs() for v in _all(src, "cc:field"))
+        return ((u, fold(v)) for u, src in self._typed([LEGAL_DOCUMENT]) for v in _all(src, "cc:field"))
 
     def provisions(self, iri: str, with_text: bool = False) -> list[ProvisionRow]:
         """See Store.provisions: every part under `iri` over is_part_of, in document order."""
@@ -464,7 +461,7 @@ def _summary(iri: str, view: str | None) -> DocSummary | None:
 
 def _summary_of(iri: str, src: dict[str, Any]) -> DocSummary | None:
     """DocSummary from a node's parsed per-graph record; None unless some graph types it cc:LegalDocument."""
-    if not any(CC + "LegalDocument" in per.get("@type", []) for per in src.values()):
+    if LEGAL_DOCUMENT not in _types(src):
         return None
     return doc_summary(iri, {p: pick(_by_graph(src, key), iri) for p, key in DOC_KEYS.items()})
 
