@@ -340,19 +340,16 @@ class OxigraphStore(Materialised):
         if not wanted:
             return []
         kinds = " ".join(f"<{k}>" for k in wanted)
-        # Distinct first, then aggregate: an agency named in thousands of graphs stays a handful of rows.
         kind: dict[str, str] = {}
         for r in self._select(f"SELECT DISTINCT ?e ?t WHERE {{ VALUES ?t {{ {kinds} }} ?e a ?t }}"):
             e = r["e"].value
             kind[e] = min(kind.get(e, "~"), wanted[r["t"].value])
+        # Distinct first, then aggregate: an agency named in thousands of graphs stays a handful of rows.
+        typed = f"{{ SELECT DISTINCT ?e WHERE {{ VALUES ?t {{ {kinds} }} ?e a ?t }} }}"
         labels = {r["e"].value: r["v"].value for r in self._select(
-            f"SELECT ?e (MIN(STR(?o)) AS ?v) WHERE {{ {{ SELECT DISTINCT ?e WHERE {{ VALUES ?t {{ {kinds} }} ?e a ?t }} }} "
-            f"?e skos:prefLabel ?o }} GROUP BY ?e")}
+            f"SELECT ?e (MIN(STR(?o)) AS ?v) WHERE {{ {typed} ?e skos:prefLabel ?o }} GROUP BY ?e")}
         alts: dict[str, set[str]] = defaultdict(set)
-        for r in self._select(
-            f"SELECT DISTINCT ?e ?o WHERE {{ {{ SELECT DISTINCT ?e WHERE {{ VALUES ?t {{ {kinds} }} ?e a ?t }} }} "
-            f"?e skos:altLabel|cc:abbreviation ?o }}"
-        ):
+        for r in self._select(f"SELECT DISTINCT ?e ?o WHERE {{ {typed} ?e skos:altLabel|cc:abbreviation ?o }}"):
             alts[r["e"].value].add(r["o"].value)
         out = []
         for e in sorted(kind):
