@@ -163,7 +163,7 @@ class Neo4jStore(Materialised):
             triples = self._read("MATCH (g:NamedGraph) RETURN coalesce(sum(g.triples), 0) AS n")[0]["n"]
         except (StoreUnavailable, Neo4jError, DriverError) as exc:
             return StoreStatus(self.name, False, one_line(exc))
-        return StoreStatus(self.name, True, f"{self.uri} (database {self.database or 'default'})", docs, triples)
+        return StoreStatus(self.name, True, self.location, docs, triples)
 
     def documents_by_key(self, number_key: str) -> list[DocSummary]:
         """Documents whose cc:numberKey equals `number_key`, sorted by (year, date, iri)."""
