@@ -168,12 +168,17 @@ class Neo4jStore(Materialised):
     def documents_by_key(self, number_key: str) -> list[DocSummary]:
         """Documents whose cc:numberKey equals `number_key`, sorted by (year, date, iri)."""
         rows = self._read("MATCH (n:Resource) WHERE n.numberKey = $k RETURN n.uri AS uri, " + _SRC("n"), k=number_key)
-        docs = [d for r in rows if (d := _summary(r["uri"], r["src"]))]
+        docs = [d for r in rows if (d := _summary_of(r["uri"], _src_map(r["src"], r["uri"])))]
         return sorted(docs, key=number_order)
 
+    def _records_of(self, iris: Iterable[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(uri, per-graph record) of each of `iris` that names a node, a batch of IRIs a query."""
+        for batch in nm.batches(sorted(set(iris))):
+            for r in self._read("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, " + _SRC("n"), us=batch):
+                yield r["u"], _src_map(r["src"], r["u"])
+
     def _summaries(self, iris: Iterable[str]) -> dict[str, DocSummary]:
-        rows = self._read("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, " + _SRC("n"), us=sorted(set(iris)))
-        return {r["u"]: d for r in rows if (d := _summary(r["u"], r["src"]))}
+        return {u: d for u, src in self._records_of(iris) if (d := _summary_of(u, src))}
 
     def _links(self, iris: list[str], relations: list[str] | None, outgoing: bool) -> dict[str, list[LinkRow]]:
         """Links of every IRI in one UNWIND query (each IRI found by its unique `uri`) plus the summaries."""
@@ -372,13 +377,11 @@ class Neo4jStore(Materialised):
     def node_info(self, iris: list[str]) -> dict[str, tuple[str, str | None]]:
         """See graph.role_index.RoleSource: (kind, label) by the label order of Store.roles, for IRIs with either."""
         out = {}
-        for batch in nm.batches(sorted(set(iris))):
-            for r in self._read("UNWIND $us AS u MATCH (n:Resource {uri: u}) RETURN u, " + _SRC("n"), us=batch):
-                src = _src_map(r["src"], r["u"])
-                types = _types(src)
-                label = next((lab for k in LABEL_KEYS if (lab := pick(_by_graph(src, k), r["u"])) is not None), None)
-                if types or label is not None:
-                    out[r["u"]] = (kind_of(types, NODE_KINDS, "other"), label)
+        for u, src in self._records_of(iris):
+            types = _types(src)
+            label = next((lab for k in LABEL_KEYS if (lab := pick(_by_graph(src, k), u)) is not None), None)
+            if types or label is not None:
+                out[u] = (kind_of(types, NODE_KINDS, "other"), label)
         return out
 
     def cypher_read(self, query: str, params: dict[str, Any] | None = None, timeout: float | None = None,
@@ -452,11 +455,6 @@ def _src_map(view: str | None, uri: str) -> dict[str, dict[str, list[Any]]]:
         return {}
     own, union = json.loads(view)
     return {uri: own, _UNION: union} if own else {_UNION: union}
-
-
-def _summary(iri: str, view: str | None) -> DocSummary | None:
-    """DocSummary from a node's resolved records, with the Oxigraph store's rule for disagreeing graphs."""
-    return _summary_of(iri, _src_map(view, iri))
 
 
 def _summary_of(iri: str, src: dict[str, Any]) -> DocSummary | None:
