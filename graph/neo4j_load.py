@@ -166,8 +166,9 @@ def _write_chunk(tx: Any, prep: Prepared) -> None:
     relationships), the nodes they name, and their relationships. A node's properties are the union over
     graphs, so a graph that only adds (a new one, or one saying the same again) merges into the node's
     current properties; only a node whose record from a replaced graph changed is recomputed from its
-    records. Nodes are written only when their properties or labels change. Each node is looked up once
-    (by `uri`); relationships are then created between node ids, all types in one statement.
+    records: cost grows with the graphs loaded, not with how many graphs cite a hub node. Nodes are written
+    only when their properties or labels change. Each node is looked up once (by `uri`); relationships are
+    then created between node ids, all types in one statement.
     """
     chunk, new = prep.graphs, prep.records
     gs = [g for g, _ in chunk]

@@ -13,25 +13,17 @@ Mapping (why: users of n10s feel at home, and the API's look-ups hit indexes):
 
 Named graphs (one per source document): `(:NamedGraph {iri, triples})` records each loaded graph, and
 `(:NamedGraph)-[:ASSERTS {src}]->(:Resource)` holds what that graph says about that node (`src`: JSON,
-literals by compacted predicate and "@type"), one small relationship per (graph, node). Loading a graph
-touches only its own statements: its ASSERTS and relationships are replaced, and the nodes it names get
-the union of what all graphs say, merged into their current properties (a graph that only adds never
-reads other graphs' records); a node whose record from a replaced graph changed is recomputed from its
-remaining ASSERTS. So cost grows with the graph loaded, not with how many graphs cite a hub node. A node
-nobody asserts or references is deleted. Each transaction holds whole graphs only, so a lost connection
-never leaves half a document, and re-running the load finishes the job. Per transaction (default up to
-50,000 quads of whole graphs) each node is looked up once by `uri`, new nodes are created grouped by label
-set, relationships by type between node ids; graph.neo4j_load does the writing, preparing the next
-chunks' rows in a worker process while one is written.
+literals by compacted predicate and "@type"), one small relationship per (graph, node). graph.neo4j_load
+writes them: whole graphs per transaction (a lost connection never leaves half a document; re-running the
+load finishes the job), touching only the statements of the graphs it replaces.
 
 Reading: documents and entities are found by label (token index) and `uri` (unique constraint), their
 values taken from the node's `_view` (what its own graph says and the union over all graphs, kept by the
 loader from the ASSERTS records) so the own-graph rule and lexical forms match the Oxigraph store exactly
-at the cost of one property per node, however many graphs mention it; provisions walk `is_part_of` in, roles follow the relationship types of graph.store.ROLE_PROPERTIES.
-There is no SPARQL here: the API answers 501 for /sparql and serves JSON only for this backend.
-
-Answers equal the Oxigraph store's (contract tests): where graphs disagree on a document property, the
-document's own graph wins, else the smallest value; lists are sorted with the same keys.
+at the cost of one property per node, however many graphs mention it; provisions walk `is_part_of` in,
+roles follow the relationship types of graph.store.ROLE_PROPERTIES. Lists are sorted with graph.shared's
+keys, so answers equal the Oxigraph store's (contract tests). There is no SPARQL here: the API answers
+501 for /sparql and serves JSON only for this backend.
 """
 
 from __future__ import annotations
@@ -141,10 +133,7 @@ class Neo4jStore(Materialised):
     # ---- loading -------------------------------------------------------------------------
 
     def load(self, path: Path, progress: Callable[[int, int], None] | None = None) -> int:
-        """Load N-Quads/TriG, replacing each named graph in it (whole graphs per transaction); return quads read.
-
-        `progress(graphs_done, graphs_total)` is called after each commit. See graph.neo4j_load.
-        """
+        """See graph.neo4j_load.load: each named graph in the file replaced, whole graphs per transaction."""
         self.role_pages = None  # they describe the database before this load
         return neo4j_load.load(self._driver, path, uri=self.uri, user=self.user, database=self.database,
                                tx_quads=self.tx_quads, progress=progress)
