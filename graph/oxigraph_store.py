@@ -164,8 +164,8 @@ class OxigraphStore(Materialised):
             raise StoreUnavailable(f"the Oxigraph store at {self.path} was built by an earlier cancu, which kept "
                                    f"documents' claims in other graphs; remove {self.path} and run `cancu load` to build it again")
         self._place = _place(self.path)
-        self._place_checked = 0.0
-        self.location = "memory" if self.path is None else str(self.path.resolve())  # time.monotonic() of the last check that found it in place
+        self._place_checked = 0.0  # time.monotonic() of the last check that found it in place
+        self.location = "memory" if self.path is None else str(self.path.resolve())
 
     @classmethod
     def needs_build(cls, settings: Settings) -> bool:
@@ -211,12 +211,8 @@ class OxigraphStore(Materialised):
     # ---- writing -------------------------------------------------------------------------
 
     def load(self, path: Path) -> int:
-        """Load N-Quads/TriG, replacing each named graph in the file; return quads loaded.
-
-        The file is parsed whole before anything is written, and the new quads go in with one atomic
-        `extend`; only an I/O failure between dropping the old graphs and that insert can leave a
-        document missing (never half-written), and re-running the load repairs it.
-        """
+        """Load N-Quads/TriG, replacing each named graph in the file; return quads loaded. Parsed whole first,
+        then one atomic `extend` (the module docstring says why)."""
         if self.read_only:
             raise PermissionError("this Oxigraph store was opened read-only")
         self.role_pages = None  # they describe the store before this load
