@@ -289,13 +289,12 @@ class Batch:
                 continue
             claimed.update(infos)
             self.files.append((f, infos))
-        held = dict(state.graphs)
-        held.update(claimed)
-        self.before = {g: dict(info.applied) for g, info in state.graphs.items()}
-        state.graphs = held
+        self.previous = dict(state.graphs)  # what the store held before this batch (`forget` puts it back)
+        self.before = {g: dict(info.applied) for g, info in self.previous.items()}
+        state.graphs = {**self.previous, **claimed}
         self.catalogue = state.catalogue()
-        sources = {DocId.from_iri(g).id: (info.source, info.loaded_from, info.part[0]) for g, info in held.items()
-                   if info.source and ELI_PATH in g}
+        sources = {DocId.from_iri(g).id: (info.source, info.loaded_from, info.part[0])
+                   for g, info in state.graphs.items() if info.source and ELI_PATH in g}
         for ids in self.catalogue.conflicts:
             named = "; ".join(f"{i} ({sources[i][0]}, loaded from {sources[i][1]})" for i in ids if i in sources)
             kind = PARTS if different_parts(sources[i][2] for i in ids if i in sources) \
@@ -367,18 +366,22 @@ class Batch:
             _write(quads, tmp / f"stale-{n + 1}.nq")
             yield graphs, tmp / f"stale-{n + 1}.nq"
 
+    def _infos(self, f: Path) -> dict[str, GraphIdentity]:
+        return next(i for p, i in self.files if p == f)
+
     def kept(self, f: Path) -> None:
         """`f` is in the store: keep its copy and its graphs' identities."""
-        infos = next(i for p, i in self.files if p == f)
         copy = self.state.keep(f)
-        for info in infos.values():
+        for info in self._infos(f).values():
             info.copy = copy
 
     def forget(self, f: Path) -> None:
         """`f` could not be loaded: its graphs are what the store held before (or nothing)."""
-        infos = next(i for p, i in self.files if p == f)
-        for g in infos:
-            self.state.graphs.pop(g, None)
+        for g in self._infos(f):
+            if g in self.previous:
+                self.state.graphs[g] = self.previous[g]
+            else:
+                self.state.graphs.pop(g, None)
 
 
 def load_files(store: Store, files: Iterable[Path], state_path: Path | None,
@@ -388,7 +391,6 @@ def load_files(store: Store, files: Iterable[Path], state_path: Path | None,
     `replacing`: graphs the caller has decided to replace even when another source file holds them (an
     upload with replace=true)."""
     state = State(state_path)
-    previous = dict(state.graphs)
     batch = Batch(state, files, on_error, replacing)
     report = batch.report
     with tempfile.TemporaryDirectory(prefix="cancu-reresolve-") as tmp:
@@ -397,9 +399,6 @@ def load_files(store: Store, files: Iterable[Path], state_path: Path | None,
                 report.quads += store.load(path)
             except LoadError as exc:
                 batch.forget(f)
-                for g in next(i for p, i in batch.files if p == f):
-                    if g in previous:
-                        state.graphs[g] = previous[g]
                 report.errors.append(str(exc).replace(str(path), str(f)))
                 on_error(report.errors[-1])
                 continue
