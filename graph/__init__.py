@@ -35,9 +35,8 @@ def open_store(kind: str | None = None, read_only: bool = False, settings: Setti
     from cancu.config import current
 
     settings = settings or current()
-    kind = (kind or settings.store).lower()
     cls: Any = store_class(settings, kind)  # the constructors differ: a directory, or a Bolt address
-    if kind == "oxigraph":
+    if cls.name == "oxigraph":
         return cls(settings.oxigraph_path, read_only=read_only)
     return cls(uri=settings.neo4j_uri or "bolt://127.0.0.1:7687", user=settings.neo4j_user,
                password=settings.neo4j_password, database=settings.neo4j_database or None)
