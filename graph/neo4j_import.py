@@ -10,7 +10,7 @@ importer refuses a database that exists (nothing is overwritten); `cancu load --
 How: (1) per file, in worker processes, parse and group exactly as graph.neo4j_load does, write the
 relationships (with provenance) and the ASSERTS records as CSV, and put each node's per-graph records in
 one of a few buckets by a hash of its IRI; (2) per bucket, merge each node's records from every file and
-compute labels, properties and `_view` with graph.neo4j_load's own functions (so a node named by many
+compute labels, properties and `_view` with graph.neo4j_mapping's functions (so a node named by many
 files is one node, exactly as the online loader leaves it), written as CSV grouped by property types;
 (3) run the importer. One thing CSV cannot say: a list holding one empty string (`provision` [""] is a
 preamble link). Such values are left out and recorded on a `:CancuImport` node; the first Neo4jStore

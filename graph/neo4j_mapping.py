@@ -164,7 +164,7 @@ def _prop_value(v: Any) -> Any:
 def _value_key(v: Any) -> tuple:
     """A cheap total order over the loader's JSON values (int, str, {"@d"}, {"@id"}) for stable _src records."""
     if isinstance(v, dict):
-        return (2, v.get("@d") or v.get("@id") or "")
+        return (2, lexical(v))
     return (0, v, "") if isinstance(v, int) else (1, v)
 
 
