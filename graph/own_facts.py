@@ -71,15 +71,10 @@ def only_own(own: dict[str, list[V]], union: dict[str, list[V]]) -> dict[str, li
     return out
 
 
-def cited_pairs(quads: Iterable[V], parts: Callable[[V], tuple[str, str, str, bool]]) -> set[tuple[str, str]]:
+def cited_pairs(quads: Iterable[V], parts: Callable[[V], tuple[str, str, bool]]) -> set[tuple[str, str]]:
     """(document, graph) for each document a graph types cc:LegalDocument other than itself: what it cites.
-    `parts(q)` gives (subject, predicate, graph, "q types its subject cc:LegalDocument")."""
-    out: set[tuple[str, str]] = set()
-    for q in quads:
-        s, _, g, typing = parts(q)
-        if typing and s != g:
-            out.add((s, g))
-    return out
+    `parts(q)` gives (subject, graph, "q types its subject cc:LegalDocument")."""
+    return {(s, g) for s, g, typing in map(parts, quads) if typing and s != g}
 
 
 def is_claim(subject: str, predicate: str, graph: str, cited: set[tuple[str, str]]) -> bool:

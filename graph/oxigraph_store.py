@@ -791,9 +791,8 @@ def as_stored(q: ox.Quad, cited: set[tuple[str, str]]) -> ox.Quad:
     return q
 
 
-def _parts(q: ox.Quad) -> tuple[str, str, str, bool]:
-    return (q.subject.value, q.predicate.value, q.graph_name.value,
-            q.predicate.value == RDF_TYPE and q.object.value == LEGAL_DOCUMENT)
+def _parts(q: ox.Quad) -> tuple[str, str, bool]:
+    return q.subject.value, q.graph_name.value, q.predicate.value == RDF_TYPE and q.object.value == LEGAL_DOCUMENT
 
 
 def _unpack(packed: str) -> defaultdict[str, set[str]]:
