@@ -257,8 +257,9 @@ def _moves(info: GraphIdentity, graph: str, cat: Catalogue) -> dict[str, str]:
     return moves
 
 
-def _write(quads: list[ox.Quad], out: Path) -> None:
+def _write(quads: list[ox.Quad], out: Path) -> Path:
     out.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    return out
 
 
 class Batch:
@@ -318,9 +319,7 @@ class Batch:
                 out.append((f, f))
                 continue
             quads = [q for g, qs in _graphs_of(f).items() for q in rewrite(g, qs, moves[g], infos[g].base)]
-            dest = tmp / f"in-{i}.nq"
-            _write(quads, dest)
-            out.append((f, dest))
+            out.append((f, _write(quads, tmp / f"in-{i}.nq")))
         return out
 
     def stale(self) -> dict[str, list[str]]:
@@ -359,12 +358,10 @@ class Batch:
                     graphs.append(g)
             if len(quads) >= BATCH_QUADS:
                 n += 1
-                _write(quads, tmp / f"stale-{n}.nq")
-                yield graphs, tmp / f"stale-{n}.nq"
+                yield graphs, _write(quads, tmp / f"stale-{n}.nq")
                 quads, graphs = [], []
         if graphs:
-            _write(quads, tmp / f"stale-{n + 1}.nq")
-            yield graphs, tmp / f"stale-{n + 1}.nq"
+            yield graphs, _write(quads, tmp / f"stale-{n + 1}.nq")
 
     def _infos(self, f: Path) -> dict[str, GraphIdentity]:
         return next(i for p, i in self.files if p == f)
