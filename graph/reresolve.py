@@ -249,12 +249,7 @@ def _graphs_of(file: Path) -> dict[str, list[ox.Quad]]:
 
 def _moves(info: GraphIdentity, graph: str, cat: Catalogue) -> dict[str, str]:
     own = DocId.from_iri(graph).id if ELI_PATH in graph else None
-    moves = {}
-    for ref in info.refs:
-        to = target(ref, cat, own)
-        if to != ref:
-            moves[ref] = to
-    return moves
+    return {ref: to for ref in info.refs if (to := target(ref, cat, own)) != ref}
 
 
 def _write(quads: list[ox.Quad], out: Path) -> Path:
