@@ -10,8 +10,7 @@ Why each choice:
 - Queries use the union of all named graphs as the default graph: a cited document's stub (in the
   citing document's graph) and its full record (in its own graph) are one node with one IRI.
 - Where graphs disagree on a document property (a stub says issuer "Chính phủ", the document itself
-  "Chính phủ Thử nghiệm"), the value asserted in the document's own graph wins; otherwise the
-  smallest value by string. The Neo4j store follows the same rule so both answer alike.
+  "Chính phủ Thử nghiệm"), graph.own_facts decides, for the Neo4j store too, so both answer alike.
 - Summaries of link ends are remembered per handle (SummaryMemo, least recently used dropped): a chain
   meets its frontier again at the next level, and chains share their hub laws. `load` forgets them.
 - Only one process may open the store for writing; the API opens it with `read_only=True`. A
