@@ -104,14 +104,10 @@ _TYPES = {str: "string", int: "long", dt.date: "date"}  # what graph.neo4j_load'
 
 def _type_of(v: Any) -> str:
     """The importer's type of a property value; TypeError for anything else (never made by the loader)."""
-    t = type(v)
-    if t is list:
-        return _TYPES[type(v[0])] + "[]" if type(v[0]) in _TYPES else _raise(v)
-    return _TYPES[t] if t in _TYPES else _raise(v)
-
-
-def _raise(v: Any) -> str:
-    raise TypeError(type(v).__name__)
+    try:
+        return _TYPES[type(v[0])] + "[]" if type(v) is list else _TYPES[type(v)]
+    except KeyError:
+        raise TypeError(type(v).__name__) from None
 
 
 def _scalar(v: Any, where: str) -> str:
