@@ -152,20 +152,20 @@ def _results(report: Graph, label: str) -> Iterator[Result]:
         message = report.value(node, SH.resultMessage)
         yield Result(
             severity=_local(severity) if severity is not None else "Violation",
-            focus=_focus(report, report.value(node, SH.focusNode)),
+            focus=_focus(report.value(node, SH.focusNode)),
             path=_show_path(report, report.value(node, SH.resultPath)),
-            value=_show(report, report.value(node, SH.value)),
+            value=_show(report.value(node, SH.value)),
             message=str(message) if message is not None else _default_message(report, node),
             shape=_shape_name(report.value(node, SH.sourceShape)),
             graph=label,
         )
 
 
-def _focus(report: Graph, term) -> str:
+def _focus(term) -> str:
     """Graph-wide checks are anchored on the ontology node; the offending node is in the message."""
     if str(term) == ONTOLOGY_IRI:
         return "(graph-wide check; the node is named in the message)"
-    return _show(report, term)
+    return _show(term)
 
 
 def _shape_name(shape) -> str:
@@ -186,7 +186,7 @@ def _local(term) -> str:
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _show(g: Graph, term) -> str:
+def _show(term) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
