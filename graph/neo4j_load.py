@@ -26,8 +26,7 @@ from neo4j import Driver
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph.neo4j_mapping import (MAPPING, GraphData, batches, chunks_by_size, cypher_name, graph_data, labels,
-                                 local, merged_properties, native, node_row, parse, properties, record, record_json,
-                                 rel_props, union, view)
+                                 local, native, node_row, parse, properties, record, record_json, rel_props, union, view)
 from graph.store import LoadError, StoreUnavailable
 
 AHEAD = 2  # chunks prepared ahead of the one being written
@@ -220,7 +219,7 @@ def _write_chunk(tx: Any, prep: Prepared) -> None:
                 props["_view"] = view(every.get(s), union(every.values()))
         else:  # only adding: merge into what the node has
             own, union_before = json.loads(props_before["_view"]) if "_view" in props_before else (None, {})
-            node_labels, props = labels_before | labels(recs.values()), merged_properties(s, props_before, recs.values())
+            node_labels, props = labels_before | labels(recs.values()), properties(s, recs.values(), props_before)
             props["_view"] = view(recs.get(s, own), union([union_before, *recs.values()]))
         if node_labels != labels_before or props != props_before:
             updates.append([ids[s], props, sorted(node_labels - labels_before), sorted(labels_before - node_labels)])

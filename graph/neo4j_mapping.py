@@ -202,20 +202,13 @@ def _add_records(merged: dict[str, list[Any]], records: Iterable[dict[str, list[
                 merged[local(key)].extend([_prop_value(v) if type(v) is dict else v for v in values])
 
 
-def properties(uri: str, records: Iterable[dict[str, list[Any]]]) -> dict[str, Any]:
-    """The node's property map from the per-graph records: the union over graphs (see _finish)."""
+def properties(uri: str, records: Iterable[dict[str, list[Any]]],
+               current: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The node's property map from the per-graph records: the union over graphs (see _finish), merged into
+    `current` (the node's properties, i.e. properties over the graphs already stored) if given. That equals
+    properties over all records: union, de-duplication and lexical fallback are idempotent."""
     merged: dict[str, list[Any]] = defaultdict(list)
-    _add_records(merged, records)
-    return _finish(uri, merged)
-
-
-def merged_properties(uri: str, current: dict[str, Any], records: Iterable[dict[str, list[Any]]]) -> dict[str, Any]:
-    """`current` (the node's properties, i.e. properties over the graphs already stored) plus more records.
-
-    Equal to properties over all records: union, de-duplication and lexical fallback are idempotent.
-    """
-    merged: dict[str, list[Any]] = defaultdict(list)
-    for key, value in current.items():
+    for key, value in (current or {}).items():
         if key not in RESERVED:
             merged[key].extend(value if isinstance(value, list) else [value])
     _add_records(merged, records)
