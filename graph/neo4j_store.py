@@ -504,4 +504,4 @@ _ROLE_ARROWS = {  # direction -> (a role's relationship, cc:signature/cc:signer)
     "in": ("<-[r]-", "<-[:signer]-(:Resource)<-[:signature]-")}
 ROLE_TYPES: dict[str, str] = {name: nm.local(iri) for name, iri in ROLE_IRIS.items()}  # role -> relationship type
 # EntityDetail.attributes: (short name, compacted literal property as keyed in ASSERTS records), sorted by short name.
-ATTRIBUTES = sorted((name, nm.compact(iri)) for iri, name in ATTRIBUTE_IRIS.items())
+ATTRIBUTES = [(name, nm.compact(iri)) for iri, name in ATTRIBUTE_IRIS.items()]

@@ -522,11 +522,11 @@ class OxigraphStore(Materialised):
             return None
         is_row = kind in ROW_KINDS.values()
         label = pick(props.get(CC + "text" if is_row else SKOS + "prefLabel", {}), iri)
-        alts = {v for p in (SKOS + "altLabel",) for vs in props.get(p, {}).values() for v in vs} - {label}
+        alts = {v for vs in props.get(SKOS + "altLabel", {}).values() for v in vs} - {label}
         parent = pick(props.get(ELI + "is_part_of" if is_row else ORG + "subOrganizationOf", {}), iri)
         units = sorted({r["u"].value for r in self._select(f"SELECT ?u WHERE {{ ?u org:subOrganizationOf <{iri}> }}")})
         attrs = tuple((name, tuple(sorted({v for vs in props[p].values() for v in vs})))
-                      for p, name in sorted(ATTRIBUTES.items(), key=lambda kv: kv[1]) if p in props)
+                      for p, name in ATTRIBUTES.items() if p in props)
         return EntityDetail(iri=iri, kind=kind, label=label, alt_labels=tuple(sorted(alts)), parent=parent,
                             units=tuple(units), successor=pick(props.get(CC + "successor", {}), iri),
                             succession_date=pick(props.get(CC + "successionDate", {}), iri), attributes=attrs)

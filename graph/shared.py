@@ -31,9 +31,10 @@ def relation_names(relations: list[str] | None) -> list[str]:
 # class -> kind (cancu.registry.ENTITY_KINDS), in table order: `kind_of` takes the first class a node has
 ROW_KINDS = {k.cls: k.code for k in _KINDS if k.row}
 PROVISION_KINDS = {cls: k for k, cls in PROVISION_CLASSES.items()}
-# Literal properties EntityDetail.attributes carries, by short name.
-ATTRIBUTES = {CC + "abbreviation": "abbreviation", CC + "deadline": "deadline", CC + "product": "product",
-              CC + "target": "target", CC + "unitOfMeasure": "unit_of_measure", CC + "label": "row_label"}
+# Literal properties EntityDetail.attributes carries, property IRI -> short name, in short-name order (theirs).
+ATTRIBUTES = dict(sorted({CC + "abbreviation": "abbreviation", CC + "deadline": "deadline", CC + "product": "product",
+                          CC + "target": "target", CC + "unitOfMeasure": "unit_of_measure",
+                          CC + "label": "row_label"}.items(), key=lambda kv: kv[1]))
 ENTITY_KINDS = {k.cls: k.code for k in named_kinds()}
 DETAIL_KINDS = {**ROW_KINDS, **ENTITY_KINDS}  # what Store.entity describes: an annex row, or a named entity
 NODE_KINDS = {CC + "LegalDocument": "document", **ROW_KINDS, **ENTITY_KINDS}  # the kinds Store.roles gives an end
