@@ -14,16 +14,11 @@ MAX_LINE = 16 * 1024 * 1024  # pyoxigraph's parser refuses a longer line (a lite
 FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 
 
-def rdf_format(path: Path) -> ox.RdfFormat:
+def read_quads(path: Path) -> Iterator[ox.Quad]:
+    """The quads of an N-Quads/TriG file; LoadError (naming the file) for syntax or a triple outside a named graph."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise LoadError(f"{path}: unsupported file type {path.suffix!r} (expected .nq or .trig)")
-    return fmt
-
-
-def read_quads(path: Path) -> Iterator[ox.Quad]:
-    """The quads of an N-Quads/TriG file; LoadError (naming the file) for syntax or a triple outside a named graph."""
-    fmt = rdf_format(path)
     try:
         for q in ox.parse(path=str(path), format=fmt):
             if not isinstance(q.graph_name, ox.NamedNode):
