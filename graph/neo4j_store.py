@@ -454,8 +454,7 @@ def _summary_of(iri: str, src: dict[str, Any]) -> DocSummary | None:
 
 
 def _relation_types(relations: list[str] | None) -> list[str]:
-    by_name = {name: t for t, name in RELATION_TYPES.items()}
-    return sorted({by_name[r] for r in relation_names(relations)})
+    return sorted({nm.local(RELATIONS[r]) for r in relation_names(relations)})
 
 
 _PROVENANCE = "r.graph AS g, r.quote AS q, r.provision AS p, r.start AS st, r.end AS e"  # what `_provenances` reads
