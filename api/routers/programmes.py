@@ -169,12 +169,10 @@ def list_tasks(
 def near_tasks(raw: str, store: Store, index: SearchIndex, n: int = 5) -> list[str]:
     """Task ids close to `raw` among the annex rows of its document, or of the documents near its id when that one
     is unknown: comparing every row of the store cost ~14 s a miss at 100k documents."""
-    from api.ids import task_id as id_of
-
     did = DocId.parse(raw.strip().lower().split("~", 1)[0])  # task_iri has parsed it
     homes = [did.iri()] if store.document(did.iri()) else [DocId.parse(i).iri() for i in near_ids(did, index)]
     rows = [EntitySummary(p.iri, p.kind) for home in homes for p in store.provisions(home) if p.kind in ROW_KINDS]
-    return near_entities(raw.replace("~", " "), rows, n, id_of=id_of)
+    return near_entities(raw.replace("~", " "), rows, n, id_of=task_id)
 
 
 @router.get("/tasks/{task_id}", response_model=TaskOut, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
@@ -195,6 +193,3 @@ def read_task(task_id: str, request: Request, store: Store = Depends(get_role_st
                    text=ent.label, annex=annex, document=doc_out(doc) if doc else None, attributes=attrs,
                    agencies=[role_out(r) for r in store.roles(iri, "out")],
                    legal_basis=legal_bases(store, [(doc, "contains", [])]) if doc else [])
-
-
-
