@@ -22,9 +22,9 @@ from api.deps import get_index, get_role_store, get_store
 from api.errors import ApiError
 from api.graph_schemas import EntityPage, ItemOut, ProvisionOut, TaskOut, TaskPage, TaskSummaryOut
 from api.graph_views import PROVENANCE_CAP, legal_bases, role_out
-from api.ids import ENTITY_PATHS, ROW_KINDS, find_entity, near_entities, task_id, task_iri
+from api.ids import ENTITY_PATHS, ROW_KINDS, find_entity, near_entities, task_id
 from api.lookup import get_document, near_ids
-from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, as_rdf, entity_page, list_entities
+from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, as_rdf, entity_page, get_task, list_entities
 from graph.search_index import SearchIndex
 
 router = APIRouter(tags=["programmes, platforms, tasks"])
@@ -179,13 +179,10 @@ def near_tasks(raw: str, store: Store, index: SearchIndex, n: int = 5) -> list[s
             summary="One annex row: its text, agencies by role with the quoted row, its document and legal bases")
 def read_task(task_id: str, request: Request, store: Store = Depends(get_role_store),
               index: SearchIndex = Depends(get_index), format: Format = None):
-    iri = task_iri(task_id)
-    ent = store.entity(iri)
-    if ent is None or ent.kind not in ROW_KINDS:
-        raise ApiError(404, "not_found", f"no task with id {task_id!r}", near_tasks(task_id, store, index))
+    ent, doc = get_task(store, task_id, lambda: near_tasks(task_id, store, index))
+    iri = ent.iri
     if (answer := as_rdf(request, format, store, iri)) is not None:
         return answer
-    doc = store.document(DocId.parse(task_id.strip().lower().split("~", 1)[0]).iri())
     parts = [p for p in store.provisions(doc.iri) if p.iri == ent.parent] if doc is not None and ent.parent else []
     annex = ProvisionOut(**vars(parts[0])) if parts else None
     attrs = {k: list(v) for k, v in ent.attributes}
