@@ -11,10 +11,10 @@ from graph.store import EntityDetail, Store
 from api.deps import get_index, get_role_store, get_store
 from api.graph_schemas import AgencyOut, EntityPage, RolePage
 from api.graph_views import PROVENANCE_CAP, entity_out, role_out, succession
+from api.ids import ROW_ROLES
 from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, entity_page, labels, list_entities
 
 router = APIRouter(tags=["agencies, enterprises"])
-TASK_ROLES = {"lead", "coordinating", "monitoring"}
 PLATFORM_ROLES = {"governing_agency", "focal_unit", "ministry_focal_unit", "core_enterprise", "names_platform",
                   "operating", "connecting"}
 
@@ -42,7 +42,7 @@ def agency_out(store: Store, ent: EntityDetail, limit: int, offset: int) -> Agen
         counts=dict(sorted(counts.items())),
         documents_issued=_page(store, ent.iri, {"issued"}, counts, limit, offset),
         documents_signed=_page(store, ent.iri, {"signed"}, counts, limit, offset),
-        tasks=_page(store, ent.iri, TASK_ROLES, counts, limit, offset),
+        tasks=_page(store, ent.iri, set(ROW_ROLES), counts, limit, offset),
         platforms=_page(store, ent.iri, PLATFORM_ROLES, counts, limit, offset),
         limit=limit, offset=offset)
 

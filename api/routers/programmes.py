@@ -22,7 +22,7 @@ from api.deps import get_index, get_role_store, get_store
 from api.errors import ApiError
 from api.graph_schemas import EntityPage, ItemOut, ProvisionOut, TaskOut, TaskPage, TaskSummaryOut
 from api.graph_views import PROVENANCE_CAP, legal_bases, role_out
-from api.ids import ENTITY_PATHS, ROW_KINDS, find_entity, near_entities, task_id
+from api.ids import ENTITY_PATHS, ROW_KINDS, ROW_ROLES, find_entity, near_entities, task_id
 from api.lookup import get_document, near_ids
 from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, as_rdf, entity_page, get_task, list_entities
 from graph.search_index import SearchIndex
@@ -139,7 +139,7 @@ def list_tasks(
 ) -> TaskPage:
     kinds = ["task", "indicator"] if kind == "all" else [kind]
     iris: set[str] | None = None
-    for role, name in (("lead", lead), ("coordinating", coordinating), ("monitoring", monitoring)):
+    for role, name in zip(ROW_ROLES, (lead, coordinating, monitoring)):
         if name:
             held = {r.entity_iri for r in store.roles(_agency(store, name, role), "in", [role])
                     if r.entity_kind in kinds}
@@ -153,16 +153,14 @@ def list_tasks(
     items = []
     for iri in ordered[offset:offset + limit]:
         ent = store.entity(iri)
-        roles = store.roles(iri, "out", ["lead", "coordinating", "monitoring"])
+        roles = store.roles(iri, "out", list(ROW_ROLES))
+        names = {role: [r.entity_label or r.entity_iri for r in roles if r.role == role] for role in ROW_ROLES}
         attrs = dict(ent.attributes) if ent else {}
         tid = task_id(iri) or iri
         items.append(TaskSummaryOut(
             id=tid, iri=iri, kind=ent.kind if ent else "row", row_label=(attrs.get("row_label") or (None,))[0],
             text=ent.label if ent else None, document_id=tid.split("~", 1)[0] if "~" in tid else None,
-            lead=[r.entity_label or r.entity_iri for r in roles if r.role == "lead"],
-            coordinating=[r.entity_label or r.entity_iri for r in roles if r.role == "coordinating"],
-            monitoring=[r.entity_label or r.entity_iri for r in roles if r.role == "monitoring"],
-            deadline=list(attrs.get("deadline", ()))))
+            deadline=list(attrs.get("deadline", ())), **names))
     return TaskPage(total=len(ordered), limit=limit, offset=offset, items=items)
 
 
