@@ -23,7 +23,7 @@ from graph.store import DocSummary, EntityRole, LinkRow, ProvisionRow, Store
 from api.convert import RELATION_LABELS
 from api.graph_schemas import EntityOut
 from api.graph_views import ROLE_LABELS, split_label
-from api.line_tables import RowFacts, line_tables
+from api.line_tables import LOOKAHEAD, RowFacts, line_tables
 from api.marked_text import Anchor, Link, Table, cell_text, find_tables, render
 from api.ids import ROW_ROLES
 from api.page_urls import ROW_KINDS, anchor_id, entity_href, place_href, read_href
@@ -32,7 +32,6 @@ from api.source_text import Placed, SourceText, source_text, span_matches
 
 AGENCY_COLUMNS = {"lead": "cơ quan chủ trì (lead)", "coordinating": "cơ quan phối hợp (coordinating)"}
 MAX_OUTLINE = 2000
-LOOKAHEAD = 3  # rows place_rows may skip to find a table line's row
 
 
 @dataclass
