@@ -100,7 +100,7 @@ def _depths(provisions: list[ProvisionRow], doc_iri: str) -> dict[str, int]:
     return depth
 
 
-def _relations(doc: DocSummary, out_rows: list[LinkRow], in_rows: list[LinkRow]) -> list[RelationGroup]:
+def _relations(out_rows: list[LinkRow], in_rows: list[LinkRow]) -> list[RelationGroup]:
     groups: dict[str, RelationGroup] = {}
     for rows, outgoing in ((out_rows, True), (in_rows, False)):
         for r in rows:
@@ -342,7 +342,7 @@ def build(store: Store, doc: DocSummary, hl: tuple[int, int] | None = None) -> R
     elif doc.ingested:
         fallback, preamble = _fallback(doc, [p for p in provisions if p.kind not in ROW_KINDS], out_rows, depth)
     return Reader(doc=doc, roles=roles, outline=outline, body=body, fallback=fallback, preamble_links=preamble,
-                  relations=_relations(doc, out_rows, in_rows), placed_links=placed_n, unplaced_links=unplaced_n)
+                  relations=_relations(out_rows, in_rows), placed_links=placed_n, unplaced_links=unplaced_n)
 
 
 __all__ = ["Reader", "build", "doc_name", "place_rows"]
