@@ -23,7 +23,7 @@ from api.browse import KIND_LABELS, entity_facts, home, role_groups
 from api.convert import doc_id
 from api.deps import get_index, get_role_store, get_store
 from api.errors import ApiError
-from api.ids import ENTITY_PATHS
+from api.ids import KINDS_BY_PATH
 from api.ids import entity_href as api_href
 from api.lookup import get_document
 from api.negotiation import AKN, accepted
@@ -36,7 +36,6 @@ from api.viz_graph import PAGES, viz_path
 router = APIRouter(tags=["pages"])
 ERRORS = json_errors(400, 404, 503)
 HTML = {"content": {"text/html": {"schema": {"type": "string"}}}}
-KINDS_BY_PATH = {path: [k for k, p in ENTITY_PATHS.items() if p == path] for path in ENTITY_PATHS.values() if path}
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="role entries to skip (100 a page)")]
 
 

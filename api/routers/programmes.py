@@ -22,14 +22,14 @@ from api.deps import get_index, get_role_store, get_store
 from api.errors import ApiError
 from api.graph_schemas import EntityPage, ItemOut, ProvisionOut, TaskOut, TaskPage, TaskSummaryOut
 from api.graph_views import PROVENANCE_CAP, legal_bases, role_out
-from api.ids import ENTITY_PATHS, ROW_KINDS, ROW_ROLES, find_entity, near_entities, task_id
+from api.ids import KINDS_BY_PATH, ROW_KINDS, ROW_ROLES, find_entity, near_entities, task_id
 from api.lookup import get_document, near_ids
 from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, as_rdf, entity_page, get_task, list_entities
 from graph.search_index import SearchIndex
 
 router = APIRouter(tags=["programmes, platforms, tasks"])
-AGENCY_KINDS = [k for k, path in ENTITY_PATHS.items() if path == "agencies"]  # agencies and their units
-ENTERPRISE_KINDS = [k for k, path in ENTITY_PATHS.items() if path == "enterprises"]
+AGENCY_KINDS = KINDS_BY_PATH["agencies"]  # agencies and their units
+ENTERPRISE_KINDS = KINDS_BY_PATH["enterprises"]
 
 
 Basis = tuple[str, str, list[Provenance]]  # (document IRI, role, provenance) of one legal-basis entry
