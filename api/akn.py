@@ -77,9 +77,10 @@ class _Ref:
 
 
 class _Writer:
-    def __init__(self, text: str, refs: list[_Ref]):
+    def __init__(self, text: str, refs: list[_Ref], tables: list[Table], row_eid: dict[str, str]):
         self.text = text
         self.refs = sorted(refs, key=lambda r: (r.start, -r.end))
+        self.tables, self.row_eid = tables, row_eid
 
     def inline(self, el: etree._Element, a: int, b: int) -> None:
         """text[a:b] into `el` as mixed content, with a <ref> at every citation span inside it (clipped)."""
@@ -100,19 +101,31 @@ class _Writer:
         else:
             last.tail = (last.tail or "") + s
 
-    def blocks(self, parent: etree._Element, a: int, b: int, tables: list[Table], row_eid: dict[str, str]) -> int:
+    def blocks(self, parent: etree._Element, a: int, b: int) -> int:
         """Lines of text[a:b] as <p>, runs of table lines as <table>; returns how many blocks were written."""
         n, pos = 0, a
-        for t in [t for t in tables if a <= t.start and t.end <= b]:
+        for t in [t for t in self.tables if a <= t.start and t.end <= b]:
             n += self._lines(parent, pos, t.start)
             table = _sub(parent, "table")
             for i, cells in enumerate(t.lines):
                 rid = t.row_ids.get(i)
-                tr = _sub(table, "tr", **({"eId": row_eid[rid]} if rid and rid in row_eid else {}))
+                tr = _sub(table, "tr", **({"eId": self.row_eid[rid]} if rid and rid in self.row_eid else {}))
                 for c0, c1 in cells:
                     self.inline(_sub(_sub(tr, "th" if i == 0 else "td"), "p"), c0, c1)
             n, pos = n + 1, t.end
         return n + self._lines(parent, pos, b)
+
+    def optional(self, parent: etree._Element, tag: str, a: int, b: int) -> None:
+        """A <preface>, <intro> … of text[a:b] appended to `parent`, left out when that holds no text."""
+        el = etree.Element(_q(tag))
+        if self.blocks(el, a, b):
+            parent.append(el)
+
+    def content(self, parent: etree._Element, a: int, b: int) -> None:
+        """A <content> of text[a:b], an empty <p> in it when that holds no text (the schema wants a block)."""
+        content = _sub(parent, "content")
+        if not self.blocks(content, a, b):
+            _sub(content, "p")
 
     def _lines(self, parent: etree._Element, a: int, b: int) -> int:
         n, pos = 0, a
@@ -165,8 +178,7 @@ def _children(placed: list[Placed], doc_iri: str) -> dict[str, list[Placed]]:
     return kids
 
 
-def _hier(w: _Writer, parent: etree._Element, p: Placed, kids: dict[str, list[Placed]], doc_iri: str,
-          tables: list[Table], row_eid: dict[str, str]) -> None:
+def _hier(w: _Writer, parent: etree._Element, p: Placed, kids: dict[str, list[Placed]], doc_iri: str) -> None:
     path = anchor_id(doc_iri, p.row.iri) or ""
     el = _sub(parent, ELEMENT.get(p.row.kind, "hcontainer"), eId=eid(path),
               **({"name": p.row.kind} if p.row.kind not in ELEMENT else {}))
@@ -175,18 +187,12 @@ def _hier(w: _Writer, parent: etree._Element, p: Placed, kids: dict[str, list[Pl
     own_start = p.start + len(p.row.label or "")
     children = kids.get(p.row.iri, [])
     if not children:
-        content = _sub(el, "content")
-        if not w.blocks(content, own_start, p.end, tables, row_eid):
-            _sub(content, "p")
+        w.content(el, own_start, p.end)
         return
-    intro = etree.Element(_q("intro"))
-    if w.blocks(intro, own_start, children[0].start, tables, row_eid):
-        el.append(intro)
+    w.optional(el, "intro", own_start, children[0].start)
     for c in children:
-        _hier(w, el, c, kids, doc_iri, tables, row_eid)
-    wrap = etree.Element(_q("wrapUp"))
-    if w.blocks(wrap, children[-1].end, p.end, tables, row_eid):
-        el.append(wrap)
+        _hier(w, el, c, kids, doc_iri)
+    w.optional(el, "wrapUp", children[-1].end, p.end)
 
 
 def build(d: DocSummary, src: SourceText, provisions: list[ProvisionRow], links: list[LinkRow],
@@ -195,11 +201,10 @@ def build(d: DocSummary, src: SourceText, provisions: list[ProvisionRow], links:
     text = src.text
     refs = [_Ref(p.start, p.end, work_uri(targets.get(r.target.iri, r.target)))  # type: ignore[arg-type]
             for r in links for p in r.provenance if span_matches(text, p)]
-    w = _Writer(text, refs)
     rows = [p for p in provisions if p.kind in ROW_KINDS]
     tables = find_tables(text)
     place_rows(text, tables, src.placed, rows, d.iri)
-    row_eid = {anchor_id(d.iri, r.iri) or "": eid(anchor_id(d.iri, r.iri) or "") for r in rows}
+    w = _Writer(text, refs, tables, {anchor_id(d.iri, r.iri) or "": eid(anchor_id(d.iri, r.iri) or "") for r in rows})
     body_parts = [p for p in src.placed if p.row.kind != "annex"]
     annexes = [p for p in src.placed if p.row.kind == "annex"]
     first = min((p.start for p in src.placed), default=len(text))
@@ -210,16 +215,12 @@ def build(d: DocSummary, src: SourceText, provisions: list[ProvisionRow], links:
     root = etree.Element(_q("akomaNtoso"), nsmap={None: NS})
     act = _sub(root, "act", name=DocId.from_iri(d.iri).type)
     _identification(_sub(act, "meta"), d)
-    preface = etree.Element(_q("preface"))
-    if w.blocks(preface, 0, pre, tables, row_eid):
-        act.append(preface)
-    preamble = etree.Element(_q("preamble"))
-    if w.blocks(preamble, pre, first, tables, row_eid):
-        act.append(preamble)
+    w.optional(act, "preface", 0, pre)
+    w.optional(act, "preamble", pre, first)
     body = _sub(act, "body")
     kids = _children(body_parts, d.iri)
     for p in kids.get(d.iri, []):
-        _hier(w, body, p, kids, d.iri, tables, row_eid)
+        _hier(w, body, p, kids, d.iri)
     body_end = max((p.end for p in body_parts), default=first)
     for i, a in enumerate(annexes):
         end = annexes[i + 1].start if i + 1 < len(annexes) else len(text)
@@ -227,15 +228,9 @@ def build(d: DocSummary, src: SourceText, provisions: list[ProvisionRow], links:
         _sub(el, "num").text = a.row.label or ""
         if a.row.heading:
             _sub(el, "heading").text = a.row.heading
-        content = _sub(el, "content")
-        start = max(a.end, body_end) if a.start < body_end else a.end
-        if start >= end or not w.blocks(content, start, end, tables, row_eid):
-            _sub(content, "p")
+        w.content(el, max(a.end, body_end) if a.start < body_end else a.end, end)
     if not len(body):
-        el = _sub(body, "hcontainer", eId="body_text", name="text")
-        content = _sub(el, "content")
-        if not w.blocks(content, first, len(text), tables, row_eid):
-            _sub(content, "p")
+        w.content(_sub(body, "hcontainer", eId="body_text", name="text"), first, len(text))
     return root
 
 

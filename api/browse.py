@@ -15,7 +15,7 @@ from graph.search_index import SearchIndex
 from graph.store import EntityDetail, EntityRole, Store
 
 from api.graph_views import ROLE_LABELS, split_label
-from api.page_urls import ROW_KINDS, entity_href, place_href, read_href
+from api.page_urls import entity_href, place_href, read_href
 from api.reader import doc_name
 
 MOST_CITED_SCAN = 5000
@@ -58,7 +58,7 @@ def home(store: Store, index: SearchIndex) -> Home:
     cached = _HOME.get(index)
     if cached is not None:
         return cached
-    total_docs = index.count() if hasattr(index, "count") else len(store.documents())
+    total_docs = index.count()
     n_ingested, ingested = store.list_documents(ingested=True, limit=MOST_CITED_SCAN)
     links = store.links_from_many([d.iri for d in ingested])
     by_target: dict[str, set[str]] = {}
@@ -144,4 +144,4 @@ def entity_facts(store: Store, ent: EntityDetail) -> list[tuple[str, dict]]:
     return facts
 
 
-__all__ = ["home", "role_groups", "entity_facts", "KIND_LABELS", "ROW_KINDS"]
+__all__ = ["home", "role_groups", "entity_facts", "KIND_LABELS"]

@@ -21,7 +21,9 @@ from api.convert import doc_id
 from api.errors import ApiError
 
 ENTITY_PATHS = {k.code: k.path for k in named_kinds()}  # kind -> /{path}/{slug} (None: no resource of its own)
+KINDS_BY_PATH = {path: [k for k, p in ENTITY_PATHS.items() if p == path] for path in ENTITY_PATHS.values() if path}
 ROW_KINDS = tuple(k.code for k in ENTITY_KINDS if k.row)  # annex rows: named by a task id
+ROW_ROLES = ("lead", "coordinating", "monitoring")  # the roles an annex row gives the agencies it names
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,300}")
 _ROW_PART = re.compile(r"[a-z0-9_]{1,60}")
 

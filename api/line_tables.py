@@ -24,7 +24,8 @@ from cancu.text import squash
 
 from api.marked_text import Table
 
-__all__ = ["RowFacts", "line_tables"]
+__all__ = ["LOOKAHEAD", "RowFacts", "line_tables"]
+LOOKAHEAD = 3  # rows a table line may skip to find its row (a row whose line was cut has none of its own)
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def _segments(lines: list, head: int, hi: int, facts: list[RowFacts]) -> list[_S
             out.append(_Segment("head", i, hdr[1], headers=hdr[0]))
             i = hdr[1]
             continue
-        hit = next((j for j in range(qi, min(qi + 3, len(facts))) if _label(t) == _label(facts[j].label)), None)
+        hit = next((j for j in range(qi, min(qi + LOOKAHEAD, len(facts))) if _label(t) == _label(facts[j].label)), None)
         nxt = facts[qi].label if qi < len(facts) else ""
         if hit is not None:
             qi = hit + 1

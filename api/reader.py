@@ -23,16 +23,15 @@ from graph.store import DocSummary, EntityRole, LinkRow, ProvisionRow, Store
 from api.convert import RELATION_LABELS
 from api.graph_schemas import EntityOut
 from api.graph_views import ROLE_LABELS, split_label
-from api.line_tables import RowFacts, line_tables
+from api.line_tables import LOOKAHEAD, RowFacts, line_tables
 from api.marked_text import Anchor, Link, Table, cell_text, find_tables, render
+from api.ids import ROW_ROLES
 from api.page_urls import ROW_KINDS, anchor_id, entity_href, place_href, read_href
 from api.routers.common import labels
 from api.source_text import Placed, SourceText, source_text, span_matches
 
-ROW_ROLES = ["coordinating", "lead", "monitoring"]
 AGENCY_COLUMNS = {"lead": "cơ quan chủ trì (lead)", "coordinating": "cơ quan phối hợp (coordinating)"}
 MAX_OUTLINE = 2000
-LOOKAHEAD = 3  # rows place_rows may skip to find a table line's row
 
 
 @dataclass
@@ -101,7 +100,7 @@ def _depths(provisions: list[ProvisionRow], doc_iri: str) -> dict[str, int]:
     return depth
 
 
-def _relations(doc: DocSummary, out_rows: list[LinkRow], in_rows: list[LinkRow]) -> list[RelationGroup]:
+def _relations(out_rows: list[LinkRow], in_rows: list[LinkRow]) -> list[RelationGroup]:
     groups: dict[str, RelationGroup] = {}
     for rows, outgoing in ((out_rows, True), (in_rows, False)):
         for r in rows:
@@ -256,7 +255,7 @@ def _tables(store: Store, text: str, src: SourceText, rows: list[ProvisionRow],
     tables = find_tables(text)
     placed = place_rows(text, tables, src.placed, rows, doc_iri)
     left = sorted((r for r in rows if (anchor_id(doc_iri, r.iri) or "") not in placed), key=_row_order)
-    edges = {r.iri: store.roles(r.iri, "out", ROW_ROLES) for r in left}
+    edges = {r.iri: store.roles(r.iri, "out", sorted(ROW_ROLES)) for r in left}
     spans = _annex_spans(text, src.placed, doc_iri)
     by_annex: dict[tuple[int, int], list[RowFacts]] = {}
     for r in left:
@@ -343,7 +342,7 @@ def build(store: Store, doc: DocSummary, hl: tuple[int, int] | None = None) -> R
     elif doc.ingested:
         fallback, preamble = _fallback(doc, [p for p in provisions if p.kind not in ROW_KINDS], out_rows, depth)
     return Reader(doc=doc, roles=roles, outline=outline, body=body, fallback=fallback, preamble_links=preamble,
-                  relations=_relations(doc, out_rows, in_rows), placed_links=placed_n, unplaced_links=unplaced_n)
+                  relations=_relations(out_rows, in_rows), placed_links=placed_n, unplaced_links=unplaced_n)
 
 
 __all__ = ["Reader", "build", "doc_name", "place_rows"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -287,18 +287,14 @@ VIS_OPTIONS: dict[str, Any] = {
 
 def legend(graph: VizGraph) -> list[dict[str, Any]]:
     """Legend rows for the kinds present (label, shape, colours, count), in KIND_STYLE order."""
-    counts: dict[str, int] = defaultdict(int)
-    for n in graph.nodes:
-        counts[n.kind] += 1
+    counts = Counter(n.kind for n in graph.nodes)
     return [{"kind": k, "label": s[0], "shape": s[1], "background": s[2], "border": s[3], "count": counts[k]}
             for k, s in KIND_STYLE.items() if counts[k]]
 
 
 def edge_legend(graph: VizGraph) -> list[dict[str, Any]]:
     """Legend rows for the relation kinds present (kind, Vietnamese label, colour, dashed, count)."""
-    counts: dict[str, int] = defaultdict(int)
-    for e in graph.edges:
-        counts[e.relation] += 1
+    counts = Counter(e.relation for e in graph.edges)
     labels = relation_labels()
     rows = []
     for rel in sorted(counts, key=lambda r: (relation_order(r), r)):

@@ -11,10 +11,10 @@ from graph.store import EntityDetail, Store
 from api.deps import get_index, get_role_store, get_store
 from api.graph_schemas import AgencyOut, EntityPage, RolePage
 from api.graph_views import PROVENANCE_CAP, entity_out, role_out, succession
+from api.ids import KINDS_BY_PATH, ROW_ROLES
 from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, entity_page, labels, list_entities
 
 router = APIRouter(tags=["agencies, enterprises"])
-TASK_ROLES = {"lead", "coordinating", "monitoring"}
 PLATFORM_ROLES = {"governing_agency", "focal_unit", "ministry_focal_unit", "core_enterprise", "names_platform",
                   "operating", "connecting"}
 
@@ -42,19 +42,19 @@ def agency_out(store: Store, ent: EntityDetail, limit: int, offset: int) -> Agen
         counts=dict(sorted(counts.items())),
         documents_issued=_page(store, ent.iri, {"issued"}, counts, limit, offset),
         documents_signed=_page(store, ent.iri, {"signed"}, counts, limit, offset),
-        tasks=_page(store, ent.iri, TASK_ROLES, counts, limit, offset),
+        tasks=_page(store, ent.iri, set(ROW_ROLES), counts, limit, offset),
         platforms=_page(store, ent.iri, PLATFORM_ROLES, counts, limit, offset),
         limit=limit, offset=offset)
 
 
 @router.get("/agencies", response_model=EntityPage, responses=ERRORS, summary="List agencies and their units (q= filters by name)")
 def list_agencies(store: Store = Depends(get_store), q: Filter = None, limit: Limit = 50, offset: Offset = 0) -> EntityPage:
-    return list_entities(store, ["agency", "unit"], q, limit, offset)
+    return list_entities(store, KINDS_BY_PATH["agencies"], q, limit, offset)
 
 
 @router.get("/enterprises", response_model=EntityPage, responses=ERRORS, summary="List enterprises (q= filters by name)")
 def list_enterprises(store: Store = Depends(get_store), q: Filter = None, limit: Limit = 50, offset: Offset = 0) -> EntityPage:
-    return list_entities(store, ["enterprise"], q, limit, offset)
+    return list_entities(store, KINDS_BY_PATH["enterprises"], q, limit, offset)
 
 
 @router.get("/agencies/{agency_id}", response_model=AgencyOut, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
@@ -62,7 +62,7 @@ def list_enterprises(store: Store = Depends(get_store), q: Filter = None, limit:
 async def read_agency(agency_id: str, request: Request, store: Store = Depends(get_role_store),
                       index: SearchIndex = Depends(get_index), format: Format = None, limit: Limit = 50,
                       offset: Offset = 0):
-    return await entity_page(request, store, index, format, agency_id, ["agency", "unit"], "agency",
+    return await entity_page(request, store, index, format, agency_id, KINDS_BY_PATH["agencies"], "agency",
                              lambda ent: agency_out(store, ent, limit, offset))
 
 
@@ -71,6 +71,6 @@ async def read_agency(agency_id: str, request: Request, store: Store = Depends(g
 async def read_enterprise(enterprise_id: str, request: Request, store: Store = Depends(get_role_store),
                           index: SearchIndex = Depends(get_index), format: Format = None, limit: Limit = 50,
                           offset: Offset = 0):
-    return await entity_page(request, store, index, format, enterprise_id, ["enterprise"], "enterprise",
+    return await entity_page(request, store, index, format, enterprise_id, KINDS_BY_PATH["enterprises"], "enterprise",
                              lambda ent: agency_out(store, ent, limit, offset))
 

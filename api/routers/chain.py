@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from graph.search_index import SearchIndex
+from graph.shared import RELATIONS
 from graph.store import Store
 
 from api.convert import doc_out
@@ -23,8 +24,6 @@ ERRORS = errors(400, 404, 503)
 
 
 def _relations(relations: list[str] | None, default: list[str]) -> list[str]:
-    from graph.shared import RELATIONS
-
     chosen = [r.strip() for item in relations or [] for r in item.split(",") if r.strip()] or default
     unknown = [r for r in chosen if r not in RELATIONS]
     if unknown:
@@ -53,7 +52,5 @@ async def document_chain(
             summary="Every relation kind (căn cứ, dẫn chiếu, sửa đổi …) both ways, grouped, with provenance")
 def document_relations(doc_id: str, store: Store = Depends(get_store),
                        index: SearchIndex = Depends(get_index)) -> RelationsOut:
-    from graph.shared import RELATIONS
-
     doc = get_document(doc_id, store, index)
     return RelationsOut(document=doc_out(doc), groups=relation_groups(store, doc, sorted(RELATIONS)))

@@ -12,13 +12,14 @@ from pydantic import BaseModel
 
 from cancu.text import fold
 from graph.search_index import SearchIndex
-from graph.store import EntityDetail, EntitySummary, Store
+from cancu.iri import DocId
+from graph.store import DocSummary, EntityDetail, EntitySummary, Store
 
 from api.deps import run_store
 from api.errors import ApiError
 from api.graph_schemas import EntityOut, EntityPage
 from api.graph_views import entity_out
-from api.ids import check_slug, entity_iri, near_entities
+from api.ids import ROW_KINDS, check_slug, entity_iri, near_entities, task_iri
 from api.negotiation import JSON, rdf_response, representation
 from api.rendered import rendered
 from api.schemas import errors
@@ -50,6 +51,15 @@ def get_entity(store: Store, raw_id: str, kinds: list[str], what: str) -> Entity
             return found
     known: list[EntitySummary] = [e for k in kinds for e in store.entities(k)]
     raise ApiError(404, "not_found", f"no {what} with id {slug!r}", near_entities(slug, known))
+
+
+def get_task(store: Store, raw_id: str, near: Callable[[], list[str]] = list) -> tuple[EntityDetail, DocSummary | None]:
+    """The annex row with this task id and its document (None if not stored); 400 if the id is malformed, 404
+    with the ids `near()` gives if there is no such row."""
+    ent = store.entity(task_iri(raw_id))
+    if ent is None or ent.kind not in ROW_KINDS:
+        raise ApiError(404, "not_found", f"no task with id {raw_id!r}", near())
+    return ent, store.document(DocId.parse(raw_id.strip().lower().split("~", 1)[0]).iri())
 
 
 async def entity_page(request: Request, store: Store, index: SearchIndex, fmt: str | None, raw_id: str,

@@ -24,7 +24,7 @@ from api.convert import doc_id
 from api.deps import get_store
 from api.errors import ApiError
 from api.ids import entity_href
-from api.negotiation import JSON, JSONLD, TURTLE, is_known, page_representation, rdf_response, representation
+from api.negotiation import JSON, JSONLD, is_known, page_representation, rdf_response, representation
 from api.routers.documents import RDF_CONTENT, document_response
 from api.routers.pages import iri_page
 from api.graph_schemas import DocumentDetailOut
@@ -73,5 +73,3 @@ def context() -> Response:
 def entity_resource(rest: str, request: Request, store: Store = Depends(get_store), format: Format = None) -> Response:
     return _resource(f"{base_iri()}/id/{rest.strip('/')}", request, store, format)
 
-
-__all__ = ["router", "TURTLE"]

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 import cancu
-from cancu.iri import DocId, split_provision
+from cancu.iri import split_provision
 
 from graph.search_index import SearchIndex, fts_query
 from graph.store import Store
@@ -23,20 +23,19 @@ from api.browse import KIND_LABELS, entity_facts, home, role_groups
 from api.convert import doc_id
 from api.deps import get_index, get_role_store, get_store
 from api.errors import ApiError
-from api.ids import ENTITY_PATHS, task_iri
+from api.ids import KINDS_BY_PATH
 from api.ids import entity_href as api_href
 from api.lookup import get_document
 from api.negotiation import AKN, accepted
-from api.page_urls import ROW_KINDS, anchor_id, entity_href, read_href
+from api.page_urls import anchor_id, entity_href, read_href
 from api.reader import build, doc_name
-from api.routers.common import get_entity
+from api.routers.common import get_entity, get_task
 from api.schemas import json_errors
 from api.viz_graph import PAGES, viz_path
 
 router = APIRouter(tags=["pages"])
 ERRORS = json_errors(400, 404, 503)
 HTML = {"content": {"text/html": {"schema": {"type": "string"}}}}
-KINDS_BY_PATH = {path: [k for k, p in ENTITY_PATHS.items() if p == path] for path in ENTITY_PATHS.values() if path}
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="role entries to skip (100 a page)")]
 
 
@@ -137,11 +136,8 @@ def _entity_page(store: Store, iri: str, kind: str, title: str, alt: list[str], 
 @router.get("/browse/tasks/{task_id}", response_class=HTMLResponse, responses={**ERRORS, 200: HTML},
             summary="An annex row (task, indicator) as a page: its text, agencies by role, the place in its document")
 def task_page(task_id: str, store: Store = Depends(get_role_store), offset: Offset = 0) -> HTMLResponse:
-    iri = task_iri(task_id)
-    ent = store.entity(iri)
-    if ent is None or ent.kind not in ROW_KINDS:
-        raise ApiError(404, "not_found", f"no task with id {task_id!r}")
-    doc = store.document(DocId.parse(task_id.strip().lower().split("~", 1)[0]).iri())
+    ent, doc = get_task(store, task_id)
+    iri = ent.iri
     facts = entity_facts(store, ent)
     if doc is not None:
         anchor = anchor_id(doc.iri, iri)

@@ -22,14 +22,14 @@ from api.deps import get_index, get_role_store, get_store
 from api.errors import ApiError
 from api.graph_schemas import EntityPage, ItemOut, ProvisionOut, TaskOut, TaskPage, TaskSummaryOut
 from api.graph_views import PROVENANCE_CAP, legal_bases, role_out
-from api.ids import ENTITY_PATHS, ROW_KINDS, find_entity, near_entities, task_id, task_iri
+from api.ids import KINDS_BY_PATH, ROW_KINDS, ROW_ROLES, find_entity, near_entities, task_id
 from api.lookup import get_document, near_ids
-from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, as_rdf, entity_page, list_entities
+from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, as_rdf, entity_page, get_task, list_entities
 from graph.search_index import SearchIndex
 
 router = APIRouter(tags=["programmes, platforms, tasks"])
-AGENCY_KINDS = [k for k, path in ENTITY_PATHS.items() if path == "agencies"]  # agencies and their units
-ENTERPRISE_KINDS = [k for k, path in ENTITY_PATHS.items() if path == "enterprises"]
+AGENCY_KINDS = KINDS_BY_PATH["agencies"]  # agencies and their units
+ENTERPRISE_KINDS = KINDS_BY_PATH["enterprises"]
 
 
 Basis = tuple[str, str, list[Provenance]]  # (document IRI, role, provenance) of one legal-basis entry
@@ -139,7 +139,7 @@ def list_tasks(
 ) -> TaskPage:
     kinds = ["task", "indicator"] if kind == "all" else [kind]
     iris: set[str] | None = None
-    for role, name in (("lead", lead), ("coordinating", coordinating), ("monitoring", monitoring)):
+    for role, name in zip(ROW_ROLES, (lead, coordinating, monitoring)):
         if name:
             held = {r.entity_iri for r in store.roles(_agency(store, name, role), "in", [role])
                     if r.entity_kind in kinds}
@@ -153,41 +153,34 @@ def list_tasks(
     items = []
     for iri in ordered[offset:offset + limit]:
         ent = store.entity(iri)
-        roles = store.roles(iri, "out", ["lead", "coordinating", "monitoring"])
+        roles = store.roles(iri, "out", list(ROW_ROLES))
+        names = {role: [r.entity_label or r.entity_iri for r in roles if r.role == role] for role in ROW_ROLES}
         attrs = dict(ent.attributes) if ent else {}
         tid = task_id(iri) or iri
         items.append(TaskSummaryOut(
             id=tid, iri=iri, kind=ent.kind if ent else "row", row_label=(attrs.get("row_label") or (None,))[0],
             text=ent.label if ent else None, document_id=tid.split("~", 1)[0] if "~" in tid else None,
-            lead=[r.entity_label or r.entity_iri for r in roles if r.role == "lead"],
-            coordinating=[r.entity_label or r.entity_iri for r in roles if r.role == "coordinating"],
-            monitoring=[r.entity_label or r.entity_iri for r in roles if r.role == "monitoring"],
-            deadline=list(attrs.get("deadline", ()))))
+            deadline=list(attrs.get("deadline", ())), **names))
     return TaskPage(total=len(ordered), limit=limit, offset=offset, items=items)
 
 
 def near_tasks(raw: str, store: Store, index: SearchIndex, n: int = 5) -> list[str]:
     """Task ids close to `raw` among the annex rows of its document, or of the documents near its id when that one
     is unknown: comparing every row of the store cost ~14 s a miss at 100k documents."""
-    from api.ids import task_id as id_of
-
     did = DocId.parse(raw.strip().lower().split("~", 1)[0])  # task_iri has parsed it
     homes = [did.iri()] if store.document(did.iri()) else [DocId.parse(i).iri() for i in near_ids(did, index)]
     rows = [EntitySummary(p.iri, p.kind) for home in homes for p in store.provisions(home) if p.kind in ROW_KINDS]
-    return near_entities(raw.replace("~", " "), rows, n, id_of=id_of)
+    return near_entities(raw.replace("~", " "), rows, n, id_of=task_id)
 
 
 @router.get("/tasks/{task_id}", response_model=TaskOut, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
             summary="One annex row: its text, agencies by role with the quoted row, its document and legal bases")
 def read_task(task_id: str, request: Request, store: Store = Depends(get_role_store),
               index: SearchIndex = Depends(get_index), format: Format = None):
-    iri = task_iri(task_id)
-    ent = store.entity(iri)
-    if ent is None or ent.kind not in ROW_KINDS:
-        raise ApiError(404, "not_found", f"no task with id {task_id!r}", near_tasks(task_id, store, index))
+    ent, doc = get_task(store, task_id, lambda: near_tasks(task_id, store, index))
+    iri = ent.iri
     if (answer := as_rdf(request, format, store, iri)) is not None:
         return answer
-    doc = store.document(DocId.parse(task_id.strip().lower().split("~", 1)[0]).iri())
     parts = [p for p in store.provisions(doc.iri) if p.iri == ent.parent] if doc is not None and ent.parent else []
     annex = ProvisionOut(**vars(parts[0])) if parts else None
     attrs = {k: list(v) for k, v in ent.attributes}
@@ -195,6 +188,3 @@ def read_task(task_id: str, request: Request, store: Store = Depends(get_role_st
                    text=ent.label, annex=annex, document=doc_out(doc) if doc else None, attributes=attrs,
                    agencies=[role_out(r) for r in store.roles(iri, "out")],
                    legal_basis=legal_bases(store, [(doc, "contains", [])]) if doc else [])
-
-
-
