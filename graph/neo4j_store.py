@@ -356,12 +356,14 @@ class Neo4jStore(Materialised):
                 f"MATCH (me:Resource {{uri: $iri}}){signer}(o:Resource) RETURN DISTINCT o.uri AS o", iri=iri)}
         return [p for p in pairs if _is_iri(p[1])]
 
-    def annex_rows(self) -> Iterator[str]:
-        """See graph.role_index.RoleSource: every annex row (its labels name a task, indicator or row type)."""
-        for r in self._read("MATCH (x:Resource) WHERE any(l IN labels(x) WHERE l IN $rows) RETURN DISTINCT x.uri AS x",
-                            rows=sorted(nm.local(t) for t in ROW_KINDS)):
+    def annex_rows(self) -> Iterator[tuple[str, str]]:
+        """See graph.role_index.RoleSource: every annex row with each of its kinds (its labels name a task,
+        indicator or row type)."""
+        kinds = {nm.local(t): k for t, k in ROW_KINDS.items()}
+        for r in self._read("MATCH (x:Resource) WHERE any(l IN labels(x) WHERE l IN $rows) "
+                            "RETURN DISTINCT x.uri AS x, [l IN labels(x) WHERE l IN $rows] AS kinds", rows=sorted(kinds)):
             if _is_iri(r["x"]):
-                yield r["x"]
+                yield from ((r["x"], kinds[label]) for label in r["kinds"])
 
     def node_info(self, iris: list[str]) -> dict[str, tuple[str, str | None]]:
         """See graph.role_index.RoleSource: (kind, label) by the label order of Store.roles, for IRIs with either."""

@@ -600,11 +600,11 @@ class OxigraphStore(Materialised):
             for s, o in rows:
                 yield name, s.value, o.value  # type: ignore[union-attr]
 
-    def annex_rows(self) -> Iterator[str]:
-        """See graph.role_index.RoleSource: every annex row (typed task, indicator or row)."""
+    def annex_rows(self) -> Iterator[tuple[str, str]]:
+        """See graph.role_index.RoleSource: every annex row with each of its kinds (typed task, indicator or row)."""
         types = " ".join(f"<{t}>" for t in ROW_KINDS)
-        for (x,) in self._rows(f"SELECT DISTINCT ?x WHERE {{ VALUES ?t {{ {types} }} ?x a ?t FILTER(isIRI(?x)) }}")[1]:
-            yield x.value  # type: ignore[union-attr]
+        for x, t in self._rows(f"SELECT DISTINCT ?x ?t WHERE {{ VALUES ?t {{ {types} }} ?x a ?t FILTER(isIRI(?x)) }}")[1]:
+            yield x.value, ROW_KINDS[t.value]  # type: ignore[union-attr]
 
     def link_rows(self) -> Iterator[tuple[str, str, str, tuple[Provenance, ...]]]:
         """See graph.link_pages.LinkSource: `_links`' edges and provenance, one relation at a time with the relation

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import asdict
 from itertools import groupby
 from typing import Iterable, Iterator, Protocol
@@ -25,6 +25,7 @@ from cancu.iri import split_provision
 from cancu.registry import named_kinds
 from graph.elsewhere import Elsewhere, Reopenable, Table
 from graph.elsewhere import fill as elsewhere_fill
+from graph.shared import row_order
 from graph.store import EntityDetail, EntityRole, EntitySummary, Provenance, SourcePage, role_names
 
 SCHEMA = """
@@ -35,6 +36,8 @@ CREATE TABLE entity_detail(iri TEXT PRIMARY KEY, detail TEXT NOT NULL) WITHOUT R
 CREATE TABLE entity_list(k TEXT NOT NULL, iri TEXT NOT NULL, kind TEXT NOT NULL, label TEXT, alt_labels TEXT NOT NULL,
                          PRIMARY KEY (k, iri)) WITHOUT ROWID;
 CREATE TABLE doc_rows(iri TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE task_row(k TEXT NOT NULL, iri TEXT NOT NULL, task INTEGER NOT NULL, indicator INTEGER NOT NULL,
+                      PRIMARY KEY (k, iri)) WITHOUT ROWID;
 """
 # After the rows (one sort, not a B-tree per insert): each edge's distinct provenance ranked in provenance order
 # (graph.shared.provenance_key) with its total, and each entity's first link per asserting document
@@ -57,7 +60,7 @@ DROP TABLE role_link;
 """
 BATCH = 5000  # IRIs per node_info call while building
 NAMED_KINDS = [k.code for k in named_kinds()]  # the kinds whose lists are kept (Store.entities(kind))
-VERSION = "4"  # of the tables below; an index file with another (or none) is not read for role pages
+VERSION = "5"  # of the tables below; an index file with another (or none) is not read for role pages
 
 
 class RoleSource(Reopenable, Protocol):
@@ -78,8 +81,9 @@ class RoleSource(Reopenable, Protocol):
     def entity(self, iri: str) -> EntityDetail | None:
         """A named entity with what hangs on it (Store.entity)."""
 
-    def annex_rows(self) -> Iterable[str]:
-        """Every annex row (typed task, indicator or row); its document is the head of its IRI (cancu.iri)."""
+    def annex_rows(self) -> Iterable[tuple[str, str]]:
+        """Every annex row with each of its kinds (typed task, indicator or row: Store.entities' "task" and
+        "indicator" lists); its document is the head of its IRI (cancu.iri)."""
 
 
 def _role_link_rows(store: RoleSource) -> Iterator[tuple[str, str, str, str, str | None, str | None, int | None, int | None]]:
@@ -118,8 +122,13 @@ def fill(conn: sqlite3.Connection, store: RoleSource, elsewhere: Elsewhere | Non
                      ((i, json.dumps(asdict(d), ensure_ascii=False)) for i in sorted({e.iri for f in named.values() for e in f})
                       if (d := store.entity(i)) is not None))
     conn.execute("INSERT INTO meta VALUES ('role_pages', ?)", (VERSION,))
-    conn.executemany("INSERT INTO doc_rows VALUES (?,?)",
-                     sorted(Counter(split_provision(x)[0] for x in set(store.annex_rows())).items()))
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for x, kind in store.annex_rows():
+        kinds[x].add(kind)
+    conn.executemany("INSERT INTO doc_rows VALUES (?,?)", sorted(Counter(split_provision(x)[0] for x in kinds).items()))
+    conn.executemany("INSERT INTO task_row VALUES (?,?,?,?)", sorted(
+        (row_order(x), x, "task" in k, "indicator" in k) for x, k in kinds.items() if k & {"task", "indicator"}))
+    conn.execute("CREATE INDEX task_row_iri ON task_row(iri)")
     return len(edges)
 
 
@@ -219,3 +228,21 @@ def entity(conn: sqlite3.Connection, iri: str) -> EntityDetail | None:
     d = json.loads(row[0])
     return EntityDetail(**{**d, "alt_labels": tuple(d["alt_labels"]), "units": tuple(d["units"]),
                            "attributes": tuple((name, tuple(values)) for name, values in d["attributes"])})
+
+
+def task_rows(conn: sqlite3.Connection, kinds: list[str], document: str | None, limit: int,
+              offset: int) -> tuple[int, list[str]]:
+    """The annex rows of `kinds` (task, indicator), of one document or all, in /tasks order (graph.shared.row_order):
+    their total and one page. A page is an index range, where reading every row from the store cost ~13 s a
+    request at 100k documents."""
+    wanted = [k for k in ("task", "indicator") if k in kinds]
+    if not wanted:
+        return 0, []
+    where = " OR ".join(f"{k} = 1" for k in wanted)
+    args: list[str] = []
+    if document is not None:  # IRIs under `document`/: '0' follows '/'
+        where, args = f"({where}) AND iri >= ? AND iri < ?", [document + "/", document + "0"]
+    total = conn.execute(f"SELECT count(*) FROM task_row WHERE {where}", args).fetchone()[0]
+    page = conn.execute(f"SELECT iri FROM task_row WHERE {where} ORDER BY k, iri LIMIT ? OFFSET ?",
+                        [*args, max(0, min(limit, 1 << 62)), max(0, min(offset, 1 << 62))]).fetchall()
+    return total, [x for (x,) in page]

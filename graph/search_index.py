@@ -255,6 +255,10 @@ class SearchIndex:
         """See Store.row_counts, from the materialised row counts."""
         return self._locked(role_index.row_counts, iris)
 
+    def task_rows(self, kinds: list[str], document: str | None, limit: int, offset: int) -> tuple[int, list[str]]:
+        """See Store.task_rows, from the materialised annex rows."""
+        return self._locked(role_index.task_rows, kinds, document, limit, offset)
+
     def links(self, iris: list[str], relations: list[str] | None, outgoing: bool) -> dict[str, list[LinkRow]]:
         """See Store.links_from_many / links_to_many, from the materialised links."""
         return self._locked(link_pages.links, iris, relations, outgoing)

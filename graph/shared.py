@@ -98,6 +98,18 @@ def number_order(d: DocSummary) -> tuple:
     return (d.year or 0, d.date or "", d.iri)
 
 
+def row_order(iri: str) -> str:
+    """An annex row's place in /tasks: its IRI's parts (split at / and _), numbers by value, as one string that
+    sorts the same in Python and SQLite (a number is its digit count then its digits, a word ends in \\x01)."""
+    def part(p: str) -> str:
+        if p.isdigit():
+            digits = p.lstrip("0") or "0"
+            return f"0{len(digits):02d}{digits}"
+        return f"1{p}\x01"
+
+    return "".join(part(p) for p in iri.replace("/", "_").split("_"))
+
+
 def listing(docs: Iterable[DocSummary], type: str | None, issuer: str | None, year: int | None,
             ingested: bool | None, limit: int, offset: int,
             field: Callable[[DocSummary], bool] = lambda d: True) -> tuple[int, list[DocSummary]]:

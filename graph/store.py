@@ -223,6 +223,8 @@ class RolePages(Protocol):
 
     def row_counts(self, iris: list[str]) -> dict[str, int]: ...
 
+    def task_rows(self, kinds: list[str], document: str | None, limit: int, offset: int) -> tuple[int, list[str]]: ...
+
     def entity(self, iri: str) -> EntityDetail | None:
         """The named entity as the store gave it when the pages were built; None if it is not one of them."""
 
@@ -379,6 +381,17 @@ class Materialised:
             return self.role_pages.row_counts(iris)
         return self._row_counts(iris)
 
+    def task_rows(self, kinds: list[str], document: str | None = None, limit: int = 50,
+                  offset: int = 0) -> tuple[int, list[str]]:
+        """See Store.task_rows."""
+        if self.role_pages is not None:
+            return self.role_pages.task_rows(kinds, document, limit, offset)
+        from graph.shared import row_order  # graph.shared reads this module's dataclasses
+
+        rows = sorted({e.iri for k in kinds if k in ("task", "indicator") for e in self._entities(k)
+                       if document is None or e.iri.startswith(document + "/")}, key=lambda x: (row_order(x), x))
+        return len(rows), rows[offset:offset + limit]
+
 
 def cap_provenance(r: EntityRole, max_provenance: int | None) -> EntityRole:
     """`r` with at most `max_provenance` provenance entries (the first ones) and their total."""
@@ -480,6 +493,11 @@ class Store(Protocol):
     def row_counts(self, iris: list[str]) -> dict[str, int]:
         """How many annex rows (kind task, indicator or row) `provisions` would list for each IRI, a key per
         IRI (0 for none or an unknown IRI), without reading the provisions themselves."""
+
+    def task_rows(self, kinds: list[str], document: str | None = None, limit: int = 50,
+                  offset: int = 0) -> tuple[int, list[str]]:
+        """The annex rows `entities` lists for `kinds` (task, indicator), all or those whose IRI is under
+        `document`, in /tasks order (graph.shared.row_order, then IRI): their total and one page."""
 
     def role_kind_counts(self, iri: str, direction: str = "out") -> dict[str, int]:
         """How many role edges `roles(iri, direction)` holds per kind of the other end (kinds without edges left out)."""

@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+
 from corpus_store import corpus_store  # noqa: F401  (fixture)
 from neo4j_server import CorpusStores, Neo4jInfo, corpus_rdf, corpus_stores  # noqa: F401  (fixture)
 
+from cancu.iri import split_provision
 from cancu.numbers import DocNumber
 from graph.oxigraph_store import OxigraphStore
 from graph.role_index import NAMED_KINDS
@@ -46,6 +48,7 @@ def assert_pages_are_the_store(store: Store, holders: list[tuple[str, str]] | No
     for kind in NAMED_KINDS:  # the lists of each kind, an entity typed twice under both
         assert index.entities(kind) == store._entities(kind), kind  # type: ignore[attr-defined]
     assert index.entities("task") is None  # annex rows are the store's to list
+    assert_task_rows_are_the_store(store, index)
     seen = 0
     for iri, direction in holders or role_holders(store):
         scratch = store._role_counts(iri, direction)  # type: ignore[attr-defined]
@@ -71,6 +74,18 @@ def assert_pages_are_the_store(store: Store, holders: list[tuple[str, str]] | No
     seen += assert_links_are_the_store(store, index)
     index.close()
     return seen
+
+
+def assert_task_rows_are_the_store(store: Store, index: SearchIndex) -> None:
+    """Annex-row listings (/tasks without an agency) by kind, document and page, as the store lists them."""
+    assert store.role_pages is None  # the store's own listing is the reference
+    rows = store.task_rows(["task", "indicator"], None, 10**9, 0)[1]
+    homes = sorted({split_provision(x)[0] for x in rows})[:20]
+    for kinds in (["task"], ["indicator"], ["task", "indicator"], []):
+        for home in (None, *homes, "http://127.0.0.1:8000/eli/vn/qd/2021/khong-co"):
+            for limit, offset in ((50, 0), (3, 2), (10**9, 0), (10, 10**6), (0, 0)):
+                assert index.task_rows(kinds, home, limit, offset) == store.task_rows(kinds, home, limit, offset), \
+                    (kinds, home, limit, offset)
 
 
 def assert_links_are_the_store(store: Store, index: SearchIndex) -> int:

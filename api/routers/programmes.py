@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 
 from cancu.iri import DocId
+from graph.shared import row_order
 from graph.store import EntityDetail, EntityRole, EntitySummary, Provenance, Store
 
 from api.convert import doc_id, doc_out
@@ -114,10 +115,6 @@ for _kind, _path, _what in (("programme", "programmes", "programme"), ("platform
                                  f"agencies and enterprises with their roles, with provenance")
 
 
-def _row_key(iri: str) -> tuple:
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in iri.replace("/", "_").split("_"))
-
-
 def _agency(store: Store, name: str, role: str) -> str:
     known = [e for k in AGENCY_KINDS for e in store.entities(k)]
     found = find_entity(name, known)
@@ -144,14 +141,14 @@ def list_tasks(
             held = {r.entity_iri for r in store.roles(_agency(store, name, role), "in", [role])
                     if r.entity_kind in kinds}
             iris = held if iris is None else iris & held
-    if iris is None:
-        iris = {e.iri for k in kinds for e in store.entities(k)}
-    if document:
-        doc = get_document(document, store, index)
-        iris = {i for i in iris if i.startswith(doc.iri + "/")}
-    ordered = sorted(iris, key=_row_key)
+    home = get_document(document, store, index).iri if document else None
+    if iris is None:  # every row, or a document's: one page from the store
+        total, page = store.task_rows(kinds, home, limit, offset)
+    else:
+        ordered = sorted((i for i in iris if home is None or i.startswith(home + "/")), key=lambda x: (row_order(x), x))
+        total, page = len(ordered), ordered[offset:offset + limit]
     items = []
-    for iri in ordered[offset:offset + limit]:
+    for iri in page:
         ent = store.entity(iri)
         roles = store.roles(iri, "out", list(ROW_ROLES))
         names = {role: [r.entity_label or r.entity_iri for r in roles if r.role == role] for role in ROW_ROLES}
@@ -161,7 +158,7 @@ def list_tasks(
             id=tid, iri=iri, kind=ent.kind if ent else "row", row_label=(attrs.get("row_label") or (None,))[0],
             text=ent.label if ent else None, document_id=tid.split("~", 1)[0] if "~" in tid else None,
             deadline=list(attrs.get("deadline", ())), **names))
-    return TaskPage(total=len(ordered), limit=limit, offset=offset, items=items)
+    return TaskPage(total=total, limit=limit, offset=offset, items=items)
 
 
 def near_tasks(raw: str, store: Store, index: SearchIndex, n: int = 5) -> list[str]:
