@@ -67,7 +67,7 @@ def home(store: Store, index: SearchIndex) -> Home:
             by_target.setdefault(r.target.iri, set()).add(src)
     top = sorted(by_target.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:MOST_CITED]
     docs = store.documents_many([iri for iri, _ in top])
-    entities = {kind: store.entities(kind) for kind in {"agency", "unit", "platform", "programme", "task",
+    entities = {kind: store.entities(kind) for kind in {"agency", "unit", "platform", "programme",
                                                          *(k for k, _, _ in SECTIONS)}}
     sections = []
     for kind, path, title in SECTIONS:
@@ -77,7 +77,7 @@ def home(store: Store, index: SearchIndex) -> Home:
     counts = [("văn bản (documents, cited ones included)", total_docs), ("văn bản có toàn văn (ingested)", n_ingested),
               ("cơ quan và đơn vị (agencies, units)", len(entities["agency"]) + len(entities["unit"])),
               ("nền tảng (platforms)", len(entities["platform"])), ("chương trình (programmes)", len(entities["programme"])),
-              ("nhiệm vụ phụ lục (annex tasks)", len(entities["task"]))]
+              ("nhiệm vụ phụ lục (annex tasks)", store.task_rows(["task"], None, 0, 0)[0])]
     note = (f"Tính trên {len(ingested):,} văn bản mới nhất trong {n_ingested:,} (counted over the newest {len(ingested):,})."
             if n_ingested > len(ingested) else None)
     out = Home(counts=counts, most_cited=[(_doc_link(docs[iri]), len(srcs)) for iri, srcs in top if iri in docs],
