@@ -228,6 +228,13 @@ def summary() -> str:
         rss = res.get("api_peak_rss_mb")
         if not key_store.endswith(RENDERED):
             add("api_rss", f"{label}: API peak RSS, whole process tree ({asz})", _num(rss, "MB"), "≤ 2 GB", _met(rss, 2048, False))
+    for sz in reversed(SIZE_ORDER):  # bench.national_pages: the pages around the hubs, one request cold / warm
+        nat = read_result(f"national_pages_{sz}")
+        if nat:
+            for name, page in nat["pages"].items():
+                add("", f"{name}, one request cold / warm ({sz}, Oxigraph)",
+                    f"{page['first']['ms']:,.0f} / {page['second']['ms']:,.0f} ms ({page['first']['bytes']:,} B)")
+            break
     out = lines + ["| figure | value | target | met? |", "|---|---|---|---|"]
     out += [f"| {b} | {c} | {d} | {e} |" for _, b, c, d, e in rows]
     out += _before_after()
