@@ -206,6 +206,7 @@ def _in(iris: Iterable[str]) -> str:
 
 
 _LINK_NODES = {CC + "Link", CC + "Signature"}  # folded into edges and their quotes, never nodes of the walk
+_PARTS_WALKED = {CC + "Annex", CC + "AnnexRow"}  # the parts a document is walked down to (a provision's: all)
 
 
 def _walkable(far: str, types: set[str]) -> bool:
@@ -215,16 +216,14 @@ def _walkable(far: str, types: set[str]) -> bool:
 
 def _taken(way: str, p: str, near: set[str], far: str, far_types: set[str]) -> bool:
     """Whether the walk takes a triple from a node (types `near`) to `far`: `way` out (near is the subject), in
-    (near is the object: a part is walked to its whole only when it is an annex or an annex row, or the whole a
-    provision) or signed (a signature folded into one edge, always taken)."""
+    (near is the object: from a whole down to a part only when the part is an annex or an annex row, or the
+    whole a provision) or signed (a signature folded into one edge, always taken)."""
     if way == "signed":
         return True
     if not _walkable(far, far_types):
         return False
     return way == "out" or p != ELI + "is_part_of" or bool(far_types & _PARTS_WALKED) or CC + "Provision" in near
 
-
-_PARTS_WALKED = {CC + "Annex", CC + "AnnexRow"}
 
 
 def _triples(store: SparqlStore, near: list[str], preds: Iterable[str] | None, skipped: set[str],
@@ -275,7 +274,8 @@ def _next_level(store: SparqlStore, frontier: list[str], seen: Mapping[str, int]
                 ways[r["far"]].append((r["way"], r["p"], r["near"]))
         order = sorted(set(ways) - set(found))
         while order and len(found) <= room:
-            chunk, order = order[:max(2 * (room + 1 - len(found)), 100)], order[max(2 * (room + 1 - len(found)), 100):]
+            size = max(2 * (room + 1 - len(found)), 100)  # most pass: checking a few more is cheaper than a round trip
+            chunk, order = order[:size], order[size:]
             far_types = _types(store, chunk)
             found += [x for x in chunk if any(_taken(w, p, near_types.get(n, set()), x, far_types.get(x, set()))
                                                for w, p, n in ways[x])]
