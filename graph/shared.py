@@ -100,7 +100,8 @@ def number_order(d: DocSummary) -> tuple:
 
 def row_order(iri: str) -> str:
     """An annex row's place in /tasks: its IRI's parts (split at / and _), numbers by value, as one string that
-    sorts the same in Python and SQLite (a number is its digit count then its digits, a word ends in \\x01)."""
+    sorts the same in Python and SQLite (a number is its digit count then its digits, so by value up to 99
+    digits; a word ends in \\x01)."""
     def part(p: str) -> str:
         if p.isdigit():
             digits = p.lstrip("0") or "0"
