@@ -138,8 +138,8 @@ def list_tasks(
     iris: set[str] | None = None
     for role, name in zip(ROW_ROLES, (lead, coordinating, monitoring)):
         if name:
-            held = {r.entity_iri for r in store.roles(_agency(store, name, role), "in", [role])
-                    if r.entity_kind in kinds}
+            held = {r.entity_iri for r in store.roles(_agency(store, name, role), "in", [role], kinds=kinds,
+                                                      max_provenance=0)}  # the rows only: no quote is read
             iris = held if iris is None else iris & held
     home = get_document(document, store, index).iri if document else None
     if iris is None:  # every row, or a document's: one page from the store
