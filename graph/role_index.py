@@ -25,7 +25,7 @@ from cancu.iri import split_provision
 from cancu.registry import named_kinds
 from graph.elsewhere import Elsewhere, Reopenable, Table
 from graph.elsewhere import fill as elsewhere_fill
-from graph.shared import row_order
+from graph.shared import TASK_KINDS, row_order
 from graph.store import EntityDetail, EntityRole, EntitySummary, Provenance, SourcePage, role_names
 
 SCHEMA = """
@@ -127,7 +127,7 @@ def fill(conn: sqlite3.Connection, store: RoleSource, elsewhere: Elsewhere | Non
         kinds[x].add(kind)
     conn.executemany("INSERT INTO doc_rows VALUES (?,?)", sorted(Counter(split_provision(x)[0] for x in kinds).items()))
     conn.executemany("INSERT INTO task_row VALUES (?,?,?,?)", sorted(
-        (row_order(x), x, "task" in k, "indicator" in k) for x, k in kinds.items() if k & {"task", "indicator"}))
+        (row_order(x), x, "task" in k, "indicator" in k) for x, k in kinds.items() if k & set(TASK_KINDS)))
     conn.execute("CREATE INDEX task_row_iri ON task_row(iri)")
     return len(edges)
 
@@ -235,7 +235,7 @@ def task_rows(conn: sqlite3.Connection, kinds: list[str], document: str | None, 
     """The annex rows of `kinds` (task, indicator), of one document or all, in /tasks order (graph.shared.row_order):
     their total and one page. A page is an index range, where reading every row from the store cost ~13 s a
     request at 100k documents."""
-    wanted = [k for k in ("task", "indicator") if k in kinds]
+    wanted = [k for k in TASK_KINDS if k in kinds]
     if not wanted:
         return 0, []
     where = " OR ".join(f"{k} = 1" for k in wanted)

@@ -98,6 +98,9 @@ def number_order(d: DocSummary) -> tuple:
     return (d.year or 0, d.date or "", d.iri)
 
 
+TASK_KINDS = ("task", "indicator")  # the annex-row kinds Store.entities and /tasks list
+
+
 def row_order(iri: str) -> str:
     """An annex row's place in /tasks: its IRI's parts (split at / and _), numbers by value, as one string that
     sorts the same in Python and SQLite (a number is its digit count then its digits, so by value up to 99
@@ -109,6 +112,11 @@ def row_order(iri: str) -> str:
         return f"1{p}\x01"
 
     return "".join(part(p) for p in iri.replace("/", "_").split("_"))
+
+
+def task_listing(iris: Iterable[str], document: str | None) -> list[str]:
+    """Store.task_rows' rule over `iris`: those under `document` (every one if None), in /tasks order."""
+    return sorted((x for x in iris if document is None or x.startswith(document + "/")), key=lambda x: (row_order(x), x))
 
 
 def listing(docs: Iterable[DocSummary], type: str | None, issuer: str | None, year: int | None,

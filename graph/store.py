@@ -386,10 +386,9 @@ class Materialised:
         """See Store.task_rows."""
         if self.role_pages is not None:
             return self.role_pages.task_rows(kinds, document, limit, offset)
-        from graph.shared import row_order  # graph.shared reads this module's dataclasses
+        from graph.shared import TASK_KINDS, task_listing  # graph.shared reads this module's dataclasses
 
-        rows = sorted({e.iri for k in kinds if k in ("task", "indicator") for e in self._entities(k)
-                       if document is None or e.iri.startswith(document + "/")}, key=lambda x: (row_order(x), x))
+        rows = task_listing({e.iri for k in kinds if k in TASK_KINDS for e in self._entities(k)}, document)
         return len(rows), rows[offset:offset + limit]
 
 

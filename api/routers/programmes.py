@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 
 from cancu.iri import DocId
-from graph.shared import row_order
+from graph.shared import TASK_KINDS, task_listing
 from graph.store import EntityDetail, EntityRole, EntitySummary, Provenance, Store
 
 from api.convert import doc_id, doc_out
@@ -134,7 +134,7 @@ def list_tasks(
     kind: Annotated[Literal["task", "indicator", "all"], Query(description="task rows, indicator rows, or both")] = "all",
     limit: Limit = 50, offset: Offset = 0,
 ) -> TaskPage:
-    kinds = ["task", "indicator"] if kind == "all" else [kind]
+    kinds = list(TASK_KINDS) if kind == "all" else [kind]
     iris: set[str] | None = None
     for role, name in zip(ROW_ROLES, (lead, coordinating, monitoring)):
         if name:
@@ -145,7 +145,7 @@ def list_tasks(
     if iris is None:  # every row, or a document's: one page from the store
         total, page = store.task_rows(kinds, home, limit, offset)
     else:
-        ordered = sorted((i for i in iris if home is None or i.startswith(home + "/")), key=lambda x: (row_order(x), x))
+        ordered = task_listing(iris, home)
         total, page = len(ordered), ordered[offset:offset + limit]
     items = []
     for iri in page:
