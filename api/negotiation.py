@@ -2,11 +2,13 @@
 (text/html: a 303 to the reader or the entity page) and Akoma Ntoso (application/akn+xml).
 
 JSON is our own response model; JSON-LD and Turtle are the resource's triples from the store
-(a CONSTRUCT of the resource, its signature and its qualified links), so the RDF a client gets is
-exactly what ingest emitted. `?format=json|jsonld|ttl` overrides the header (handy in a browser).
+(a CONSTRUCT of the resource, its signature and its qualified links, 500 a page), so the RDF a client gets
+is exactly what ingest emitted. `?format=json|jsonld|ttl` overrides the header (handy in a browser).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -98,13 +100,25 @@ def page_representation(request: Request, fmt: str | None = None) -> str | None:
     return None
 
 
-def describe_query(iri: str) -> str:
-    """The resource, its signature and its qualified links (provenance) as one graph."""
-    me = f"<{iri}>"
+LINK_PAGE = 500  # qualified links (provenance) in one RDF representation; the rest by its "next" link
+
+
+def describe_query(iri: str, links: Sequence[str]) -> str:
+    """The resource, its signature and these of its qualified links (provenance) as one graph."""
+    me, page = f"<{iri}>", ", ".join(f"<{x}>" for x in links)
     return (
-        "CONSTRUCT { " + me + " ?p ?o . ?x ?xp ?xo } WHERE { { " + me + " ?p ?o } UNION "
-        "{ " + me + " cc:qualifiedLink|cc:signature ?x . ?x ?xp ?xo } }"
+        "CONSTRUCT { " + me + " ?p ?o . ?s ?sp ?so . " + me + " cc:qualifiedLink ?l . ?l ?lp ?lo } WHERE { "
+        "{ " + me + " ?p ?o FILTER(?p != cc:qualifiedLink) } UNION { " + me + " cc:signature ?s . ?s ?sp ?so } UNION "
+        "{ " + me + " cc:qualifiedLink ?l . ?l ?lp ?lo FILTER(?l IN (" + page + ")) } }"
     )
+
+
+def qualified_links(store: SparqlStore, iri: str) -> list[str]:
+    """The resource's qualified links in IRI order. An entity gets one from every document naming it in a role
+    (8,171 for the platform named most at 100k documents, 7.7 MB of JSON-LD in one answer), so they come in pages.
+    Read as tab-separated values and sorted here: Oxigraph took ~0.8 s to ORDER BY them, this ~70 ms."""
+    body = store.sparql(f"SELECT ?l WHERE {{ <{iri}> cc:qualifiedLink ?l }}", "text/tab-separated-values").body
+    return sorted(line[1:-1] for line in body.decode("utf-8").splitlines()[1:] if line.startswith("<"))
 
 
 def is_known(store: Store, iri: str) -> bool:
@@ -118,13 +132,18 @@ def is_known(store: Store, iri: str) -> bool:
     return b'"boolean":true' in result.body.replace(b" ", b"")
 
 
-def rdf_response(store: Store, iri: str, kind: str) -> Response:
-    """The resource's triples as JSON-LD or Turtle; 406 if this backend cannot produce RDF."""
+def rdf_response(store: Store, iri: str, kind: str, request: Request | None = None, offset: int = 0) -> Response:
+    """The resource's triples as JSON-LD or Turtle, with its qualified links from `offset` on, LINK_PAGE of them
+    (an RFC 8288 `Link: <…>; rel="next"` header names the next page); 406 if this backend cannot produce RDF."""
     if not supports(store, SparqlStore):
         raise ApiError(406, "not_acceptable", f"the {store.name} backend serves JSON only", ["application/json"])
+    links = qualified_links(store, iri)
     try:
-        result = store.sparql(describe_query(iri), MEDIA_TYPES[kind])
+        result = store.sparql(describe_query(iri, links[offset:offset + LINK_PAGE]), MEDIA_TYPES[kind])
     except NotAcceptable as exc:
         raise ApiError(406, "not_acceptable", str(exc)) from exc
     media = result.media_type + ("; charset=utf-8" if kind == TURTLE else "")
-    return Response(content=result.body, media_type=media, headers={"Vary": "Accept"})
+    headers = {"Vary": "Accept"}
+    if request is not None and offset + LINK_PAGE < len(links):
+        headers["Link"] = f'<{request.url.include_query_params(offset=offset + LINK_PAGE)}>; rel="next"'
+    return Response(content=result.body, media_type=media, headers=headers)

@@ -63,7 +63,7 @@ async def read_agency(agency_id: str, request: Request, store: Store = Depends(g
                       index: SearchIndex = Depends(get_index), format: Format = None, limit: Limit = 50,
                       offset: Offset = 0):
     return await entity_page(request, store, index, format, agency_id, KINDS_BY_PATH["agencies"], "agency",
-                             lambda ent: agency_out(store, ent, limit, offset))
+                             lambda ent: agency_out(store, ent, limit, offset), offset)
 
 
 @router.get("/enterprises/{enterprise_id}", response_model=AgencyOut, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
@@ -72,5 +72,5 @@ async def read_enterprise(enterprise_id: str, request: Request, store: Store = D
                           index: SearchIndex = Depends(get_index), format: Format = None, limit: Limit = 50,
                           offset: Offset = 0):
     return await entity_page(request, store, index, format, enterprise_id, KINDS_BY_PATH["enterprises"], "enterprise",
-                             lambda ent: agency_out(store, ent, limit, offset))
+                             lambda ent: agency_out(store, ent, limit, offset), offset)
 

@@ -29,6 +29,7 @@ RDF_CONTENT = {"application/ld+json": {}, "text/turtle": {"schema": {"type": "st
 Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="items to skip")]
 Format = Annotated[str | None, Query(description="json | jsonld | ttl (overrides Accept)")]
+LinkOffset = Annotated[int, Query(ge=0, le=1_000_000_000, description="JSON-LD and Turtle: qualified links to skip (500 a page; the Link header names the next)")]
 Filter = Annotated[str | None, Query(max_length=200, description="part of the name, diacritics and case ignored")]
 
 
@@ -63,19 +64,21 @@ def get_task(store: Store, raw_id: str, near: Callable[[], list[str]] = list) ->
 
 
 async def entity_page(request: Request, store: Store, index: SearchIndex, fmt: str | None, raw_id: str,
-                      kinds: list[str], what: str, build: Callable[[EntityDetail], BaseModel]) -> Response | BaseModel:
-    """An entity's page: its RDF when the client asks for it, else the JSON `build` makes of it, kept rendered
-    (api.rendered). A missing entity is a 404 either way."""
+                      kinds: list[str], what: str, build: Callable[[EntityDetail], BaseModel],
+                      offset: int = 0) -> Response | BaseModel:
+    """An entity's page: its RDF when the client asks for it (qualified links from `offset`), else the JSON
+    `build` makes of it, kept rendered (api.rendered). A missing entity is a 404 either way."""
     kind = representation(request, fmt)
     if kind != JSON:
-        return await run_store(store, lambda: rdf_response(store, get_entity(store, raw_id, kinds, what).iri, kind))
+        return await run_store(store, lambda: rdf_response(store, get_entity(store, raw_id, kinds, what).iri, kind,
+                                                           request, offset))
     return await rendered(request, store, index, lambda: build(get_entity(store, raw_id, kinds, what)))
 
 
-def as_rdf(request: Request, fmt: str | None, store: Store, iri: str) -> Response | None:
+def as_rdf(request: Request, fmt: str | None, store: Store, iri: str, offset: int = 0) -> Response | None:
     """`iri` as JSON-LD or Turtle if the client asked for RDF; None when it wants JSON (the route's own model)."""
     kind = representation(request, fmt)
-    return None if kind == JSON else rdf_response(store, iri, kind)
+    return None if kind == JSON else rdf_response(store, iri, kind, request, offset)
 
 
 _LABELS: "weakref.WeakKeyDictionary[Store, dict[str, EntityOut]]" = weakref.WeakKeyDictionary()

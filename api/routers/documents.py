@@ -20,7 +20,7 @@ from api.negotiation import JSON, rdf_response, representation
 from api.graph_schemas import (DocumentDetailOut, DocumentListPage, ProvisionCitationOut, ProvisionDetailOut,
                                ProvisionOut)
 from api.ids import ROW_KINDS, task_id
-from api.routers.common import RDF_CONTENT, Format, Limit, Offset
+from api.routers.common import RDF_CONTENT, Format, Limit, LinkOffset, Offset
 from api.schemas import LinkPage, errors
 
 router = APIRouter(prefix="/documents", tags=["documents"])
@@ -29,14 +29,14 @@ Relations = Annotated[list[str] | None, Query(description="only these relation k
 
 
 def document_response(request: Request, doc: DocSummary, store: Store, fmt: str | None,
-                      text: bool = False) -> DocumentDetailOut | Response:
+                      text: bool = False, offset: int = 0) -> DocumentDetailOut | Response:
     """JSON by default (metadata and provisions); JSON-LD or Turtle by Accept (or ?format=)."""
     kind = representation(request, fmt)
     if kind == JSON:
         provisions = [ProvisionOut(**vars(p), task_id=task_id(p.iri) if p.kind in ROW_KINDS else None)
                       for p in store.provisions(doc.iri, with_text=text)]
         return DocumentDetailOut(**doc_fields(doc), provisions=provisions)
-    return rdf_response(store, doc.iri, kind)
+    return rdf_response(store, doc.iri, kind, request, offset)
 
 
 @router.get("", response_model=DocumentListPage, responses=errors(400, 503),
@@ -60,11 +60,12 @@ def list_documents(
 async def read_document(doc_id: str, request: Request, store: Store = Depends(get_store),
                         index: SearchIndex = Depends(get_index),
                         format: Format = None,
-                        text: Annotated[bool, Query(description="include each provision's text")] = False):
+                        text: Annotated[bool, Query(description="include each provision's text")] = False,
+                        offset: LinkOffset = 0):
     # async, not `def`: a `def` route with a response model costs two thread-pool hops (the route, then
     # FastAPI's validation of what it returned); run_store makes at most one.
     return await run_store(store, lambda: document_response(request, get_document(doc_id, store, index), store,
-                                                            format, text))
+                                                            format, text, offset))
 
 
 def _links(doc_id: str, store: Store, index: SearchIndex, relations: list[str] | None, outgoing: bool,

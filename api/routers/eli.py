@@ -25,6 +25,7 @@ from api.deps import get_store
 from api.errors import ApiError
 from api.ids import entity_href
 from api.negotiation import JSON, JSONLD, is_known, page_representation, rdf_response, representation
+from api.routers.common import LinkOffset
 from api.routers.documents import RDF_CONTENT, document_response
 from api.routers.pages import iri_page
 from api.graph_schemas import DocumentDetailOut
@@ -36,13 +37,13 @@ ERRORS = {303: {"description": "a browser (text/html): the reader or entity page
 IRI_CONTENT = {**RDF_CONTENT, "application/akn+xml": {"schema": {"type": "string"}}}
 
 
-def _resource(iri: str, request: Request, store: Store, fmt: str | None):
+def _resource(iri: str, request: Request, store: Store, fmt: str | None, offset: int = 0):
     page = page_representation(request, fmt)
     if page is not None:
         return iri_page(store, iri, page)
     doc = store.document(iri)
     if doc is not None:
-        return document_response(request, doc, store, fmt)
+        return document_response(request, doc, store, fmt, offset=offset)
     kind = representation(request, fmt)
     if not is_known(store, iri):
         near = [i for i in [doc_id(iri.rsplit("/", 1)[0])] if i]
@@ -53,13 +54,14 @@ def _resource(iri: str, request: Request, store: Store, fmt: str | None):
         if href and not href.startswith("/id/"):
             return RedirectResponse(href, status_code=303)
         kind = JSONLD  # provisions and people have no JSON model of their own: JSON-LD
-    return rdf_response(store, iri, kind)
+    return rdf_response(store, iri, kind, request, offset)
 
 
 @router.get("/eli/vn/{rest:path}", response_model=DocumentDetailOut, responses={**ERRORS, 200: {"content": IRI_CONTENT}},
             summary="Dereference a document (or provision) IRI")
-def eli_resource(rest: str, request: Request, store: Store = Depends(get_store), format: Format = None):
-    return _resource(f"{base_iri()}{ELI_PATH}{rest.strip('/')}", request, store, format)
+def eli_resource(rest: str, request: Request, store: Store = Depends(get_store), format: Format = None,
+                 offset: LinkOffset = 0):
+    return _resource(f"{base_iri()}{ELI_PATH}{rest.strip('/')}", request, store, format, offset)
 
 
 @router.get("/context.jsonld", response_class=Response, summary="The JSON-LD context of cancu's vocabulary",
@@ -70,6 +72,7 @@ def context() -> Response:
 
 @router.get("/id/{rest:path}", response_class=Response, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
             summary="Dereference an entity IRI (agency, unit, enterprise, person, platform, programme)")
-def entity_resource(rest: str, request: Request, store: Store = Depends(get_store), format: Format = None) -> Response:
-    return _resource(f"{base_iri()}/id/{rest.strip('/')}", request, store, format)
+def entity_resource(rest: str, request: Request, store: Store = Depends(get_store), format: Format = None,
+                    offset: LinkOffset = 0) -> Response:
+    return _resource(f"{base_iri()}/id/{rest.strip('/')}", request, store, format, offset)
 

@@ -25,7 +25,7 @@ from api.graph_schemas import EntityPage, ItemOut, ProvisionOut, TaskOut, TaskPa
 from api.graph_views import PROVENANCE_CAP, legal_bases, role_out
 from api.ids import KINDS_BY_PATH, ROW_KINDS, ROW_ROLES, find_entity, near_entities, task_id
 from api.lookup import get_document, near_ids
-from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, Offset, as_rdf, entity_page, get_task, list_entities
+from api.routers.common import ERRORS, RDF_CONTENT, Filter, Format, Limit, LinkOffset, Offset, as_rdf, entity_page, get_task, list_entities
 from graph.search_index import SearchIndex
 
 router = APIRouter(tags=["programmes, platforms, tasks"])
@@ -102,7 +102,7 @@ def _detail(kind: str, what: str):
                       index: SearchIndex = Depends(get_index), format: Format = None, limit: Limit = ITEM_PAGE,
                       offset: Offset = 0):
         return await entity_page(request, store, index, format, item_id, [kind], what,
-                                 lambda ent: _item(store, ent, limit, offset))
+                                 lambda ent: _item(store, ent, limit, offset), offset)
     return handler
 
 
@@ -173,10 +173,10 @@ def near_tasks(raw: str, store: Store, index: SearchIndex, n: int = 5) -> list[s
 @router.get("/tasks/{task_id}", response_model=TaskOut, responses={**ERRORS, 200: {"content": RDF_CONTENT}},
             summary="One annex row: its text, agencies by role with the quoted row, its document and legal bases")
 def read_task(task_id: str, request: Request, store: Store = Depends(get_role_store),
-              index: SearchIndex = Depends(get_index), format: Format = None):
+              index: SearchIndex = Depends(get_index), format: Format = None, offset: LinkOffset = 0):
     ent, doc = get_task(store, task_id, lambda: near_tasks(task_id, store, index))
     iri = ent.iri
-    if (answer := as_rdf(request, format, store, iri)) is not None:
+    if (answer := as_rdf(request, format, store, iri, offset)) is not None:
         return answer
     parts = [p for p in store.provisions(doc.iri) if p.iri == ent.parent] if doc is not None and ent.parent else []
     annex = ProvisionOut(**vars(parts[0])) if parts else None
