@@ -5,6 +5,8 @@
 Load generator: wrk (50 connections, 2 threads, --seconds per endpoint; a Lua script cycles through
 many different document ids so caches do not flatter the figures and reports p50/p95/p99 from wrk's
 own histogram); without wrk, an asyncio httpx client with the same bounds. Endpoints:
+- floor:   GET /health                         (the store's status, no document read: what the harness and
+           HTTP stack cost with almost no work, measured in the same run as the rest)
 - lookup:  GET /documents/{id}                 (document look-up)
 - resolve: GET /resolve?ref=N/QĐ-XXX           (look-up by number as written)
 - bases:   GET /documents/{id}/legal-bases     (one hop of căn cứ, with provenance)
@@ -92,6 +94,7 @@ def sample_paths(d: Path, n: int = 2000, seed: int = 1) -> dict[str, list[str]]:
     one = CC_ELI + "SELECT ?b ?t WHERE {{ <{}> eli:based_on ?b . OPTIONAL {{ ?b eli:title ?t }} }}"
     q = urllib.parse.quote
     return {
+        "floor": ["/health"],
         "lookup": [f"/documents/{r[0]}" for r in picks],
         "resolve": [f"/resolve?ref={q(r[1])}" for r in picks if r[1]],
         "bases": [f"/documents/{r[0]}/legal-bases" for r in with_bases],
