@@ -29,7 +29,8 @@ RDF_CONTENT = {"application/ld+json": {}, "text/turtle": {"schema": {"type": "st
 Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="items to skip")]
 Format = Annotated[str | None, Query(description="json | jsonld | ttl (overrides Accept)")]
-LinkOffset = Annotated[int, Query(ge=0, le=1_000_000_000, description="JSON-LD and Turtle: qualified links to skip (500 a page; the Link header names the next)")]
+LinkOffset = Annotated[int, Query(ge=0, le=1_000_000_000, description="JSON-LD and Turtle: qualified links to skip "
+                                                                    "(500 a page; the Link header names the next)")]
 Filter = Annotated[str | None, Query(max_length=200, description="part of the name, diacritics and case ignored")]
 
 
