@@ -132,7 +132,7 @@ def is_known(store: Store, iri: str) -> bool:
     return b'"boolean":true' in result.body.replace(b" ", b"")
 
 
-def rdf_response(store: Store, iri: str, kind: str, request: Request | None = None, offset: int = 0) -> Response:
+def rdf_response(store: Store, iri: str, kind: str, request: Request, offset: int = 0) -> Response:
     """The resource's triples as JSON-LD or Turtle, with its qualified links from `offset` on, LINK_PAGE of them
     (an RFC 8288 `Link: <…>; rel="next"` header names the next page); 406 if this backend cannot produce RDF."""
     if not supports(store, SparqlStore):
@@ -144,7 +144,7 @@ def rdf_response(store: Store, iri: str, kind: str, request: Request | None = No
         raise ApiError(406, "not_acceptable", str(exc)) from exc
     media = result.media_type + ("; charset=utf-8" if kind == TURTLE else "")
     headers = {"Vary": "Accept"}
-    if request is not None and offset + LINK_PAGE < len(links):  # relative: the client's Host is not echoed
+    if offset + LINK_PAGE < len(links):  # relative: the client's Host is not echoed
         nxt = request.url.include_query_params(offset=offset + LINK_PAGE)
         headers["Link"] = f'<{nxt.path}?{nxt.query}>; rel="next"'
     return Response(content=result.body, media_type=media, headers=headers)
