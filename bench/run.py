@@ -159,13 +159,21 @@ def summary() -> str:
             add("materialise", f"  load with the role and link pages / without ({load.get('size')})",
                 "not measured: this load run predates the link pages", "≤ 1.3×", "**no**")
         elif roles_s is not None and o.get("seconds"):
-            links_s = o["search_index"]["link_pages_seconds"]
-            total = o["seconds"] + o["search_index"]["real_build_index_seconds"]
-            ratio = total / (total - roles_s - links_s)
-            add("materialise", f"  load with the role and link pages / without ({load.get('size')}, same run: bulk "
-                f"build {_num(o['seconds'], 's')} + search index {_num(total - o['seconds'], 's')}, role pages "
-                f"{_num(roles_s, 's')} and link pages {_num(links_s, 's')} of it)", _num(ratio, "×"), "≤ 1.3×",
-                _met(ratio, 1.3, False))
+            si = o["search_index"]
+            links_s, parts_s, bare_s = si["link_pages_seconds"], si.get("part_pages_seconds"), si.get("without_pages_seconds")
+            total = o["seconds"] + si["real_build_index_seconds"]
+            if bare_s is not None:  # the index without pages built in the same run: the load without materialisation
+                ratio = total / (o["seconds"] + bare_s)
+                add("materialise", f"  load with the role, link and part pages / without ({load.get('size')}, same run: "
+                    f"bulk build {_num(o['seconds'], 's')} + search index {_num(si['real_build_index_seconds'], 's')}, "
+                    f"against the same index without pages {_num(bare_s, 's')})", _num(ratio, "×"), "≤ 1.3×",
+                    _met(ratio, 1.3, False))
+            else:  # runs before the baseline was built: the index's page phases subtracted (flatters: readers overlap)
+                ratio = total / (total - roles_s - links_s - (parts_s or 0))
+                add("materialise", f"  load with the role and link pages / without ({load.get('size')}, same run: bulk "
+                    f"build {_num(o['seconds'], 's')} + search index {_num(total - o['seconds'], 's')}, role pages "
+                    f"{_num(roles_s, 's')} and link pages {_num(links_s, 's')} of it)", _num(ratio, "×"), "≤ 1.3×",
+                    _met(ratio, 1.3, False))
     nsz, nload = _largest("store_load", lambda r: "neo4j_ours" in r)
     if nload:
         ours, peer, imp = nload["neo4j_ours"], nload.get("neo4j_peer", {}), nload.get("neo4j_import", {})

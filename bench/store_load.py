@@ -91,13 +91,19 @@ def _oxigraph_child(d: str, store_path: str, index_path: str, out: str) -> None:
     res["search_index"] = {"real_build_index_seconds": round(time.perf_counter() - t1, 2),
                            "role_pages_seconds": float(index.meta("seconds_roles") or 0),
                            "link_pages_seconds": float(index.meta("seconds_links") or 0),
-                           # graph.elsewhere: the cc:Link tables read by processes of their own meanwhile (each one's
+                           "part_pages_seconds": float(index.meta("seconds_parts") or 0),
+                           # graph.elsewhere: the tables read by processes of their own meanwhile (each one's
                            # seconds), and the largest peak among them
-                           "reading_processes_seconds": {t: float(v) for t in ("role_link", "doc_link")
+                           "reading_processes_seconds": {t: float(v) for t in ("role_link", "doc_link", "doc_field", "part")
                                                       if (v := index.meta(f"seconds_elsewhere_{t}"))},
                            "peak_rss_mb_with_index": peak_rss_mb(),
                            "peak_rss_mb_reading_process": peak_rss_mb(children=True)}
     index.close()
+    Path(out).write_text(json.dumps(res))
+    t1 = time.perf_counter()  # the same index without the pages: the load "without materialisation"
+    build_index(store, Path(index_path).with_name("search-no-pages.sqlite"), pages=False).close()
+    res["search_index"]["without_pages_seconds"] = round(time.perf_counter() - t1, 2)
+    Path(index_path).with_name("search-no-pages.sqlite").unlink()
     Path(out).write_text(json.dumps(res))
     t2 = time.perf_counter()
     replaced = store.load(files[0])  # its graphs exist: dropped and re-inserted in one transaction

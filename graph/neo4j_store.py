@@ -240,7 +240,7 @@ class Neo4jStore(Materialised):
         """See Materialised.document_fields."""
         return ((u, fold(v)) for u, src in self._typed([LEGAL_DOCUMENT]) for v in _all(src, "cc:field"))
 
-    def provisions(self, iri: str, with_text: bool = False) -> list[ProvisionRow]:
+    def _provisions(self, iri: str, with_text: bool = False) -> list[ProvisionRow]:
         """See Store.provisions: every part under `iri` over is_part_of, in document order."""
         rows = self._read(
             "MATCH (d:Resource {uri: $iri}) MATCH (x:Resource)-[:is_part_of*1..]->(d) WITH DISTINCT x "
@@ -259,6 +259,17 @@ class Neo4jStore(Materialised):
                 ordinal=int_or_none(ordinal),
                 text=_min(vals["cc:text"]) if with_text else None))
         return provision_order(out)
+
+    def part_rows(self) -> Iterator[tuple[str, str, str | None, str | None, str | None, str | None]]:
+        """See graph.provision_pages.ProvisionSource, by `_provisions`' rules: every node with a parent, once."""
+        for r in self._read("MATCH (x:Resource)-[:is_part_of]->(p:Resource) WITH x, collect(DISTINCT p.uri) AS parents "
+                            "RETURN x.uri AS u, " + _SRC("x") + ", parents"):
+            src = _src_map(r["src"], r["u"])
+            types = _types(src)
+            kind = kind_of(types, {**ROW_KINDS, **PROVISION_KINDS}, "provision") if types else None
+            label, heading, ordinal = (_min(_all(src, k)) for k in ("cc:label", "cc:heading", "cc:ordinal"))
+            for parent in sorted(r["parents"]):
+                yield r["u"], parent, kind, label, heading, ordinal
 
     def _entity(self, iri: str) -> EntityDetail | None:
         """See Store.entity: a named entity or an annex row with what hangs on it directly."""

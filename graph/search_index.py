@@ -26,12 +26,16 @@ from typing import Any, Callable, Iterable, Protocol, TypeVar
 
 from cancu.config import Settings, current
 from cancu.text import fold
-from graph import link_pages, role_index
+from graph import link_pages, provision_pages, role_index
+from graph.elsewhere import Elsewhere
+from graph.elsewhere import fill as elsewhere_fill
 from graph.elsewhere import start as start_elsewhere
 from graph.link_pages import LinkSource
+from graph.provision_pages import ProvisionSource
 from graph.role_index import RoleSource
 from graph.shared import document_order
-from graph.store import DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow, SourcePage
+from graph.store import (DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow, ProvisionRow, SourcePage,
+                         StoreStatus)
 
 T = TypeVar("T")
 MATCH_CAP = 1000  # matches a search counts and ranks at most (see the module docstring)
@@ -46,10 +50,13 @@ CREATE VIRTUAL TABLE fts USING fts5(kind UNINDEXED, iri UNINDEXED, label UNINDEX
 """
 
 
-class IndexSource(RoleSource, LinkSource, Protocol):
-    """What the index needs from a store: every document and every named entity, the role edges and the links."""
+class IndexSource(RoleSource, LinkSource, ProvisionSource, Protocol):
+    """What the index needs from a store: every document and every named entity, the role edges, the links and
+    the parts."""
 
     location: str
+
+    def status(self) -> StoreStatus: ...
 
     def documents(self) -> list[DocSummary]: ...
 
@@ -73,12 +80,15 @@ class KeyedDoc:
     year: int | None
 
 
-def build_index(store: IndexSource, path: Path | None, parallel: bool | None = None) -> "SearchIndex":
+def build_index(store: IndexSource, path: Path | None, parallel: bool | None = None,
+                pages: bool = True) -> "SearchIndex":
     """(Re)build the index from the store; `path=None` builds it in memory (tests, a missing file). `parallel`:
-    read the cc:Link provenance in processes of their own (graph.elsewhere; None: for large stores)."""
+    read the page tables in processes of their own (graph.elsewhere; None: for large stores). `pages=False`: the
+    search alone, without the pages materialised from the store (the store then answers from scratch; the load
+    benchmark's baseline)."""
     if path is None:
         conn = _connect(":memory:")
-        _fill(conn, store, None, False)
+        _fill(conn, store, None, False, pages)
         return SearchIndex(conn, None)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -86,7 +96,7 @@ def build_index(store: IndexSource, path: Path | None, parallel: bool | None = N
     tmp.unlink(missing_ok=True)
     conn = _connect(str(tmp))
     try:
-        _fill(conn, store, tmp.with_name(tmp.name + ".elsewhere"), parallel)
+        _fill(conn, store, tmp.with_name(tmp.name + ".elsewhere"), parallel, pages)
         conn.close()
         os.replace(tmp, path)
     finally:
@@ -98,15 +108,18 @@ def _connect(target: str) -> sqlite3.Connection:
     return sqlite3.connect(target, check_same_thread=False)
 
 
-def _fill(conn: sqlite3.Connection, store: IndexSource, elsewhere_file: Path | None, parallel: bool | None) -> None:
+def _fill(conn: sqlite3.Connection, store: IndexSource, elsewhere_file: Path | None, parallel: bool | None,
+          pages: bool) -> None:
     from cancu.numbers import DocNumber
 
     conn.executescript(SCHEMA)
     docs, rows = [], []
-    documents = sorted(store.documents(), key=document_order)
-    elsewhere = start_elsewhere(store, len(documents), elsewhere_file,
-                                [role_index.ROLE_LINKS, link_pages.LINKS, link_pages.FIELDS], parallel)
+    # The readers start first: reading every document's summary is ~30 s of one core at 100k documents.
+    elsewhere = start_elsewhere(store, store.status().documents, elsewhere_file,
+                                [role_index.ROLE_LINKS, link_pages.LINKS, link_pages.FIELDS, provision_pages.PARTS],
+                                parallel) if pages else None
     try:
+        documents = sorted(store.documents(), key=document_order)
         for e in store.entities():  # entities first, then documents newest first: the order a capped search sees
             labels = [x for x in (e.label, *e.alt_labels) if x]
             rows.append((e.kind, e.iri, e.label or e.iri, None, " ".join(fold(x) for x in labels)))
@@ -124,16 +137,27 @@ def _fill(conn: sqlite3.Connection, store: IndexSource, elsewhere_file: Path | N
         conn.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?)", docs)
         conn.executemany("INSERT INTO fts(kind, iri, label, number, body) VALUES (?,?,?,?,?)", rows)
         conn.execute("INSERT INTO meta VALUES ('documents', ?)", (str(len(docs)),))
-        t0 = time.perf_counter()
-        role_index.fill(conn, store, elsewhere)
-        t1 = time.perf_counter()
-        link_pages.fill(conn, store, documents, elsewhere)
-        conn.executemany("INSERT INTO meta VALUES (?, ?)", [("source", store.location), ("seconds_roles", f"{t1 - t0:.3f}"),
-                                                             ("seconds_links", f"{time.perf_counter() - t1:.3f}")])
+        conn.execute("INSERT INTO meta VALUES ('source', ?)", (store.location,))
+        if pages:
+            _fill_pages(conn, store, documents, elsewhere)
         conn.commit()
     finally:
         if elsewhere is not None:
             elsewhere.stop()
+
+
+def _fill_pages(conn: sqlite3.Connection, store: IndexSource, documents: list[DocSummary],
+                elsewhere: Elsewhere | None) -> None:
+    t0 = time.perf_counter()
+    role_index.fill(conn, store, elsewhere)
+    t1 = time.perf_counter()
+    link_pages.fill(conn, store, documents, elsewhere)
+    t2 = time.perf_counter()
+    conn.execute(provision_pages.PARTS.schema)
+    elsewhere_fill(conn, store, provision_pages.PARTS, elsewhere)
+    provision_pages.finish(conn)
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [("seconds_roles", f"{t1 - t0:.3f}"), ("seconds_links", f"{t2 - t1:.3f}"),
+                                                         ("seconds_parts", f"{time.perf_counter() - t2:.3f}")])
 
 
 def fts_query(text: str) -> str | None:
@@ -152,7 +176,7 @@ class SearchIndex:
         self.path = path
         self._lock = threading.Lock()
         # an index file built before the role or link pages has none: the store then answers from scratch
-        self.has_roles = role_index.has_roles(conn) and link_pages.has_links(conn)
+        self.has_roles = role_index.has_roles(conn) and link_pages.has_links(conn) and provision_pages.has_parts(conn)
 
     @classmethod
     def open(cls, path: Path) -> "SearchIndex":
@@ -220,8 +244,8 @@ class SearchIndex:
 
     def meta(self, key: str) -> str | None:
         """A fact about the build: 'source' (the location of the store it was built from), 'seconds_roles',
-        'seconds_links' (here), 'seconds_elsewhere_role_link' and '…_doc_link' (when processes of their own read
-        those tables: each one's seconds)."""
+        'seconds_links', 'seconds_parts' (here), 'seconds_elsewhere_role_link', '…_doc_link' and '…_part' (when
+        processes of their own read those tables: each one's seconds)."""
         rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
         return rows[0][0] if rows else None
 
@@ -271,6 +295,10 @@ class SearchIndex:
                        ingested: bool | None, limit: int, offset: int) -> tuple[int, list[DocSummary]]:
         """See Store.list_documents, from the materialised summaries."""
         return self._locked(link_pages.list_documents, type, issuer, year, field, ingested, limit, offset)
+
+    def provisions(self, iri: str) -> list[ProvisionRow]:
+        """See Store.provisions without texts, from the materialised parts."""
+        return self._locked(provision_pages.provisions, iri)
 
     def close(self) -> None:
         with self._lock:

@@ -1,6 +1,6 @@
-"""Materialised role and link pages (graph.role_index, graph.link_pages) answer exactly what the store computes
-from scratch (`Store._roles`, `Store._role_counts`, `Store._links`, `Store._summaries`), on both stores, after
-loads, replaces and uploads."""
+"""Materialised role, link and part pages (graph.role_index, graph.link_pages, graph.provision_pages) answer exactly
+what the store computes from scratch (`Store._roles`, `Store._role_counts`, `Store._links`, `Store._summaries`,
+`Store._provisions`), on both stores, after loads, replaces and uploads."""
 
 from __future__ import annotations
 
@@ -72,8 +72,30 @@ def assert_pages_are_the_store(store: Store, holders: list[tuple[str, str]] | No
                     want = store.roles(iri, direction, roles, limit, offset, kinds, cap)
                     assert index.roles(iri, direction, roles, limit, offset, kinds, cap) == want, (iri, roles, kinds, cap)
     seen += assert_links_are_the_store(store, index)
+    seen += assert_parts_are_the_store(store, index)
     index.close()
     return seen
+
+
+def assert_parts_are_the_store(store: Store, index: SearchIndex) -> int:
+    """Every document's parts, every part's own parts, and those of entities and a miss, as the store reads them
+    (without texts: those stay in the store), also through Store.provisions with the pages attached; returns the
+    parts compared."""
+    assert store.role_pages is None  # the store's own reading is the reference
+    docs = [d.iri for d in store.documents()]
+    iris = [*docs, *(p.iri for d in docs for p in store._provisions(d, False)),  # type: ignore[attr-defined]
+            *(e.iri for e in store.entities()), MISS, "<bad iri>"]
+    want = {i: store._provisions(i, False) for i in iris}  # type: ignore[attr-defined]
+    assert {i: index.provisions(i) for i in iris} == want
+    store.role_pages = index
+    try:
+        assert {i: store.provisions(i) for i in iris} == want
+        some = docs[:20]  # texts are read from the store, pages attached or not
+        assert [store.provisions(i, with_text=True) for i in some] == [
+            store._provisions(i, True) for i in some]  # type: ignore[attr-defined]
+    finally:
+        store.role_pages = None
+    return sum(len(rows) for rows in want.values())
 
 
 def assert_task_rows_are_the_store(store: Store, index: SearchIndex) -> None:
@@ -240,7 +262,7 @@ def link_tables(path: Path) -> dict[str, list[tuple]]:
 
     with sqlite3.connect(path) as conn:
         return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
-                for t in ("doc_link", "doc_field", "role_prov", "role_source")}
+                for t in ("doc_link", "doc_field", "role_prov", "role_source", "part")}
 
 
 def assert_links_read_elsewhere_are_the_same(store: Store, tmp_path: Path) -> dict[str, int]:
@@ -248,7 +270,7 @@ def assert_links_read_elsewhere_are_the_same(store: Store, tmp_path: Path) -> di
     no file of its own behind; returns the rows compared, by table."""
     here = build_index(store, tmp_path / "here.sqlite", parallel=False)  # type: ignore[arg-type]
     there = build_index(store, tmp_path / "there.sqlite", parallel=True)  # type: ignore[arg-type]
-    for table in ("role_link", "doc_link", "doc_field"):
+    for table in ("role_link", "doc_link", "doc_field", "part"):
         assert here.meta(f"seconds_elsewhere_{table}") is None and float(there.meta(f"seconds_elsewhere_{table}")) > 0
     here.close(), there.close()
     rows = link_tables(tmp_path / "here.sqlite")
@@ -279,8 +301,8 @@ def test_a_reading_process_that_fails_costs_one_line_and_its_table_is_read_here(
     monkeypatch.setattr(store, "reopener", lambda: partial(OxigraphStore, tmp_path / "nowhere", True))
     got = build_index(store, tmp_path / "got.sqlite", parallel=True)
     lines = capsys.readouterr().err.strip().splitlines()
-    assert len(lines) == 3 and all(f"page tables: the process reading {t} failed" in line and "nowhere" in line
-                                   for t, line in zip(("role_link", "doc_field", "doc_link"), lines))
+    assert len(lines) == 4 and all(f"page tables: the process reading {t} failed" in line and "nowhere" in line
+                                   for t, line in zip(("role_link", "doc_field", "doc_link", "part"), lines))
     assert got.meta("seconds_elsewhere_doc_link") is None and link_tables(got.path) == want and want["doc_link"]
     store.close()
 
@@ -308,3 +330,56 @@ def test_neo4j_pages_follow_replaces(neo4j_store: Store) -> None:
     for f in (MINI, MINI_V2, MINI):
         neo4j_store.load(f)
         assert assert_pages_are_the_store(neo4j_store) > 0
+
+
+PARTS_TRIG = """
+@prefix cc: <https://w3id.org/cancu/ontology#> . @prefix eli: <http://data.europa.eu/eli/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<http://127.0.0.1:8000/eli/vn/qd/2024/9999/test> {
+  <http://127.0.0.1:8000/eli/vn/qd/2024/9999/test> a cc:LegalDocument, cc:Decision ; cc:number "9999/QĐ-TEST" .
+  <http://127.0.0.1:8000/eli/vn/qd/2024/9999/test/dieu_1> a cc:Article ; eli:is_part_of <http://127.0.0.1:8000/eli/vn/qd/2024/9999/test> ;
+      cc:label "Điều 1", "Điều 01" ; cc:ordinal "2"^^xsd:integer .
+  <http://127.0.0.1:8000/eli/vn/qd/2024/9999/test/khong_kieu> eli:is_part_of <http://127.0.0.1:8000/eli/vn/qd/2024/9999/test> .
+  <http://127.0.0.1:8000/eli/vn/qd/2024/9999/test/khong_kieu/muc_a> a <http://example.org/LopKhac> ;
+      eli:is_part_of <http://127.0.0.1:8000/eli/vn/qd/2024/9999/test/khong_kieu> ; cc:heading "Mục thử nghiệm, \\"A\\"\\nhai dòng" .
+}
+<http://127.0.0.1:8000/eli/vn/qd/2024/9998/test> {
+  <http://127.0.0.1:8000/eli/vn/qd/2024/9999/test/dieu_1> eli:is_part_of <http://127.0.0.1:8000/eli/vn/qd/2024/9998/test> ;
+      cc:label "Điều 0" ; cc:ordinal "10"^^xsd:integer .
+  <http://127.0.0.1:8000/eli/vn/qd/2024/9999/test/dieu_1/khoan_1> a cc:Clause, cc:Task ;
+      eli:is_part_of <http://127.0.0.1:8000/eli/vn/qd/2024/9999/test/dieu_1> .
+}
+"""
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_parts_keep_the_stores_rules_at_their_edges(tmp_path: Path, parallel: bool) -> None:
+    """A fictional document whose parts hit each rule of Store.provisions: a part no graph types is walked
+    through but left out, a class outside the kinds is a "provision", a part of two documents and with two
+    labels in two graphs takes the smallest of each, a row kind wins over a provision kind, and a heading with
+    a comma, quotes and a line break comes back whole (read here, or by a process of its own)."""
+    d = "http://127.0.0.1:8000/eli/vn/qd/2024/9999/test"
+    (tmp_path / "parts.trig").write_text(PARTS_TRIG, encoding="utf-8")
+    store = OxigraphStore(tmp_path / "oxigraph")
+    store.load(tmp_path / "parts.trig")
+    want = store._provisions(d, False)
+    assert [(p.iri.removeprefix(d), p.kind, p.parent, p.label, p.heading, p.ordinal) for p in want] == [
+        ("/dieu_1", "article", "http://127.0.0.1:8000/eli/vn/qd/2024/9998/test", "Điều 0", None, 10),
+        ("/dieu_1/khoan_1", "task", d + "/dieu_1", None, None, None),
+        ("/khong_kieu/muc_a", "provision", d + "/khong_kieu", None, 'Mục thử nghiệm, "A"\nhai dòng', None)]
+    index = build_index(store, tmp_path / "search.sqlite", parallel=parallel)
+    assert (index.meta("seconds_elsewhere_part") is not None) == parallel
+    for iri in (d, d + "/dieu_1", d + "/khong_kieu", "http://127.0.0.1:8000/eli/vn/qd/2024/9998/test", MISS):
+        assert index.provisions(iri) == store._provisions(iri, False), iri
+    index.close(), store.close()
+
+
+def test_an_index_without_pages_searches_and_leaves_the_store_to_answer(tmp_path: Path) -> None:
+    """The load benchmark's baseline: the same search, no page tables, so the store is not handed stale pages."""
+    store = OxigraphStore(None)
+    store.load(MINI)
+    bare, full = build_index(store, tmp_path / "bare.sqlite", pages=False), build_index(store, tmp_path / "full.sqlite")
+    assert not bare.has_roles and full.has_roles
+    assert bare.search("thu nghiem") == full.search("thu nghiem") and bare.search("thu nghiem")[0] > 0
+    assert bare.meta("seconds_roles") is None and full.meta("seconds_parts") is not None
+    bare.close(), full.close()
