@@ -1,10 +1,11 @@
 """Page tables read from the store by processes of their own while this one builds the rest of the search index.
 
 Each of the pages' reads is one core's work (Oxigraph evaluates a query on one thread, and the rows are Python's).
-So the two largest, the cc:Link provenance of role edges and of document links, are each read by a process that
-opens the same store read-only (`reopener`) and writes its table to a SQLite file of its own; the index build
-copies a table in when it reaches it. Three processes on two cores share them as the system schedules, so a
-load's pages take about half their summed work rather than all of it, with no plan of who does what. If a
+So the largest (the cc:Link provenance of role edges and of document links, the parts, the document fields) are
+each read by a process that opens the same store read-only (`reopener`) and writes its table to a SQLite file of
+its own; the index build copies a table in when it reaches it. The processes and the build share the cores as
+the system schedules, so on two cores a load's pages take about half their summed work rather than all of it,
+with no plan of who does what. If a
 process cannot open the store or dies, the build says so in one line and reads that table itself: the rows are
 the same either way (tested).
 """
