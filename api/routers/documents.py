@@ -63,9 +63,11 @@ async def read_document(doc_id: str, request: Request, store: Store = Depends(ge
                         text: Annotated[bool, Query(description="include each provision's text")] = False,
                         offset: LinkOffset = 0):
     # async, not `def`: a `def` route with a response model costs two thread-pool hops (the route, then
-    # FastAPI's validation of what it returned); run_store makes at most one.
+    # FastAPI's validation of what it returned); run_store makes at most one, and none for JSON without texts,
+    # which reads only the pages (the summary and the parts).
+    paged = not text and representation(request, format) == JSON
     return await run_store(store, lambda: document_response(request, get_document(doc_id, store, index), store,
-                                                            format, text, offset))
+                                                            format, text, offset), paged=paged)
 
 
 def _links(doc_id: str, store: Store, index: SearchIndex, relations: list[str] | None, outgoing: bool,
