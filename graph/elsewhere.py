@@ -23,6 +23,18 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol
 
 MIN_DOCUMENTS = 5000  # below this a process costs more to start (~1 s) than it saves
+# A page file is written whole and then swapped in (or copied from), so a crash leaves only a file to delete: no
+# journal, no syncs, and room to sort its indexes in memory (~7 s less of the role pages' SQLite work at 100k).
+BUILD_PRAGMAS = ("PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF", "PRAGMA cache_size=-262144",
+                 "PRAGMA temp_store=MEMORY")
+
+
+def build_connection(target: str) -> sqlite3.Connection:
+    """A connection to a page file being built (see BUILD_PRAGMAS)."""
+    conn = sqlite3.connect(target, check_same_thread=False)
+    for pragma in BUILD_PRAGMAS:
+        conn.execute(pragma)
+    return conn
 
 
 class Reopenable(Protocol):
@@ -119,7 +131,7 @@ def _read_elsewhere(opener: Callable[[], Any], target: str, table: Table, send: 
     try:
         store = opener()
         try:
-            conn = sqlite3.connect(target)
+            conn = build_connection(target)
             conn.execute(table.schema)
             table.fill(conn, store)
             conn.commit()

@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable, Protocol, TypeVar
 from cancu.config import Settings, current
 from cancu.text import fold
 from graph import link_pages, provision_pages, role_index
-from graph.elsewhere import Elsewhere
+from graph.elsewhere import Elsewhere, build_connection
 from graph.elsewhere import fill as elsewhere_fill
 from graph.elsewhere import start as start_elsewhere
 from graph.link_pages import LinkSource
@@ -87,14 +87,14 @@ def build_index(store: IndexSource, path: Path | None, parallel: bool | None = N
     search alone, without the pages materialised from the store (the store then answers from scratch; the load
     benchmark's baseline)."""
     if path is None:
-        conn = _connect(":memory:")
+        conn = build_connection(":memory:")
         _fill(conn, store, None, False, pages)
         return SearchIndex(conn, None)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".tmp{os.getpid()}")
     tmp.unlink(missing_ok=True)
-    conn = _connect(str(tmp))
+    conn = build_connection(str(tmp))
     try:
         _fill(conn, store, tmp.with_name(tmp.name + ".elsewhere"), parallel, pages)
         conn.close()
@@ -102,10 +102,6 @@ def build_index(store: IndexSource, path: Path | None, parallel: bool | None = N
     finally:
         tmp.unlink(missing_ok=True)
     return SearchIndex.open(path)
-
-
-def _connect(target: str) -> sqlite3.Connection:
-    return sqlite3.connect(target, check_same_thread=False)
 
 
 def _fill(conn: sqlite3.Connection, store: IndexSource, elsewhere_file: Path | None, parallel: bool | None,
