@@ -155,10 +155,10 @@ class Neo4jStore(Materialised):
         return StoreStatus(self.name, True, self.location, docs, triples)
 
     def documents_by_key(self, number_key: str) -> list[DocSummary]:
-        """Documents whose cc:numberKey equals `number_key`, sorted by (year, date, iri)."""
-        rows = self._read("MATCH (n:Resource) WHERE n.numberKey = $k RETURN n.uri AS uri, " + _SRC("n"), k=number_key)
-        docs = [d for r in rows if (d := _summary_of(r["uri"], _src_map(r["src"], r["uri"])))]
-        return sorted(docs, key=number_order)
+        """Documents whose cc:numberKey equals `number_key`, sorted by (year, date, iri); their summaries from the
+        pages when attached (each node's resolved record read and decoded here cost ~100 ms at 100k documents)."""
+        rows = self._read("MATCH (n:Resource) WHERE n.numberKey = $k RETURN DISTINCT n.uri AS uri", k=number_key)
+        return sorted(self.documents_many([r["uri"] for r in rows]).values(), key=number_order)
 
     def _records_of(self, iris: Iterable[str]) -> Iterator[tuple[str, dict[str, Any]]]:
         """(uri, per-graph record) of each of `iris` that names a node, a batch of IRIs a query."""

@@ -34,8 +34,7 @@ from graph.link_pages import LinkSource
 from graph.provision_pages import ProvisionSource
 from graph.role_index import RoleSource
 from graph.shared import document_order
-from graph.store import (DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow, ProvisionRow, SourcePage,
-                         StoreStatus)
+from graph.store import DocSummary, EntityDetail, EntityRole, EntitySummary, LinkRow, ProvisionRow, SourcePage
 
 T = TypeVar("T")
 MATCH_CAP = 1000  # matches a search counts and ranks at most (see the module docstring)
@@ -55,8 +54,6 @@ class IndexSource(RoleSource, LinkSource, ProvisionSource, Protocol):
     the parts."""
 
     location: str
-
-    def status(self) -> StoreStatus: ...
 
     def documents(self) -> list[DocSummary]: ...
 
@@ -110,12 +107,14 @@ def _fill(conn: sqlite3.Connection, store: IndexSource, elsewhere_file: Path | N
 
     conn.executescript(SCHEMA)
     docs, rows = [], []
-    # The readers start first: reading every document's summary is ~30 s of one core at 100k documents.
-    elsewhere = start_elsewhere(store, store.status().documents, elsewhere_file,
+    documents = sorted(store.documents(), key=document_order)
+    # The readers start after this read, not before: started at once after a 100k bulk build, one read-only handle
+    # lost a file to the writer's compaction (RocksDB's read-only mode lists them at open), and its table was read
+    # here instead (the fallback, tested). Later on it has not happened, which is timing, not a guarantee.
+    elsewhere = start_elsewhere(store, len(documents), elsewhere_file,
                                 [role_index.ROLE_LINKS, link_pages.LINKS, link_pages.FIELDS, provision_pages.PARTS],
                                 parallel) if pages else None
     try:
-        documents = sorted(store.documents(), key=document_order)
         for e in store.entities():  # entities first, then documents newest first: the order a capped search sees
             labels = [x for x in (e.label, *e.alt_labels) if x]
             rows.append((e.kind, e.iri, e.label or e.iri, None, " ".join(fold(x) for x in labels)))

@@ -323,6 +323,7 @@ def corpus(neo4j_server: Neo4jInfo, corpus_rdf: list[Path]) -> Iterator[CorpusSt
 def test_neo4j_role_pages_are_its_own_answers(corpus: CorpusStores) -> None:
     corpus.ensure()
     assert assert_pages_are_the_store(corpus.neo) > 1000
+    assert assert_numbers_are_the_store(corpus.neo) > 50
 
 
 @pytest.mark.neo4j
