@@ -49,7 +49,7 @@ from graph.neo4j_load import one_line
 from graph.neo4j_mapping import CC
 from graph.own_facts import LEGAL_DOCUMENT
 from graph.shared import ATTRIBUTES as ATTRIBUTE_IRIS
-from graph.shared import (DETAIL_KINDS, DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PROVISION_KINDS,
+from graph.shared import (DETAIL_KINDS, DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS, PART_KINDS,
                           RELATIONS, ROLE_IRIS, ROW_KINDS, doc_summary, int_or_none, kind_of, number_order, ordered, pick,
                           relation_names, sort_links)
 from graph.store import (DocSummary, Materialised, EntityDetail, EntityRole, EntitySummary, LinkRow, Provenance,
@@ -254,7 +254,7 @@ class Neo4jStore(Materialised):
             vals = {k: _all(src, k) for k in ("cc:label", "cc:heading", "cc:ordinal", "cc:text")}
             ordinal = min(vals["cc:ordinal"]) if vals["cc:ordinal"] else None
             out.append(ProvisionRow(
-                iri=r["u"], kind=kind_of(types, {**ROW_KINDS, **PROVISION_KINDS}, "provision"),
+                iri=r["u"], kind=kind_of(types, PART_KINDS, "provision"),
                 parent=min(r["parents"]), label=_min(vals["cc:label"]), heading=_min(vals["cc:heading"]),
                 ordinal=int_or_none(ordinal),
                 text=_min(vals["cc:text"]) if with_text else None))
@@ -266,7 +266,7 @@ class Neo4jStore(Materialised):
                             "RETURN x.uri AS u, " + _SRC("x") + ", parents"):
             src = _src_map(r["src"], r["u"])
             types = _types(src)
-            kind = kind_of(types, {**ROW_KINDS, **PROVISION_KINDS}, "provision") if types else None
+            kind = kind_of(types, PART_KINDS, "provision") if types else None
             label, heading, ordinal = (_min(_all(src, k)) for k in ("cc:label", "cc:heading", "cc:ordinal"))
             for parent in sorted(r["parents"]):
                 yield r["u"], parent, kind, label, heading, ordinal

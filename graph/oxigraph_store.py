@@ -43,7 +43,7 @@ from graph.own_facts import (CLAIM_OF, CLAIMED, DESCRIPTIVE, LEGAL_DOCUMENT, MUL
                              cited_pairs, is_claim, resolve_stub)
 from graph.rdf_files import read_quads
 from graph.shared import (ATTRIBUTES, DETAIL_KINDS, DOC_PROPS, ENTITY_KINDS, LABEL_PROPERTIES, NODE_KINDS,
-                          PROVISION_KINDS, RELATION_BY_IRI, RELATIONS, ROLE_IRIS, ROW_KINDS, doc_summary, int_or_none,
+                          PART_KINDS, RELATION_BY_IRI, RELATIONS, ROLE_IRIS, ROW_KINDS, doc_summary, int_or_none,
                           kind_of, number_order, ordered, pick, relation_names, sort_links)
 
 if TYPE_CHECKING:
@@ -500,9 +500,8 @@ class OxigraphStore(Materialised):
         by_iri: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for x, p, o in rows:
             by_iri[x.value][props[p.value]].add(o.value)
-        kinds = {**ROW_KINDS, **PROVISION_KINDS}
         return provision_order([ProvisionRow(
-            iri=x, kind=kind_of(vals["t"], kinds, "provision"), parent=min(vals["parent"], default=None),
+            iri=x, kind=kind_of(vals["t"], PART_KINDS, "provision"), parent=min(vals["parent"], default=None),
             label=min(vals["label"], default=None), heading=min(vals["heading"], default=None),
             ordinal=int_or_none(min(vals["ordinal"], default=None)),
             text=min(vals["text"], default=None)) for x, vals in by_iri.items() if vals["t"]])  # untyped: no part
@@ -515,7 +514,7 @@ class OxigraphStore(Materialised):
         for x, y in self._csv(f"SELECT ?x ?y WHERE {{ ?x <{ELI}is_part_of> ?y }}"):
             parents[_csv_node(x)].add(_csv_node(y))
         kinds: dict[str, str] = {}
-        for cls, kind in {**ROW_KINDS, **PROVISION_KINDS}.items():  # `kind_of`'s order: the first class wins
+        for cls, kind in PART_KINDS.items():  # `kind_of`'s order: the first class wins
             for (x,) in self._csv(f"SELECT ?x WHERE {{ ?x a <{cls}> }}"):
                 if (x := _csv_node(x)) in parents:
                     kinds.setdefault(x, kind)

@@ -31,6 +31,7 @@ def relation_names(relations: list[str] | None) -> list[str]:
 # class -> kind (cancu.registry.ENTITY_KINDS), in table order: `kind_of` takes the first class a node has
 ROW_KINDS = {k.cls: k.code for k in _KINDS if k.row}
 PROVISION_KINDS = {cls: k for k, cls in PROVISION_CLASSES.items()}
+PART_KINDS = {**ROW_KINDS, **PROVISION_KINDS}  # a document's part's kind: a row class first (a row is a provision too)
 # Literal properties EntityDetail.attributes carries, property IRI -> short name, in short-name order (theirs).
 ATTRIBUTES = dict(sorted({CC + "abbreviation": "abbreviation", CC + "deadline": "deadline", CC + "product": "product",
                           CC + "target": "target", CC + "unitOfMeasure": "unit_of_measure",
