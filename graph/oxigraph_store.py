@@ -606,12 +606,13 @@ class OxigraphStore(Materialised):
         return {k: ordered(v) for k, v in provenance.items()}
 
     def role_links(self) -> Iterator[tuple[str, str, str, Provenance]]:
-        """See graph.role_index.RoleSource: (role, subject, object, provenance) of every role edge's cc:Link.
-        One query per relation, bound in the pattern: Oxigraph then starts from that relation's links, where a
-        VALUES over all of them starts from every cc:qualifiedLink of the store (ten times slower at 10k)."""
-        for name in sorted(ROLE_IRIS):
-            yield from self._role_links({name}, "?s", "?o", "FILTER(isIRI(?s) && isIRI(?o))",
-                                        first=f"?l cc:linkRelation <{ROLE_IRIS[name]}> .")
+        """See graph.role_index.RoleSource: (role, subject, object, provenance) of every role edge's cc:Link, by
+        `_role_links`' rules (a blank-node value counts; both ends named), read all at once by `_every_link`."""
+        by_prop = {iri: name for name, iri in ROLE_IRIS.items()}
+        for g, rel, s, o, prov, quote, start, end in self._every_link(by_prop, blank_values=True):
+            if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
+                yield by_prop[rel.value], s.value, o.value, Provenance(  # type: ignore[union-attr]
+                    document=g.value, provision=_str(prov), quote=_str(quote), start=_int(start), end=_int(end))  # type: ignore[union-attr]
 
     def _role_links(self, names: set[str], subject: str, target: str, filters: str,
                     first: str = "") -> Iterator[tuple[str, str, str, Provenance]]:
@@ -631,8 +632,7 @@ class OxigraphStore(Materialised):
                 {"BIND(" + target + " AS ?o)" if target != "?o" else ""} {filters} }}""")
         for g, rel, s, o, prov, quote, start, end in rows:
             yield by_prop[rel.value], s.value, o.value, Provenance(  # type: ignore[union-attr]
-                document=g.value, provision=prov.value if prov is not None else None,  # type: ignore[union-attr]
-                quote=quote.value if quote is not None else None, start=_int(start), end=_int(end))
+                document=g.value, provision=_str(prov), quote=_str(quote), start=_int(start), end=_int(end))  # type: ignore[union-attr]
 
     def role_edges(self) -> Iterator[tuple[str, str, str]]:
         """See graph.role_index.RoleSource: every role edge (role, subject, object) between named ends, distinct."""
@@ -649,15 +649,43 @@ class OxigraphStore(Materialised):
             yield x.value, ROW_KINDS[t.value]  # type: ignore[union-attr]
 
     def link_rows(self) -> Iterator[tuple[str, str, str, tuple[Provenance, ...]]]:
-        """See graph.link_pages.LinkSource: `_links`' edges and provenance, one relation at a time with the relation
-        bound first (as `role_links`): a VALUES over the subjects read every cc:Link of each (~300 a second at 100k)."""
+        """See graph.link_pages.LinkSource: `_links`' edges, and their provenance by `_provenance`'s rules (a
+        blank-node target or value counts as absent) read all at once by `_every_link`."""
+        provenance: dict[tuple[str, str, str], set[Provenance]] = defaultdict(set)
+        for g, rel, me, other, prov, quote, start, end in self._every_link(RELATIONS.values(), blank_values=False):
+            provenance[(me.value, rel.value, other.value)].add(Provenance(  # type: ignore[union-attr]
+                document=g.value, provision=_str(prov), quote=_str(quote), start=_int(start), end=_int(end)))  # type: ignore[union-attr]
         for name, rel in sorted(RELATIONS.items()):
-            provenance = self._provenance("", True, {rel}, first=f"?l cc:linkRelation <{rel}> .")
             for me, other in self._rows(f"SELECT DISTINCT ?me ?other WHERE {{ ?me <{rel}> ?other "
                                         f"FILTER(isIRI(?me) && isIRI(?other)) }}")[1]:
                 m, o = me.value, other.value  # type: ignore[union-attr]
                 if _valid_iri(m):
-                    yield m, name, o, ordered(provenance.get((m, rel, o), ()))
+                    yield m, name, o, ordered(provenance.pop((m, rel, o), ()))
+
+    def _every_link(self, relations: Iterable[str], blank_values: bool
+                    ) -> Iterator[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | None, ...]]:
+        """(graph, relation, subject, target, provision, quote, start, end) of every cc:Link of `relations` in any
+        named graph, a row per combination of its values (None where it has none); `blank_values`: whether a
+        blank-node target or value counts (else it is absent, as in `_provenance`).
+
+        For reading them all at once (the pages): each property is a subquery, and Oxigraph joins a subquery by
+        hash, not by a loop of index seeks, so each property is one scan and only the answer is decoded. At 100k
+        documents ~60 us a link against ~180 us link by link (`_provenance`, `_role_links`); the price is its hash
+        tables, every cc:Link's properties at once (~2.5 GB at 100k)."""
+        def prop(p: str, var: str, subject: str = "?l") -> str:
+            kept = "" if blank_values else f"FILTER(!isBlank({var}))"
+            return f"{{ SELECT ?g {subject} {var} WHERE {{ GRAPH ?g {{ {subject} cc:{p} {var} }} {kept} }} }}"
+        values = " ".join(f"<{r}>" for r in sorted(relations))
+        query = (f"SELECT ?g ?rel ?me ?other ?prov ?quote ?start ?end WHERE {{ "
+                 f"{{ SELECT ?g ?l ?rel WHERE {{ VALUES ?rel {{ {values} }} GRAPH ?g {{ ?l cc:linkRelation ?rel }} }} }} "
+                 f"{prop('qualifiedLink', '?l', '?me')} {prop('linkTarget', '?other')} "
+                 f"OPTIONAL {prop('inProvision', '?prov')} OPTIONAL {prop('quote', '?quote')} "
+                 f"OPTIONAL {prop('charStart', '?start')} OPTIONAL {prop('charEnd', '?end')} }}")
+        try:  # streamed: ~700k rows at 100k
+            for solution in self._store.query(query, prefixes=PREFIXES):
+                yield tuple(solution)
+        except (OSError, RuntimeError) as exc:
+            raise StoreUnavailable(f"Oxigraph query failed: {exc}") from exc
 
     def node_info(self, iris: list[str]) -> dict[str, tuple[str, str | None]]:
         """See graph.role_index.RoleSource: (kind, label) by the order of Store.roles, for IRIs with either."""
@@ -879,6 +907,10 @@ def _valid_iri(iri: str) -> bool:
 
 def _int(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> int | None:
     return int_or_none(term.value) if term is not None else None
+
+
+def _str(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str | None:
+    return term.value if term is not None else None
 
 
 def _values(iris: list[str], size: int = 500) -> Iterable[str]:

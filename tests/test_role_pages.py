@@ -375,6 +375,67 @@ def test_parts_keep_the_stores_rules_at_their_edges(tmp_path: Path, parallel: bo
     index.close(), store.close()
 
 
+LINKS_TRIG = """
+@prefix cc: <https://w3id.org/cancu/ontology#> . @prefix eli: <http://data.europa.eu/eli/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix org: <http://www.w3.org/ns/org#> .
+@prefix t: <http://127.0.0.1:8000/eli/vn/qd/2024/> .
+t:9999\\/test {
+  t:9999\\/test a cc:LegalDocument, cc:Decision ; cc:number "9999/QĐ-TEST" ; eli:based_on t:9998\\/test ;
+      eli:cites t:9998\\/test, t:9997\\/test ; cc:leadAgency <http://127.0.0.1:8000/id/agency/co-quan-x>, _:khong-ten ;
+      cc:qualifiedLink t:9999\\/test\\/link\\/1, t:9999\\/test\\/link\\/2, t:9999\\/test\\/link\\/3, t:9999\\/test\\/link\\/4,
+                       t:9999\\/test\\/link\\/6, t:9999\\/test\\/link\\/7 .
+  <http://127.0.0.1:8000/id/agency/co-quan-x> a org:Organization ; cc:label "Cơ quan X" .
+  t:9999\\/test\\/link\\/1 a cc:Link ; cc:linkRelation eli:based_on ; cc:linkTarget t:9998\\/test ;
+      cc:inProvision t:9999\\/test\\/dieu_1, _:trong ; cc:quote "Căn cứ thử nghiệm A", "Căn cứ thử nghiệm B" ;
+      cc:charStart "5"^^xsd:integer .
+  t:9999\\/test\\/link\\/2 cc:linkRelation eli:based_on, eli:cites ; cc:linkTarget t:9998\\/test ; cc:quote "hai quan hệ" .
+  t:9999\\/test\\/link\\/3 cc:linkRelation eli:based_on ; cc:linkTarget _:khong-ten-dich ; cc:quote "đích trống" .
+  t:9999\\/test\\/link\\/4 cc:linkRelation eli:based_on ; cc:quote "không có đích" .
+  t:9999\\/test\\/link\\/5 cc:linkRelation eli:based_on ; cc:linkTarget t:9998\\/test ; cc:quote "không ai dẫn" .
+  t:9999\\/test\\/link\\/6 cc:linkRelation cc:leadAgency ; cc:linkTarget <http://127.0.0.1:8000/id/agency/co-quan-x> ;
+      cc:inProvision _:dieu-trong ; cc:quote "Cơ quan X chủ trì" ; cc:charStart "1"^^xsd:integer ; cc:charEnd "9"^^xsd:integer .
+  t:9999\\/test\\/link\\/7 cc:linkRelation cc:leadAgency ; cc:linkTarget _:khong-ten ; cc:quote "không tên" .
+}
+t:9998\\/test {
+  t:9998\\/test a cc:LegalDocument, cc:Decision ; cc:number "9998/QĐ-TEST" .
+  t:9999\\/test cc:qualifiedLink t:9998\\/test\\/link\\/1 .
+  t:9998\\/test\\/link\\/1 cc:linkRelation eli:based_on ; cc:linkTarget t:9998\\/test ; cc:quote "nói trong văn bản khác" .
+}
+"""
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_links_keep_the_stores_rules_at_their_edges(tmp_path: Path, parallel: bool) -> None:
+    """Fictional links hitting each rule of a link's provenance, read all at once for the pages as the store reads
+    them one document at a time: a document link drops a blank-node target or value, gives every combination of
+    several values, counts a link once per relation, is asserted by the graph it sits in, and needs a subject and a
+    target; a role link keeps a blank value but needs named ends."""
+    a, b = "http://127.0.0.1:8000/eli/vn/qd/2024/9999/test", "http://127.0.0.1:8000/eli/vn/qd/2024/9998/test"
+    agency = "http://127.0.0.1:8000/id/agency/co-quan-x"
+    (tmp_path / "links.trig").write_text(LINKS_TRIG, encoding="utf-8")
+    store = OxigraphStore(tmp_path / "oxigraph")
+    store.load(tmp_path / "links.trig")
+    want = store._links([a], None, True)[a]  # type: ignore[attr-defined]
+    assert [(r.relation, r.target.iri, [(p.document, p.provision, p.quote, p.start, p.end) for p in r.provenance])
+            for r in want] == [
+        ("cites", "http://127.0.0.1:8000/eli/vn/qd/2024/9997/test", []),
+        ("based_on", b, [(b, None, "nói trong văn bản khác", None, None), (a, None, "hai quan hệ", None, None),
+                         (a, a + "/dieu_1", "Căn cứ thử nghiệm A", 5, None), (a, a + "/dieu_1", "Căn cứ thử nghiệm B", 5, None)]),
+        ("cites", b, [(a, None, "hai quan hệ", None, None)])]
+    index = build_index(store, tmp_path / "search.sqlite", parallel=parallel)
+    assert (index.meta("seconds_elsewhere_doc_link") is not None) == parallel
+    iris = [a, b, "http://127.0.0.1:8000/eli/vn/qd/2024/9997/test", MISS]
+    for outgoing in (True, False):
+        assert index.links(iris, None, outgoing) == store._links(iris, None, outgoing)  # type: ignore[attr-defined]
+    lead = store._roles(a, "out", ["lead"], None, 0)  # type: ignore[attr-defined]
+    assert [(r.entity_iri, [(p.provision, p.quote, p.start, p.end) for p in r.provenance]) for r in lead] == [
+        (agency, [("dieu-trong", "Cơ quan X chủ trì", 1, 9)])]  # a blank-node provision counts, by its id
+    for iri, direction in ((a, "out"), (agency, "in")):
+        assert index.roles(iri, direction, None, None, 0) == store._roles(iri, direction, None, None, 0)  # type: ignore[attr-defined]
+        assert index.role_sources(iri, direction) == store.role_sources(iri, direction)
+    index.close(), store.close()
+
+
 def test_an_index_without_pages_searches_and_leaves_the_store_to_answer(tmp_path: Path) -> None:
     """The load benchmark's baseline: the same search, no page tables, so the store is not handed stale pages."""
     store = OxigraphStore(None)
