@@ -20,7 +20,7 @@ from typing import Iterable, Iterator, Protocol
 from cancu.text import fold
 from graph.elsewhere import Elsewhere, Reopenable, Table
 from graph.elsewhere import fill as elsewhere_fill
-from graph.shared import link_key, relation_names
+from graph.shared import link_key, number_order, relation_names
 from graph.store import DocSummary, LinkRow, Provenance
 
 DOC_SUMMARY = """CREATE TABLE doc_summary(iri TEXT PRIMARY KEY, number TEXT, type TEXT, issuer TEXT, date TEXT,
@@ -29,10 +29,11 @@ DOC_SUMMARY = """CREATE TABLE doc_summary(iri TEXT PRIMARY KEY, number TEXT, typ
 # type and issuer folded, each document's place in document_order, and its cc:field values folded.
 DOC_ORDER = """CREATE TABLE doc_order(ord INTEGER PRIMARY KEY, iri TEXT NOT NULL, type TEXT NOT NULL, issuer TEXT NOT NULL,
                                       year INTEGER, ingested INTEGER NOT NULL)"""
+DOC_KEY = "CREATE TABLE doc_key(key TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY KEY (key, iri)) WITHOUT ROWID"
 INDEXES = ("CREATE INDEX doc_link_from ON doc_link(source, relation)",  # after the rows: one sort each
            "CREATE INDEX doc_link_to ON doc_link(target, relation)", "CREATE INDEX doc_field_iri ON doc_field(iri)")
 BATCH = 500  # IRIs per IN (…) while reading
-VERSION = "2"
+VERSION = "3"
 
 
 class LinkSource(Reopenable, Protocol):
@@ -44,6 +45,9 @@ class LinkSource(Reopenable, Protocol):
 
     def document_fields(self) -> Iterable[tuple[str, str]]:
         """(document IRI, cc:field value folded), as Store.list_documents filters on them."""
+
+    def number_keys(self) -> Iterable[tuple[str, str]]:
+        """(IRI, number key) of every node Store.documents_by_key would find by that key (a document or not)."""
 
 
 def _link_rows(store: LinkSource) -> Iterator[tuple[str, str, str, str]]:
@@ -64,8 +68,9 @@ def fill(conn: sqlite3.Connection, store: LinkSource, documents: list[DocSummary
     """Write the link tables from the store (`documents`: its every document, as `Store.documents` gives
     them, in document_order; `elsewhere`: processes reading LINKS and FIELDS, graph.elsewhere); returns the links
     written."""
-    for sql in (DOC_SUMMARY, DOC_ORDER, FIELDS.schema, LINKS.schema):
+    for sql in (DOC_SUMMARY, DOC_ORDER, DOC_KEY, FIELDS.schema, LINKS.schema):
         conn.execute(sql)
+    conn.executemany("INSERT OR IGNORE INTO doc_key VALUES (?,?)", ((k, i) for i, k in store.number_keys()))
     conn.executemany("INSERT INTO doc_summary VALUES (?,?,?,?,?,?,?,?,?)",
                      ((d.iri, d.number, d.type, d.issuer, d.date, d.year, d.title, int(d.ingested), d.source_file)
                       for d in documents))
@@ -124,6 +129,12 @@ def list_documents(conn: sqlite3.Connection, type: str | None, issuer: str | Non
                                          (*kept.values(), limit, offset))]
     docs = summaries(conn, iris)
     return total, [docs[iri] for iri in iris]
+
+
+def documents_by_key(conn: sqlite3.Connection, number_key: str) -> list[DocSummary]:
+    """See Store.documents_by_key: the documents among the nodes of that key, in its order."""
+    iris = [iri for iri, in conn.execute("SELECT iri FROM doc_key WHERE key = ?", (number_key,))]
+    return sorted(summaries(conn, iris).values(), key=number_order)
 
 
 def summaries(conn: sqlite3.Connection, iris: Iterable[str]) -> dict[str, DocSummary]:

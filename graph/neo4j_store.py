@@ -154,11 +154,16 @@ class Neo4jStore(Materialised):
             return StoreStatus(self.name, False, one_line(exc))
         return StoreStatus(self.name, True, self.location, docs, triples)
 
-    def documents_by_key(self, number_key: str) -> list[DocSummary]:
-        """Documents whose cc:numberKey equals `number_key`, sorted by (year, date, iri); their summaries from the
-        pages when attached (each node's resolved record read and decoded here cost ~100 ms at 100k documents)."""
+    def _documents_by_key(self, number_key: str) -> list[DocSummary]:
+        """See Store.documents_by_key: the nodes whose numberKey is `number_key` (not a list holding it), each a
+        document."""
         rows = self._read("MATCH (n:Resource) WHERE n.numberKey = $k RETURN DISTINCT n.uri AS uri", k=number_key)
-        return sorted(self.documents_many([r["uri"] for r in rows]).values(), key=number_order)
+        return sorted(self._summaries([r["uri"] for r in rows]).values(), key=number_order)
+
+    def number_keys(self) -> Iterator[tuple[str, str]]:
+        """See graph.link_pages.LinkSource: what `_documents_by_key` matches, every (node, key) at once."""
+        rows = self._read("MATCH (n:Resource) WHERE n.numberKey IS NOT NULL RETURN DISTINCT n.uri AS uri, n.numberKey AS k")
+        return ((r["uri"], r["k"]) for r in rows if isinstance(r["k"], str))
 
     def _records_of(self, iris: Iterable[str]) -> Iterator[tuple[str, dict[str, Any]]]:
         """(uri, per-graph record) of each of `iris` that names a node, a batch of IRIs a query."""

@@ -307,12 +307,17 @@ class OxigraphStore(Materialised):
         mode = "read-only" if self.read_only else "read-write"
         return StoreStatus(self.name, True, f"{where} ({mode})", self._counts[0], self._counts[1])
 
-    def documents_by_key(self, number_key: str) -> list[DocSummary]:
-        """Documents whose cc:numberKey equals `number_key`, sorted by (year, date, iri); their summaries from the
-        pages when attached (a key shared by ~16 documents at 100k cost ~4 ms read from the store)."""
+    def _documents_by_key(self, number_key: str) -> list[DocSummary]:
+        """See Store.documents_by_key: the named subjects of `number_key` as a plain string, each a document."""
         rows = self._select(f"SELECT DISTINCT ?d WHERE {{ ?d cc:numberKey {ox.Literal(number_key)} }}")
-        docs = self.documents_many([r["d"].value for r in rows if isinstance(r.get("d"), ox.NamedNode)])
+        docs = self._summaries([r["d"].value for r in rows if isinstance(r.get("d"), ox.NamedNode)])
         return sorted(docs.values(), key=number_order)
+
+    def number_keys(self) -> Iterator[tuple[str, str]]:
+        """See graph.link_pages.LinkSource: what `_documents_by_key` matches, every (subject, key) at once."""
+        _, rows = self._rows(f"SELECT DISTINCT ?d ?k WHERE {{ ?d cc:numberKey ?k "
+                             f"FILTER(isIRI(?d) && isLiteral(?k) && datatype(?k) = <{XSD}string>) }}")
+        return ((d.value, k.value) for d, k in rows)  # type: ignore[union-attr]
 
     def documents(self) -> list[DocSummary]:
         """Every document node, stubs included, sorted by IRI (for the search index and listings)."""

@@ -94,24 +94,24 @@ ROLE_LINKS = Table("role_link", "CREATE TABLE role_link(s TEXT NOT NULL, role TE
                    "document TEXT NOT NULL, provision TEXT, quote TEXT, start INTEGER, end INTEGER)", _role_link_rows)
 
 
-def fill(conn: sqlite3.Connection, store: RoleSource, elsewhere: Elsewhere | None = None) -> int:
-    """Write the role tables from the store (`elsewhere`: a process reading ROLE_LINKS, graph.elsewhere);
-    returns the edges written."""
-    conn.executescript(SCHEMA)
-    conn.execute(ROLE_LINKS.schema)
+Ends = tuple[list[tuple[str, str, str]], dict[str, tuple[str, str | None]]]
+
+
+def read_ends(store: RoleSource) -> Ends:
+    """Every role edge, sorted, and its ends' (kind, label): the role pages' longest read (~60 s at 100k
+    documents, most of it inside the store), which the index build runs beside its other work (graph.search_index)."""
     edges = sorted(set(store.role_edges()))
     ends = sorted({s for _, s, _ in edges} | {o for _, _, o in edges})
     info: dict[str, tuple[str, str | None]] = {}
     for i in range(0, len(ends), BATCH):
         info.update(store.node_info(ends[i:i + BATCH]))
-    conn.executemany("INSERT INTO role_node VALUES (?,?,?)", ((x, k, lab) for x, (k, lab) in info.items()))
+    return edges, info
 
-    def label(x: str) -> str:
-        return (info.get(x) or ("", None))[1] or ""
 
-    conn.executemany("INSERT INTO role_page VALUES (?,?,?,?,?)",
-                     ((me, d, role, label(other), other) for role, s, o in edges
-                      for d, me, other in (("out", s, o), ("in", o, s))))
+def fill_links(conn: sqlite3.Connection, store: RoleSource, elsewhere: Elsewhere | None = None) -> None:
+    """The role tables but the edges' own (`fill_ends`): provenance, entity lists and details, annex rows."""
+    conn.executescript(SCHEMA)
+    conn.execute(ROLE_LINKS.schema)
     elsewhere_fill(conn, store, ROLE_LINKS, elsewhere)
     conn.executescript(DERIVED)
     named = {k: store.entities(k) for k in NAMED_KINDS}  # per kind: an entity typed twice is listed under both
@@ -121,7 +121,6 @@ def fill(conn: sqlite3.Connection, store: RoleSource, elsewhere: Elsewhere | Non
     conn.executemany("INSERT INTO entity_detail VALUES (?,?)",
                      ((i, json.dumps(asdict(d), ensure_ascii=False)) for i in sorted({e.iri for f in named.values() for e in f})
                       if (d := store.entity(i)) is not None))
-    conn.execute("INSERT INTO meta VALUES ('role_pages', ?)", (VERSION,))
     kinds: dict[str, set[str]] = defaultdict(set)
     for x, kind in store.annex_rows():
         kinds[x].add(kind)
@@ -129,6 +128,20 @@ def fill(conn: sqlite3.Connection, store: RoleSource, elsewhere: Elsewhere | Non
     conn.executemany("INSERT INTO task_row VALUES (?,?,?,?)", sorted(
         (row_order(x), x, "task" in k, "indicator" in k) for x, k in kinds.items() if k & set(TASK_KINDS)))
     conn.execute("CREATE INDEX task_row_iri ON task_row(iri)")
+
+
+def fill_ends(conn: sqlite3.Connection, ends: Ends) -> int:
+    """The role edges in page order with their ends' kinds and labels (after `fill_links`); returns the edges."""
+    edges, info = ends
+    conn.executemany("INSERT INTO role_node VALUES (?,?,?)", ((x, k, lab) for x, (k, lab) in info.items()))
+
+    def label(x: str) -> str:
+        return (info.get(x) or ("", None))[1] or ""
+
+    conn.executemany("INSERT INTO role_page VALUES (?,?,?,?,?)",
+                     ((me, d, role, label(other), other) for role, s, o in edges
+                      for d, me, other in (("out", s, o), ("in", o, s))))
+    conn.execute("INSERT INTO meta VALUES ('role_pages', ?)", (VERSION,))
     return len(edges)
 
 

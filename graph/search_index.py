@@ -20,6 +20,7 @@ import re
 import sqlite3
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol, TypeVar
@@ -103,9 +104,18 @@ def build_index(store: IndexSource, path: Path | None, parallel: bool | None = N
 
 def _fill(conn: sqlite3.Connection, store: IndexSource, elsewhere_file: Path | None, parallel: bool | None,
           pages: bool) -> None:
+    conn.executescript(SCHEMA)
+    # The role edges and their ends are read by a thread while this one reads the documents: both wait mostly
+    # inside the store, which lets go of the GIL (pyoxigraph, the Neo4j driver's sockets).
+    with ThreadPoolExecutor(1, thread_name_prefix="role-ends") as pool:
+        ends = pool.submit(role_index.read_ends, store) if pages else None
+        _fill_rest(conn, store, elsewhere_file, parallel, pages, ends)
+
+
+def _fill_rest(conn: sqlite3.Connection, store: IndexSource, elsewhere_file: Path | None, parallel: bool | None,
+               pages: bool, ends: Future[role_index.Ends] | None) -> None:
     from cancu.numbers import DocNumber
 
-    conn.executescript(SCHEMA)
     docs, rows = [], []
     documents = sorted(store.documents(), key=document_order)
     # The readers start after this read, not before: started at once after a 100k bulk build, one read-only handle
@@ -133,8 +143,8 @@ def _fill(conn: sqlite3.Connection, store: IndexSource, elsewhere_file: Path | N
         conn.executemany("INSERT INTO fts(kind, iri, label, number, body) VALUES (?,?,?,?,?)", rows)
         conn.execute("INSERT INTO meta VALUES ('documents', ?)", (str(len(docs)),))
         conn.execute("INSERT INTO meta VALUES ('source', ?)", (store.location,))
-        if pages:
-            _fill_pages(conn, store, documents, elsewhere)
+        if ends is not None:
+            _fill_pages(conn, store, documents, elsewhere, ends.result)
         conn.commit()
     finally:
         if elsewhere is not None:
@@ -142,17 +152,22 @@ def _fill(conn: sqlite3.Connection, store: IndexSource, elsewhere_file: Path | N
 
 
 def _fill_pages(conn: sqlite3.Connection, store: IndexSource, documents: list[DocSummary],
-                elsewhere: Elsewhere | None) -> None:
+                elsewhere: Elsewhere | None, ends: Callable[[], role_index.Ends]) -> None:
+    """The page tables, each when its reading process is done (role links, then document links, then parts:
+    their usual order at 100k), and last the role edges and ends (`ends`: read by a thread meanwhile, the longest)."""
     t0 = time.perf_counter()
-    role_index.fill(conn, store, elsewhere)
+    role_index.fill_links(conn, store, elsewhere)
     t1 = time.perf_counter()
     link_pages.fill(conn, store, documents, elsewhere)
     t2 = time.perf_counter()
     conn.execute(provision_pages.PARTS.schema)
     elsewhere_fill(conn, store, provision_pages.PARTS, elsewhere)
     provision_pages.finish(conn)
-    conn.executemany("INSERT INTO meta VALUES (?, ?)", [("seconds_roles", f"{t1 - t0:.3f}"), ("seconds_links", f"{t2 - t1:.3f}"),
-                                                         ("seconds_parts", f"{time.perf_counter() - t2:.3f}")])
+    t3 = time.perf_counter()
+    role_index.fill_ends(conn, ends())
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [
+        ("seconds_roles", f"{t1 - t0 + time.perf_counter() - t3:.3f}"), ("seconds_links", f"{t2 - t1:.3f}"),
+        ("seconds_parts", f"{t3 - t2:.3f}")])
 
 
 def fts_query(text: str) -> str | None:
@@ -285,6 +300,10 @@ class SearchIndex:
     def summaries(self, iris: list[str]) -> dict[str, DocSummary]:
         """See Store.documents_many, from the materialised summaries."""
         return self._locked(link_pages.summaries, iris)
+
+    def documents_by_key(self, number_key: str) -> list[DocSummary]:
+        """See Store.documents_by_key, from the materialised number keys and summaries."""
+        return self._locked(link_pages.documents_by_key, number_key)
 
     def list_documents(self, type: str | None, issuer: str | None, year: int | None, field: str | None,
                        ingested: bool | None, limit: int, offset: int) -> tuple[int, list[DocSummary]]:

@@ -237,15 +237,17 @@ class RolePages(Protocol):
 
     def summaries(self, iris: list[str]) -> dict[str, DocSummary]: ...
 
+    def documents_by_key(self, number_key: str) -> list[DocSummary]: ...
+
     def list_documents(self, type: str | None, issuer: str | None, year: int | None, field: str | None,
                        ingested: bool | None, limit: int, offset: int) -> tuple[int, list[DocSummary]]: ...
 
 
 class Materialised:
-    """The link methods, `document` and `documents_many`, `roles`, `role_counts`, `role_sources`, `row_counts`, named entities'
+    """The link methods, `document`, `documents_many` and `documents_by_key`, `roles`, `role_counts`, `role_sources`, `row_counts`, named entities'
     `entity`, the lists of a named kind (`entities`), document listings and a document's parts without texts (`provisions`) from pages
     built from this very store state when they are attached (`role_pages`: graph.role_index, graph.link_pages, graph.provision_pages),
-    else from the backend's own queries (`_links`, `_summaries`, `_roles`, `_role_counts`, `_row_counts`, `_entity`, `_entities`,
+    else from the backend's own queries (`_links`, `_summaries`, `_documents_by_key`, `_roles`, `_role_counts`, `_row_counts`, `_entity`, `_entities`,
     `document_fields`, `_provisions`). A load detaches them: they describe the store as it was when
     they were built. The per-document and the batched link answers take one code path (`_links` takes a
     batch), so they cannot drift apart."""
@@ -305,6 +307,16 @@ class Materialised:
         if self.role_pages is not None:
             return self.role_pages.summaries(iris)
         return self._summaries(iris)
+
+    def _documents_by_key(self, number_key: str) -> list[DocSummary]:
+        raise NotImplementedError
+
+    def documents_by_key(self, number_key: str) -> list[DocSummary]:
+        """See Store.documents_by_key: from the pages when attached (on Neo4j the key is otherwise a query to the
+        server: p99 ~330 ms at 100k documents under 50 clients)."""
+        if self.role_pages is not None:
+            return self.role_pages.documents_by_key(number_key)
+        return self._documents_by_key(number_key)
 
     def document(self, iri: str) -> DocSummary | None:
         """See Store.document (a look-up, and the start of every chain and link page: no round trip to a

@@ -155,15 +155,15 @@ def test_corpus_role_pages_are_the_store_answers(corpus_store: OxigraphStore) ->
 
 
 def assert_numbers_are_the_store(store: Store) -> int:
-    """Every document's number looked up (Store.documents_by_key) with the pages attached, as without them;
-    returns the documents found."""
-    keys = {"1/none"}
+    """Every number key the store holds, every document's number and a miss, looked up (Store.documents_by_key)
+    with the pages attached as the store finds them; returns the documents found."""
+    keys = {"1/none", *(k for _, k in store.number_keys())}  # type: ignore[attr-defined]
     for d in store.documents():
         try:
             keys.add(DocNumber.parse(d.number or "").key)
         except ValueError:
             pass
-    want = {k: store.documents_by_key(k) for k in sorted(keys)}
+    want = {k: store._documents_by_key(k) for k in sorted(keys)}  # type: ignore[attr-defined]
     store.role_pages = build_index(store, None)
     try:
         assert {k: store.documents_by_key(k) for k in sorted(keys)} == want
@@ -380,11 +380,12 @@ LINKS_TRIG = """
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix org: <http://www.w3.org/ns/org#> .
 @prefix t: <http://127.0.0.1:8000/eli/vn/qd/2024/> .
 t:9999\\/test {
-  t:9999\\/test a cc:LegalDocument, cc:Decision ; cc:number "9999/QĐ-TEST" ; eli:based_on t:9998\\/test ;
+  t:9999\\/test a cc:LegalDocument, cc:Decision ; cc:number "9999/QĐ-TEST" ; cc:numberKey "9999/qd-test" ;
+      eli:based_on t:9998\\/test ;
       eli:cites t:9998\\/test, t:9997\\/test ; cc:leadAgency <http://127.0.0.1:8000/id/agency/co-quan-x>, _:khong-ten ;
       cc:qualifiedLink t:9999\\/test\\/link\\/1, t:9999\\/test\\/link\\/2, t:9999\\/test\\/link\\/3, t:9999\\/test\\/link\\/4,
                        t:9999\\/test\\/link\\/6, t:9999\\/test\\/link\\/7 .
-  <http://127.0.0.1:8000/id/agency/co-quan-x> a org:Organization ; cc:label "Cơ quan X" .
+  <http://127.0.0.1:8000/id/agency/co-quan-x> a org:Organization ; cc:label "Cơ quan X" ; cc:numberKey "9999/qd-test" .
   t:9999\\/test\\/link\\/1 a cc:Link ; cc:linkRelation eli:based_on ; cc:linkTarget t:9998\\/test ;
       cc:inProvision t:9999\\/test\\/dieu_1, _:trong ; cc:quote "Căn cứ thử nghiệm A", "Căn cứ thử nghiệm B" ;
       cc:charStart "5"^^xsd:integer .
@@ -397,7 +398,8 @@ t:9999\\/test {
   t:9999\\/test\\/link\\/7 cc:linkRelation cc:leadAgency ; cc:linkTarget _:khong-ten ; cc:quote "không tên" .
 }
 t:9998\\/test {
-  t:9998\\/test a cc:LegalDocument, cc:Decision ; cc:number "9998/QĐ-TEST" .
+  t:9998\\/test a cc:LegalDocument, cc:Decision ; cc:number "9998/QĐ-TEST" ;
+      cc:numberKey "9999/qd-test"@vi, "9998/qd-test", "9998/qd-test-2" .
   t:9999\\/test cc:qualifiedLink t:9998\\/test\\/link\\/1 .
   t:9998\\/test\\/link\\/1 cc:linkRelation eli:based_on ; cc:linkTarget t:9998\\/test ; cc:quote "nói trong văn bản khác" .
 }
@@ -405,11 +407,12 @@ t:9998\\/test {
 
 
 @pytest.mark.parametrize("parallel", [False, True])
-def test_links_keep_the_stores_rules_at_their_edges(tmp_path: Path, parallel: bool) -> None:
+def test_links_and_keys_keep_the_stores_rules_at_their_edges(tmp_path: Path, parallel: bool) -> None:
     """Fictional links hitting each rule of a link's provenance, read all at once for the pages as the store reads
     them one document at a time: a document link drops a blank-node target or value, gives every combination of
     several values, counts a link once per relation, is asserted by the graph it sits in, and needs a subject and a
-    target; a role link keeps a blank value but needs named ends."""
+    target; a role link keeps a blank value but needs named ends. A number key finds documents only, by a plain
+    string."""
     a, b = "http://127.0.0.1:8000/eli/vn/qd/2024/9999/test", "http://127.0.0.1:8000/eli/vn/qd/2024/9998/test"
     agency = "http://127.0.0.1:8000/id/agency/co-quan-x"
     (tmp_path / "links.trig").write_text(LINKS_TRIG, encoding="utf-8")
@@ -427,6 +430,9 @@ def test_links_keep_the_stores_rules_at_their_edges(tmp_path: Path, parallel: bo
     iris = [a, b, "http://127.0.0.1:8000/eli/vn/qd/2024/9997/test", MISS]
     for outgoing in (True, False):
         assert index.links(iris, None, outgoing) == store._links(iris, None, outgoing)  # type: ignore[attr-defined]
+    assert [d.iri for d in store._documents_by_key("9999/qd-test")] == [a]  # type: ignore[attr-defined]
+    for key in ("9999/qd-test", "9998/qd-test", "9998/qd-test-2", "9997/qd-test"):  # a document of two keys is under each
+        assert index.documents_by_key(key) == store._documents_by_key(key), key  # type: ignore[attr-defined]
     lead = store._roles(a, "out", ["lead"], None, 0)  # type: ignore[attr-defined]
     assert [(r.entity_iri, [(p.provision, p.quote, p.start, p.end) for p in r.provenance]) for r in lead] == [
         (agency, [("dieu-trong", "Cơ quan X chủ trì", 1, 9)])]  # a blank-node provision counts, by its id
