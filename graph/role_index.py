@@ -108,9 +108,23 @@ def read_ends(store: RoleSource) -> Ends:
     return edges, info
 
 
-def fill_links(conn: sqlite3.Connection, store: RoleSource, elsewhere: Elsewhere | None = None) -> None:
-    """The role tables but the edges' own (`fill_ends`): provenance, entity lists and details, annex rows."""
+def fill_ends(conn: sqlite3.Connection, ends: Ends) -> int:
+    """The role tables, and in them the edges in page order with their ends' kinds and labels; returns the edges."""
     conn.executescript(SCHEMA)
+    edges, info = ends
+    conn.executemany("INSERT INTO role_node VALUES (?,?,?)", ((x, k, lab) for x, (k, lab) in info.items()))
+
+    def label(x: str) -> str:
+        return (info.get(x) or ("", None))[1] or ""
+
+    conn.executemany("INSERT INTO role_page VALUES (?,?,?,?,?)",
+                     ((me, d, role, label(other), other) for role, s, o in edges
+                      for d, me, other in (("out", s, o), ("in", o, s))))
+    return len(edges)
+
+
+def fill_links(conn: sqlite3.Connection, store: RoleSource, elsewhere: Elsewhere | None = None) -> None:
+    """The rest of the role tables (after `fill_ends`): provenance, entity lists and details, annex rows."""
     conn.execute(ROLE_LINKS.schema)
     elsewhere_fill(conn, store, ROLE_LINKS, elsewhere)
     conn.executescript(DERIVED)
@@ -128,21 +142,7 @@ def fill_links(conn: sqlite3.Connection, store: RoleSource, elsewhere: Elsewhere
     conn.executemany("INSERT INTO task_row VALUES (?,?,?,?)", sorted(
         (row_order(x), x, "task" in k, "indicator" in k) for x, k in kinds.items() if k & set(TASK_KINDS)))
     conn.execute("CREATE INDEX task_row_iri ON task_row(iri)")
-
-
-def fill_ends(conn: sqlite3.Connection, ends: Ends) -> int:
-    """The role edges in page order with their ends' kinds and labels (after `fill_links`); returns the edges."""
-    edges, info = ends
-    conn.executemany("INSERT INTO role_node VALUES (?,?,?)", ((x, k, lab) for x, (k, lab) in info.items()))
-
-    def label(x: str) -> str:
-        return (info.get(x) or ("", None))[1] or ""
-
-    conn.executemany("INSERT INTO role_page VALUES (?,?,?,?,?)",
-                     ((me, d, role, label(other), other) for role, s, o in edges
-                      for d, me, other in (("out", s, o), ("in", o, s))))
     conn.execute("INSERT INTO meta VALUES ('role_pages', ?)", (VERSION,))
-    return len(edges)
 
 
 def has_roles(conn: sqlite3.Connection) -> bool:
