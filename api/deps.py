@@ -226,7 +226,8 @@ async def run_store(store: Store, fn: Callable[[], T], paged: bool = False) -> T
     """Run short store work for a request. The embedded store answers in about a millisecond of CPU with
     the GIL held, so a thread hop (a quarter of a look-up's cost) buys nothing: run it on the loop. A
     network store waits on I/O: run it in the thread pool so the loop serves other requests meanwhile,
-    unless `paged`: `fn` reads only what the attached pages hold (documents, links, parts), a local SQLite read."""
+    unless `paged`: `fn` reads only what the attached pages hold (documents, number keys, links, parts), a local
+    SQLite read."""
     if store.embedded or (paged and store.role_pages is not None):
         return fn()
     return await run_in_threadpool(fn)

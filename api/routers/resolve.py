@@ -34,8 +34,9 @@ async def resolve_ref(
     year: Annotated[int | None, Query(ge=1945, le=2100, description="keep only documents of this year")] = None,
     store: Store = Depends(get_store), index: SearchIndex = Depends(get_index),
 ):
-    # async: a `def` route would add a thread-pool hop for validation; run_store makes at most one.
-    found = await run_store(store, lambda: resolve(ref, year, store, index))
+    # async: a `def` route would add a thread-pool hop for validation; run_store makes at most one, and none when
+    # the pages are attached (the number keys and summaries are theirs).
+    found = await run_store(store, lambda: resolve(ref, year, store, index), paged=True)
     if len(found.candidates) == 1:
         d = found.candidates[0]
         return ResolvedDocument(ref=ref, key=found.key, **doc_fields(d))  # (its model leaves source_file out)
