@@ -449,10 +449,9 @@ class OxigraphStore(Materialised):
             out[m].append(LinkRow(source=src, relation=RELATION_BY_IRI[rel], target=dst, provenance=prov))
         return sort_links(out, outgoing)
 
-    def _provenance(self, me: str, outgoing: bool, allowed: set[str],
-                    first: str = "") -> dict[tuple[str, str, str], set[Provenance]]:
-        """Provenance by (me, relation IRI, other) from the cc:Link nodes of the ?me that `me` binds (VALUES), or
-        of every ?me if `me` is empty; `first`: a pattern to put first in the link's graph.
+    def _provenance(self, me: str, outgoing: bool, allowed: set[str]) -> dict[tuple[str, str, str], set[Provenance]]:
+        """Provenance by (me, relation IRI, other) from the cc:Link nodes of the ?me that `me` binds (VALUES)
+        (every link at once: `_every_link`, by the same rules).
 
         The asserting document is the named graph the link sits in, not the link's subject: 982/QĐ-TTg may
         state a relation of 71/NQ-CP, and the quote and span are then 982's.
@@ -466,7 +465,7 @@ class OxigraphStore(Materialised):
                        ("?l cc:linkTarget ?me . ?other cc:qualifiedLink ?l .", "?me ?g ?other ?l"))
         _, rows = self._rows(
             f"SELECT {group} (GROUP_CONCAT(CONCAT(STR(?p), ' ', STR(STRLEN(STR(?o))), ' ', STR(?o)); separator='') "
-            f"AS ?v) WHERE {{ {me} GRAPH ?g {{ {first} {link} ?l ?p ?o }} FILTER(?p IN ({_LINK_PREDICATES}) && !isBlank(?o)) }} "
+            f"AS ?v) WHERE {{ {me} GRAPH ?g {{ {link} ?l ?p ?o }} FILTER(?p IN ({_LINK_PREDICATES}) && !isBlank(?o)) }} "
             f"GROUP BY {group}")
         provenance: dict[tuple[str, str, str], set[Provenance]] = defaultdict(set)
         for row in rows:
@@ -619,18 +618,17 @@ class OxigraphStore(Materialised):
                 yield by_prop[rel.value], s.value, o.value, Provenance(  # type: ignore[union-attr]
                     document=g.value, provision=_str(prov), quote=_str(quote), start=_int(start), end=_int(end))  # type: ignore[union-attr]
 
-    def _role_links(self, names: set[str], subject: str, target: str, filters: str,
-                    first: str = "") -> Iterator[tuple[str, str, str, Provenance]]:
+    def _role_links(self, names: set[str], subject: str, target: str,
+                    filters: str) -> Iterator[tuple[str, str, str, Provenance]]:
         """The cc:Link nodes of the roles `names` from `subject` to `target` (an IRI or ?s / ?o), in any graph.
-        VALUES on ?rel and a FILTER on the other end: a VALUES join on both is planned far worse. `first`:
-        a pattern to put first."""
+        VALUES on ?rel and a FILTER on the other end: a VALUES join on both is planned far worse."""
         by_prop = {ROLE_IRIS[n]: n for n in names if n in ROLE_IRIS}
         if not by_prop:
             return
         values = " ".join(f"<{p}>" for p in by_prop)
         _, rows = self._rows(
             f"""SELECT ?g ?rel ?s ?o ?prov ?quote ?start ?end WHERE {{ VALUES ?rel {{ {values} }}
-                GRAPH ?g {{ {first} {subject} cc:qualifiedLink ?l . ?l cc:linkRelation ?rel ; cc:linkTarget {target} .
+                GRAPH ?g {{ {subject} cc:qualifiedLink ?l . ?l cc:linkRelation ?rel ; cc:linkTarget {target} .
                 OPTIONAL {{ ?l cc:inProvision ?prov }} OPTIONAL {{ ?l cc:quote ?quote }}
                 OPTIONAL {{ ?l cc:charStart ?start }} OPTIONAL {{ ?l cc:charEnd ?end }} }}
                 {"BIND(" + subject + " AS ?s)" if subject != "?s" else ""}
