@@ -109,11 +109,12 @@ def _fill(conn: sqlite3.Connection, store: IndexSource, elsewhere_file: Path | N
     # inside the store, which lets go of the GIL (pyoxigraph, the Neo4j driver's sockets).
     with ThreadPoolExecutor(1, thread_name_prefix="role-ends") as pool:
         ends = pool.submit(role_index.read_ends, store) if pages else None
-        _fill_rest(conn, store, elsewhere_file, parallel, pages, ends)
+        _fill_rest(conn, store, elsewhere_file, parallel, ends)
 
 
 def _fill_rest(conn: sqlite3.Connection, store: IndexSource, elsewhere_file: Path | None, parallel: bool | None,
-               pages: bool, ends: Future[role_index.Ends] | None) -> None:
+               ends: Future[role_index.Ends] | None) -> None:
+    """The search tables, then the pages when `ends` is being read (None: the search alone)."""
     from cancu.numbers import DocNumber
 
     docs, rows = [], []
@@ -123,7 +124,7 @@ def _fill_rest(conn: sqlite3.Connection, store: IndexSource, elsewhere_file: Pat
     # here instead (the fallback, tested). Later on it has not happened, which is timing, not a guarantee.
     elsewhere = start_elsewhere(store, len(documents), elsewhere_file,
                                 [role_index.ROLE_LINKS, link_pages.LINKS, link_pages.FIELDS, provision_pages.PARTS],
-                                parallel) if pages else None
+                                parallel) if ends is not None else None
     try:
         for e in store.entities():  # entities first, then documents newest first: the order a capped search sees
             labels = [x for x in (e.label, *e.alt_labels) if x]
