@@ -66,9 +66,9 @@ done = function(summary, latency, requests)
   out:write(string.format('{"p50_ms": %.3f, "p95_ms": %.3f, "p99_ms": %.3f, "max_ms": %.3f, "mean_ms": %.3f, ',
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
     latency.max / 1000, latency.mean / 1000))
-  out:write(string.format('"requests": %d, "seconds": %.3f, "errors_connect": %d, "errors_read": %d, "errors_timeout": %d, "errors_status": %d}',
-    summary.requests, summary.duration / 1e6, summary.errors.connect, summary.errors.read, summary.errors.timeout,
-    summary.errors.status))
+  out:write(string.format('"requests": %d, "bytes": %d, "seconds": %.3f, "errors_connect": %d, "errors_read": %d, "errors_timeout": %d, "errors_status": %d}',
+    summary.requests, summary.bytes, summary.duration / 1e6, summary.errors.connect, summary.errors.read,
+    summary.errors.timeout, summary.errors.status))
   out:close()
 end
 """
@@ -199,6 +199,8 @@ def run_wrk(port: int, paths: list[str], seconds: float, clients: int, work: Pat
     subprocess.run(cmd, env=env, capture_output=True, timeout=seconds + 60)
     r = json.loads(res.read_text())
     r["req_s"] = round(r["requests"] / r["seconds"], 1)
+    if r["requests"]:  # what the clients read per response, headers included: the answer's size under load
+        r["response_bytes"] = round(r["bytes"] / r["requests"])
     r["tool"] = "wrk"
     return r
 

@@ -86,6 +86,36 @@ def _before_after() -> list[str]:
     return out
 
 
+GROWTH = ("lookup", "resolve", "chain3", "agency", "platform")  # the pages #17 names, by bench.api_latency key
+
+
+def _growth() -> list[str]:
+    """Each page's p99 beside the size of its answers (mean bytes read per response under the same load), at each
+    size, and how much each grew from the smallest size to the largest: the issue's "no faster than its answer"."""
+    runs = {s: r for s in SIZE_ORDER if (r := read_result(f"api_latency_{s}"))}
+    out: list[str] = []
+    for key, who in (("oxigraph_w2", "Oxigraph, 2 workers"), ("neo4j_w2", "Neo4j, 2 workers")):
+        sizes = [s for s, r in runs.items() if _ep(r, key, "lookup", "response_bytes")]
+        if len(sizes) < 2:
+            continue
+        first, last = sizes[0], sizes[-1]
+        out += ["", f"Each page's p99 against its answer's size ({who}, 50 clients; answer = mean bytes read per "
+                    f"response in the same window, headers included):", "",
+                "| page | " + " | ".join(f"{s}: p99 ms (answer B)" for s in sizes) + f" | p99 × {first} → {last} "
+                f"| answer × | p99 grew no faster? |", "|---|" + "---|" * (len(sizes) + 3)]
+        for ep in GROWTH:
+            p = {s: _ep(runs[s], key, ep, "p99_ms") for s in sizes}
+            b = {s: _ep(runs[s], key, ep, "response_bytes") for s in sizes}
+            cells = [f"{_num(p[s])} ({b[s]:,})" if p[s] and b[s] else "—" for s in sizes]
+            if p[first] and p[last] and b[first] and b[last]:
+                tp, tb = p[last] / p[first], b[last] / b[first]
+                grew = f"{tp:.2f} | {tb:.2f} | {'yes' if tp <= max(tb, 1.0) else '**no**'}"
+            else:
+                grew = "— | — | —"
+            out.append(f"| {ep} | " + " | ".join(cells) + f" | {grew} |")
+    return out
+
+
 def summary() -> str:
     """Markdown: figure | value | target | met?, each figure at the largest size that has it; then a
     scaling table 1k → 10k → 100k and one line per unmet target naming what limits it."""
@@ -284,6 +314,7 @@ def summary() -> str:
                    f"({g(ap.get('results', {}).get('oxigraph', {}).get('warm', {}).get('platform', {}).get('bytes'))}) | "
                    f"{pair(ap, 'search')} | "
                    f"{' / '.join(g(x) for x in rss)} |")
+    out += _growth()
     missing = [s for s in SIZE_ORDER if s not in measured]
     if missing:
         out += ["", f"Not measured in this run: {', '.join(missing)} documents."]
