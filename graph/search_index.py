@@ -277,8 +277,9 @@ class SearchIndex:
         """See Store.role_sources, from the materialised first sources."""
         return self._locked(role_index.role_sources, iri, direction, list(exclude), limit, offset)
 
-    def entities(self, kind: str) -> list[EntitySummary] | None:
-        """The named entities of one kind as the store listed them when the index was built (None: another kind)."""
+    def entities(self, kind: str | None) -> list[EntitySummary] | None:
+        """The named entities of one kind, or of every named kind (None), as the store listed them when the index
+        was built (None: another kind)."""
         return self._locked(role_index.entities, kind)
 
     def entity(self, iri: str) -> EntityDetail | None:

@@ -230,8 +230,9 @@ class RolePages(Protocol):
     def entity(self, iri: str) -> EntityDetail | None:
         """The named entity as the store gave it when the pages were built; None if it is not one of them."""
 
-    def entities(self, kind: str) -> list[EntitySummary] | None:
-        """The named entities of one kind as the store listed them; None for a kind not kept."""
+    def entities(self, kind: str | None) -> list[EntitySummary] | None:
+        """The named entities of one kind, or of every named kind (None), as the store listed them; None for a
+        kind not kept."""
 
     def links(self, iris: list[str], relations: list[str] | None, outgoing: bool) -> dict[str, list[LinkRow]]: ...
 
@@ -352,7 +353,7 @@ class Materialised:
     def entities(self, kind: str | None = None) -> list[EntitySummary]:
         """See Store.entities: a named kind's list from the pages (an agency named in thousands of graphs made a
         list of agencies, or a 404's near matches, cost ~3 s to read at 100k documents)."""
-        found = self.role_pages.entities(kind) if self.role_pages is not None and kind is not None else None
+        found = self.role_pages.entities(kind) if self.role_pages is not None else None
         return found if found is not None else self._entities(kind)
 
     def entity(self, iri: str) -> EntityDetail | None:

@@ -45,7 +45,7 @@ def assert_pages_are_the_store(store: Store, holders: list[tuple[str, str]] | No
     entities = [e.iri for e in store.entities()]
     assert [index.entity(i) for i in entities] == [store._entity(i) for i in entities]  # type: ignore[attr-defined]
     assert index.entity("http://127.0.0.1:8000/id/agency/khong-co") is None
-    for kind in NAMED_KINDS:  # the lists of each kind, an entity typed twice under both
+    for kind in [*NAMED_KINDS, None]:  # the lists of each kind, an entity typed twice under both; then every one once
         assert index.entities(kind) == store._entities(kind), kind  # type: ignore[attr-defined]
     assert index.entities("task") is None  # annex rows are the store's to list
     assert_task_rows_are_the_store(store, index)
@@ -439,6 +439,33 @@ def test_links_and_keys_keep_the_stores_rules_at_their_edges(tmp_path: Path, par
     for iri, direction in ((a, "out"), (agency, "in")):
         assert index.roles(iri, direction, None, None, 0) == store._roles(iri, direction, None, None, 0)  # type: ignore[attr-defined]
         assert index.role_sources(iri, direction) == store.role_sources(iri, direction)
+    index.close(), store.close()
+
+
+TWICE_TRIG = """
+@prefix cc: <https://w3id.org/cancu/ontology#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix t: <http://127.0.0.1:8000/eli/vn/qd/2024/> . @prefix id: <http://127.0.0.1:8000/id/> .
+t:9999\\/test {
+  t:9999\\/test a cc:LegalDocument, cc:Decision ; cc:number "9999/QĐ-TEST" ; cc:leadAgency id:unit\\/don-vi-y .
+  id:unit\\/don-vi-y a cc:Unit, cc:Agency ; skos:prefLabel "Đơn vị Y" ; skos:altLabel "ĐVY" .
+  id:enterprise\\/cong-ty-x a cc:Enterprise ; skos:prefLabel "Công ty X", "Công ty X (cũ)" .
+}
+"""
+
+
+def test_every_named_entity_from_the_pages_is_the_stores_list(tmp_path: Path) -> None:
+    """Every named entity at once (what an agency page names its parent and units from) is the store's list: an
+    entity of two kinds once, under the least of them, and under each kind in that kind's list."""
+    (tmp_path / "twice.trig").write_text(TWICE_TRIG, encoding="utf-8")
+    store = OxigraphStore(None)
+    store.load(tmp_path / "twice.trig")
+    index = build_index(store, None)
+    unit = "http://127.0.0.1:8000/id/unit/don-vi-y"
+    every = index.entities(None)
+    assert every == store._entities(None)  # type: ignore[attr-defined]
+    assert [(e.iri.rsplit("/", 1)[1], e.kind, e.label, e.alt_labels) for e in every] == [
+        ("cong-ty-x", "enterprise", "Công ty X", ()), ("don-vi-y", "agency", "Đơn vị Y", ("ĐVY",))]
+    assert [(e.iri, e.kind) for k in ("agency", "unit") for e in index.entities(k)] == [(unit, "agency"), (unit, "unit")]
     index.close(), store.close()
 
 
