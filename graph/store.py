@@ -351,8 +351,8 @@ class Materialised:
         raise NotImplementedError
 
     def entities(self, kind: str | None = None) -> list[EntitySummary]:
-        """See Store.entities: a named kind's list from the pages (an agency named in thousands of graphs made a
-        list of agencies, or a 404's near matches, cost ~3 s to read at 100k documents)."""
+        """See Store.entities: a named kind's list, or every named entity, from the pages (an agency named in
+        thousands of graphs made a list of agencies, or a 404's near matches, cost ~3 s to read at 100k documents)."""
         found = self.role_pages.entities(kind) if self.role_pages is not None else None
         return found if found is not None else self._entities(kind)
 
