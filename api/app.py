@@ -12,7 +12,7 @@ from cancu.config import Settings
 from graph.store import Store
 
 from api import errors
-from api.deps import StoreHolder, settle_heap
+from api.deps import COUNTS_SECONDS, StoreHolder, settle_heap
 from api.routers import (agencies, chain, cypher, documents, eli, health, pages, programmes, provenance, resolve, search,
                          sparql, upload, viz)
 
@@ -39,7 +39,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None, set
         from graph import open_store
 
         def opener() -> Store:
-            return open_store(read_only=True, settings=settings)
+            return open_store(read_only=True, settings=settings, counts_seconds=COUNTS_SECONDS)
 
     holder = StoreHolder(store, opener, settings, settle)
 

@@ -177,6 +177,9 @@ def settle_heap() -> None:
 
 
 PLACE_CHECK = 0.25  # seconds between two checks of the store's place by requests that only read
+# how old /health's counts may be on a store that counts by reading every node (Neo4j: 0.6 s at 100k documents):
+# a health check is asked often and by anyone, and must not be a way to load the database
+COUNTS_SECONDS = 5.0
 
 
 def _check_place(store: Store, max_age: float = 0.0) -> None:

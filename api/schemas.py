@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from api.deps import COUNTS_SECONDS
 from graph.search_index import MATCH_CAP
 
 
@@ -111,8 +112,9 @@ class HealthOut(BaseModel):
     backend: str
     state: str = Field(description="ok | unavailable")
     detail: str
-    documents: int = Field(description="ingested documents (stubs not counted)")
-    triples: int
+    documents: int = Field(description=f"ingested documents (stubs not counted); on Neo4j at most "
+                                       f"{COUNTS_SECONDS:g} s old, unless this server wrote since")
+    triples: int = Field(description="quads of the loaded graphs; as old as `documents`")
     search_index: str
 
 

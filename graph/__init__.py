@@ -29,9 +29,11 @@ def store_class(settings: Settings | None = None, kind: str | None = None) -> ty
     raise ValueError(f"unknown store kind {kind!r}; expected 'oxigraph' or 'neo4j'")
 
 
-def open_store(kind: str | None = None, read_only: bool = False, settings: Settings | None = None) -> Store:
+def open_store(kind: str | None = None, read_only: bool = False, settings: Settings | None = None,
+               counts_seconds: float = 0.0) -> Store:
     """Open the configured store: "oxigraph" (embedded default, at settings.oxigraph_path)
-    or "neo4j" (settings.neo4j_*). `kind` overrides settings.store. Raises StoreUnavailable if it cannot be opened."""
+    or "neo4j" (settings.neo4j_*). `kind` overrides settings.store. `counts_seconds`: how old Neo4j's status counts
+    may be (Oxigraph keeps its own per handle). Raises StoreUnavailable if it cannot be opened."""
     from cancu.config import current
 
     settings = settings or current()
@@ -39,7 +41,7 @@ def open_store(kind: str | None = None, read_only: bool = False, settings: Setti
     if cls.name == "oxigraph":
         return cls(settings.oxigraph_path, read_only=read_only)
     return cls(uri=settings.neo4j_uri or "bolt://127.0.0.1:7687", user=settings.neo4j_user,
-               password=settings.neo4j_password, database=settings.neo4j_database or None)
+               password=settings.neo4j_password, database=settings.neo4j_database or None, counts_seconds=counts_seconds)
 
 
 __all__ = ["open_store", "store_class", "Store", "StoreUnavailable"]

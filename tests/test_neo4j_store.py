@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph import neo4j_mapping
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j_store import Neo4jStore, Recent
 from graph.store import LoadError, StoreUnavailable
 from neo4j_server import start_server, stop_server, wipe
 
@@ -65,6 +66,52 @@ def test_load_twice_gives_same_counts(neo4j_store: Neo4jStore) -> None:
     assert dump(neo4j_store) == snapshot
     status = neo4j_store.status()
     assert (status.ok, status.documents, status.triples) == (True, 2, 125)
+
+
+def test_status_counts_are_kept_for_their_seconds_and_counted_again_after_own_loads(
+        neo4j_store: Neo4jStore, tmp_path: Path) -> None:
+    kept = Neo4jStore(neo4j_store.uri, neo4j_store.user, neo4j_store._password, neo4j_store.database,
+                      counts_seconds=3600)
+    try:
+        assert (kept.status().documents, kept.status().triples) == (0, 0)
+        neo4j_store.load(MINI)  # another handle (another process, for this one): not counted before its time
+        assert (neo4j_store.status().documents, neo4j_store.status().triples) == (2, 125)
+        assert (kept.status().documents, kept.status().triples) == (0, 0)
+        kept.load(subset(tmp_path, "one.nq", {D1}))  # its own load: counted again at once
+        status = kept.status()
+        assert status.ok and (status.documents, status.triples) == (2, 125)
+    finally:
+        kept.close()
+
+
+def test_recent_is_computed_by_one_caller_while_the_others_take_the_last_value() -> None:
+    calls: list[int] = []
+    counting, release = threading.Event(), threading.Event()
+
+    def compute() -> int:
+        calls.append(1)
+        if len(calls) == 2:
+            counting.set()
+            release.wait(10)
+        if len(calls) == 3:
+            raise RuntimeError("server gone")
+        return len(calls)
+
+    recent = Recent(compute, 3600)
+    assert [recent.get() for _ in range(5)] == [1] * 5 and len(calls) == 1
+    recent.forget()
+    first = threading.Thread(target=recent.get)
+    first.start()
+    assert counting.wait(10)
+    assert [recent.get() for _ in range(5)] == [1] * 5  # not waiting for the one counting
+    release.set()
+    first.join(10)
+    assert recent.get() == 2 and len(calls) == 2
+    recent.forget()
+    with pytest.raises(RuntimeError):
+        recent.get()
+    assert recent.get() == 4  # the failure kept nothing
+    assert [Recent(compute, 0).get() for _ in range(2)] == [5, 6]  # 0 s: computed on every call
 
 
 def test_mapping_follows_neosemantics(neo4j_store: Neo4jStore) -> None:
@@ -215,10 +262,12 @@ def test_server_killed_mid_load_leaves_whole_graphs_and_rerun_finishes(
     state, dbdir = tmp_path / "private.json", tmp_path / "db"
     info = start_server(state, data=dbdir)
     try:
-        store = Neo4jStore(info.uri, info.user, info.password, tx_quads=1)  # one graph per transaction
+        # one graph per transaction; counts kept an hour, so only the liveness query can see the server gone
+        store = Neo4jStore(info.uri, info.user, info.password, tx_quads=1, counts_seconds=3600)
 
         def kill_after_three(done: int, total: int) -> None:
             if done == 3:
+                assert store.status().ok  # the counts are now kept
                 os.kill(info.pid, signal.SIGKILL)
                 deadline = time.monotonic() + 30
                 while time.monotonic() < deadline and Path(f"/proc/{info.pid}").exists():
