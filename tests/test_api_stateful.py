@@ -82,7 +82,7 @@ def test_stateful_api_conforms_and_never_fails(app) -> None:  # noqa: ANN001
                 return
             case.validate_response(response, checks=checks)
 
-    Machine.run(settings=settings(max_examples=40, stateful_step_count=6, deadline=None, database=None,
+    Machine.run(settings=settings(max_examples=80, stateful_step_count=6, deadline=None, database=None,
                                   derandomize=True, suppress_health_check=list(HealthCheck)))
     # the links led somewhere: most operations called, and many answered with data, not only errors
     operations = sum(len(ops) for ops in app.openapi()["paths"].values())
