@@ -96,7 +96,7 @@ def _growth() -> list[str]:
     from bench.api_latency import RENDERED  # the key suffix of the entity pages rendered on every request
 
     runs = {s: r for s in SIZE_ORDER if (r := read_result(f"api_latency_{s}"))}
-    # Oxigraph's /health reads no document; Neo4j's asks the server, whose answer time grows with the database
+    # Oxigraph's /health reads no document; Neo4j's is a Bolt round trip in the thread pool (and a count every 5 s)
     floor = [f for r in runs.values() if (f := _ep(r, "oxigraph_w2", "floor", "p99_ms"))]
     noise = max(floor) / min(floor) if floor else 1.0
     out: list[str] = []
