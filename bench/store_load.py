@@ -80,7 +80,7 @@ def _oxigraph_child(d: str, store_path: str, index_path: str, out: str) -> None:
     report = build(Path(store_path), files)
     dt = time.perf_counter() - t0
     rss_load = peak_rss_mb()
-    store = OxigraphStore(Path(store_path), read_only=True)  # as `cancu load` reads the store it has just built
+    store = OxigraphStore(Path(store_path))
     st = store.status()
     res = {"store": "oxigraph", "loader": "graph.oxigraph_bulk.build (cancu load, new store)", "files": len(files),
            "quads": report.quads, "errors": len(report.errors), "stored_quads": st.triples, "documents": st.documents,
@@ -105,8 +105,6 @@ def _oxigraph_child(d: str, store_path: str, index_path: str, out: str) -> None:
     res["search_index"]["without_pages_seconds"] = round(time.perf_counter() - t1, 2)
     Path(index_path).with_name("search-no-pages.sqlite").unlink()
     Path(out).write_text(json.dumps(res))
-    store.close()
-    store = OxigraphStore(Path(store_path))  # a later `cancu load` into the built store writes it
     t2 = time.perf_counter()
     replaced = store.load(files[0])  # its graphs exist: dropped and re-inserted in one transaction
     dt2 = time.perf_counter() - t2

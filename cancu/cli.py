@@ -229,7 +229,7 @@ def _bulk_build(backend: type[BulkBuildStore], files: list[Path], settings: conf
             _err(f"no file could be loaded: no store built at {settings.oxigraph_path}")
             return 1
         commit(batch)
-    store = open_store(read_only=True, settings=settings)  # no writer beside the index's reading processes
+    store = open_store(settings=settings)
     try:
         build_index(store, default_index_path(settings))
         status = store.status()

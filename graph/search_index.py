@@ -55,12 +55,8 @@ class IndexSource(RoleSource, LinkSource, ProvisionSource, Protocol):
     the parts."""
 
     location: str
-    embedded: bool  # in this process (Oxigraph), or a server's (Neo4j)
-    read_only: bool
 
     def documents(self) -> list[DocSummary]: ...
-
-    def status(self) -> Any: ...  # graph.store.StoreStatus
 
     def entities(self, kind: str | None = None) -> list[Any]: ...  # objects with iri, kind, label, alt_labels
 
@@ -122,18 +118,14 @@ def _fill_rest(conn: sqlite3.Connection, store: IndexSource, elsewhere_file: Pat
     from cancu.numbers import DocNumber
 
     docs, rows = [], []
-    tables = [role_index.ROLE_LINKS, link_pages.LINKS, link_pages.FIELDS, provision_pages.PARTS]
-    # Beside an embedded store this process holds open to write, the readers start after the documents are read:
-    # started at once after a 100k bulk build, one read-only handle lost a file to that writer's compaction
-    # (RocksDB's read-only mode lists the files at open), and its table was read here instead (the fallback, tested).
-    # With no writer here (a store opened read-only, as `cancu load` opens a store it has just built, or a server)
-    # they start at once, and use the cores this read leaves idle (~20 % of two over its ~50 s at 100k).
-    at_once = ends is not None and (store.read_only or not store.embedded)
-    elsewhere = start_elsewhere(store, store.status().documents, elsewhere_file, tables, parallel) if at_once else None
+    documents = sorted(store.documents(), key=document_order)
+    # The readers start after this read, not before: started at once after a 100k bulk build, one read-only handle
+    # lost a file to the writer's compaction (RocksDB's read-only mode lists them at open), and its table was read
+    # here instead (the fallback, tested). Later on it has not happened, which is timing, not a guarantee.
+    elsewhere = start_elsewhere(store, len(documents), elsewhere_file,
+                                [role_index.ROLE_LINKS, link_pages.LINKS, link_pages.FIELDS, provision_pages.PARTS],
+                                parallel) if ends is not None else None
     try:
-        documents = sorted(store.documents(), key=document_order)
-        if ends is not None and not at_once:
-            elsewhere = start_elsewhere(store, len(documents), elsewhere_file, tables, parallel)
         for e in store.entities():  # entities first, then documents newest first: the order a capped search sees
             labels = [x for x in (e.label, *e.alt_labels) if x]
             rows.append((e.kind, e.iri, e.label or e.iri, None, " ".join(fold(x) for x in labels)))
