@@ -140,9 +140,11 @@ class Neo4jStore(Materialised):
     def load(self, path: Path, progress: Callable[[int, int], None] | None = None) -> int:
         """See graph.neo4j_load.load: each named graph in the file replaced, whole graphs per transaction."""
         self.role_pages = None  # they describe the database before this load
-        self._counts.forget()
-        return neo4j_load.load(self._driver, path, uri=self.uri, user=self.user, database=self.database,
-                               tx_quads=self.tx_quads, progress=progress)
+        try:
+            return neo4j_load.load(self._driver, path, uri=self.uri, user=self.user, database=self.database,
+                                   tx_quads=self.tx_quads, progress=progress)
+        finally:  # even a load cut short has committed whole graphs
+            self._counts.forget()
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -462,12 +464,14 @@ class Neo4jStore(Materialised):
 
 class Recent:
     """A value computed again at most every `seconds` (0: on every call), by one caller at a time: the others take
-    the last value meanwhile, or wait for the first. A failed computation keeps nothing and raises."""
+    the last value meanwhile, or wait for the first. A failed computation keeps nothing and raises; one that
+    `forget` overlapped is returned to its caller but not kept."""
 
     def __init__(self, compute: Callable[[], Any], seconds: float) -> None:
         self._compute, self.seconds = compute, seconds
         self._value: Any = None
         self._at = -float("inf")
+        self._generation = 0  # of `forget` calls
         self._lock = threading.Lock()
 
     def get(self) -> Any:
@@ -479,12 +483,15 @@ class Recent:
             return self._value  # another caller is computing it
         try:
             if time.monotonic() - self._at >= self.seconds:
-                self._value, self._at = self._compute(), time.monotonic()
+                generation = self._generation
+                self._value = self._compute()
+                self._at = time.monotonic() if generation == self._generation else -float("inf")
             return self._value
         finally:
             self._lock.release()
 
     def forget(self) -> None:
+        self._generation += 1
         self._at = -float("inf")
 
 

@@ -114,6 +114,20 @@ def test_recent_is_computed_by_one_caller_while_the_others_take_the_last_value()
     assert [Recent(compute, 0).get() for _ in range(2)] == [5, 6]  # 0 s: computed on every call
 
 
+def test_recent_does_not_keep_a_value_that_a_forget_overlapped() -> None:
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            recent.forget()  # this handle's load ended while the count ran: the count may predate it
+        return len(calls)
+
+    recent = Recent(compute, 3600)
+    assert recent.get() == 1  # its caller gets it
+    assert [recent.get() for _ in range(3)] == [2] * 3  # but it was counted again, and that one kept
+
+
 def test_mapping_follows_neosemantics(neo4j_store: Neo4jStore) -> None:
     neo4j_store.load(MINI)
     row = neo4j_store.cypher_read(
