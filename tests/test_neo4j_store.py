@@ -276,12 +276,13 @@ def test_server_killed_mid_load_leaves_whole_graphs_and_rerun_finishes(
     state, dbdir = tmp_path / "private.json", tmp_path / "db"
     info = start_server(state, data=dbdir)
     try:
-        # one graph per transaction; counts kept an hour, so only the liveness query can see the server gone
-        store = Neo4jStore(info.uri, info.user, info.password, tx_quads=1, counts_seconds=3600)
+        store = Neo4jStore(info.uri, info.user, info.password, tx_quads=1)  # one graph per transaction
+        # a handle that keeps its counts an hour and loads nothing: only its liveness query can see the server gone
+        watcher = Neo4jStore(info.uri, info.user, info.password, counts_seconds=3600)
 
         def kill_after_three(done: int, total: int) -> None:
             if done == 3:
-                assert store.status().ok  # the counts are now kept
+                assert watcher.status().ok  # the counts are now kept
                 os.kill(info.pid, signal.SIGKILL)
                 deadline = time.monotonic() + 30
                 while time.monotonic() < deadline and Path(f"/proc/{info.pid}").exists():
@@ -292,6 +293,8 @@ def test_server_killed_mid_load_leaves_whole_graphs_and_rerun_finishes(
         msg = str(lost.value)
         assert "3 of 8 graphs committed" in msg and "re-run the load" in msg and "\n" not in msg
         assert not store.status().ok  # health shows the store down instead of raising
+        assert not watcher.status().ok
+        watcher.close()
         store.close()
         info = start_server(state, data=dbdir)  # same database, recovered from its transaction log
         store = Neo4jStore(info.uri, info.user, info.password)
