@@ -349,9 +349,9 @@ class OxigraphStore(Materialised):
         # Distinct first, then aggregate: an agency named in thousands of graphs stays a handful of rows.
         typed = f"{{ SELECT DISTINCT ?e WHERE {{ VALUES ?t {{ {kinds} }} ?e a ?t }} }}"
         labels = {r["e"].value: r["v"].value for r in self._select(
-            f"SELECT ?e (MIN(STR(?o)) AS ?v) WHERE {{ {typed} ?e skos:prefLabel ?o }} GROUP BY ?e")}
+            f"SELECT ?e (MIN(STR(?o)) AS ?v) WHERE {{ {typed} ?e skos:prefLabel ?o FILTER(!isBlank(?o)) }} GROUP BY ?e")}
         alts: dict[str, set[str]] = defaultdict(set)
-        for r in self._select(f"SELECT DISTINCT ?e ?o WHERE {{ {typed} ?e skos:altLabel|cc:abbreviation ?o }}"):
+        for r in self._select(f"SELECT DISTINCT ?e ?o WHERE {{ {typed} ?e skos:altLabel|cc:abbreviation ?o FILTER(!isBlank(?o)) }}"):
             alts[r["e"].value].add(r["o"].value)
         out = []
         for e in sorted(kind):
@@ -384,7 +384,7 @@ class OxigraphStore(Materialised):
         for values in _values(rest):  # known only from citations (graph.own_facts): the view's values
             for r in self._select(
                 f"SELECT ?d ?p (MIN(STR(?o)) AS ?v) WHERE {{ VALUES ?d {{ {values} }} "
-                f"GRAPH <{VIEW_GRAPH}> {{ ?d ?p ?o }} FILTER(?p IN ({props})) }} GROUP BY ?d ?p"
+                f"GRAPH <{VIEW_GRAPH}> {{ ?d ?p ?o }} FILTER(?p IN ({props}) && !isBlank(?o)) }} GROUP BY ?d ?p"
             ):
                 own[r["d"].value].setdefault(r["p"].value, r["v"].value)
         return {iri: doc_summary(iri, own[iri]) for iri in docs if iri in typed}
@@ -541,15 +541,29 @@ class OxigraphStore(Materialised):
 
     def _csv(self, query: str) -> Iterator[list[str]]:
         """A SELECT's rows as lexical values (SPARQL CSV: IRIs bare, literals without datatype or language, blank
-        nodes `_:id`), written by Oxigraph and split by the csv module: no Python object per term."""
+        nodes `_:id`, unbound ""), written by Oxigraph and split by the csv module: no Python object per term.
+
+        pyoxigraph 0.5.13 writes an IRI bare even when it holds a comma (allowed in an IRI), which then spills into
+        the next cells. Such a row is the only one of the wrong width: it is set aside, and the rows with such an
+        IRI are read again as terms, after the others (so the rows come in no set order)."""
         try:
-            written = self._store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True).serialize(
-                format=ox.QueryResultsFormat.CSV)
+            solutions = self._store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+            width = len(solutions.variables)
+            written = solutions.serialize(format=ox.QueryResultsFormat.CSV)
         except (OSError, RuntimeError) as exc:
             raise StoreUnavailable(f"Oxigraph query failed: {exc}") from exc
         rows = csv.reader(io.StringIO(written.decode("utf-8"), newline=""))
         next(rows, None)  # the variable names
-        return rows
+        spilt = False
+        for row in rows:
+            if len(row) == width:
+                yield row
+            else:
+                spilt = True
+        if spilt:
+            for terms in self._rows(query)[1]:
+                if any(isinstance(t, ox.NamedNode) and "," in t.value for t in terms):
+                    yield [_csv_cell(t) for t in terms]
 
     def _entity(self, iri: str) -> EntityDetail | None:
         """See Store.entity."""
@@ -640,10 +654,9 @@ class OxigraphStore(Materialised):
     def role_edges(self) -> Iterator[tuple[str, str, str]]:
         """See graph.role_index.RoleSource: every role edge (role, subject, object) between named ends, distinct."""
         for name in sorted(ROLE_PROPERTIES):
-            _, rows = self._rows(f"SELECT DISTINCT ?s ?o WHERE {{ ?s {ROLE_PROPERTIES[name]} ?o "
-                                 f"FILTER(isIRI(?s) && isIRI(?o)) }}")
-            for s, o in rows:
-                yield name, s.value, o.value  # type: ignore[union-attr]
+            for s, o in self._csv(f"SELECT DISTINCT ?s ?o WHERE {{ ?s {ROLE_PROPERTIES[name]} ?o "
+                                  f"FILTER(isIRI(?s) && isIRI(?o)) }}"):
+                yield name, s, o
 
     def annex_rows(self) -> Iterator[tuple[str, str]]:
         """See graph.role_index.RoleSource: every annex row with each of its kinds (typed task, indicator or row)."""
@@ -706,7 +719,8 @@ class OxigraphStore(Materialised):
 
     def _labels(self, iris: list[str]) -> dict[str, str]:
         """The label of each IRI that has one, by the label order of Store.roles (the first property any graph
-        gives it; per property the own graph wins, else the smallest value; claims are under other predicates). One bound
+        gives it; per property the own graph wins, else the smallest value; a blank node is no label, as in Neo4j,
+        where it is no property; claims are under other predicates). One bound
         predicate per query, asked only for the IRIs no earlier property labelled: a document costs two
         index seeks, not five, and one cited in thousands of graphs stays a few rows (aggregated in SPARQL)."""
         left = sorted(set(iris))
@@ -714,10 +728,10 @@ class OxigraphStore(Materialised):
         for p in LABEL_PROPERTIES:
             found: dict[str, dict[bool, str]] = defaultdict(dict)
             for values in _values(left):
-                for x, own, v in self._rows(
+                for x, own, v in self._csv(
                         f"SELECT ?x ?own (MIN(STR(?o)) AS ?v) WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?x <{p}> ?o }} "
-                        f"BIND(?g = ?x AS ?own) }} GROUP BY ?x ?own")[1]:
-                    found[x.value][own.value == "true"] = v.value  # type: ignore[union-attr]
+                        f"FILTER(!isBlank(?o)) BIND(?g = ?x AS ?own) }} GROUP BY ?x ?own"):
+                    found[x][own == "true"] = v
             for x, by_own in found.items():
                 out[x] = by_own[True] if True in by_own else by_own[False]
             left = [x for x in left if x not in found]
@@ -729,8 +743,8 @@ class OxigraphStore(Materialised):
         """The kind of each typed IRI (document, task, agency …, else other), over the types of all graphs."""
         types: dict[str, set[str]] = defaultdict(set)
         for values in _values(sorted(set(iris))):
-            for r in self._select(f"SELECT DISTINCT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t }}"):
-                types[r["x"].value].add(r["t"].value)
+            for x, t in self._csv(f"SELECT DISTINCT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t }}"):
+                types[x].add(t)
         return {x: kind_of(ts, NODE_KINDS, "other") for x, ts in types.items()}
 
     # ---- SPARQL endpoint -----------------------------------------------------------------
@@ -832,6 +846,13 @@ def _read_capped(triples: Iterable[ox.Triple], max_bytes: int | None) -> tuple[l
                 return out, True
         out.append(t)
     return out, False
+
+
+def _csv_cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
+    """A term as SPARQL CSV writes it (see OxigraphStore._csv)."""
+    if term is None:
+        return ""
+    return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
 
 
 def _csv_node(value: str) -> str:
