@@ -29,6 +29,8 @@ from cancu.iri import DocId, id_of
 from cancu.numbers import LAW_TYPES, number_of
 from cancu.text import fold
 
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")  # xsd:date, as ingest writes eli:date_document
+
 _LAW_PREFIX = re.compile(r"^(?:bo\s+)?luat\s+")
 _PUNCTUATION = re.compile(r"[^\w\s]")
 
@@ -52,6 +54,22 @@ class Described:
     year: int | None = None
     number: str | None = None
     ingested: bool = False  # its own text says it (rather than a citation)
+
+    @classmethod
+    def of_values(cls, doc_id: str, type: str | None, title: str | None, date: str | None, year: str | None,
+                  number: str | None, ingested: bool) -> "Described":
+        """From a stored graph's values (graph.reresolve), which any RDF file may give: a value `build_from`
+        cannot read (a year that is no integer, a number outside the grammar, a date that is not ISO) is left
+        out, as if the graph were silent on it; else one such file would stop every later load of its store."""
+        try:
+            number_of(number) if number else None
+        except ValueError:
+            number = None
+        try:
+            y = int(year) if year else None
+        except ValueError:
+            y = None
+        return cls(doc_id, type, title, date if date and _ISO_DATE.fullmatch(date) else None, y, number, ingested)
 
 
 @dataclass

@@ -58,8 +58,12 @@ class DocId:
 
     @classmethod
     def from_iri(cls, iri: str) -> "DocId":
+        """The id of a document IRI (type/year/number[/issuer] after /eli/vn/); ValueError for any other IRI."""
         path = iri.split(ELI_PATH, 1)[1] if ELI_PATH in iri else iri
-        return cls(*path.strip("/").split("/")[:4])
+        parts = path.strip("/").split("/")[:4]
+        if len(parts) < 3 or not all(parts):
+            raise ValueError(f"not a document IRI: {iri[:200]!r}")
+        return cls(*parts)
 
     @property
     def id(self) -> str:

@@ -330,7 +330,8 @@ class OxigraphStore(Materialised):
         `kind` keeps one kind; "task" / "indicator" list annex rows (label = cc:text, alt = cc:label)."""
         if kind in ("task", "indicator"):
             cls = "cc:Task" if kind == "task" else "cc:Indicator"
-            rows = self._select(f"SELECT ?e ?t ?l WHERE {{ ?e a {cls} OPTIONAL {{ ?e cc:text ?t }} OPTIONAL {{ ?e cc:label ?l }} }}")
+            rows = self._select(f"SELECT ?e ?t ?l WHERE {{ ?e a {cls} FILTER(isIRI(?e)) "  # a row has an id (annex_rows)
+                                f"OPTIONAL {{ ?e cc:text ?t }} OPTIONAL {{ ?e cc:label ?l }} }}")
             texts: dict[str, set[str]] = defaultdict(set)
             labels: dict[str, set[str]] = defaultdict(set)
             for r in rows:
@@ -515,7 +516,7 @@ class OxigraphStore(Materialised):
         written as CSV by Oxigraph and split by the csv module (~40 s at 100k documents): the same read as terms
         in Python was 40-161 s, and the classes joined to the parts in one query 49 s."""
         parents: dict[str, set[str]] = defaultdict(set)
-        for x, y in self._csv(f"SELECT ?x ?y WHERE {{ ?x <{ELI}is_part_of> ?y }}"):
+        for x, y in self._csv(f"SELECT ?x ?y WHERE {{ ?x <{ELI}is_part_of> ?y FILTER(!isLiteral(?y)) }}"):  # CSV: a literal reads as an IRI
             parents[_csv_node(x)].add(_csv_node(y))
         kinds: dict[str, str] = {}
         for cls, kind in PART_KINDS.items():  # `kind_of`'s order: the first class wins
@@ -570,9 +571,9 @@ class OxigraphStore(Materialised):
         if not _valid_iri(iri):
             return None
         # Distinct values, own graph or not (all `pick` needs): an agency named in thousands of graphs
-        # is a few rows, not one per graph.
+        # is a few rows, not one per graph. A blank node is no value (Neo4j keeps no property for it).
         rows = self._select(f"SELECT DISTINCT ?p ?o ?own WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} "
-                            f"BIND(?g = <{iri}> AS ?own) }}")
+                            f"FILTER(!isBlank(?o)) BIND(?g = <{iri}> AS ?own) }}")
         props: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for r in rows:
             props[r["p"].value][iri if r["own"].value == "true" else ""].append(r["o"].value)
@@ -827,7 +828,7 @@ class OxigraphStore(Materialised):
         types = ", ".join(f"<{t}>" for t in ROW_KINDS)
         for values in _values(sorted(i for i in out if _valid_iri(i))):
             for r in self._select(f"SELECT ?d (COUNT(DISTINCT ?x) AS ?n) WHERE {{ VALUES ?d {{ {values} }} "
-                                  f"?x eli:is_part_of+ ?d FILTER EXISTS {{ ?x a ?t FILTER(?t IN ({types})) }} }} GROUP BY ?d"):
+                                  f"?x eli:is_part_of+ ?d FILTER(isIRI(?x) && EXISTS {{ ?x a ?t FILTER(?t IN ({types})) }}) }} GROUP BY ?d"):
                 out[r["d"].value] = int(r["n"].value)
         return out
 

@@ -15,7 +15,8 @@ FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS, ".trig"
 
 
 def read_quads(path: Path) -> Iterator[ox.Quad]:
-    """The quads of an N-Quads/TriG file; LoadError (naming the file) for syntax or a triple outside a named graph."""
+    """The quads of an N-Quads/TriG file; LoadError (naming the file) for syntax, a triple outside a named graph or
+    a triple term."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise LoadError(f"{path}: unsupported file type {path.suffix!r} (expected .nq or .trig)")
@@ -26,6 +27,9 @@ def read_quads(path: Path) -> Iterator[ox.Quad]:
                     f"{path}: triple outside a named graph ({q.subject} {q.predicate} …); "
                     "every triple must be in its document's graph so it can be replaced on re-load"
                 )
+            if type(q.object) is ox.Triple:  # RDF 1.2: no store reader takes a statement for a value
+                raise LoadError(f"{path}: a triple term as a value ({q.subject} {q.predicate} <<( … )>>); "
+                                "RDF 1.2 triple terms are not supported")
             yield q
     except LoadError:
         raise

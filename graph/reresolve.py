@@ -69,6 +69,15 @@ class LoadReport:
 # ---- one graph --------------------------------------------------------------------------------------
 
 
+def _doc_id(iri: str) -> str | None:
+    """The id of the document an IRI names ('qd-2020-749-ttg'); None for any other IRI (a graph may be named
+    anything)."""
+    try:
+        return DocId.from_iri(iri).id if ELI_PATH in iri else None
+    except ValueError:
+        return None
+
+
 def _doc_ref(iri: str, graph: str) -> str | None:
     """The ref an IRI is ('luat-2024-06-29-x' or 'luat-2024-06-29-x/dieu_18/khoan_2') when it names another
     document or a part of one; None for this graph's own document and parts, entities and vocabulary."""
@@ -80,7 +89,7 @@ def _doc_ref(iri: str, graph: str) -> str | None:
     try:
         doc_id = DocId.from_iri(doc).id
         DocId.parse(doc_id)
-    except (TypeError, ValueError):
+    except ValueError:
         return None
     return f"{doc_id}/{provision}" if provision else doc_id
 
@@ -119,10 +128,9 @@ def describe(graph: str, quads: list[ox.Quad], loaded_from: str) -> GraphIdentit
         for title in sorted(set(v.get("title", []))) or [None]:
             if not ingested and not title:
                 continue  # a document cited by number alone: its id is all there is to join
-            info.described.append(list(asdict(Described(
-                doc_id, min(v["type"]) if v.get("type") else None, title,
-                min(v["date"]) if v.get("date") else None, int(min(v["year"])) if v.get("year") else None,
-                min(v["number"]) if v.get("number") else None, ingested)).values()))
+            first = {k: min(v[k]) if v.get(k) else None for k in ("type", "date", "year", "number")}
+            info.described.append(list(asdict(Described.of_values(
+                doc_id, first["type"], title, first["date"], first["year"], first["number"], ingested)).values()))
     if info.source:
         info.pinpoints = pinpoint_ids(provisions)
     return info
@@ -183,7 +191,7 @@ class State:
     def catalogue(self) -> Catalogue:
         """The catalogue of every graph held (cancu.identity.build_from)."""
         items = (Described(*d) for info in self.graphs.values() for d in info.described)
-        provisions = {DocId.from_iri(g).id: info.pinpoints for g, info in self.graphs.items() if info.pinpoints}
+        provisions = {i: info.pinpoints for g, info in self.graphs.items() if info.pinpoints and (i := _doc_id(g))}
         return build_from(items, provisions)
 
     def keep(self, file: Path) -> str:
@@ -248,7 +256,7 @@ def _graphs_of(file: Path) -> dict[str, list[ox.Quad]]:
 
 
 def _moves(info: GraphIdentity, graph: str, cat: Catalogue) -> dict[str, str]:
-    own = DocId.from_iri(graph).id if ELI_PATH in graph else None
+    own = _doc_id(graph)
     return {ref: to for ref in info.refs if (to := target(ref, cat, own)) != ref}
 
 
@@ -289,8 +297,8 @@ class Batch:
         self.before = {g: dict(info.applied) for g, info in self.previous.items()}
         state.graphs = {**self.previous, **claimed}
         self.catalogue = state.catalogue()
-        sources = {DocId.from_iri(g).id: (info.source, info.loaded_from, info.part[0])
-                   for g, info in state.graphs.items() if info.source and ELI_PATH in g}
+        sources = {i: (info.source, info.loaded_from, info.part[0])
+                   for g, info in state.graphs.items() if info.source and (i := _doc_id(g))}
         for ids in self.catalogue.conflicts:
             named = "; ".join(f"{i} ({sources[i][0]}, loaded from {sources[i][1]})" for i in ids if i in sources)
             kind = PARTS if different_parts(sources[i][2] for i in ids if i in sources) \

@@ -52,12 +52,17 @@ def doc_summary(iri: str, values: Mapping[str, str | None]) -> DocSummary:
     return DocSummary(iri=iri, ingested=fields["source_file"] is not None, **fields)  # type: ignore[arg-type]
 
 
+INT_BOUND = 2 ** 63  # SQLite's and Neo4j's integers: a year, offset or ordinal beyond them is no such thing
+
+
 def int_or_none(value: str | None) -> int | None:
-    """An integer literal's value; None for no value or one that is not an integer."""
+    """An integer literal's value; None for no value, one that is not an integer, or one no 64-bit integer holds
+    (it would stop the page tables' build, and with it every later load)."""
     try:
-        return int(value) if value is not None else None
-    except ValueError:
+        n = int(value) if value is not None else None
+    except ValueError:  # also past Python's 4,300 digits
         return None
+    return n if n is None or -INT_BOUND <= n < INT_BOUND else None
 
 
 def provenance_key(p: Provenance) -> tuple:

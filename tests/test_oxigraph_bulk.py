@@ -57,6 +57,17 @@ def test_triple_outside_a_named_graph_is_refused(tmp_path: Path) -> None:
     assert report.files == 0 and "outside a named graph" in report.errors[0]
 
 
+def test_a_triple_term_is_refused(tmp_path: Path) -> None:
+    """RDF 1.2 lets a statement be a value; every reader here takes a value for an IRI or a literal (a title
+    that is a triple term stopped the index build), so the file is refused whole, named, and the batch goes on."""
+    good = write(tmp_path / "a.nq", GRAPH_A, "Quyết định thử nghiệm A")
+    quoted = tmp_path / "quoted.nq"
+    quoted.write_text(f'<{GRAPH_B}> <{TITLE}> <<( <{GRAPH_B}> <{TITLE}> "lồng" )>> <{GRAPH_B}> .\n', encoding="utf-8")
+    report = build(tmp_path / "store", [good, quoted])
+    assert report.files == 1 and len(report.errors) == 1 and str(quoted) in report.errors[0]
+    assert "triple term" in report.errors[0]
+
+
 def test_a_graph_in_two_files_is_replaced_not_merged(tmp_path: Path) -> None:
     first = write(tmp_path / "1.nq", GRAPH_A, "bản cũ")
     second = write(tmp_path / "2.nq", GRAPH_A, "bản mới")

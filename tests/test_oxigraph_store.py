@@ -84,6 +84,7 @@ def test_loading_a_graph_replaces_only_that_graph(tmp_path: Path, store: Oxigrap
 @pytest.mark.parametrize("content, problem", [
     ('<http://a/s> <http://a/p> "unterminated <http://a/g> .\n', "line 2"),
     ("<http://a/s> <http://a/p> <http://a/o> .\n", "outside a named graph"),
+    ('<http://a/s> <http://a/p> <<( <http://a/s> <http://a/p> "x" )>> <http://a/g> .\n', "triple term"),
     ("not rdf at all\n", ""),
 ])
 def test_bad_input_raises_and_leaves_store_unchanged(tmp_path: Path, store: OxigraphStore, content: str, problem: str) -> None:

@@ -268,3 +268,40 @@ def test_an_upload_re_points_what_was_loaded_before(tmp_path: Path, monkeypatch:
     assert (tmp_path / "store.identity").is_dir()  # kept beside the store, as `cancu load` keeps them
     assert sorted(store.nquads().decode().splitlines()) == stored([both], None)
     store.close()
+
+
+ODD_TRIG = """
+@prefix cc: <https://w3id.org/cancu/ontology#> . @prefix eli: <http://data.europa.eu/eli/ontology#> .
+<http://127.0.0.1:8000/eli/vn/qd/2099/9998/test> {
+  <http://127.0.0.1:8000/eli/vn/qd/2099/9998/test> a cc:LegalDocument, cc:Decision ; cc:number "không số" ;
+      cc:year "năm hai nghìn" ; cc:sourceFile "qd-thu-nghiem-b.txt" ;
+      eli:based_on <http://127.0.0.1:8000/eli/vn/luat/2099-06-29/thu-nghiem-b> .
+  <http://127.0.0.1:8000/eli/vn/luat/2099-06-29/thu-nghiem-b> a cc:LegalDocument ; cc:typeName "Luật" ;
+      eli:title "Luật Thử nghiệm B" ; eli:date_document "29/06/2099" ; cc:number "số mười" .
+}
+<http://127.0.0.1:8000/eli/vn/qd/2099> {
+  <http://127.0.0.1:8000/eli/vn/qd/2099> a cc:LegalDocument ; cc:number "9997/QĐ-TEST" .
+}
+<urn:cancu:thu-nghiem> {
+  <urn:cancu:thu-nghiem> a cc:LegalDocument ; cc:number "9996/QĐ-TEST" ; cc:sourceFile "thu-nghiem-c.txt" .
+  <urn:cancu:thu-nghiem/dieu_1> a cc:Provision, cc:Article ; eli:is_part_of <urn:cancu:thu-nghiem> .
+}
+"""
+
+
+def test_values_identity_cannot_read_are_left_out_not_fatal(tmp_path: Path) -> None:
+    """Any RDF file may give a year that is no integer, a number outside the grammar, a date that is not ISO, or
+    name a graph with no document IRI (all fictional here): the load takes the file, as if it were silent on
+    those values, and the next load of the store re-resolves as ever (before, each stopped every later load)."""
+    odd = tmp_path / "odd.trig"
+    odd.write_text(ODD_TRIG, encoding="utf-8")
+    law, = ingest([_law()], tmp_path / "law")
+    decision, = ingest([_decision()], tmp_path / "decision")
+    store = OxigraphStore(None)
+    report = load_files(store, [odd], tmp_path / "state")
+    assert (report.files, report.errors, report.conflicts) == (1, [], [])
+    first = load_files(store, [decision], tmp_path / "state"), load_files(store, [law], tmp_path / "state")
+    assert [(r.files, r.errors) for r in first] == [(1, []), (1, [])]
+    law_iri = DocId.parse(_law().doc_id or "").iri(BASE)
+    assert {r.relation for r in store.links_to(law_iri)} == {"based_on", "cites"}  # re-pointed as in any store
+    assert main(["load", "--path", str(tmp_path / "bulk"), str(odd), str(decision), str(law)]) == 0

@@ -543,9 +543,12 @@ BLANK_LABEL_TRIG = """
 """
 
 
-def blank_label_roles(store: Store) -> list[tuple[str, str | None]]:
+def blank_label_roles(store: Store) -> list[tuple[str, str | None, str | None, str | None]]:
+    """Each agency's (name, label on the document's page, label in the list, label on its own page)."""
     d = "http://127.0.0.1:8000/eli/vn/qd/2024/9999/test"
-    return sorted((r.entity_iri.rsplit("/", 1)[1], r.entity_label) for r in store.roles(d, "out", None, None, 0))
+    listed = {e.iri: e.label for e in store.entities("agency")}
+    return sorted((r.entity_iri.rsplit("/", 1)[1], r.entity_label, listed[r.entity_iri],
+                   getattr(store.entity(r.entity_iri), "label", "?")) for r in store.roles(d, "out", None, None, 0))
 
 
 def test_a_blank_node_where_a_label_stands_is_no_label(tmp_path: Path) -> None:
@@ -554,7 +557,7 @@ def test_a_blank_node_where_a_label_stands_is_no_label(tmp_path: Path) -> None:
     (tmp_path / "blank.trig").write_text(BLANK_LABEL_TRIG, encoding="utf-8")
     store = OxigraphStore(None)
     store.load(tmp_path / "blank.trig")
-    assert blank_label_roles(store) == [("co-quan-a", "Cơ quan A"), ("co-quan-b", None)]
+    assert blank_label_roles(store) == [("co-quan-a", "Cơ quan A", None, None), ("co-quan-b", None, None, None)]
     assert assert_pages_are_the_store(store) > 0
     store.close()
 
@@ -563,5 +566,63 @@ def test_a_blank_node_where_a_label_stands_is_no_label(tmp_path: Path) -> None:
 def test_neo4j_reads_a_blank_node_label_as_oxigraph_does(neo4j_store: Store, tmp_path: Path) -> None:
     (tmp_path / "blank.trig").write_text(BLANK_LABEL_TRIG, encoding="utf-8")
     neo4j_store.load(tmp_path / "blank.trig")
-    assert blank_label_roles(neo4j_store) == [("co-quan-a", "Cơ quan A"), ("co-quan-b", None)]
+    assert blank_label_roles(neo4j_store) == [("co-quan-a", "Cơ quan A", None, None), ("co-quan-b", None, None, None)]
     assert assert_pages_are_the_store(neo4j_store) > 0
+
+
+HUGE_TRIG = """
+@prefix cc: <https://w3id.org/cancu/ontology#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<http://127.0.0.1:8000/eli/vn/qd/2024/9999/test> {
+  <http://127.0.0.1:8000/eli/vn/qd/2024/9999/test> a cc:LegalDocument, cc:Decision ; cc:number "9999/QĐ-TEST" ;
+      cc:year "99999999999999999999999"^^xsd:integer ;
+      cc:leadAgency <http://127.0.0.1:8000/id/agency/co-quan-x> ;
+      cc:qualifiedLink <http://127.0.0.1:8000/eli/vn/qd/2024/9999/test/link/1> .
+  <http://127.0.0.1:8000/id/agency/co-quan-x> a cc:Agency ; skos:prefLabel "Cơ quan X" .
+  <http://127.0.0.1:8000/eli/vn/qd/2024/9999/test/link/1> cc:linkRelation cc:leadAgency ;
+      cc:linkTarget <http://127.0.0.1:8000/id/agency/co-quan-x> ; cc:quote "Cơ quan X chủ trì" ;
+      cc:charStart "99999999999999999999999"^^xsd:integer ; cc:charEnd "9223372036854775807"^^xsd:integer .
+}
+"""
+
+
+def test_an_integer_no_64_bit_integer_holds_is_no_value(tmp_path: Path) -> None:
+    """A year or offset past 64 bits (fictional) would not go into SQLite: it stopped the page tables' build, and
+    so every later load of the store. It is read as no value, the largest 64-bit one is kept."""
+    (tmp_path / "huge.trig").write_text(HUGE_TRIG, encoding="utf-8")
+    store = OxigraphStore(tmp_path / "oxigraph")
+    store.load(tmp_path / "huge.trig")
+    d = "http://127.0.0.1:8000/eli/vn/qd/2024/9999/test"
+    assert store.document(d).year is None  # type: ignore[union-attr]
+    [lead] = store._roles(d, "out", ["lead"], None, 0)  # type: ignore[attr-defined]
+    assert [(p.start, p.end) for p in lead.provenance] == [(None, 2 ** 63 - 1)]
+    assert assert_pages_are_the_store(store) > 0
+    build_index(store, tmp_path / "search.sqlite", parallel=True).close()
+    store.close()
+
+
+ODD_PARTS_TRIG = """
+@prefix cc: <https://w3id.org/cancu/ontology#> . @prefix eli: <http://data.europa.eu/eli/ontology#> .
+<http://127.0.0.1:8000/eli/vn/qd/2024/9999/test> {
+  <http://127.0.0.1:8000/eli/vn/qd/2024/9999/test> a cc:LegalDocument, cc:Decision ; cc:number "9999/QĐ-TEST" .
+  <http://127.0.0.1:8000/eli/vn/qd/2024/9999/test/dieu_1> a cc:Article ; cc:label "Điều 1" ;
+      eli:is_part_of "http://127.0.0.1:8000/eli/vn/qd/2024/9999/test" .
+  <http://127.0.0.1:8000/eli/vn/qd/2024/9999/test/dieu_2> a cc:Article ; cc:label "Điều 2" ;
+      eli:is_part_of <http://127.0.0.1:8000/eli/vn/qd/2024/9999/test> .
+  _:hang a cc:Task ; cc:text "Nhiệm vụ thử nghiệm không tên" ; eli:is_part_of <http://127.0.0.1:8000/eli/vn/qd/2024/9999/test> .
+}
+"""
+
+
+def test_a_literal_parent_and_a_nameless_row_are_read_as_the_store_reads_them(tmp_path: Path) -> None:
+    """A parent given as a literal (fictional) is no parent, though SPARQL CSV writes it as it writes an IRI; an
+    annex row that is a blank node has no id to list it by, in the store's listing as in the pages."""
+    (tmp_path / "odd.trig").write_text(ODD_PARTS_TRIG, encoding="utf-8")
+    store = OxigraphStore(None)
+    store.load(tmp_path / "odd.trig")
+    d = "http://127.0.0.1:8000/eli/vn/qd/2024/9999/test"
+    assert [p.iri.removeprefix(d) for p in store._provisions(d, False) if p.kind == "article"] == [  # type: ignore[attr-defined]
+        "/dieu_2"]
+    assert store.task_rows(["task"]) == (0, [])
+    assert assert_pages_are_the_store(store) > 0
+    store.close()
