@@ -21,7 +21,7 @@ import hashlib
 import json
 import shutil
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -38,6 +38,10 @@ from cancu.identity import PARTS, Catalogue, Described, build_from, different_pa
 _PROPS = {CC + "typeName": "type", ELI + "title": "title", ELI + "date_document": "date", CC + "year": "year",
           CC + "number": "number", CC + "sourceFile": "source", CC + "continuedFrom": "continued_from",
           CC + "continuedIn": "continued_in"}
+# A cc:Link gives a provenance row for every combination of these values (graph.store's rule): a few values each
+# on a fictional link made K^4 rows at load (K=30: 800 MB from 129 quads), so a file with more is refused.
+LINK_VALUES = frozenset(CC + p for p in ("linkRelation", "linkTarget", "inProvision", "quote", "charStart", "charEnd"))
+MAX_LINK_COMBINATIONS = 64
 STATE_VERSION = 1
 BATCH_QUADS = 200_000  # re-pointed graphs are put back in files of about this many quads
 
@@ -101,8 +105,11 @@ def describe(graph: str, quads: list[ox.Quad], loaded_from: str) -> GraphIdentit
     provisions: list[str] = []
     refs: set[str] = set()
     seen: set[str] = set()  # IRIs looked at: a graph names the same few nodes again and again
+    link_values: Counter[tuple[str, str]] = Counter()
     for q in quads:
         s, p, o = q.subject.value, q.predicate.value, q.object
+        if p in LINK_VALUES:
+            link_values[(s, p)] += 1
         if p == RDF_TYPE and o.value == CC + "LegalDocument":
             documents.add(s)
         elif p == RDF_TYPE and o.value == CC + "Provision" and s.startswith(graph + "/"):
@@ -115,6 +122,7 @@ def describe(graph: str, quads: list[ox.Quad], loaded_from: str) -> GraphIdentit
                 ref = _doc_ref(iri, graph)
                 if ref:
                     refs.add(ref)
+    _check_links(graph, link_values, loaded_from)
     base = graph.split(ELI_PATH, 1)[0] if ELI_PATH in graph else ""
     own = values.get(graph, {})
     info = GraphIdentity(base, min(own["source"]) if own.get("source") else None, loaded_from,
@@ -134,6 +142,17 @@ def describe(graph: str, quads: list[ox.Quad], loaded_from: str) -> GraphIdentit
     if info.source:
         info.pinpoints = pinpoint_ids(provisions)
     return info
+
+
+def _check_links(graph: str, link_values: Counter[tuple[str, str]], loaded_from: str) -> None:
+    """LoadError for a link whose values give more than MAX_LINK_COMBINATIONS provenance rows."""
+    combinations: dict[str, int] = defaultdict(lambda: 1)
+    for (link, _), n in link_values.items():
+        combinations[link] *= n
+    worst = max(combinations.items(), key=lambda kv: kv[1], default=("", 0))
+    if worst[1] > MAX_LINK_COMBINATIONS:
+        raise LoadError(f"{loaded_from}: the link {worst[0]} in graph {graph} gives {worst[1]} combinations of its "
+                        f"values (relation, target, provision, quote, start, end); at most {MAX_LINK_COMBINATIONS}")
 
 
 def target(ref: str, cat: Catalogue, own: str | None) -> str:

@@ -305,3 +305,35 @@ def test_values_identity_cannot_read_are_left_out_not_fatal(tmp_path: Path) -> N
     law_iri = DocId.parse(_law().doc_id or "").iri(BASE)
     assert {r.relation for r in store.links_to(law_iri)} == {"based_on", "cites"}  # re-pointed as in any store
     assert main(["load", "--path", str(tmp_path / "bulk"), str(odd), str(decision), str(law)]) == 0
+
+
+def _link_trig(k: int) -> str:
+    """A fictional decision's Căn cứ link with `k` values on each of its provision, quote, start and end."""
+    link = "<http://127.0.0.1:8000/eli/vn/qd/2099/9999/test/link/1>"
+    values = " ; ".join(f"cc:{p} " + ", ".join(v.format(i) for i in range(k)) for p, v in (
+        ("inProvision", "<http://127.0.0.1:8000/eli/vn/qd/2099/9999/test/dieu_{}>"), ("quote", '"Căn cứ thử nghiệm {}"'),
+        ("charStart", '"{}"^^xsd:integer'), ("charEnd", '"1{}"^^xsd:integer')))
+    return f"""@prefix cc: <https://w3id.org/cancu/ontology#> . @prefix eli: <http://data.europa.eu/eli/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<http://127.0.0.1:8000/eli/vn/qd/2099/9999/test> {{
+  <http://127.0.0.1:8000/eli/vn/qd/2099/9999/test> a cc:LegalDocument, cc:Decision ; cc:number "9999/QĐ-TEST" ;
+      eli:based_on <http://127.0.0.1:8000/eli/vn/qd/2099/9998/test> ; cc:qualifiedLink {link} .
+  {link} cc:linkRelation eli:based_on ; cc:linkTarget <http://127.0.0.1:8000/eli/vn/qd/2099/9998/test> ; {values} .
+}}
+"""
+
+
+def test_a_link_of_too_many_combinations_is_refused_naming_it(tmp_path: Path) -> None:
+    """A link's provenance is every combination of its values: 3 each on four of them (81 rows, fictional) is
+    refused with one line naming the file and the link, on a load and on a new store's build; 2 each (16) loads.
+    The gazette's and the corpus's links have one value each."""
+    few, many = tmp_path / "few.trig", tmp_path / "many.trig"
+    few.write_text(_link_trig(2), encoding="utf-8")
+    many.write_text(_link_trig(3), encoding="utf-8")
+    store = OxigraphStore(None)
+    report = load_files(store, [many, few], tmp_path / "state")
+    assert report.files == 1 and len(report.errors) == 1
+    assert "many.trig" in report.errors[0] and "link/1" in report.errors[0] and "81 combinations" in report.errors[0]
+    [row] = store.links_from("http://127.0.0.1:8000/eli/vn/qd/2099/9999/test")
+    assert len(row.provenance) == 16
+    assert main(["load", "--path", str(tmp_path / "bulk"), str(many)]) == 1  # nothing else to build a store from
