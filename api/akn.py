@@ -32,8 +32,20 @@ EID_PREFIX = {"phan": "part", "chuong": "chp", "muc": "sec", "dieu": "art", "kho
               "gach": "indent", "phu_luc": "annex", "hang": "row"}
 
 
+# What XML 1.0 allows (its Char production): tab, line feed, carriage return, U+0020 on, no surrogates,
+# no U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 class AknUnavailable(ValueError):
-    """The document cannot be exported (a stub, or its source text is not on this machine)."""
+    """The document cannot be exported (a stub, its source text is not on this machine, or its IRI is no
+    ELI document IRI, so it has no AKN name)."""
+
+
+def xml_chars(s: str) -> str:
+    """`s` without the characters XML 1.0 does not allow: lxml refuses a whole title, label or text for one
+    control character (\\u0001, \\u000B) in it, and valid RDF may hold them."""
+    return _NOT_XML.sub("", s)
 
 
 def _q(tag: str) -> str:
@@ -41,7 +53,15 @@ def _q(tag: str) -> str:
 
 
 def _sub(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
-    return etree.SubElement(parent, _q(tag), {k.rstrip("_"): v for k, v in attrs.items()})
+    return etree.SubElement(parent, _q(tag), {k.rstrip("_"): xml_chars(v) for k, v in attrs.items()})
+
+
+def _doc_id(d: DocSummary) -> DocId:
+    """The ELI id of `d`; AknUnavailable if its IRI is none (a stored document may have any IRI)."""
+    try:
+        return DocId.from_iri(d.iri)
+    except ValueError as exc:
+        raise AknUnavailable(f"{d.iri} is not an ELI document IRI, so it has no Akoma Ntoso name") from exc
 
 
 def eid(path: str) -> str:
@@ -56,9 +76,17 @@ def eid(path: str) -> str:
 
 def work_uri(d: DocSummary) -> str:
     """AKN work IRI: /akn/vn/act/{type}/{date or year}/{number}-{issuer} (a law: /akn/vn/act/luat/{date}/{name})."""
-    did = DocId.from_iri(d.iri)
+    did = _doc_id(d)
     when = d.date or did.year
     return f"/akn/vn/act/{did.type}/{when}/" + "-".join(p for p in (did.number, did.issuer) if p)
+
+
+def _cited_work(d: DocSummary) -> str | None:
+    """The AKN work IRI a <ref> to `d` points to; None for an IRI that has none (the ref is left out)."""
+    try:
+        return work_uri(d)
+    except AknUnavailable:
+        return None
 
 
 def _date(d: DocSummary) -> tuple[str, str]:
@@ -90,16 +118,16 @@ class _Writer:
                 continue
             self._append(el, last, self.text[pos:r.start])
             ref = _sub(el, "ref", href=r.href)
-            ref.text = self.text[r.start:min(r.end, b)]
+            ref.text = xml_chars(self.text[r.start:min(r.end, b)])
             last, pos = ref, min(r.end, b)
         self._append(el, last, self.text[pos:b])
 
     @staticmethod
     def _append(el: etree._Element, last: etree._Element | None, s: str) -> None:
         if last is None:
-            el.text = (el.text or "") + s
+            el.text = (el.text or "") + xml_chars(s)
         else:
-            last.tail = (last.tail or "") + s
+            last.tail = (last.tail or "") + xml_chars(s)
 
     def blocks(self, parent: etree._Element, a: int, b: int) -> int:
         """Lines of text[a:b] as <p>, runs of table lines as <table>; returns how many blocks were written."""
@@ -167,7 +195,7 @@ def _identification(meta: etree._Element, d: DocSummary) -> None:
     _sub(m, "FRBRauthor", href="#cancu")
     refs = _sub(meta, "references", source="#cancu")
     _sub(refs, "TLCOrganization", eId="cancu", href="/ontology/organization/cancu", showAs="cancu")
-    _sub(refs, "TLCOrganization", eId="issuer", href="/ontology/organization/vn/" + (DocId.from_iri(d.iri).issuer or "unknown"),
+    _sub(refs, "TLCOrganization", eId="issuer", href="/ontology/organization/vn/" + (_doc_id(d).issuer or "unknown"),
          showAs=d.issuer or "unknown")
 
 
@@ -178,29 +206,46 @@ def _children(placed: list[Placed], doc_iri: str) -> dict[str, list[Placed]]:
     return kids
 
 
-def _hier(w: _Writer, parent: etree._Element, p: Placed, kids: dict[str, list[Placed]], doc_iri: str) -> None:
-    path = anchor_id(doc_iri, p.row.iri) or ""
-    el = _sub(parent, ELEMENT.get(p.row.kind, "hcontainer"), eId=eid(path),
+def _element(parent: etree._Element, p: Placed, doc_iri: str) -> etree._Element:
+    """The AKN element of one provision with its <num>, appended to `parent`."""
+    el = _sub(parent, ELEMENT.get(p.row.kind, "hcontainer"), eId=eid(anchor_id(doc_iri, p.row.iri) or ""),
               **({"name": p.row.kind} if p.row.kind not in ELEMENT else {}))
-    num = _sub(el, "num")
-    num.text = p.row.label or ""
-    own_start = p.start + len(p.row.label or "")
-    children = kids.get(p.row.iri, [])
-    if not children:
-        w.content(el, own_start, p.end)
-        return
-    w.optional(el, "intro", own_start, children[0].start)
-    for c in children:
-        _hier(w, el, c, kids, doc_iri)
-    w.optional(el, "wrapUp", children[-1].end, p.end)
+    _sub(el, "num").text = xml_chars(p.row.label or "")
+    return el
+
+
+def _hier(w: _Writer, parent: etree._Element, top: Placed, kids: dict[str, list[Placed]], doc_iri: str) -> None:
+    """`top` and the provisions under it as nested AKN elements. Walked with a stack, not by recursion: stored
+    nesting has no depth limit (1200 levels overflowed Python's), and a provision seen once is not written again
+    (a part of itself would never end)."""
+    stack: list[tuple[etree._Element, Placed] | tuple[etree._Element, int, int]] = [(parent, top)]
+    seen: set[str] = set()
+    while stack:
+        item = stack.pop()
+        if len(item) == 3:  # the wrapUp of an element whose children are written
+            w.optional(item[0], "wrapUp", item[1], item[2])
+            continue
+        into, p = item
+        if p.row.iri in seen:
+            continue
+        seen.add(p.row.iri)
+        el = _element(into, p, doc_iri)
+        own_start = p.start + len(p.row.label or "")
+        children = kids.get(p.row.iri, [])
+        if not children:
+            w.content(el, own_start, p.end)
+            continue
+        w.optional(el, "intro", own_start, children[0].start)
+        stack.append((el, children[-1].end, p.end))
+        stack.extend((el, c) for c in reversed(children))
 
 
 def build(d: DocSummary, src: SourceText, provisions: list[ProvisionRow], links: list[LinkRow],
           targets: dict[str, DocSummary]) -> etree._Element:
     """The <akomaNtoso> element of document `d` over its verified source text."""
     text = src.text
-    refs = [_Ref(p.start, p.end, work_uri(targets.get(r.target.iri, r.target)))  # type: ignore[arg-type]
-            for r in links for p in r.provenance if span_matches(text, p)]
+    refs = [_Ref(p.start, p.end, href) for r in links if (href := _cited_work(targets.get(r.target.iri, r.target)))
+            for p in r.provenance if span_matches(text, p)]
     rows = [p for p in provisions if p.kind in ROW_KINDS]
     tables = find_tables(text)
     place_rows(text, tables, src.placed, rows, d.iri)
@@ -213,7 +258,7 @@ def build(d: DocSummary, src: SourceText, provisions: list[ProvisionRow], links:
     pre = text.rfind("\n", 0, min(basis)) + 1 if basis else first
 
     root = etree.Element(_q("akomaNtoso"), nsmap={None: NS})
-    act = _sub(root, "act", name=DocId.from_iri(d.iri).type)
+    act = _sub(root, "act", name=_doc_id(d).type)
     _identification(_sub(act, "meta"), d)
     w.optional(act, "preface", 0, pre)
     w.optional(act, "preamble", pre, first)
@@ -225,9 +270,9 @@ def build(d: DocSummary, src: SourceText, provisions: list[ProvisionRow], links:
     for i, a in enumerate(annexes):
         end = annexes[i + 1].start if i + 1 < len(annexes) else len(text)
         el = _sub(body, "hcontainer", eId=eid(anchor_id(d.iri, a.row.iri) or ""), name="annex")
-        _sub(el, "num").text = a.row.label or ""
+        _sub(el, "num").text = xml_chars(a.row.label or "")
         if a.row.heading:
-            _sub(el, "heading").text = a.row.heading
+            _sub(el, "heading").text = xml_chars(a.row.heading)
         w.content(el, max(a.end, body_end) if a.start < body_end else a.end, end)
     if not len(body):
         w.content(_sub(body, "hcontainer", eId="body_text", name="text"), first, len(text))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from cancu.iri import ELI_PATH, DocId
 from cancu.numbers import UserRef, parse_user_ref
-from cancu.text import fold
+from cancu.text import ascii_int, fold
 from graph.search_index import SearchIndex
 from graph.store import DocSummary, Store
 
@@ -57,7 +57,7 @@ def resolve(ref: str, year: int | None, store: Store, index: SearchIndex) -> Res
     matching = [d for d in docs if year is None or _year(d) == year]
     if not matching:
         if docs:  # the number exists, the year does not
-            years = ", ".join(sorted({str(_year(d)) for d in docs}))
+            years = ", ".join(sorted({str(y) if (y := _year(d)) is not None else "year unknown" for d in docs}))
             raise ApiError(404, "not_found", f"{ref!r} exists, but not in {year} (found: {years})",
                            [doc_id(d.iri) or d.iri for d in docs])
         raise ApiError(404, "not_found", f"no document numbered {ref!r} is known", near_numbers(user, index))
@@ -110,4 +110,4 @@ def near_ids(did: DocId, index: SearchIndex, n: int = 5) -> list[str]:
 def _year(d: DocSummary) -> int | None:
     if d.year:
         return d.year
-    return int(d.date[:4]) if d.date and d.date[:4].isdigit() else None
+    return ascii_int(d.date[:4]) if d.date else None

@@ -17,7 +17,7 @@ from functools import lru_cache
 from markupsafe import Markup
 
 from cancu.config import base_iri
-from cancu.text import fold
+from cancu.text import fold, sort_number
 from graph.store import DocSummary, EntityRole, LinkRow, ProvisionRow, Store
 
 from api.convert import RELATION_LABELS
@@ -208,7 +208,7 @@ def _row_agency_links(text: str, cell: tuple[int, int], edges: list[EntityRole])
 def _row_order(r: ProvisionRow) -> tuple[int, ...]:
     """Table order of annex rows: the numbers of their id ('hang_g2_1' -> (2, 1), 'hang_11_2' -> (11, 2));
     provision_order puts a restarted numbering (12/NQ-CP's groups) by row number first."""
-    return tuple(int(n) for n in re.findall(r"\d+", r.iri.rsplit("/", 1)[-1]))
+    return tuple(sort_number(n) for n in re.findall(r"[0-9]+", r.iri.rsplit("/", 1)[-1]))
 
 
 def place_rows(text: str, tables: list[Table], placed: tuple[Placed, ...], rows: list[ProvisionRow],

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -62,11 +63,14 @@ def _read(path: str, mtime_ns: int, size: int) -> str | None:
 
 
 def read_source(source_file: str) -> str | None:
-    """The normalised text of the first existing candidate path; None if none can be read."""
+    """The normalised text of the first candidate that is a regular file; None if none can be read. A FIFO
+    or a device (/dev/stdin) is passed over: opening or reading one may wait forever."""
     for path in candidates(source_file):
         try:
             st = os.stat(path)
         except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode):
             continue
         text = _read(str(path), st.st_mtime_ns, st.st_size)
         if text is not None:

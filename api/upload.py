@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from fastapi import Request, UploadFile
 
 from cancu.config import Settings
+from cancu.text import ascii_int
 from ingest.readers import INPUT_SUFFIXES
 
 from api.deps import settings_of
@@ -64,7 +65,7 @@ async def read_limited(request: Request, file: UploadFile) -> bytes:
     """The upload's bytes; 413 as soon as it is known to be over the limit."""
     limit = settings_of(request).max_upload
     length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > limit + 64 * 1024:  # multipart framing is small
+    if (ascii_int(length) or 0) > limit + 64 * 1024:  # multipart framing is small
         raise ApiError(413, "too_large", f"uploads are limited to {limit} bytes (CANCU_MAX_UPLOAD)")
     data = bytearray()
     while chunk := await file.read(1 << 20):

@@ -28,6 +28,7 @@ from rdflib.namespace import RDFS
 from cancu.config import base_iri
 from cancu.iri import ELI_PATH, split_provision
 from cancu.registry import ENTITY_KINDS, RELATION_KINDS, ROLES
+from cancu.text import ascii_int
 from cancu.vocabulary_files import vocabulary_file
 from graph.neighbourhood import (DEFAULT_CAP, MAX_CAP, MAX_DEPTH, Node, describe_node, relation_name,
                                  relation_order, walk_neighbourhood)
@@ -169,14 +170,21 @@ def _parent_label(iri: str) -> str:
     return f"Phụ lục {_roman(m[1])}" if m else "Phụ lục"
 
 
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
 def _roman(n: str) -> str:
-    if not n.isdigit():
+    """An annex number as its label writes it ('2' -> 'II'); Roman numerals stop at 3999, so a number past
+    them (or 0) stays arabic, and a part that is no number is upper-cased ('2a' -> '2A')."""
+    val = ascii_int(n)
+    if val is None or not 0 < val < 4000:
         return n.upper()
-    val, out = int(n), ""
-    for v, s in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while val >= v:
-            out, val = out + s, val - v
-    return out
+    out = []
+    for v, s in _ROMAN:
+        count, val = divmod(val, v)
+        out.append(s * count)
+    return "".join(out)
 
 
 def api_path(iri: str, kind: str) -> str | None:

@@ -44,3 +44,23 @@ def slug(text: str) -> str:
 def squash(text: str) -> str:
     """Collapse runs of white space (line breaks inside a sentence included)."""
     return " ".join(text.split())  # str.split's white space is re's \s (both Py_UNICODE_ISSPACE); faster
+
+
+MAX_DIGITS = 18  # every whole number of this many digits fits in 64 bits, far below int()'s 4300-digit limit
+AFTER_NUMBERS = 10 ** MAX_DIGITS  # the sort value of a part that is no number: after every number
+
+
+def ascii_int(text: str) -> int | None:
+    """`text` as a whole number if it is 1 to MAX_DIGITS ASCII digits, else None. str.isdigit is no guard
+    for int(): it takes '²', which int() refuses, and '٣', which stored data should not pass for 3; and
+    int() refuses past 4300 digits."""
+    if not 0 < len(text) <= MAX_DIGITS or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
+
+
+def sort_number(text: str) -> int:
+    """The value of an IRI part for sorting by number: `ascii_int`, AFTER_NUMBERS for anything else, so
+    the order stays total and the same on every run whatever the part holds."""
+    n = ascii_int(text)
+    return AFTER_NUMBERS if n is None else n

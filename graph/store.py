@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol, TypeGuard, TypeVar, runtime_checkable
 
 from cancu.registry import ROLES
-from cancu.text import fold
+from cancu.text import fold, sort_number
 
 if TYPE_CHECKING:
     from cancu.config import Settings
@@ -140,7 +140,7 @@ def provision_order(rows: list[ProvisionRow]) -> list[ProvisionRow]:
         if r.ordinal is not None:
             return (r.ordinal, 0, (), r.iri)
         parts = r.iri.rsplit("/", 1)[-1].split("_")[1:]  # hang_11_2 -> (11, 2)
-        nums = tuple(int(p) if p.isdigit() else 1 << 30 for p in parts)
+        nums = tuple(sort_number(p) for p in parts)
         parent_ord = ordinal.get(r.parent or "")
         return (parent_ord if parent_ord is not None else 1 << 30, 1, nums, r.iri)
 

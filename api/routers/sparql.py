@@ -23,6 +23,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from cancu.config import Settings
+from cancu.text import ascii_int
 from graph.oxigraph_store import PREFIXES, is_update
 from graph.store import NotAcceptable, ResultTooLarge, SparqlStore, Store, supports
 
@@ -93,7 +94,7 @@ async def _body(request: Request) -> bytes:
     """The request body, 413 once it passes what a query of MAX_QUERY characters can take (form-encoded)."""
     cap = MAX_QUERY * 9 + 4096  # a character is at most 4 UTF-8 bytes, 12 percent-encoded: ample for forms
     length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > cap:
+    if (ascii_int(length) or 0) > cap:
         raise ApiError(413, "too_large", f"queries are limited to {MAX_QUERY} characters")
     data = bytearray()
     async for chunk in request.stream():
