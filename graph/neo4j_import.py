@@ -46,7 +46,6 @@ from graph.store import LoadError, StoreUnavailable
 
 ARRAY = "\x1f"  # array delimiter in the CSV (unit separator): a value holding it cannot be imported
 SETTLE_LABEL = "CancuImport"
-LONG = (-(2**63), 2**63 - 1)
 _CTX = mp.get_context("fork")  # see graph.neo4j_load._CTX
 _MULTILINE = re.compile(r"[\n\r]")  # rows holding these go to `-ml` files: only those are parsed the slow way
 ML_PART_BYTES = 3 << 20  # the importer's multi-line reader cannot follow a row across its 4 MiB read buffer
@@ -110,10 +109,8 @@ def _type_of(v: Any) -> str:
         raise TypeError(type(v).__name__) from None
 
 
-def _scalar(v: Any, where: str) -> str:
-    if isinstance(v, int):
-        if not LONG[0] <= v <= LONG[1]:
-            raise LoadError(f"{where}: integer {v} does not fit Neo4j's 64-bit integers")
+def _scalar(v: Any) -> str:
+    if isinstance(v, int):  # 64 bits at most: graph.neo4j_mapping keeps a larger one as text
         return str(v)
     if isinstance(v, dt.date):
         return v.isoformat()
@@ -123,13 +120,13 @@ def _scalar(v: Any, where: str) -> str:
 def _cell(v: Any, typ: str, where: str) -> str:
     """One CSV field: strings always quoted (an unquoted empty field means "no property")."""
     if typ.endswith("[]"):
-        parts = [_scalar(x, where) for x in v]
+        parts = [_scalar(x) for x in v]
         if any(ARRAY in p for p in parts):
             raise LoadError(f"{where}: a list value holds U+001F, which the import format cannot carry; "
                             "load with `cancu load --neo4j` instead")
         joined = ARRAY.join(parts)
         return _q(joined) if typ == "string[]" else joined
-    s = _scalar(v, where)
+    s = _scalar(v)
     return _q(s) if typ == "string" else s
 
 
