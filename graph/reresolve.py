@@ -105,11 +105,11 @@ def describe(graph: str, quads: list[ox.Quad], loaded_from: str) -> GraphIdentit
     provisions: list[str] = []
     refs: set[str] = set()
     seen: set[str] = set()  # IRIs looked at: a graph names the same few nodes again and again
-    link_values: Counter[tuple[str, str]] = Counter()
+    link_values: set[tuple[str, str, object]] = set()  # distinct: a file may repeat a line
     for q in quads:
         s, p, o = q.subject.value, q.predicate.value, q.object
         if p in LINK_VALUES:
-            link_values[(s, p)] += 1
+            link_values.add((s, p, o))
         if p == RDF_TYPE and o.value == CC + "LegalDocument":
             documents.add(s)
         elif p == RDF_TYPE and o.value == CC + "Provision" and s.startswith(graph + "/"):
@@ -144,10 +144,10 @@ def describe(graph: str, quads: list[ox.Quad], loaded_from: str) -> GraphIdentit
     return info
 
 
-def _check_links(graph: str, link_values: Counter[tuple[str, str]], loaded_from: str) -> None:
+def _check_links(graph: str, link_values: set[tuple[str, str, object]], loaded_from: str) -> None:
     """LoadError for a link whose values give more than MAX_LINK_COMBINATIONS provenance rows."""
     combinations: dict[str, int] = defaultdict(lambda: 1)
-    for (link, _), n in link_values.items():
+    for (link, _), n in Counter((s, p) for s, p, _ in link_values).items():
         combinations[link] *= n
     worst = max(combinations.items(), key=lambda kv: kv[1], default=("", 0))
     if worst[1] > MAX_LINK_COMBINATIONS:

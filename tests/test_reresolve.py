@@ -337,3 +337,6 @@ def test_a_link_of_too_many_combinations_is_refused_naming_it(tmp_path: Path) ->
     [row] = store.links_from("http://127.0.0.1:8000/eli/vn/qd/2099/9999/test")
     assert len(row.provenance) == 16
     assert main(["load", "--path", str(tmp_path / "bulk"), str(many)]) == 1  # nothing else to build a store from
+    repeated = tmp_path / "repeated.nq"  # 16 distinct, each line four times: counted once
+    repeated.write_bytes(store.nquads() * 4)
+    assert load_files(OxigraphStore(None), [repeated], tmp_path / "state2").errors == []
