@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from cancu.registry import CC, ELI, ORG, PROV, RDF, RDF_TYPE, SKOS, XSD
 from graph import own_facts
 from graph.rdf_files import read_quads
-from graph.shared import INT_BOUND
+from graph.shared import int_or_none
 from graph.store import LoadError
 
 PREFIXES = {"cc": CC, "eli": ELI, "skos": SKOS, "org": ORG, "prov": PROV, "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -35,7 +35,7 @@ IRI_AS_PROPERTY = {CC + "linkRelation"}  # objects are vocabulary terms, not thi
 RESERVED = {"uri", "graphs", "_src", "_view"}
 MAPPING = 2  # what the loader writes; bump on change: Neo4jStore refuses graphs written by another mapping
 BATCH = 10_000  # rows per UNWIND
-_INTEGER = re.compile(r"-?(0|[1-9]\d{0,18})")  # 19 digits at most: int() then never refuses it
+_INTEGER = re.compile(r"-?(0|[1-9]\d*)")
 
 
 @dataclass
@@ -82,8 +82,8 @@ def _node(term: Any, graph: str) -> str:
 def _value(lit: ox.Literal) -> Any:
     """A literal as a JSON value: int for canonical integers, {"@d"} for dates, else the lexical form."""
     dtype, lex = lit.datatype.value, lit.value
-    if dtype in INT_TYPES and _INTEGER.fullmatch(lex) and -INT_BOUND <= (n := int(lex)) < INT_BOUND:
-        return n  # a larger one stays text, as Neo4j holds no larger integer (graph.shared.int_or_none reads it as none)
+    if dtype in INT_TYPES and _INTEGER.fullmatch(lex) and (n := int_or_none(lex)) is not None:
+        return n  # one Neo4j cannot hold stays text, which int_or_none reads as none again
     if dtype == XSD + "date":
         return {"@d": lex}
     return lex

@@ -586,17 +586,23 @@ HUGE_TRIG = """
 """.replace("YEAR", "9" * 5000)  # past int()'s 4,300 digits too
 
 
-def test_an_integer_no_64_bit_integer_holds_is_no_value(tmp_path: Path) -> None:
-    """A year or offset past 64 bits (fictional) would not go into SQLite: it stopped the page tables' build, and
-    so every later load of the store. It is read as no value, the largest 64-bit one is kept."""
+def assert_huge_values_are_none(store: Store, tmp_path: Path) -> None:
+    """HUGE_TRIG loaded into `store`: its year and start read as no value, the largest 64-bit end is kept, and
+    the pages are the store's answers."""
     (tmp_path / "huge.trig").write_text(HUGE_TRIG, encoding="utf-8")
-    store = OxigraphStore(tmp_path / "oxigraph")
     store.load(tmp_path / "huge.trig")
     d = "http://127.0.0.1:8000/eli/vn/qd/2024/9999/test"
     assert store.document(d).year is None  # type: ignore[union-attr]
     [lead] = store._roles(d, "out", ["lead"], None, 0)  # type: ignore[attr-defined]
     assert [(p.start, p.end) for p in lead.provenance] == [(None, 2 ** 63 - 1)]
     assert assert_pages_are_the_store(store) > 0
+
+
+def test_an_integer_no_64_bit_integer_holds_is_no_value(tmp_path: Path) -> None:
+    """A year or offset past 64 bits (fictional) would not go into SQLite: it stopped the page tables' build, and
+    so every later load of the store. It is read as no value, the largest 64-bit one is kept."""
+    store = OxigraphStore(tmp_path / "oxigraph")
+    assert_huge_values_are_none(store, tmp_path)
     build_index(store, tmp_path / "search.sqlite", parallel=True).close()
     store.close()
 
@@ -604,13 +610,7 @@ def test_an_integer_no_64_bit_integer_holds_is_no_value(tmp_path: Path) -> None:
 @pytest.mark.neo4j
 def test_neo4j_reads_an_integer_past_64_bits_as_oxigraph_does(neo4j_store: Store, tmp_path: Path) -> None:
     """Neo4j holds no larger integer either: the value is kept as text and read as none (it stopped the load)."""
-    (tmp_path / "huge.trig").write_text(HUGE_TRIG, encoding="utf-8")
-    neo4j_store.load(tmp_path / "huge.trig")
-    d = "http://127.0.0.1:8000/eli/vn/qd/2024/9999/test"
-    assert neo4j_store.document(d).year is None  # type: ignore[union-attr]
-    [lead] = neo4j_store._roles(d, "out", ["lead"], None, 0)  # type: ignore[attr-defined]
-    assert [(p.start, p.end) for p in lead.provenance] == [(None, 2 ** 63 - 1)]
-    assert assert_pages_are_the_store(neo4j_store) > 0
+    assert_huge_values_are_none(neo4j_store, tmp_path)
 
 
 ODD_PARTS_TRIG = """
