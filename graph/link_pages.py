@@ -4,8 +4,13 @@ A chain walk, a platform's legal-basis page and a document's relations read link
 level cost the store a query for the edges, one for their cc:Link provenance and the summaries of both
 ends (~10 ms for a depth-3 walk at 100k documents, 77 % of it index seeks inside Oxigraph). Here every link
 is read once, when the search index is built after a load, by the store's own link rules (`link_rows`), and kept
-in SQLite by source and by target beside every document's summary (`documents()`): a level is then two
-index range scans, the same cost at 1k and 100k documents.
+in SQLite beside every document's summary (`documents()`).
+
+Each link is kept twice, clustered by each end (`link_out` by source, `link_in` by target), with the other end's
+summary in the row: a level of a walk is then one range scan per document of the frontier, most often one leaf page.
+Read through an index, then the row, then the other end's summary (three seeks a link), a depth-3 chain cost 1.9x as
+much at 100k documents as at 1k for an answer 1.6x the size: each seek's page is a cache miss in tables that no
+longer fit the CPU's caches. Kept inline the walk costs per document what it costs at 1k.
 
 The rows are the store's own answers, rebuilt with the search index after every load or upload, so they are
 exact by construction; tests compare them with the store's answers on both stores.
@@ -20,7 +25,7 @@ from typing import Iterable, Iterator, Protocol
 from cancu.text import fold
 from graph.elsewhere import Elsewhere, Reopenable, Table
 from graph.elsewhere import fill as elsewhere_fill
-from graph.shared import link_key, number_order, relation_names
+from graph.shared import number_order, relation_names, sort_links
 from graph.store import DocSummary, LinkRow, Provenance
 
 DOC_SUMMARY = """CREATE TABLE doc_summary(iri TEXT PRIMARY KEY, number TEXT, type TEXT, issuer TEXT, date TEXT,
@@ -30,10 +35,14 @@ DOC_SUMMARY = """CREATE TABLE doc_summary(iri TEXT PRIMARY KEY, number TEXT, typ
 DOC_ORDER = """CREATE TABLE doc_order(ord INTEGER PRIMARY KEY, iri TEXT NOT NULL, type TEXT NOT NULL, issuer TEXT NOT NULL,
                                       year INTEGER, ingested INTEGER NOT NULL)"""
 DOC_KEY = "CREATE TABLE doc_key(key TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY KEY (key, iri)) WITHOUT ROWID"
-INDEXES = ("CREATE INDEX doc_link_from ON doc_link(source, relation)",  # after the rows: one sort each
-           "CREATE INDEX doc_link_to ON doc_link(target, relation)", "CREATE INDEX doc_field_iri ON doc_field(iri)")
+SUMMARY = ("number", "type", "issuer", "date", "year", "title", "ingested", "source_file")  # doc_summary's, after iri
+# A link seen from one end (`me`: the source in link_out, the target in link_in), with the other end's summary (NULLs
+# when it is no document). Unique by construction: LinkSource.link_rows gives each (source, relation, target) once.
+ENDS = {table: f"""CREATE TABLE {table}(me TEXT NOT NULL, relation TEXT NOT NULL, other TEXT NOT NULL, provenance TEXT NOT NULL,
+                   {', '.join(SUMMARY)}, PRIMARY KEY (me, relation, other)) WITHOUT ROWID""" for table in ("link_out", "link_in")}
+INDEXES = ("CREATE INDEX doc_field_iri ON doc_field(iri)",)
 BATCH = 500  # IRIs per IN (…) while reading
-VERSION = "3"
+VERSION = "4"
 
 
 class LinkSource(Reopenable, Protocol):
@@ -79,6 +88,12 @@ def fill(conn: sqlite3.Connection, store: LinkSource, documents: list[DocSummary
                       for k, d in enumerate(documents)))
     elsewhere_fill(conn, store, FIELDS, elsewhere)
     written = elsewhere_fill(conn, store, LINKS, elsewhere)
+    ends = ", ".join(f"s.{c}" for c in SUMMARY)
+    for (table, schema), (me, other) in zip(ENDS.items(), (("source", "target"), ("target", "source"))):
+        conn.execute(schema)
+        conn.execute(f"INSERT INTO {table} SELECT l.{me}, l.relation, l.{other}, l.provenance, {ends} FROM doc_link l "
+                     f"LEFT JOIN doc_summary s ON s.iri = l.{other} ORDER BY 1, 2, 3")  # in key order: appended
+    conn.execute("DROP TABLE doc_link")  # read once, into both; the pages written next reuse its space
     for sql in INDEXES:
         conn.execute(sql)
     conn.execute("INSERT INTO meta VALUES ('link_pages', ?)", (VERSION,))
@@ -97,20 +112,18 @@ def links(conn: sqlite3.Connection, iris: list[str], relations: list[str] | None
     out: dict[str, list[LinkRow]] = {i: [] for i in iris}
     if not names:
         return out
-    me = "source" if outgoing else "target"
     keys, found = sorted(out), []
     for i in range(0, len(keys), BATCH):
         chunk = keys[i:i + BATCH]
         found += conn.execute(
-            f"SELECT source, relation, target, provenance FROM doc_link WHERE {me} IN ({','.join('?' * len(chunk))}) "
+            f"SELECT * FROM {'link_out' if outgoing else 'link_in'} WHERE me IN ({','.join('?' * len(chunk))}) "
             f"AND relation IN ({','.join('?' * len(names))})", (*chunk, *names)).fetchall()
-    ends = summaries(conn, {x for s, _, t, _ in found for x in (s, t)})
-    for s, relation, t, packed in found:
-        src, dst = ends.get(s) or DocSummary(iri=s), ends.get(t) or DocSummary(iri=t)
-        out[s if outgoing else t].append(LinkRow(src, relation, dst, _unpack(packed)))
-    for rows in out.values():
-        rows.sort(key=lambda row: link_key(row.target if outgoing else row.source, row.relation))
-    return out
+    mine = summaries(conn, {row[0] for row in found})
+    for me, relation, other, packed, *end in found:
+        here, there = mine.get(me) or DocSummary(iri=me), _summary(other, end)
+        src, dst = (here, there) if outgoing else (there, here)
+        out[me].append(LinkRow(src, relation, dst, _unpack(packed)))
+    return sort_links(out, outgoing)
 
 
 def list_documents(conn: sqlite3.Connection, type: str | None, issuer: str | None, year: int | None,
@@ -143,8 +156,16 @@ def summaries(conn: sqlite3.Connection, iris: Iterable[str]) -> dict[str, DocSum
     for i in range(0, len(keys), BATCH):
         chunk = keys[i:i + BATCH]
         for row in conn.execute(f"SELECT * FROM doc_summary WHERE iri IN ({','.join('?' * len(chunk))})", chunk):
-            out[row[0]] = DocSummary(*row[:7], ingested=bool(row[7]), source_file=row[8])
+            out[row[0]] = _summary(row[0], row[1:])
     return out
+
+
+def _summary(iri: str, row: list | tuple) -> DocSummary:
+    """The summary of `iri` from SUMMARY's columns; a bare one when they are NULL (no document: `ingested` is
+    never NULL in doc_summary)."""
+    if row[6] is None:
+        return DocSummary(iri=iri)
+    return DocSummary(iri, *row[:6], ingested=bool(row[6]), source_file=row[7])
 
 
 def _pack(provenance: tuple[Provenance, ...]) -> str:
