@@ -6,11 +6,14 @@ ends (~10 ms for a depth-3 walk at 100k documents, 77 % of it index seeks inside
 is read once, when the search index is built after a load, by the store's own link rules (`link_rows`), and kept
 in SQLite beside every document's summary (`documents()`).
 
-Each link is kept twice, clustered by each end (`link_out` by source, `link_in` by target), with the other end's
-summary in the row: a level of a walk is then one range scan per document of the frontier, most often one leaf page.
-Read through an index, then the row, then the other end's summary (three seeks a link), a depth-3 chain cost 1.9x as
-much at 100k documents as at 1k for an answer 1.6x the size: each seek's page is a cache miss in tables that no
-longer fit the CPU's caches. Kept inline the walk costs per document what it costs at 1k.
+Links are kept clustered by source with the target's summary in the row (`link_page`), so a level of a walk up (legal
+bases, what a platform page and a chain read most) is one range scan per document of the frontier, most often one
+leaf page. Read through an index, then the row, then the target's summary (three seeks a link), a depth-3 walk took
+2.0x as long at 100k documents as at 1k (1.07 against 0.53 ms) for 1.7x the documents: each seek's page is a cache
+miss in tables that no longer fit the CPU's caches. Clustered, 1.7x (0.88 against 0.52 ms): per document what it
+costs at 1k. A walk down reads by an index on the target, then each source's summary, as before. Kept twice (also
+clustered by target) the build cost ~16 s more at 100k and the load its 1.3x; once, from rows the reading process
+sorts, ~2 s more than the two indexes it replaces.
 
 The rows are the store's own answers, rebuilt with the search index after every load or upload, so they are
 exact by construction; tests compare them with the store's answers on both stores.
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Iterable, Iterator, Protocol
+from typing import Iterable, Protocol
 
 from cancu.text import fold
 from graph.elsewhere import Elsewhere, Reopenable, Table
@@ -36,13 +39,13 @@ DOC_ORDER = """CREATE TABLE doc_order(ord INTEGER PRIMARY KEY, iri TEXT NOT NULL
                                       year INTEGER, ingested INTEGER NOT NULL)"""
 DOC_KEY = "CREATE TABLE doc_key(key TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY KEY (key, iri)) WITHOUT ROWID"
 SUMMARY = ("number", "type", "issuer", "date", "year", "title", "ingested", "source_file")  # doc_summary's, after iri
-# A link seen from one end (`me`: the source in link_out, the target in link_in), with the other end's summary (NULLs
-# when it is no document). Unique by construction: LinkSource.link_rows gives each (source, relation, target) once.
-ENDS = {table: f"""CREATE TABLE {table}(me TEXT NOT NULL, relation TEXT NOT NULL, other TEXT NOT NULL, provenance TEXT NOT NULL,
-                   {', '.join(SUMMARY)}, PRIMARY KEY (me, relation, other)) WITHOUT ROWID""" for table in ("link_out", "link_in")}
-INDEXES = ("CREATE INDEX doc_field_iri ON doc_field(iri)",)
+# A link with its target's summary (NULLs when the target is no document). Unique by construction:
+# LinkSource.link_rows gives each (source, relation, target) once.
+LINK_PAGE = f"""CREATE TABLE link_page(source TEXT NOT NULL, relation TEXT NOT NULL, target TEXT NOT NULL,
+                provenance TEXT NOT NULL, {', '.join(SUMMARY)}, PRIMARY KEY (source, relation, target)) WITHOUT ROWID"""
+INDEXES = ("CREATE INDEX link_page_to ON link_page(target, relation)", "CREATE INDEX doc_field_iri ON doc_field(iri)")
 BATCH = 500  # IRIs per IN (…) while reading
-VERSION = "4"
+VERSION = "5"
 
 
 class LinkSource(Reopenable, Protocol):
@@ -59,8 +62,10 @@ class LinkSource(Reopenable, Protocol):
         """(IRI, number key) of every node Store.documents_by_key would find by that key (a document or not)."""
 
 
-def _link_rows(store: LinkSource) -> Iterator[tuple[str, str, str, str]]:
-    return ((s, r, o, _pack(p)) for s, r, o, p in store.link_rows())
+def _link_rows(store: LinkSource) -> list[tuple[str, str, str, str]]:
+    """In link_page's key order (code-point order is SQLite's byte order of UTF-8), so that filling it appends: sorted
+    here, by the reading process, rather than by the build (a sort of ~700k wide rows at 100k)."""
+    return sorted((s, r, o, _pack(p)) for s, r, o, p in store.link_rows())
 
 
 def _field_rows(store: LinkSource) -> Iterable[tuple[str, str]]:
@@ -88,12 +93,10 @@ def fill(conn: sqlite3.Connection, store: LinkSource, documents: list[DocSummary
                       for k, d in enumerate(documents)))
     elsewhere_fill(conn, store, FIELDS, elsewhere)
     written = elsewhere_fill(conn, store, LINKS, elsewhere)
-    ends = ", ".join(f"s.{c}" for c in SUMMARY)
-    for (table, schema), (me, other) in zip(ENDS.items(), (("source", "target"), ("target", "source"))):
-        conn.execute(schema)
-        conn.execute(f"INSERT INTO {table} SELECT l.{me}, l.relation, l.{other}, l.provenance, {ends} FROM doc_link l "
-                     f"LEFT JOIN doc_summary s ON s.iri = l.{other} ORDER BY 1, 2, 3")  # in key order: appended
-    conn.execute("DROP TABLE doc_link")  # read once, into both; the pages written next reuse its space
+    conn.execute(LINK_PAGE)
+    conn.execute(f"INSERT INTO link_page SELECT l.*, {', '.join(f's.{c}' for c in SUMMARY)} FROM doc_link l "
+                 "LEFT JOIN doc_summary s ON s.iri = l.target")  # doc_link's rows are in key order (_link_rows)
+    conn.execute("DROP TABLE doc_link")  # the pages written next reuse its space
     for sql in INDEXES:
         conn.execute(sql)
     conn.execute("INSERT INTO meta VALUES ('link_pages', ?)", (VERSION,))
@@ -116,13 +119,12 @@ def links(conn: sqlite3.Connection, iris: list[str], relations: list[str] | None
     for i in range(0, len(keys), BATCH):
         chunk = keys[i:i + BATCH]
         found += conn.execute(
-            f"SELECT * FROM {'link_out' if outgoing else 'link_in'} WHERE me IN ({','.join('?' * len(chunk))}) "
+            f"SELECT * FROM link_page WHERE {'source' if outgoing else 'target'} IN ({','.join('?' * len(chunk))}) "
             f"AND relation IN ({','.join('?' * len(names))})", (*chunk, *names)).fetchall()
-    mine = summaries(conn, {row[0] for row in found})
-    for me, relation, other, packed, *end in found:
-        here, there = mine.get(me) or DocSummary(iri=me), _summary(other, end)
-        src, dst = (here, there) if outgoing else (there, here)
-        out[me].append(LinkRow(src, relation, dst, _unpack(packed)))
+    sources = summaries(conn, {row[0] for row in found})  # a target's is in its row
+    for source, relation, target, packed, *end in found:
+        row = LinkRow(sources.get(source) or DocSummary(iri=source), relation, _summary(target, end), _unpack(packed))
+        out[source if outgoing else target].append(row)
     return sort_links(out, outgoing)
 
 

@@ -262,7 +262,7 @@ def link_tables(path: Path) -> dict[str, list[tuple]]:
 
     with sqlite3.connect(path) as conn:
         return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
-                for t in ("link_out", "link_in", "doc_field", "role_prov", "role_source", "part")}
+                for t in ("link_page", "doc_field", "role_prov", "role_source", "part")}
 
 
 def assert_links_read_elsewhere_are_the_same(store: Store, tmp_path: Path) -> dict[str, int]:
@@ -303,7 +303,7 @@ def test_a_reading_process_that_fails_costs_one_line_and_its_table_is_read_here(
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 4 and all(f"page tables: the process reading {t} failed" in line and "nowhere" in line
                                    for t, line in zip(("role_link", "doc_field", "doc_link", "part"), lines))
-    assert got.meta("seconds_elsewhere_doc_link") is None and link_tables(got.path) == want and want["link_out"]
+    assert got.meta("seconds_elsewhere_doc_link") is None and link_tables(got.path) == want and want["link_page"]
     store.close()
 
 
@@ -311,7 +311,7 @@ def test_a_reading_process_that_fails_costs_one_line_and_its_table_is_read_here(
 def test_neo4j_page_tables_read_by_processes_of_their_own_are_the_same(neo4j_store: Store, tmp_path: Path) -> None:
     for f in (FIXTURES / "api_fixture.trig", MINI):
         neo4j_store.load(f)
-    assert assert_links_read_elsewhere_are_the_same(neo4j_store, tmp_path)["link_out"] > 5
+    assert assert_links_read_elsewhere_are_the_same(neo4j_store, tmp_path)["link_page"] > 5
 
 
 @pytest.fixture(scope="module")
