@@ -13,7 +13,7 @@ leaf page. Read through an index, then the row, then the target's summary (three
 miss in tables that no longer fit the CPU's caches. Clustered, 1.7x (0.88 against 0.52 ms): per document what it
 costs at 1k. A walk down reads by an index on the target, then each source's summary, as before. Kept twice (also
 clustered by target) the build cost ~16 s more at 100k and the load its 1.3x; once, from rows the reading process
-sorts, ~2 s more than the two indexes it replaces.
+sorts, ~1.6 s more than the two indexes it replaced (a 100k load then cost 1.30x the load without pages).
 
 The rows are the store's own answers, rebuilt with the search index after every load or upload, so they are
 exact by construction; tests compare them with the store's answers on both stores.
