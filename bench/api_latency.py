@@ -326,18 +326,6 @@ RENDERED = "_rendered_each_time"  # result key suffix: CANCU_PAGE_CACHE_MB=0
 ENTITY_PAGES = ("platform", "agency")  # the pages api.rendered keeps
 
 
-def checkpoint(info: dict) -> float:
-    """Write out what a load left dirty in Neo4j's page cache before the clock (seconds taken), as a served database
-    has long been (Neo4j checkpoints every 15 minutes by default). Measured straight after a 100k online load, every
-    endpoint was slower than on a settled database, those that never ask the server too."""
-    from neo4j import GraphDatabase
-
-    t0 = time.perf_counter()
-    with GraphDatabase.driver(info["uri"], auth=(info["user"], info["password"])) as driver:
-        driver.execute_query("CALL db.checkpoint()")
-    return round(time.perf_counter() - t0, 1)
-
-
 def _key(store: str, workers: int) -> str:
     return store if workers == 1 else f"{store}_w{workers}"
 
@@ -387,7 +375,6 @@ def run(size: str = "10k", stores: tuple[str, ...] = ("oxigraph",), seconds: flo
                                       "link_pages_seconds": float(index.meta("seconds_links") or 0)}
                 index.close()
                 st.close()
-                out["neo4j_checkpoint_s"] = checkpoint(info)
                 env = {"NEO4J_URI": info["uri"], "NEO4J_USER": info["user"], "NEO4J_PASSWORD": info["password"]}
                 for w in workers:
                     out["results"][_key("neo4j", w)] = measure("neo4j", d, paths, seconds, clients, env, w)
