@@ -4,8 +4,10 @@ with rdflib-neo4j.
     python -m bench.store_load --size 10k [--skip-neo4j] [--peer-seconds 600]
 
 Figures per store: quads, seconds, triples/s, peak RSS (Oxigraph: the loader runs in a fresh child
-interpreter, exactly `cancu load`'s code path for a new store: graph.oxigraph_bulk.build over every
-file, then the real graph.search_index.build_index, and reports its own getrusage peak; then one file
+interpreter, exactly `cancu load`'s code path for a new store, each phase timed: references resolved over
+every file (graph.reresolve), graph.oxigraph_bulk.build over the resolved files, the identities kept, then the
+real graph.search_index.build_index, and the same index without pages as the load's baseline; it reports its own
+getrusage peak; then one file
 re-loaded into the built store with OxigraphStore.load, the transactional replace that incremental
 loads and uploads use; Neo4j: the JVM's RSS by psutil,
 sampled), size on disk. Neo4j runs are each on a fresh server
@@ -30,6 +32,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -69,22 +72,34 @@ class RssSampler:
 
 def _oxigraph_child(d: str, store_path: str, index_path: str, out: str) -> None:
     """In a fresh interpreter (so its peak RSS is the loader's own): what `cancu load` does for a new
-    Oxigraph store, i.e. graph.oxigraph_bulk.build over every file (each checked whole, then bulk-loaded
-    into a staging directory that becomes the store), then the real graph.search_index.build_index."""
+    Oxigraph store (cancu.cli._bulk_build), phase by phase: every file's references resolved over all of them
+    (graph.reresolve.resolve_files), graph.oxigraph_bulk.build over the resolved files (each checked whole, then
+    bulk-loaded into a staging directory that becomes the store), the identities kept beside it (commit), then the
+    real graph.search_index.build_index."""
     from graph.oxigraph_bulk import build
     from graph.oxigraph_store import OxigraphStore
+    from graph.reresolve import commit, resolve_files, state_path
     from graph.search_index import build_index
 
     files = rdf_files(Path(d))
-    t0 = time.perf_counter()
-    report = build(Path(store_path), files)
-    dt = time.perf_counter() - t0
+    identities = state_path(Path(store_path))
+    shutil.rmtree(identities, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="cancu-resolved-", dir=Path(store_path).parent) as tmp:
+        t0 = time.perf_counter()
+        resolved, batch = resolve_files(files, identities, Path(tmp))
+        t1 = time.perf_counter()
+        report = build(Path(store_path), resolved)
+        t2 = time.perf_counter()
+        commit(batch)
+        t3 = time.perf_counter()
+    dt = t2 - t1
     rss_load = peak_rss_mb()
     store = OxigraphStore(Path(store_path))
     st = store.status()
     res = {"store": "oxigraph", "loader": "graph.oxigraph_bulk.build (cancu load, new store)", "files": len(files),
-           "quads": report.quads, "errors": len(report.errors), "stored_quads": st.triples, "documents": st.documents,
-           "seconds": round(dt, 2), "triples_s": round(report.quads / dt), "peak_rss_mb": rss_load}
+           "quads": report.quads, "errors": len(report.errors) + len(batch.report.errors), "stored_quads": st.triples,
+           "documents": st.documents, "seconds": round(dt, 2), "triples_s": round(report.quads / dt),
+           "peak_rss_mb": rss_load, "resolve_seconds": round(t1 - t0, 2), "commit_seconds": round(t3 - t2, 2)}
     Path(out).write_text(json.dumps(res))
     t1 = time.perf_counter()
     index = build_index(store, Path(index_path))
