@@ -31,14 +31,18 @@ from graph.elsewhere import fill as elsewhere_fill
 from graph.shared import number_order, relation_names, sort_links
 from graph.store import DocSummary, LinkRow, Provenance
 
-DOC_SUMMARY = """CREATE TABLE doc_summary(iri TEXT PRIMARY KEY, number TEXT, type TEXT, issuer TEXT, date TEXT,
-                                          year INTEGER, title TEXT, ingested INTEGER NOT NULL, source_file TEXT) WITHOUT ROWID"""
+# A document's summary after its IRI, in DocSummary's field order (`_summary` reads them by position): the columns of
+# doc_summary and of the copy of the target's summary in each link_page row.
+SUMMARY_COLUMNS = {"number": "TEXT", "type": "TEXT", "issuer": "TEXT", "date": "TEXT", "year": "INTEGER", "title": "TEXT",
+                   "ingested": "INTEGER NOT NULL", "source_file": "TEXT"}
+SUMMARY = tuple(SUMMARY_COLUMNS)
+DOC_SUMMARY = (f"CREATE TABLE doc_summary(iri TEXT PRIMARY KEY, {', '.join(f'{c} {t}' for c, t in SUMMARY_COLUMNS.items())})"
+               " WITHOUT ROWID")
 # A listing's filters and order (graph.shared.listing, the rule the store applies without pages) as columns:
 # type and issuer folded, each document's place in document_order, and its cc:field values folded.
 DOC_ORDER = """CREATE TABLE doc_order(ord INTEGER PRIMARY KEY, iri TEXT NOT NULL, type TEXT NOT NULL, issuer TEXT NOT NULL,
                                       year INTEGER, ingested INTEGER NOT NULL)"""
 DOC_KEY = "CREATE TABLE doc_key(key TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY KEY (key, iri)) WITHOUT ROWID"
-SUMMARY = ("number", "type", "issuer", "date", "year", "title", "ingested", "source_file")  # doc_summary's, after iri
 # A link with its target's summary (NULLs when the target is no document). Unique by construction:
 # LinkSource.link_rows gives each (source, relation, target) once.
 LINK_PAGE = f"""CREATE TABLE link_page(source TEXT NOT NULL, relation TEXT NOT NULL, target TEXT NOT NULL,
@@ -85,7 +89,7 @@ def fill(conn: sqlite3.Connection, store: LinkSource, documents: list[DocSummary
     for sql in (DOC_SUMMARY, DOC_ORDER, DOC_KEY, FIELDS.schema, LINKS.schema):
         conn.execute(sql)
     conn.executemany("INSERT OR IGNORE INTO doc_key VALUES (?,?)", ((k, i) for i, k in store.number_keys()))
-    conn.executemany("INSERT INTO doc_summary VALUES (?,?,?,?,?,?,?,?,?)",
+    conn.executemany(f"INSERT INTO doc_summary VALUES ({','.join('?' * (1 + len(SUMMARY)))})",
                      ((d.iri, d.number, d.type, d.issuer, d.date, d.year, d.title, int(d.ingested), d.source_file)
                       for d in documents))
     conn.executemany("INSERT INTO doc_order VALUES (?,?,?,?,?,?)",
